@@ -1,0 +1,7 @@
+namespace Coffer.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void Works() => Assert.Equal(2, 1 + 1);
+}
