@@ -1,3 +1,6 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.MapGet("/api/status", () => "ok");
-app.Run();
+using Coffer.Server.Hosting;
+
+return await ServerCommands.RunAsync(args);
+
+/// <summary>The entry point; public so tests can reach the assembly.</summary>
+public partial class Program;

@@ -45,7 +45,7 @@ public sealed class PayloadTooLargeException(string message = "Request body is t
     : ApiException(413, "PayloadTooLarge", message);
 
 public sealed class UnsupportedMediaTypeException(string message)
-    : ApiException(415, "UnsupportedMediaType", message);
+    : ApiException(415, "FST_ERR_CTP_INVALID_MEDIA_TYPE", message);
 
 public sealed class RateLimitedException(int retryAfterSeconds)
     : ApiException(429, "RateLimitExceeded", $"Rate limit exceeded. Please try again in {retryAfterSeconds} seconds")

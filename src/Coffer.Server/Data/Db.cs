@@ -1,0 +1,126 @@
+using System.Data.Common;
+using Coffer.Server.Http;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Coffer.Server.Data;
+
+/// <summary>
+/// The one way into the database. Reads get a pooled connection; writes get a transaction that commits only if the
+/// work finishes. On SQLite, writers queue in process instead of spinning on SQLITE_BUSY.
+/// </summary>
+public sealed class Db : IAsyncDisposable
+{
+    private readonly string _sqliteConnectionString = "";
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly SemaphoreSlim _sqliteWriteGate = new(1, 1);
+
+    private Db(DbEngine engine, string? sqliteConnectionString, NpgsqlDataSource? postgres)
+    {
+        Engine = engine;
+        _sqliteConnectionString = sqliteConnectionString ?? "";
+        _postgres = postgres;
+    }
+
+    public DbEngine Engine { get; }
+
+    public static Db ForSqlite(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var cs = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            ForeignKeys = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        return new Db(DbEngine.Sqlite, cs, null);
+    }
+
+    public static Db ForPostgres(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        return new Db(DbEngine.Postgres, null, builder.Build());
+    }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
+            var conn = new SqliteConnection(_sqliteConnectionString);
+            await conn.OpenAsync(ct);
+            // Not persistent per connection. NORMAL in WAL mode never loses a committed transaction to a process crash,
+            // only (possibly) the last ones to a power cut, and spares an fsync per commit.
+            using var pragma = conn.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous=NORMAL";
+            await pragma.ExecuteNonQueryAsync(ct);
+            return conn;
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw new DatabaseUnavailableException();
+        }
+    }
+
+    public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default)
+    {
+        await using var conn = await OpenAsync(ct);
+        try
+        {
+            return await work(conn);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw new DatabaseUnavailableException();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction; an exception rolls everything back.</summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
+    {
+        var gated = Engine == DbEngine.Sqlite;
+        if (gated) await _sqliteWriteGate.WaitAsync(ct);
+        try
+        {
+            await using var conn = await OpenAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            try
+            {
+                var result = await work(conn, tx);
+                await tx.CommitAsync(ct);
+                return result;
+            }
+            catch (Exception ex) when (IsUnavailable(ex))
+            {
+                throw new DatabaseUnavailableException();
+            }
+        }
+        finally
+        {
+            if (gated) _sqliteWriteGate.Release();
+        }
+    }
+
+    public Task WriteAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken ct = default) =>
+        WriteAsync<bool>(async (c, t) => { await work(c, t); return true; }, ct);
+
+    /// <summary>Errors that mean "the database cannot be reached right now", as opposed to a bug or a constraint.</summary>
+    internal static bool IsUnavailable(Exception ex) => ex switch
+    {
+        NpgsqlException { IsTransient: true } => true,
+        NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException } => true,
+        PostgresException pg => pg.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "08006" or "08001" or "08004",
+        TimeoutException => true,
+        _ => false,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null) await _postgres.DisposeAsync();
+        else SqliteConnection.ClearAllPools();
+        _sqliteWriteGate.Dispose();
+    }
+}

@@ -1,0 +1,7 @@
+namespace Coffer.Server.Data;
+
+public enum DbEngine
+{
+    Sqlite,
+    Postgres,
+}

@@ -1,0 +1,60 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Coffer.Server.Features.AccessTokens;
+
+public static class AccessTokenStore
+{
+    public const string Columns =
+        "id, identity_id, auth_method, identity_ua_client_secret_id, name, access_token_ttl, access_token_max_ttl, " +
+        "access_token_num_uses, access_token_num_uses_limit, access_token_period, access_token_last_used_at, " +
+        "access_token_last_renewed_at, is_access_token_revoked, sub_organization_id, created_at, updated_at";
+
+    public static Task InsertAsync(DbConnection conn, DbTransaction tx, AccessTokenRow row) =>
+        conn.ExecuteAsync(
+            """
+            INSERT INTO identity_access_tokens (id, identity_id, auth_method, identity_ua_client_secret_id, name,
+                access_token_ttl, access_token_max_ttl, access_token_num_uses, access_token_num_uses_limit,
+                access_token_period, is_access_token_revoked, sub_organization_id, created_at, updated_at)
+            VALUES (@Id, @IdentityId, @AuthMethod, @IdentityUaClientSecretId, @Name, @AccessTokenTtl, @AccessTokenMaxTtl,
+                0, @AccessTokenNumUsesLimit, @AccessTokenPeriod, FALSE, @SubOrganizationId, @CreatedAt, @UpdatedAt)
+            """, row, tx);
+
+    public static Task<AccessTokenRow?> FindActiveAsync(DbConnection conn, string id, DbTransaction? tx = null) =>
+        conn.QuerySingleOrDefaultAsync<AccessTokenRow>(
+            $"SELECT {Columns} FROM identity_access_tokens WHERE id = @id AND is_access_token_revoked = FALSE", new { id }, tx);
+
+    public static Task<AccessTokenRow?> FindAsync(DbConnection conn, string id, DbTransaction? tx = null) =>
+        conn.QuerySingleOrDefaultAsync<AccessTokenRow>(
+            $"SELECT {Columns} FROM identity_access_tokens WHERE id = @id", new { id }, tx);
+
+    public static Task<int> RevokeAsync(DbConnection conn, DbTransaction tx, string id, long now) =>
+        conn.ExecuteAsync(
+            "UPDATE identity_access_tokens SET is_access_token_revoked = TRUE, updated_at = @now WHERE id = @id AND is_access_token_revoked = FALSE",
+            new { id, now }, tx);
+
+    public static Task<int> DeleteAsync(DbConnection conn, DbTransaction tx, string id) =>
+        conn.ExecuteAsync("DELETE FROM identity_access_tokens WHERE id = @id", new { id }, tx);
+
+    /// <summary>Revokes every token an identity got through one auth method (when that method is removed).</summary>
+    public static Task<int> RevokeByAuthMethodAsync(DbConnection conn, DbTransaction tx, string identityId, string authMethod, long now) =>
+        conn.ExecuteAsync(
+            "UPDATE identity_access_tokens SET is_access_token_revoked = TRUE, updated_at = @now " +
+            "WHERE identity_id = @identityId AND auth_method = @authMethod AND is_access_token_revoked = FALSE",
+            new { identityId, authMethod, now }, tx);
+
+    /// <summary>
+    /// Counts one use, atomically: two instances racing for the last use cannot both win.
+    /// Returns false when the limit was already reached.
+    /// </summary>
+    public static async Task<bool> TryConsumeUseAsync(DbConnection conn, DbTransaction tx, string id, long now) =>
+        await conn.ExecuteAsync(
+            "UPDATE identity_access_tokens SET access_token_num_uses = access_token_num_uses + 1, access_token_last_used_at = @now " +
+            "WHERE id = @id AND is_access_token_revoked = FALSE AND access_token_num_uses < access_token_num_uses_limit",
+            new { id, now }, tx) == 1;
+
+    public static Task<int> MarkRenewedAsync(DbConnection conn, DbTransaction tx, string id, long now) =>
+        conn.ExecuteAsync(
+            "UPDATE identity_access_tokens SET access_token_last_renewed_at = @now, updated_at = @now WHERE id = @id",
+            new { id, now }, tx);
+}

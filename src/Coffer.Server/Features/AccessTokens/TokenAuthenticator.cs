@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Net;
+using Coffer.Server.Data;
+using Coffer.Server.Http;
+using Coffer.Server.Http.Auth;
+using Dapper;
+
+namespace Coffer.Server.Features.AccessTokens;
+
+/// <summary>
+/// Turns a bearer token into an <see cref="Actor"/>, with Infisical's checks in Infisical's order. Token state is
+/// cached per token and dropped whenever the security epoch moves, so revocations apply on the next request while
+/// the common path costs one tiny read.
+/// </summary>
+public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider time)
+{
+    private const int MaxCachedTokens = 50_000;
+    private readonly ConcurrentDictionary<string, CachedState> _cache = new(StringComparer.Ordinal);
+
+    public async Task<Actor> AuthenticateAsync(string token, IPAddress clientIp)
+    {
+        if (token.Length == 0) throw new TokenException("jwt must be provided");
+        var claims = signer.Verify(token);
+
+        var (epoch, state) = await LoadAsync(claims.TokenId);
+        if (state is null || state.IdentityId != claims.IdentityId)
+            throw new TokenException("No identity access token found");
+        if (!state.InOrg)
+            throw new TokenException("Identity does not belong to this organization");
+        if (!TrustedIps.Allows(state.TrustedIps, clientIp))
+            throw new ForbiddenException("You are not allowed to access this resource from the current IP address");
+
+        var now = UnixMs.Now(time);
+        if (state.Ttl > 0 && now > (state.LastRenewedAt ?? state.CreatedAt) + (state.Ttl * 1000))
+            throw new TokenException("Failed to renew MI access token due to TTL expiration");
+
+        // Only tokens with a use limit pay for a write; everything else stays read-only.
+        if (state.NumUsesLimit > 0)
+        {
+            var consumed = await db.WriteAsync(async (conn, tx) =>
+            {
+                if (await AccessTokenStore.TryConsumeUseAsync(conn, tx, state.TokenId, now)) return true;
+                await AccessTokenStore.RevokeAsync(conn, tx, state.TokenId, now);
+                return false;
+            });
+            if (!consumed) throw new TokenException("Unable to renew because access token number of uses limit reached");
+        }
+
+        return new Actor(ActorType.Identity, state.IdentityId, state.OrgId, state.IdentityName, state.AuthMethod,
+            state.TokenId, state.ClientSecretId, epoch);
+    }
+
+    private Task<(long Epoch, TokenState? State)> LoadAsync(string tokenId) =>
+        db.ReadAsync(async conn =>
+        {
+            var epoch = await SecurityEpoch.ReadAsync(conn);
+            if (_cache.TryGetValue(tokenId, out var cached) && cached.Epoch == epoch) return (epoch, cached.State);
+            var state = await QueryAsync(conn, tokenId);
+            if (_cache.Count >= MaxCachedTokens) _cache.Clear();
+            _cache[tokenId] = new CachedState(epoch, state);
+            return (epoch, state);
+        });
+
+    private static async Task<TokenState?> QueryAsync(DbConnection conn, string tokenId)
+    {
+        var row = await conn.QuerySingleOrDefaultAsync<StateRow>(
+            """
+            SELECT t.id AS token_id, t.identity_id, t.auth_method, t.identity_ua_client_secret_id AS client_secret_id,
+                   t.access_token_ttl AS ttl, t.access_token_num_uses_limit AS num_uses_limit,
+                   t.access_token_last_renewed_at AS last_renewed_at, t.created_at,
+                   i.name AS identity_name, i.org_id,
+                   CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS in_org,
+                   ua.access_token_trusted_ips AS ua_ips, ta.access_token_trusted_ips AS ta_ips
+            FROM identity_access_tokens t
+            JOIN identities i ON i.id = t.identity_id
+            LEFT JOIN org_memberships m ON m.identity_id = i.id AND m.org_id = i.org_id
+            LEFT JOIN identity_universal_auths ua ON ua.identity_id = i.id AND t.auth_method = 'universal-auth'
+            LEFT JOIN identity_token_auths ta ON ta.identity_id = i.id AND t.auth_method = 'token-auth'
+            WHERE t.id = @tokenId AND t.is_access_token_revoked = FALSE
+            """, new { tokenId });
+        if (row is null) return null;
+        var ips = row.UaIps ?? row.TaIps;
+        return new TokenState(row.TokenId, row.IdentityId, row.OrgId, row.IdentityName, row.AuthMethod, row.ClientSecretId,
+            row.Ttl, row.NumUsesLimit, row.CreatedAt, row.LastRenewedAt, row.InOrg == 1,
+            ips is null ? TrustedIps.Parse(TrustedIps.AllowAll.ToJsonString()) : TrustedIps.Parse(ips));
+    }
+
+    private sealed record CachedState(long Epoch, TokenState? State);
+
+    private sealed record TokenState(
+        string TokenId, string IdentityId, string OrgId, string IdentityName, string AuthMethod, string? ClientSecretId,
+        long Ttl, long NumUsesLimit, long CreatedAt, long? LastRenewedAt, bool InOrg, IPNetwork[] TrustedIps);
+
+    private sealed class StateRow
+    {
+        public string TokenId { get; init; } = "";
+        public string IdentityId { get; init; } = "";
+        public string AuthMethod { get; init; } = "";
+        public string? ClientSecretId { get; init; }
+        public long Ttl { get; init; }
+        public long NumUsesLimit { get; init; }
+        public long? LastRenewedAt { get; init; }
+        public long CreatedAt { get; init; }
+        public string IdentityName { get; init; } = "";
+        public string OrgId { get; init; } = "";
+        public long InOrg { get; init; }
+        public string? UaIps { get; init; }
+        public string? TaIps { get; init; }
+    }
+}

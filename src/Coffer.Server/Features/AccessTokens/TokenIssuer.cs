@@ -1,0 +1,43 @@
+using System.Data.Common;
+using Coffer.Server.Hosting;
+
+namespace Coffer.Server.Features.AccessTokens;
+
+/// <summary>The lifetime settings an auth method gives the tokens it issues.</summary>
+public sealed record TokenPolicy(long Ttl, long MaxTtl, long NumUsesLimit, long Period);
+
+/// <summary>What a login hands back: Infisical's <c>{accessToken, expiresIn, accessTokenMaxTTL, tokenType}</c> plus the row.</summary>
+public sealed record IssuedToken(string AccessToken, long ExpiresIn, long AccessTokenMaxTtl, AccessTokenRow Row);
+
+/// <summary>Creates identity access tokens: the row that makes them revocable, and the signed JWT that carries its id.</summary>
+public sealed class TokenIssuer(TokenSigner signer, CofferOptions options)
+{
+    public async Task<IssuedToken> IssueAsync(DbConnection conn, DbTransaction tx, string identityId, string authMethod,
+        TokenPolicy policy, long nowMs, string? clientSecretId = null, string? name = null, string? subOrganizationId = null)
+    {
+        // Periodic tokens renew forever, one period at a time; Infisical gives them a ~30 year cap.
+        var ttl = policy.Period > 0 ? policy.Period : policy.Ttl;
+        var maxTtl = policy.Period > 0 ? 1_000_000_000 : policy.MaxTtl;
+        var row = new AccessTokenRow
+        {
+            Id = Guid.CreateVersion7().ToString(),
+            IdentityId = identityId,
+            AuthMethod = authMethod,
+            IdentityUaClientSecretId = clientSecretId,
+            Name = name,
+            AccessTokenTtl = ttl,
+            AccessTokenMaxTtl = maxTtl,
+            AccessTokenNumUsesLimit = policy.NumUsesLimit,
+            AccessTokenPeriod = policy.Period,
+            SubOrganizationId = subOrganizationId,
+            CreatedAt = nowMs,
+            UpdatedAt = nowMs,
+        };
+        await AccessTokenStore.InsertAsync(conn, tx, row);
+        var jwt = signer.Sign(identityId, row.Id, clientSecretId, EffectiveTtl(ttl));
+        return new IssuedToken(jwt, ttl, maxTtl, row);
+    }
+
+    /// <summary>TTL 0 means "no expiry" unless the operator capped identity token lifetimes.</summary>
+    public long EffectiveTtl(long ttl) => ttl == 0 ? options.MaxIdentityAccessTokenTtlSeconds : ttl;
+}

@@ -1,0 +1,25 @@
+using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Http.Validation;
+
+namespace Coffer.Server.Features.Admin;
+
+public static class AdminEndpoints
+{
+    public static void MapAdmin(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/admin/bootstrap", async (HttpContext http, BootstrapService service) =>
+        {
+            var body = await JsonBody.ReadInputAsync(http.Request);
+            var email = body.String("email", trim: true, min: 1);
+            var password = body.String("password", trim: true, min: 1);
+            var organization = body.String("organization", trim: true, min: 1);
+            if (email is { Length: > 0 } && !EmailAddress.IsValid(email))
+                body.AddIssue(new Http.ValidationIssue("invalid_string", ["email"], "Invalid email")
+                {
+                    Extra = new System.Text.Json.Nodes.JsonObject { ["validation"] = "email" },
+                });
+            body.ThrowIfInvalid();
+            return TypedResults.Ok(await service.BootstrapAsync(new BootstrapRequest(email!, password!, organization!), AuditContext.From(http, null)));
+        }).WithTags("Admin").WithSummary("Bootstrap Instance");
+    }
+}

@@ -1,0 +1,63 @@
+using System.Threading.Channels;
+using Coffer.Server.Data;
+using Coffer.Server.Http;
+using Dapper;
+
+namespace Coffer.Server.Features.AuditLogs;
+
+/// <summary>
+/// Audit events of reads (get-secrets, get-identity-universal-auth, …) are written in batches off the request path,
+/// so reads never wait on a write. Changes are audited in their own transaction instead (see <see cref="AuditLog"/>).
+/// Stopping the server drains the queue before it exits, so a clean shutdown loses nothing.
+/// </summary>
+public sealed partial class AuditQueue(Db db, TimeProvider time, ILogger<AuditQueue> logger) : BackgroundService
+{
+    private const int BatchSize = 500;
+    private readonly Channel<object> _channel = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+
+    public void Enqueue(AuditContext ctx, AuditEvent e) =>
+        _channel.Writer.TryWrite(AuditLog.ToRow(ctx, e, UnixMs.Now(time)));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<object>(BatchSize);
+        try
+        {
+            while (await _channel.Reader.WaitToReadAsync(stoppingToken))
+                await DrainAsync(batch);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        _channel.Writer.TryComplete();
+        await DrainAsync(batch);
+    }
+
+    /// <summary>Writes whatever is queued now; tests call it to see read events without waiting.</summary>
+    public async Task FlushAsync()
+    {
+        var batch = new List<object>(BatchSize);
+        await DrainAsync(batch);
+    }
+
+    private async Task DrainAsync(List<object> batch)
+    {
+        while (true)
+        {
+            batch.Clear();
+            while (batch.Count < BatchSize && _channel.Reader.TryRead(out var row)) batch.Add(row);
+            if (batch.Count == 0) return;
+            try
+            {
+                await db.WriteAsync((conn, tx) => conn.ExecuteAsync(AuditLog.InsertSql, batch, tx));
+            }
+            catch (Exception ex)
+            {
+                LogDropped(ex, batch.Count);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write {Count} audit events")]
+    private partial void LogDropped(Exception ex, int count);
+}

@@ -1,0 +1,105 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Coffer.Server.Features.Identities;
+
+public static class IdentityStore
+{
+    private const string Columns = "id, org_id, name, auth_method, has_delete_protection, project_id, created_at, updated_at";
+
+    private const string MembershipSelect =
+        """
+        SELECT m.id, m.org_id, m.identity_id, m.role, m.role_id, m.last_login_auth_method, m.last_login_time,
+               m.created_at, m.updated_at, i.name AS identity_name, i.has_delete_protection, i.project_id
+        FROM org_memberships m JOIN identities i ON i.id = m.identity_id
+        """;
+
+    public static Task InsertAsync(DbConnection conn, DbTransaction tx, IdentityRow row) =>
+        conn.ExecuteAsync(
+            $"INSERT INTO identities ({Columns}) VALUES (@Id, @OrgId, @Name, @AuthMethod, @HasDeleteProtection, @ProjectId, @CreatedAt, @UpdatedAt)",
+            row, tx);
+
+    public static Task<IdentityRow?> FindAsync(DbConnection conn, string id, DbTransaction? tx = null) =>
+        conn.QuerySingleOrDefaultAsync<IdentityRow>($"SELECT {Columns} FROM identities WHERE id = @id", new { id }, tx);
+
+    /// <summary>Finds an identity only if it belongs to <paramref name="orgId"/>: other orgs' identities do not exist for the caller.</summary>
+    public static async Task<IdentityRow?> FindInOrgAsync(DbConnection conn, string id, string orgId, DbTransaction? tx = null)
+    {
+        var row = await FindAsync(conn, id, tx);
+        return row is not null && row.OrgId == orgId ? row : null;
+    }
+
+    public static Task<IdentityOrgMembershipRow?> FindMembershipAsync(DbConnection conn, string identityId, DbTransaction? tx = null) =>
+        conn.QuerySingleOrDefaultAsync<IdentityOrgMembershipRow>(
+            $"{MembershipSelect} WHERE m.identity_id = @identityId AND m.org_id = i.org_id", new { identityId }, tx);
+
+    public static async Task<(IReadOnlyList<IdentityOrgMembershipRow> Rows, long Total)> ListMembershipsAsync(
+        DbConnection conn, string orgId, int offset, int limit, string? search, bool descending)
+    {
+        var filter = "m.org_id = @orgId AND m.identity_id IS NOT NULL AND i.project_id IS NULL";
+        if (!string.IsNullOrEmpty(search)) filter += " AND lower(i.name) LIKE @pattern ESCAPE '\\'";
+        var args = new { orgId, offset, limit, pattern = $"%{EscapeLike(search ?? "").ToLowerInvariant()}%" };
+        var rows = await conn.QueryAsync<IdentityOrgMembershipRow>(
+            $"{MembershipSelect} WHERE {filter} ORDER BY i.name {(descending ? "DESC" : "ASC")}, i.id LIMIT @limit OFFSET @offset", args);
+        var total = await conn.ExecuteScalarAsync<long>(
+            $"SELECT COUNT(*) FROM org_memberships m JOIN identities i ON i.id = m.identity_id WHERE {filter}", args);
+        return (rows.AsList(), total);
+    }
+
+    public static Task<int> UpdateAsync(DbConnection conn, DbTransaction tx, string id, string name, bool hasDeleteProtection, long now) =>
+        conn.ExecuteAsync(
+            "UPDATE identities SET name = @name, has_delete_protection = @hasDeleteProtection, updated_at = @now WHERE id = @id",
+            new { id, name, hasDeleteProtection, now }, tx);
+
+    public static Task<int> UpdateOrgRoleAsync(DbConnection conn, DbTransaction tx, string identityId, string orgId, string role, string? roleId, long now) =>
+        conn.ExecuteAsync(
+            "UPDATE org_memberships SET role = @role, role_id = @roleId, updated_at = @now WHERE identity_id = @identityId AND org_id = @orgId",
+            new { identityId, orgId, role, roleId, now }, tx);
+
+    public static Task<int> DeleteAsync(DbConnection conn, DbTransaction tx, string id) =>
+        conn.ExecuteAsync("DELETE FROM identities WHERE id = @id", new { id }, tx);
+
+    public static async Task<IReadOnlyList<IdentityMetadataRow>> ListMetadataAsync(DbConnection conn, string identityId, DbTransaction? tx = null) =>
+        (await conn.QueryAsync<IdentityMetadataRow>(
+            "SELECT id, identity_id, key, value FROM identity_metadata WHERE identity_id = @identityId ORDER BY created_at, id",
+            new { identityId }, tx)).AsList();
+
+    public static async Task ReplaceMetadataAsync(DbConnection conn, DbTransaction tx, string identityId, string orgId,
+        IReadOnlyList<(string Key, string Value)> items, long now)
+    {
+        await conn.ExecuteAsync("DELETE FROM identity_metadata WHERE identity_id = @identityId", new { identityId }, tx);
+        foreach (var (key, value) in items)
+            await conn.ExecuteAsync(
+                "INSERT INTO identity_metadata (id, identity_id, org_id, key, value, created_at, updated_at) VALUES (@id, @identityId, @orgId, @key, @value, @now, @now)",
+                new { id = Guid.CreateVersion7().ToString(), identityId, orgId, key, value, now }, tx);
+    }
+
+    /// <summary>Infisical's <c>authMethods</c>: which auth methods are attached, in a stable order.</summary>
+    public static async Task<IReadOnlyList<string>> AuthMethodsAsync(DbConnection conn, string identityId, DbTransaction? tx = null)
+    {
+        var flags = await conn.QuerySingleAsync<(long Ua, long Ta)>(
+            """
+            SELECT (SELECT COUNT(*) FROM identity_universal_auths WHERE identity_id = @identityId),
+                   (SELECT COUNT(*) FROM identity_token_auths WHERE identity_id = @identityId)
+            """, new { identityId }, tx);
+        var methods = new List<string>(2);
+        if (flags.Ua > 0) methods.Add(AuthMethods.UniversalAuth);
+        if (flags.Ta > 0) methods.Add(AuthMethods.TokenAuth);
+        return methods;
+    }
+
+    public static async Task<IReadOnlyList<string>> ActiveLockoutMethodsAsync(DbConnection conn, string identityId, long now) =>
+        (await conn.QueryAsync<string>(
+            "SELECT DISTINCT auth_method FROM auth_lockouts WHERE identity_id = @identityId AND locked_until IS NOT NULL AND locked_until > @now",
+            new { identityId, now })).AsList();
+
+    /// <summary>Escapes LIKE wildcards so a search for "a_b" finds only "a_b"; pair with <c>ESCAPE '\'</c>.</summary>
+    internal static string EscapeLike(string s) =>
+        s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}
+
+public static class AuthMethods
+{
+    public const string UniversalAuth = "universal-auth";
+    public const string TokenAuth = "token-auth";
+}

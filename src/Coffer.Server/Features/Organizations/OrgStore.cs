@@ -1,0 +1,96 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+
+namespace Coffer.Server.Features.Organizations;
+
+public sealed class OrgRow
+{
+    public string Id { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string Slug { get; init; } = "";
+    public bool ShouldUseNewPrivilegeSystem { get; init; }
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+}
+
+public static class OrgStore
+{
+    public static async Task<OrgRow> InsertAsync(DbConnection conn, DbTransaction tx, string name, long now)
+    {
+        var org = new OrgRow
+        {
+            Id = Guid.CreateVersion7().ToString(),
+            Name = name,
+            Slug = Slugs.WithSuffix(name),
+            ShouldUseNewPrivilegeSystem = true,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await conn.ExecuteAsync(
+            "INSERT INTO organizations (id, name, slug, should_use_new_privilege_system, created_at, updated_at) " +
+            "VALUES (@Id, @Name, @Slug, @ShouldUseNewPrivilegeSystem, @CreatedAt, @UpdatedAt)", org, tx);
+        return org;
+    }
+
+    public static Task<OrgRow?> FindAsync(DbConnection conn, string id, DbTransaction? tx = null) =>
+        conn.QuerySingleOrDefaultAsync<OrgRow>(
+            "SELECT id, name, slug, should_use_new_privilege_system, created_at, updated_at FROM organizations WHERE id = @id",
+            new { id }, tx);
+
+    public static Task InsertMembershipAsync(DbConnection conn, DbTransaction tx, string orgId, string? userId, string? identityId,
+        string role, string? roleId, long now) =>
+        conn.ExecuteAsync(
+            """
+            INSERT INTO org_memberships (id, org_id, actor_type, user_id, identity_id, role, role_id, is_active, created_at, updated_at)
+            VALUES (@Id, @orgId, @actorType, @userId, @identityId, @role, @roleId, TRUE, @now, @now)
+            """,
+            new
+            {
+                Id = Guid.CreateVersion7().ToString(),
+                orgId,
+                actorType = userId is null ? "identity" : "user",
+                userId,
+                identityId,
+                role,
+                roleId,
+                now,
+            }, tx);
+}
+
+/// <summary>Infisical-style slugs: lower-case letters, digits and hyphens.</summary>
+public static class Slugs
+{
+    private const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    public static string Slugify(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        var lastHyphen = true;
+        foreach (var ch in text.Normalize(NormalizationForm.FormKD))
+        {
+            var c = char.ToLowerInvariant(ch);
+            if (c is >= 'a' and <= 'z' or >= '0' and <= '9')
+            {
+                sb.Append(c);
+                lastHyphen = false;
+            }
+            else if (!lastHyphen && (char.IsWhiteSpace(c) || c is '-' or '_' or '.' or '/'))
+            {
+                sb.Append('-');
+                lastHyphen = true;
+            }
+        }
+        return sb.ToString().Trim('-');
+    }
+
+    /// <summary><c>slugify(name + "-" + 4 random alphanumerics)</c>, as Infisical names new orgs and projects.</summary>
+    public static string WithSuffix(string name)
+    {
+        var baseSlug = Slugify(name);
+        if (baseSlug.Length > 31) baseSlug = baseSlug[..31].TrimEnd('-');
+        var suffix = RandomNumberGenerator.GetString(Alphabet, 4);
+        return baseSlug.Length == 0 ? suffix : $"{baseSlug}-{suffix}";
+    }
+}

@@ -1,0 +1,108 @@
+using Coffer.Server.Features.AccessTokens;
+using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Http;
+using Coffer.Server.Http.Auth;
+using Coffer.Server.Http.Validation;
+
+namespace Coffer.Server.Features.UniversalAuth;
+
+public static class UniversalAuthEndpoints
+{
+    public static void MapUniversalAuth(this IEndpointRouteBuilder app)
+    {
+        var ua = app.MapGroup("/api/v1/auth/universal-auth").WithTags("Universal Auth");
+
+        ua.MapPost("/login", async (HttpContext http, UniversalAuthLogin login, ClientIp clientIp) =>
+        {
+            var body = await JsonBody.ReadInputAsync(http.Request);
+            var clientId = body.String("clientId", trim: true);
+            var clientSecret = body.String("clientSecret", trim: true);
+            body.String("subOrganizationName", required: false, trim: true);
+            body.ThrowIfInvalid();
+            return TypedResults.Ok(await login.LoginAsync(clientId!, clientSecret!, clientIp.Resolve(http), AuditContext.From(http, null)));
+        }).WithSummary("Login with Universal Auth");
+
+        var identities = ua.MapGroup("/identities/{identityId}").RequireActor();
+
+        identities.MapPost("", async (HttpContext http, string identityId, UniversalAuthService service) =>
+        {
+            var settings = await ReadSettingsAsync(http, withDefaults: true);
+            var actor = http.GetActor();
+            return TypedResults.Ok(new UniversalAuthEnvelope(await service.AttachAsync(actor, AuditContext.From(http, actor), identityId.Trim(), settings)));
+        }).WithSummary("Attach Universal Auth");
+
+        identities.MapPatch("", async (HttpContext http, string identityId, UniversalAuthService service) =>
+        {
+            var settings = await ReadSettingsAsync(http, withDefaults: false);
+            var actor = http.GetActor();
+            return TypedResults.Ok(new UniversalAuthEnvelope(await service.UpdateAsync(actor, AuditContext.From(http, actor), identityId.Trim(), settings)));
+        }).WithSummary("Update Universal Auth");
+
+        identities.MapGet("", async (HttpContext http, string identityId, UniversalAuthService service) =>
+        {
+            var actor = http.GetActor();
+            return TypedResults.Ok(new UniversalAuthEnvelope(await service.GetAsync(actor, AuditContext.From(http, actor), identityId.Trim())));
+        }).WithSummary("Retrieve Universal Auth");
+
+        identities.MapDelete("", async (HttpContext http, string identityId, UniversalAuthService service) =>
+        {
+            var actor = http.GetActor();
+            return TypedResults.Ok(new UniversalAuthEnvelope(await service.RevokeAsync(actor, AuditContext.From(http, actor), identityId.Trim())));
+        }).WithSummary("Revoke Universal Auth");
+
+        identities.MapPost("/client-secrets", async (HttpContext http, string identityId, ClientSecretService service) =>
+        {
+            var body = await JsonBody.ReadInputAsync(http.Request);
+            var request = new CreateClientSecretRequest(
+                body.String("description", fallback: "")!,
+                body.Integer("numUsesLimit", min: 0, fallback: 0)!.Value,
+                body.Integer("ttl", min: 0, max: TokenSettings.MaxAllowedTtl, fallback: 0)!.Value);
+            body.ThrowIfInvalid();
+            var actor = http.GetActor();
+            return TypedResults.Ok(await service.CreateAsync(actor, AuditContext.From(http, actor), identityId.Trim(), request));
+        }).WithSummary("Create Universal Auth Client Secret");
+
+        identities.MapGet("/client-secrets", async (HttpContext http, string identityId, ClientSecretService service) =>
+        {
+            var actor = http.GetActor();
+            return TypedResults.Ok(await service.ListAsync(actor, AuditContext.From(http, actor), identityId.Trim()));
+        }).WithSummary("List Universal Auth Client Secrets");
+
+        identities.MapGet("/client-secrets/{clientSecretId}", async (HttpContext http, string identityId, string clientSecretId, ClientSecretService service) =>
+        {
+            var actor = http.GetActor();
+            return TypedResults.Ok(new ClientSecretEnvelope(await service.GetAsync(actor, AuditContext.From(http, actor), identityId.Trim(), clientSecretId.Trim())));
+        }).WithSummary("Get Universal Auth Client Secret");
+
+        identities.MapPost("/client-secrets/{clientSecretId}/revoke", async (HttpContext http, string identityId, string clientSecretId, ClientSecretService service) =>
+        {
+            var actor = http.GetActor();
+            return TypedResults.Ok(new ClientSecretEnvelope(await service.RevokeAsync(actor, AuditContext.From(http, actor), identityId.Trim(), clientSecretId.Trim())));
+        }).WithSummary("Revoke Universal Auth Client Secret");
+
+        identities.MapPost("/clear-lockouts", async (HttpContext http, string identityId, UniversalAuthService service) =>
+        {
+            var actor = http.GetActor();
+            return TypedResults.Ok(new ClearLockoutsResponse(await service.ClearLockoutsAsync(actor, AuditContext.From(http, actor), identityId.Trim())));
+        }).WithSummary("Clear Universal Auth Lockouts");
+    }
+
+    private static async Task<UniversalAuthSettings> ReadSettingsAsync(HttpContext http, bool withDefaults)
+    {
+        var body = await JsonBody.ReadInputAsync(http.Request);
+        var clientSecretIps = TrustedIps.ReadRaw(body, "clientSecretTrustedIps");
+        var tokens = TokenSettings.Read(body, withDefaults);
+        var settings = new UniversalAuthSettings(
+            tokens,
+            clientSecretIps,
+            body.Boolean("lockoutEnabled", fallback: withDefaults ? true : null),
+            body.Integer("lockoutThreshold", min: 1, max: 30, fallback: withDefaults ? 3 : null),
+            body.Integer("lockoutDurationSeconds", min: 30, max: 86400, fallback: withDefaults ? 300 : null),
+            body.Integer("lockoutCounterResetSeconds", min: 5, max: 3600, fallback: withDefaults ? 30 : null));
+        tokens.RefineTtl(body);
+        body.ThrowIfInvalid();
+        return settings;
+    }
+
+    public sealed record ClearLockoutsResponse(int Deleted);
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Coffer.Server.Crypto;
+using Coffer.Server.Data;
+using Coffer.Server.Features.AccessTokens;
+using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Identities;
+using Coffer.Server.Http;
+using Dapper;
+
+namespace Coffer.Server.Features.UniversalAuth;
+
+/// <summary>
+/// Universal-auth login with Infisical's checks in Infisical's order: client id, client-secret trusted IPs, lockout,
+/// secret match, secret TTL, secret use limit. Counters and lockouts live in the database and change atomically,
+/// so limits hold across concurrent requests and across instances.
+/// </summary>
+public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer issuer, TimeProvider time)
+{
+    private enum Outcome
+    {
+        Success,
+        InvalidCredentials,
+        Locked,
+        Expired,
+        UsageLimit,
+    }
+
+    public async Task<LoginResponse> LoginAsync(string clientId, string clientSecret, IPAddress clientIp, AuditContext audit)
+    {
+        var now = UnixMs.Now(time);
+        var (outcome, issued) = await db.WriteAsync(async (conn, tx) =>
+        {
+            var ua = await UniversalAuthStore.FindByClientIdAsync(conn, clientId, tx);
+            if (ua is null)
+            {
+                // Spend the same work as a real attempt, so response time does not reveal which client ids exist.
+                await UniversalAuthStore.FindActiveByPrefixAsync(conn, tx, clientId, Prefix(clientSecret));
+                hasher.Verify(clientSecret, hasher.DecoyHash);
+                return (Outcome.InvalidCredentials, (IssuedToken?)null);
+            }
+
+            if (!TrustedIps.Allows(TrustedIps.Parse(ua.ClientSecretTrustedIps), clientIp))
+                throw new ForbiddenException("You are not allowed to access this resource from the current IP address");
+
+            var lockoutKey = $"{AuthMethods.UniversalAuth}:{ua.IdentityId}:{ua.ClientId}";
+            if (ua.LockoutEnabled && await LockoutStore.LockedUntilAsync(conn, tx, lockoutKey) is { } until && until > now)
+                return (Outcome.Locked, null);
+
+            ClientSecretRow? match = null;
+            foreach (var candidate in await UniversalAuthStore.FindActiveByPrefixAsync(conn, tx, ua.Id, Prefix(clientSecret)))
+                if (hasher.Verify(clientSecret, candidate.ClientSecretHash)) match = candidate;
+            if (match is null)
+            {
+                hasher.Verify(clientSecret, hasher.DecoyHash);
+                if (ua.LockoutEnabled)
+                    await LockoutStore.RecordFailureAsync(conn, tx, ua.IdentityId, AuthMethods.UniversalAuth, lockoutKey, now,
+                        ua.LockoutCounterResetSeconds, ua.LockoutThreshold, ua.LockoutDurationSeconds);
+                return (Outcome.InvalidCredentials, null);
+            }
+
+            if (match.ClientSecretTtl > 0 && now >= match.CreatedAt + (match.ClientSecretTtl * 1000))
+            {
+                await UniversalAuthStore.RevokeSecretAsync(conn, tx, match.Id, now);
+                return (Outcome.Expired, null);
+            }
+
+            if (!await UniversalAuthStore.TryUseSecretAsync(conn, tx, match.Id, now))
+            {
+                await UniversalAuthStore.RevokeSecretAsync(conn, tx, match.Id, now);
+                return (Outcome.UsageLimit, null);
+            }
+
+            if (ua.LockoutEnabled) await LockoutStore.ResetAsync(conn, tx, lockoutKey);
+            var token = await issuer.IssueAsync(conn, tx, ua.IdentityId, AuthMethods.UniversalAuth,
+                new TokenPolicy(ua.AccessTokenTtl, ua.AccessTokenMaxTtl, ua.AccessTokenNumUsesLimit, ua.AccessTokenPeriod),
+                now, clientSecretId: match.Id);
+            var orgId = await conn.ExecuteScalarAsync<string>(
+                "UPDATE org_memberships SET last_login_auth_method = @method, last_login_time = @now " +
+                "WHERE identity_id = @identityId RETURNING org_id",
+                new { method = AuthMethods.UniversalAuth, now, identityId = ua.IdentityId }, tx);
+            var loginAudit = audit with
+            {
+                ActorType = "identity",
+                ActorId = ua.IdentityId,
+                ActorMetadata = new JsonObject { ["identityId"] = ua.IdentityId },
+            };
+            await AuditLog.WriteAsync(conn, tx, loginAudit, new AuditEvent("login-identity-universal-auth", new JsonObject
+            {
+                ["clientSecretId"] = match.Id,
+                ["identityId"] = ua.IdentityId,
+                ["identityAccessTokenId"] = token.Row.Id,
+                ["identityUniversalAuthId"] = ua.Id,
+            }, orgId), now);
+            return (Outcome.Success, token);
+        });
+
+        return outcome switch
+        {
+            Outcome.Success => new LoginResponse(issued!.AccessToken, issued.ExpiresIn, issued.AccessTokenMaxTtl, "Bearer"),
+            Outcome.Locked => throw new UnauthorizedException("This identity auth method is temporarily locked, please try again later"),
+            Outcome.Expired => throw new UnauthorizedException("Access denied due to expired client secret"),
+            Outcome.UsageLimit => throw new UnauthorizedException("Access denied due to client secret usage limit reached"),
+            _ => throw new UnauthorizedException("Invalid credentials"),
+        };
+    }
+
+    private static string Prefix(string secret) => secret.Length >= ClientSecretService.PrefixLength
+        ? secret[..ClientSecretService.PrefixLength]
+        : secret;
+}

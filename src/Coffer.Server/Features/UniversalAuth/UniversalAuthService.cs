@@ -1,0 +1,160 @@
+using System.Text.Json.Nodes;
+using Coffer.Server.Data;
+using Coffer.Server.Features.AccessTokens;
+using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Identities;
+using Coffer.Server.Http;
+using Coffer.Server.Http.Auth;
+using Coffer.Server.Permissions;
+
+namespace Coffer.Server.Features.UniversalAuth;
+
+public sealed record UniversalAuthSettings(
+    TokenSettings Tokens,
+    JsonArray? ClientSecretTrustedIps,
+    bool? LockoutEnabled,
+    long? LockoutThreshold,
+    long? LockoutDurationSeconds,
+    long? LockoutCounterResetSeconds);
+
+/// <summary>Attaching, changing and removing universal auth on an identity.</summary>
+public sealed class UniversalAuthService(Db db, PermissionService permissions, IdentityAccess identities, AuditQueue auditQueue, TimeProvider time)
+{
+    public async Task<UniversalAuthDto> AttachAsync(Actor actor, AuditContext audit, string identityId, UniversalAuthSettings s)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        var access = await permissions.ForOrgAsync(actor, identity.OrgId);
+        access.Require(PermissionAction.Create, OrgSubject.Identity);
+        var now = UnixMs.Now(time);
+        var row = new UniversalAuthRow
+        {
+            Id = Guid.CreateVersion7().ToString(),
+            IdentityId = identity.Id,
+            ClientId = Guid.NewGuid().ToString(),
+            AccessTokenTtl = s.Tokens.AccessTokenTtl!.Value,
+            AccessTokenMaxTtl = s.Tokens.AccessTokenMaxTtl!.Value,
+            AccessTokenNumUsesLimit = s.Tokens.AccessTokenNumUsesLimit!.Value,
+            AccessTokenPeriod = s.Tokens.AccessTokenPeriod!.Value,
+            ClientSecretTrustedIps = TrustedIps.Normalize(s.ClientSecretTrustedIps ?? DefaultIps()).ToJsonString(),
+            AccessTokenTrustedIps = TrustedIps.Normalize(s.Tokens.AccessTokenTrustedIps ?? DefaultIps()).ToJsonString(),
+            LockoutEnabled = s.LockoutEnabled ?? true,
+            LockoutThreshold = s.LockoutThreshold ?? 3,
+            LockoutDurationSeconds = s.LockoutDurationSeconds ?? 300,
+            LockoutCounterResetSeconds = s.LockoutCounterResetSeconds ?? 30,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await db.WriteAsync(async (conn, tx) =>
+        {
+            if (await UniversalAuthStore.FindByIdentityAsync(conn, identity.Id, tx) is not null)
+                throw new BadRequestException("Failed to add universal auth to already configured identity");
+            await UniversalAuthStore.InsertAsync(conn, tx, row);
+            await AuditLog.WriteAsync(conn, tx, audit, Event("add-identity-universal-auth", identity.OrgId, new JsonObject
+            {
+                ["identityId"] = identity.Id,
+                ["accessTokenTTL"] = row.AccessTokenTtl,
+                ["accessTokenMaxTTL"] = row.AccessTokenMaxTtl,
+                ["accessTokenNumUsesLimit"] = row.AccessTokenNumUsesLimit,
+            }), now);
+        });
+        return UniversalAuthDto.From(row);
+    }
+
+    public async Task<UniversalAuthDto> UpdateAsync(Actor actor, AuditContext audit, string identityId, UniversalAuthSettings s)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        var access = await permissions.ForOrgAsync(actor, identity.OrgId);
+        access.Require(PermissionAction.Edit, OrgSubject.Identity);
+        var now = UnixMs.Now(time);
+        return await db.WriteAsync(async (conn, tx) =>
+        {
+            var current = await UniversalAuthStore.FindByIdentityAsync(conn, identity.Id, tx)
+                ?? throw new BadRequestException("The identity does not have universal auth");
+            var ttl = s.Tokens.AccessTokenTtl ?? current.AccessTokenTtl;
+            var maxTtl = s.Tokens.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl;
+            if (ttl > maxTtl) throw new BadRequestException("Access token TTL cannot be greater than max TTL");
+            var row = new UniversalAuthRow
+            {
+                Id = current.Id,
+                IdentityId = current.IdentityId,
+                ClientId = current.ClientId,
+                AccessTokenTtl = ttl,
+                AccessTokenMaxTtl = maxTtl,
+                AccessTokenNumUsesLimit = s.Tokens.AccessTokenNumUsesLimit ?? current.AccessTokenNumUsesLimit,
+                AccessTokenPeriod = s.Tokens.AccessTokenPeriod ?? current.AccessTokenPeriod,
+                ClientSecretTrustedIps = s.ClientSecretTrustedIps is null ? current.ClientSecretTrustedIps : TrustedIps.Normalize(s.ClientSecretTrustedIps).ToJsonString(),
+                AccessTokenTrustedIps = s.Tokens.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.Tokens.AccessTokenTrustedIps).ToJsonString(),
+                LockoutEnabled = s.LockoutEnabled ?? current.LockoutEnabled,
+                LockoutThreshold = s.LockoutThreshold ?? current.LockoutThreshold,
+                LockoutDurationSeconds = s.LockoutDurationSeconds ?? current.LockoutDurationSeconds,
+                LockoutCounterResetSeconds = s.LockoutCounterResetSeconds ?? current.LockoutCounterResetSeconds,
+                CreatedAt = current.CreatedAt,
+                UpdatedAt = now,
+            };
+            await UniversalAuthStore.UpdateAsync(conn, tx, row);
+            // Trusted IPs of issued tokens come from here: every instance must re-read them on the next request.
+            await SecurityEpoch.BumpAsync(conn, tx);
+            await AuditLog.WriteAsync(conn, tx, audit, Event("update-identity-universal-auth", identity.OrgId, new JsonObject
+            {
+                ["identityId"] = identity.Id,
+                ["accessTokenTTL"] = row.AccessTokenTtl,
+                ["accessTokenMaxTTL"] = row.AccessTokenMaxTtl,
+                ["accessTokenNumUsesLimit"] = row.AccessTokenNumUsesLimit,
+            }), now);
+            return UniversalAuthDto.From(row);
+        });
+    }
+
+    public async Task<UniversalAuthDto> GetAsync(Actor actor, AuditContext audit, string identityId)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        var access = await permissions.ForOrgAsync(actor, identity.OrgId);
+        access.Require(PermissionAction.Read, OrgSubject.Identity);
+        var row = await db.ReadAsync(async conn => await UniversalAuthStore.FindByIdentityAsync(conn, identity.Id))
+            ?? throw new BadRequestException("The identity does not have universal auth");
+        auditQueue.Enqueue(audit, Event("get-identity-universal-auth", identity.OrgId, new JsonObject { ["identityId"] = identity.Id }));
+        return UniversalAuthDto.From(row);
+    }
+
+    public async Task<UniversalAuthDto> RevokeAsync(Actor actor, AuditContext audit, string identityId)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        var access = await permissions.ForOrgAsync(actor, identity.OrgId);
+        access.Require(PermissionAction.Edit, OrgSubject.Identity);
+        access.Require(PermissionAction.RevokeAuth, OrgSubject.Identity);
+        var now = UnixMs.Now(time);
+        return await db.WriteAsync(async (conn, tx) =>
+        {
+            var current = await UniversalAuthStore.FindByIdentityAsync(conn, identity.Id, tx)
+                ?? throw new BadRequestException("The identity does not have universal auth");
+            await UniversalAuthStore.DeleteAsync(conn, tx, current.Id);
+            await AccessTokenStore.RevokeByAuthMethodAsync(conn, tx, identity.Id, AuthMethods.UniversalAuth, now);
+            await LockoutStore.ClearAsync(conn, tx, identity.Id, AuthMethods.UniversalAuth);
+            await SecurityEpoch.BumpAsync(conn, tx);
+            await AuditLog.WriteAsync(conn, tx, audit,
+                Event("revoke-identity-universal-auth", identity.OrgId, new JsonObject { ["identityId"] = identity.Id }), now);
+            return UniversalAuthDto.From(current);
+        });
+    }
+
+    public async Task<int> ClearLockoutsAsync(Actor actor, AuditContext audit, string identityId)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        var access = await permissions.ForOrgAsync(actor, identity.OrgId);
+        access.Require(PermissionAction.Edit, OrgSubject.Identity);
+        var now = UnixMs.Now(time);
+        return await db.WriteAsync(async (conn, tx) =>
+        {
+            if (await UniversalAuthStore.FindByIdentityAsync(conn, identity.Id, tx) is null)
+                throw new BadRequestException("The identity does not have universal auth");
+            var deleted = await LockoutStore.ClearAsync(conn, tx, identity.Id, AuthMethods.UniversalAuth);
+            await AuditLog.WriteAsync(conn, tx, audit,
+                Event("clear-identity-universal-auth-lockouts", identity.OrgId, new JsonObject { ["identityId"] = identity.Id }), now);
+            return deleted;
+        });
+    }
+
+    private static JsonArray DefaultIps() => new("0.0.0.0/0", "::/0");
+
+    private static AuditEvent Event(string type, string orgId, JsonObject metadata) => new(type, metadata, orgId);
+}

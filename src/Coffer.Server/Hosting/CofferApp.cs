@@ -1,0 +1,99 @@
+using Coffer.Server.Crypto;
+using Coffer.Server.Data;
+using Coffer.Server.Data.Migrations;
+using Coffer.Server.Features.AccessTokens;
+using Coffer.Server.Features.Admin;
+using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Identities;
+using Coffer.Server.Features.Status;
+using Coffer.Server.Features.TokenAuth;
+using Coffer.Server.Features.UniversalAuth;
+using Coffer.Server.Http;
+using Coffer.Server.Http.Auth;
+using Coffer.Server.Permissions;
+
+namespace Coffer.Server.Hosting;
+
+/// <summary>Builds the web application: services, middleware in Infisical's order, and every feature's routes.</summary>
+public static class CofferApp
+{
+    public static WebApplication Build(CofferOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = options.IsProduction ? Environments.Production : Environments.Development,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        ConfigureLogging(builder, options);
+        builder.WebHost.UseUrls($"http://{(options.Host == "0.0.0.0" ? "*" : options.Host)}:{options.Port}");
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => CreateDb(options));
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<ClientIp>();
+        services.AddSingleton(_ => new SecretHasher(new RootKey(options.RootKey)));
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<TokenSigner>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<TokenAuthenticator>();
+        services.AddSingleton<PermissionService>();
+        services.AddSingleton<AuditQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditQueue>());
+        services.AddSingleton<IdentityAccess>();
+        services.AddSingleton<IdentityService>();
+        services.AddSingleton<UniversalAuthService>();
+        services.AddSingleton<ClientSecretService>();
+        services.AddSingleton<UniversalAuthLogin>();
+        services.AddSingleton<TokenAuthService>();
+        services.AddSingleton<AccessTokenService>();
+        services.AddSingleton<BootstrapService>();
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        services.AddOpenApi("v1", o => OpenApiSetup.Configure(o));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseRequestIds();
+        app.UseMiddleware<ErrorMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<AuthMiddleware>();
+
+        app.MapStatus();
+        app.MapAdmin();
+        app.MapIdentities();
+        app.MapUniversalAuth();
+        app.MapTokenAuth();
+        app.MapAccessTokens();
+        app.MapApiDocs();
+        app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync);
+        return app;
+    }
+
+    /// <summary>Applies migrations, then serves until stopped.</summary>
+    public static async Task RunAsync(WebApplication app)
+    {
+        await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+        await app.RunAsync();
+    }
+
+    private static Db CreateDb(CofferOptions options) =>
+        options.DatabaseUri is null
+            ? Db.ForSqlite(options.SqlitePath)
+            : Db.ForPostgres(PostgresConnection.Build(options));
+
+    private static void ConfigureLogging(WebApplicationBuilder builder, CofferOptions options)
+    {
+        builder.Logging.ClearProviders();
+        if (options.IsProduction) builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+        else builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+    }
+}

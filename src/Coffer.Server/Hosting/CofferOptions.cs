@@ -1,0 +1,47 @@
+using System.Net;
+
+namespace Coffer.Server.Hosting;
+
+/// <summary>Everything the server reads from its environment, resolved once at start-up.</summary>
+public sealed class CofferOptions
+{
+    public required string Host { get; init; }
+    public required int Port { get; init; }
+    public required string SiteUrl { get; init; }
+    public required bool IsProduction { get; init; }
+    public required string DataDirectory { get; init; }
+
+    /// <summary>HMAC key for access-token JWTs (Infisical's AUTH_SECRET).</summary>
+    public required byte[] AuthSecret { get; init; }
+
+    /// <summary>32-byte root key that wraps every data key (ROOT_ENCRYPTION_KEY, or derived from ENCRYPTION_KEY).</summary>
+    public required byte[] RootKey { get; init; }
+
+    /// <summary>Null selects the embedded SQLite file under <see cref="DataDirectory"/>.</summary>
+    public string? DatabaseUri { get; init; }
+
+    public string? DatabaseRootCertificate { get; init; }
+
+    public string? RedisUrl { get; init; }
+
+    /// <summary>Proxies whose X-Forwarded-For we believe; by default none, so a client cannot choose its own IP.</summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
+
+    /// <summary>Longest lifetime of an identity token whose TTL is 0 ("never expires" in configuration).</summary>
+    public long MaxIdentityAccessTokenTtlSeconds { get; init; }
+
+    public RateLimitOptions RateLimits { get; init; } = new();
+
+    public long MaxRequestBodyBytes { get; init; } = 4 * 1024 * 1024;
+
+    public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
+}
+
+/// <summary>Requests per minute per client IP for each of Infisical's rate-limit policies; 0 turns a policy off.</summary>
+public sealed class RateLimitOptions
+{
+    public int ReadPerMinute { get; init; }
+    public int WritePerMinute { get; init; }
+    public int SecretsPerMinute { get; init; }
+    public int AuthPerMinute { get; init; } = 60;
+}

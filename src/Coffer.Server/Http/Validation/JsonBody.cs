@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Coffer.Server.Http.Validation;
+
+/// <summary>
+/// Reads a request body as JSON the way Fastify's parser accepts it, but answers client mistakes with 4xx:
+/// malformed or empty JSON is 400, another content type is 415, an oversized body is 413.
+/// </summary>
+public static class JsonBody
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        MaxDepth = 64,
+        AllowDuplicateProperties = false,
+    };
+
+    /// <summary>The body as an <see cref="Input"/>; a request without a body yields "Required" at path [] when validated.</summary>
+    public static async Task<Input> ReadInputAsync(HttpRequest request)
+    {
+        var (node, present) = await ReadAsync(request);
+        return Input.ForBody(node, present);
+    }
+
+    public static async Task<(JsonNode? Node, bool Present)> ReadAsync(HttpRequest request)
+    {
+        var hasBody = request.ContentLength > 0 ||
+            (request.ContentLength is null && request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true);
+        var contentType = request.ContentType;
+        var isJson = contentType is not null && IsJsonMediaType(contentType);
+
+        if (!hasBody)
+        {
+            if (isJson && request.ContentLength == 0)
+                throw new BadRequestException("Body cannot be empty when content-type is set to 'application/json'");
+            return (null, false);
+        }
+
+        if (!isJson)
+            throw new UnsupportedMediaTypeException($"Unsupported Media Type: {contentType ?? "undefined"}");
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        if (buffer.Length == 0)
+            throw new BadRequestException("Body cannot be empty when content-type is set to 'application/json'");
+        try
+        {
+            using var doc = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions);
+            var root = JsonNode.Parse(doc.RootElement.GetRawText(), documentOptions: DocumentOptions);
+            return (root, true);
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
+        {
+            throw new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'");
+        }
+    }
+
+    private static bool IsJsonMediaType(string contentType)
+    {
+        var semi = contentType.IndexOf(';', StringComparison.Ordinal);
+        var media = (semi >= 0 ? contentType[..semi] : contentType).Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
+            (media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+}

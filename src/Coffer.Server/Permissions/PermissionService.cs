@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using Coffer.Server.Data;
+using Coffer.Server.Http;
+using Coffer.Server.Http.Auth;
+using Dapper;
+
+namespace Coffer.Server.Permissions;
+
+/// <summary>
+/// Builds what an actor may do in an organization or project, from its memberships, roles and privileges.
+/// Results are cached per actor and scope for the security epoch the request was authenticated under, so a role
+/// change or membership deletion anywhere is honoured on the very next request.
+/// </summary>
+public sealed class PermissionService(Db db)
+{
+    private const int MaxCached = 20_000;
+    private readonly ConcurrentDictionary<(string ActorId, string OrgId), (long Epoch, OrgAccess Access)> _orgCache = new();
+
+    public async Task<OrgAccess> ForOrgAsync(Actor actor, string orgId)
+    {
+        if (!string.Equals(actor.OrgId, orgId, StringComparison.Ordinal))
+            throw new ForbiddenException(
+                $"Your token is scoped to organization with ID {actor.OrgId}, but this resource belongs to a different organization.");
+
+        if (_orgCache.TryGetValue((actor.Id, orgId), out var cached) && cached.Epoch == actor.Epoch) return cached.Access;
+
+        var row = await db.ReadAsync(conn => conn.QuerySingleOrDefaultAsync<OrgMembershipPermissionRow>(
+            $"""
+            SELECT m.role, r.permissions AS custom_permissions, o.should_use_new_privilege_system
+            FROM org_memberships m
+            JOIN organizations o ON o.id = m.org_id
+            LEFT JOIN org_roles r ON r.id = m.role_id
+            WHERE m.org_id = @orgId AND m.{(actor.IsIdentity ? "identity_id" : "user_id")} = @actorId AND m.is_active = TRUE
+            """, new { orgId, actorId = actor.Id }));
+        if (row is null)
+            throw new ForbiddenException(
+                $"You are not a member of this organization with ID {orgId}. Please assign this {actor.TypeName} to the organization with the appropriate permissions, then try again.");
+
+        var rules = row.Role == OrgRoleSlugs.Custom && row.CustomPermissions is not null
+            ? PermissionRuleParser.ParseStored(row.CustomPermissions)
+            : OrgRoles.BuiltIn(row.Role) ?? [];
+        var access = new OrgAccess(orgId, PermissionSet.Build([rules], TemplateContext(actor)), row.ShouldUseNewPrivilegeSystem);
+        if (_orgCache.Count >= MaxCached) _orgCache.Clear();
+        _orgCache[(actor.Id, orgId)] = (actor.Epoch, access);
+        return access;
+    }
+
+    /// <summary>A role slug as given in a request: built-in, or a custom role of the organization (else 404).</summary>
+    public async Task<OrgRoleRef> ResolveOrgRoleAsync(string orgId, string slug)
+    {
+        if (OrgRoles.BuiltIn(slug) is { } builtIn) return new OrgRoleRef(slug, slug, null, builtIn);
+        var custom = await db.ReadAsync(conn => conn.QuerySingleOrDefaultAsync<(string Id, string Permissions)?>(
+            "SELECT id, permissions FROM org_roles WHERE org_id = @orgId AND slug = @slug", new { orgId, slug }));
+        if (custom is null)
+            throw new NotFoundException($"Specified roles '{slug}' was not found in the organization with ID '{orgId}'");
+        return new OrgRoleRef(slug, OrgRoleSlugs.Custom, custom.Value.Id, PermissionRuleParser.ParseStored(custom.Value.Permissions));
+    }
+
+    internal static ActorTemplateContext TemplateContext(Actor actor) => new(actor.Id, actor.Name);
+
+    private sealed class OrgMembershipPermissionRow
+    {
+        public string Role { get; init; } = "";
+        public string? CustomPermissions { get; init; }
+        public bool ShouldUseNewPrivilegeSystem { get; init; }
+    }
+}

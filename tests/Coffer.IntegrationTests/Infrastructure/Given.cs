@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+
+namespace Coffer.IntegrationTests.Infrastructure;
+
+/// <summary>Builds the situations tests start from, through the public API only.</summary>
+public sealed class Given(TestServer server, string adminToken, string orgId, JsonObject bootstrap)
+{
+    public const string AdminEmail = "admin@example.com";
+    public const string AdminPassword = "correct horse battery staple";
+
+    public TestServer Server { get; } = server;
+    public Api Api { get; } = new(server.Http);
+    public string AdminToken { get; } = adminToken;
+    public string OrgId { get; } = orgId;
+    public JsonObject Bootstrap { get; } = bootstrap;
+
+    public static async Task<Given> BootstrapAsync(TestServer server)
+    {
+        var api = new Api(server.Http);
+        var r = await api.PostAsync("/api/v1/admin/bootstrap", new { email = AdminEmail, password = AdminPassword, organization = "Acme" });
+        Expect.Ok(r);
+        return new Given(server, r.Json["identity"]!["credentials"]!["token"]!.GetValue<string>(),
+            r.Json["organization"]!["id"]!.GetValue<string>(), r.Json);
+    }
+
+    public async Task<string> IdentityAsync(string role = "member", string? name = null, string? token = null)
+    {
+        var r = await Api.PostAsync("/api/v1/identities",
+            new { name = name ?? $"id-{Guid.NewGuid():N}"[..12], organizationId = OrgId, role }, token ?? AdminToken);
+        Expect.Ok(r);
+        return r.Json["identity"]!["id"]!.GetValue<string>();
+    }
+
+    public async Task<(string ClientId, string ClientSecret)> UniversalAuthAsync(string identityId, object? settings = null, object? secret = null)
+    {
+        var attach = await Api.PostAsync($"/api/v1/auth/universal-auth/identities/{identityId}", settings ?? new { }, AdminToken);
+        Expect.Ok(attach);
+        var created = await Api.PostAsync($"/api/v1/auth/universal-auth/identities/{identityId}/client-secrets", secret ?? new { }, AdminToken);
+        Expect.Ok(created);
+        return (attach.Json["identityUniversalAuth"]!["clientId"]!.GetValue<string>(), created.Json["clientSecret"]!.GetValue<string>());
+    }
+
+    public async Task<string> LoginAsync(string clientId, string clientSecret)
+    {
+        var r = await Api.PostAsync("/api/v1/auth/universal-auth/login", new { clientId, clientSecret });
+        Expect.Ok(r);
+        return r.Json["accessToken"]!.GetValue<string>();
+    }
+
+    /// <summary>A new identity with the given org role and a universal-auth token for it.</summary>
+    public async Task<(string IdentityId, string Token)> IdentityWithTokenAsync(string role = "member")
+    {
+        var id = await IdentityAsync(role);
+        var (clientId, secret) = await UniversalAuthAsync(id);
+        return (id, await LoginAsync(clientId, secret));
+    }
+
+    /// <summary>Token auth attached and one token minted.</summary>
+    public async Task<string> TokenAuthTokenAsync(string identityId, object? settings = null)
+    {
+        Expect.Ok(await Api.PostAsync($"/api/v1/auth/token-auth/identities/{identityId}", settings ?? new { }, AdminToken));
+        var minted = await Api.PostAsync($"/api/v1/auth/token-auth/identities/{identityId}/tokens", new { name = "t" }, AdminToken);
+        Expect.Ok(minted);
+        return minted.Json["accessToken"]!.GetValue<string>();
+    }
+}
