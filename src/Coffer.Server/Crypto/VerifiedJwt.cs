@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Coffer.Server.Http;
@@ -54,11 +55,11 @@ public sealed class VerifiedJwt
     /// The identity claims when this is an identity access token; false for any other token type. An identity token
     /// missing <c>identityId</c> or <c>identityAccessTokenId</c> throws <see cref="TokenException"/> (malformed).
     /// </summary>
-    public bool TryGetIdentityClaims(out IdentityTokenClaims claims)
+    public bool TryGetIdentityClaims([NotNullWhen(true)] out IdentityTokenClaims? claims)
     {
         if (!IsIdentityAccessToken)
         {
-            claims = null!;
+            claims = null;
             return false;
         }
 
