@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+
+namespace Coffer.Server.Crypto;
+
+/// <summary>
+/// The middle of the key hierarchy: random per-owner data keys, wrapped (AES-256-GCM) under the root key's
+/// <see cref="KeyPurposes.DataKeyWrap"/> subkey. The associated data binds a wrapped key to its purpose and owner,
+/// so project A's wrapped key pasted into project B's row does not unwrap. Store <see cref="RootKey.KeyId"/> next to
+/// each wrapped key so a rotation can tell which root wrapped it.
+/// </summary>
+public static class DataKeys
+{
+    /// <summary>Length of a wrapped data key.</summary>
+    public static readonly int WrappedLength = Aead.GetSealedLength(Aead.KeySize);
+
+    public static DataKey Generate()
+    {
+        Span<byte> key = stackalloc byte[Aead.KeySize];
+        RandomNumberGenerator.Fill(key);
+        try
+        {
+            return new DataKey(key);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    public static byte[] Wrap(RootKey root, DataKey key, string purpose, string ownerId)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(key);
+        return Aead.Seal(root.DataKeyWrapKey, key.Key, WrapAad(purpose, ownerId));
+    }
+
+    /// <summary>Unwraps; throws <see cref="DecryptionFailedException"/> for the wrong root, purpose or owner, or a modified blob.</summary>
+    public static DataKey Unwrap(RootKey root, ReadOnlySpan<byte> wrapped, string purpose, string ownerId)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        if (wrapped.Length != WrappedLength)
+        {
+            throw DecryptionFailedException.WrongLength();
+        }
+
+        Span<byte> key = stackalloc byte[Aead.KeySize];
+        try
+        {
+            Aead.Open(root.DataKeyWrapKey, wrapped, WrapAad(purpose, ownerId), key);
+            return new DataKey(key);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>Root-key rotation: unwraps under <paramref name="oldRoot"/> and wraps the same data key under <paramref name="newRoot"/>.</summary>
+    public static byte[] Rewrap(RootKey oldRoot, RootKey newRoot, ReadOnlySpan<byte> wrapped, string purpose, string ownerId)
+    {
+        using var key = Unwrap(oldRoot, wrapped, purpose, ownerId);
+        return Wrap(newRoot, key, purpose, ownerId);
+    }
+
+    private static byte[] WrapAad(string purpose, string ownerId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        ArgumentException.ThrowIfNullOrEmpty(ownerId);
+        return AssociatedData.Create("coffer-data-key", purpose, ownerId);
+    }
+}

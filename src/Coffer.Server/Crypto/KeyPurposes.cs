@@ -1,0 +1,14 @@
+namespace Coffer.Server.Crypto;
+
+/// <summary>
+/// HKDF labels for keys derived from the root key. Each purpose gets its own subkey so that no key is ever used for two
+/// jobs. These strings are part of the storage format: renaming one makes everything it protected unreadable.
+/// </summary>
+public static class KeyPurposes
+{
+    /// <summary>HMAC-SHA256 key for universal-auth client secrets (decision 9).</summary>
+    public const string ClientSecretHmac = "client-secret-hmac";
+
+    /// <summary>AES-256-GCM key that wraps per-project data keys. The root key itself never encrypts anything.</summary>
+    public const string DataKeyWrap = "data-key-wrap";
+}
