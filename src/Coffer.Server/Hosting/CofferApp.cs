@@ -38,8 +38,7 @@ public static class CofferApp
         services.AddSingleton(_ => CreateDb(options));
         services.AddSingleton<Migrator>();
         services.AddSingleton<ClientIp>();
-        services.AddSingleton(_ => new SecretHasher(new RootKey(options.RootKey)));
-        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton(_ => new SecretHasher(options.RootKey));
         services.AddSingleton<TokenSigner>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenAuthenticator>();

@@ -14,8 +14,8 @@ public sealed class CofferOptions
     /// <summary>HMAC key for access-token JWTs (Infisical's AUTH_SECRET).</summary>
     public required byte[] AuthSecret { get; init; }
 
-    /// <summary>32-byte root key that wraps every data key (ROOT_ENCRYPTION_KEY, or derived from ENCRYPTION_KEY).</summary>
-    public required byte[] RootKey { get; init; }
+    /// <summary>The root key that wraps every data key (ROOT_ENCRYPTION_KEY, or derived from ENCRYPTION_KEY).</summary>
+    public required Crypto.RootKey RootKey { get; init; }
 
     /// <summary>Null selects the embedded SQLite file under <see cref="DataDirectory"/>.</summary>
     public string? DatabaseUri { get; init; }

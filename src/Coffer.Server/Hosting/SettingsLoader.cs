@@ -50,7 +50,7 @@ public static class SettingsLoader
             IsProduction = isProduction,
             DataDirectory = dataDir,
             AuthSecret = Encoding.UTF8.GetBytes(authSecret!),
-            RootKey = RootKeyMaterial.Parse(rootKeyB64, encryptionKeyHex),
+            RootKey = ParseRootKey(rootKeyB64, encryptionKeyHex),
             DatabaseUri = Get("DB_CONNECTION_URI"),
             DatabaseRootCertificate = Get("DB_ROOT_CERT"),
             RedisUrl = Get("REDIS_URL"),
@@ -73,6 +73,19 @@ public static class SettingsLoader
         foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
             result[(string)e.Key] = e.Value as string;
         return result;
+    }
+
+    private static Crypto.RootKey ParseRootKey(string? rootEncryptionKey, string? encryptionKey)
+    {
+        try
+        {
+            return Crypto.RootKey.FromEnvironment(rootEncryptionKey, encryptionKey)
+                ?? throw new ConfigurationException("ROOT_ENCRYPTION_KEY (or ENCRYPTION_KEY) is required.");
+        }
+        catch (Crypto.KeyConfigurationException ex)
+        {
+            throw new ConfigurationException(ex.Message);
+        }
     }
 
     private static bool IsProductionValue(string? v) => string.Equals(v, "production", StringComparison.OrdinalIgnoreCase);

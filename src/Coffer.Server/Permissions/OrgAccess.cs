@@ -26,5 +26,5 @@ public sealed class OrgAccess(string orgId, PermissionSet permissions, bool useN
 
     /// <summary>The privilege boundary for giving <paramref name="role"/> to someone (Infisical's validatePrivilegeChangeOperation).</summary>
     public void RequireCanGrant(string subject, string operation, OrgRoleRef role) =>
-        PrivilegeBoundary.Require(useNewPrivilegeSystem, Permissions, subject, operation, role.Rules);
+        PrivilegeBoundary.Require(useNewPrivilegeSystem, Permissions, subject, PermissionSet.FromRules(role.Rules), operation);
 }

@@ -11,10 +11,43 @@ namespace Coffer.Server.Permissions;
 /// Results are cached per actor and scope for the security epoch the request was authenticated under, so a role
 /// change or membership deletion anywhere is honoured on the very next request.
 /// </summary>
-public sealed class PermissionService(Db db)
+public sealed class PermissionService(Db db, TimeProvider time)
 {
     private const int MaxCached = 20_000;
     private readonly ConcurrentDictionary<(string ActorId, string OrgId), (long Epoch, OrgAccess Access)> _orgCache = new();
+    private readonly ConcurrentDictionary<(string ActorId, string ProjectId), CachedProject> _projectCache = new();
+
+    /// <summary>
+    /// The actor's access to a project: 404 if the project does not exist, 403 if it belongs to another organization or
+    /// the actor is not a member. Temporary grants are honoured to the millisecond: a cached set expires when one starts or ends.
+    /// </summary>
+    public async Task<ProjectAccess> ForProjectAsync(Actor actor, string projectId)
+    {
+        var now = UnixMs.Now(time);
+        if (_projectCache.TryGetValue((actor.Id, projectId), out var cached) && cached.Epoch == actor.Epoch && now < cached.ValidUntil)
+            return cached.Access;
+
+        var (access, validUntil) = await db.ReadAsync(async conn =>
+        {
+            var project = await Features.Projects.ProjectStore.FindAsync(conn, projectId)
+                ?? throw new NotFoundException($"Project with ID '{projectId}' not found");
+            if (!string.Equals(project.OrgId, actor.OrgId, StringComparison.Ordinal))
+                throw new ForbiddenException("This project does not belong to your selected organization.");
+            var loaded = await ProjectPermissionLoader.LoadAsync(conn, project, actor, now);
+            if (loaded.MembershipId is null)
+                throw new ForbiddenException(
+                    $"You are not a member of this project with ID {projectId}. Please assign this {actor.TypeName} to the project with the appropriate permissions, then try again.",
+                    "ProjectMembershipNotFound");
+            var newSystem = await conn.ExecuteScalarAsync<bool>(
+                "SELECT should_use_new_privilege_system FROM organizations WHERE id = @orgId", new { orgId = project.OrgId });
+            return (new ProjectAccess(project, loaded.MembershipId, loaded.Permissions, newSystem), loaded.ValidUntilMs);
+        });
+        if (_projectCache.Count >= MaxCached) _projectCache.Clear();
+        _projectCache[(actor.Id, projectId)] = new CachedProject(actor.Epoch, validUntil, access);
+        return access;
+    }
+
+    private sealed record CachedProject(long Epoch, long ValidUntil, ProjectAccess Access);
 
     public async Task<OrgAccess> ForOrgAsync(Actor actor, string orgId)
     {
@@ -37,9 +70,9 @@ public sealed class PermissionService(Db db)
                 $"You are not a member of this organization with ID {orgId}. Please assign this {actor.TypeName} to the organization with the appropriate permissions, then try again.");
 
         var rules = row.Role == OrgRoleSlugs.Custom && row.CustomPermissions is not null
-            ? PermissionRuleParser.ParseStored(row.CustomPermissions)
+            ? PermissionStorage.Unpack(row.CustomPermissions)
             : OrgRoles.BuiltIn(row.Role) ?? [];
-        var access = new OrgAccess(orgId, PermissionSet.Build([rules], TemplateContext(actor)), row.ShouldUseNewPrivilegeSystem);
+        var access = new OrgAccess(orgId, PermissionSet.Build([InvertedLast(rules)]), row.ShouldUseNewPrivilegeSystem);
         if (_orgCache.Count >= MaxCached) _orgCache.Clear();
         _orgCache[(actor.Id, orgId)] = (actor.Epoch, access);
         return access;
@@ -53,10 +86,12 @@ public sealed class PermissionService(Db db)
             "SELECT id, permissions FROM org_roles WHERE org_id = @orgId AND slug = @slug", new { orgId, slug }));
         if (custom is null)
             throw new NotFoundException($"Specified roles '{slug}' was not found in the organization with ID '{orgId}'");
-        return new OrgRoleRef(slug, OrgRoleSlugs.Custom, custom.Value.Id, PermissionRuleParser.ParseStored(custom.Value.Permissions));
+        return new OrgRoleRef(slug, OrgRoleSlugs.Custom, custom.Value.Id, PermissionStorage.Unpack(custom.Value.Permissions));
     }
 
-    internal static ActorTemplateContext TemplateContext(Actor actor) => new(actor.Id, actor.Name);
+    /// <summary>Infisical sorts denials after grants, so an inverted rule wins over any grant, whichever role it came from.</summary>
+    internal static IReadOnlyList<PermissionRule> InvertedLast(IEnumerable<PermissionRule> rules) =>
+        rules.OrderBy(r => r.Inverted ? 1 : 0).ToList();
 
     private sealed class OrgMembershipPermissionRow
     {

@@ -17,6 +17,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
     public static IReadOnlyList<Migration> All { get; } =
     [
         new M001Foundation(),
+        new M002Projects(),
     ];
 
     public static int LatestId => All[^1].Id;

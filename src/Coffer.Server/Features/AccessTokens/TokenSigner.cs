@@ -1,5 +1,6 @@
 using Coffer.Server.Crypto;
 using Coffer.Server.Hosting;
+using Coffer.Server.Http;
 
 namespace Coffer.Server.Features.AccessTokens;
 
@@ -9,21 +10,17 @@ public sealed record IdentityClaims(string IdentityId, string TokenId, string? C
 /// <summary>Signs and verifies identity access tokens (HS256 under AUTH_SECRET, Infisical's claims).</summary>
 public sealed class TokenSigner(CofferOptions options, TimeProvider time)
 {
-    public string Sign(string identityId, string tokenId, string? clientSecretId, long ttlSeconds) =>
-        JwtCodec.Sign(new IdentityTokenClaims
-        {
-            IdentityId = identityId,
-            IdentityAccessTokenId = tokenId,
-            ClientSecretId = clientSecretId,
-            AuthTokenType = "identityAccessToken",
-        }, ttlSeconds, options.AuthSecret, time);
+    private readonly JwtCodec _codec = new(options.AuthSecret, time);
 
-    /// <summary>Verifies signature and expiry; anything wrong is a <see cref="Http.TokenException"/>.</summary>
+    public string Sign(string identityId, string tokenId, string? clientSecretId, long ttlSeconds) =>
+        _codec.IssueIdentityToken(identityId, tokenId, clientSecretId, ttlSeconds);
+
+    /// <summary>Verifies signature and expiry; anything wrong is a <see cref="TokenException"/>.</summary>
     public IdentityClaims Verify(string token)
     {
-        var claims = JwtCodec.Verify(token, options.AuthSecret, time);
-        if (claims.AuthTokenType != "identityAccessToken" || string.IsNullOrEmpty(claims.IdentityId) || string.IsNullOrEmpty(claims.IdentityAccessTokenId))
-            throw new Http.TokenException("The provided access token is malformed. Please use a valid token or generate a new one and try again.");
+        var verified = _codec.Verify(token);
+        if (!verified.TryGetIdentityClaims(out var claims))
+            throw new TokenException(JwtErrors.Malformed);
         return new IdentityClaims(claims.IdentityId, claims.IdentityAccessTokenId, claims.ClientSecretId);
     }
 }

@@ -17,6 +17,9 @@ namespace Coffer.Server.Features.UniversalAuth;
 /// </summary>
 public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer issuer, TimeProvider time)
 {
+    // Compared against when there is nothing real to compare with, so every failed login costs one HMAC check.
+    private readonly string _decoyHash = hasher.Hash(RandomSecrets.Hex(32));
+
     private enum Outcome
     {
         Success,
@@ -36,7 +39,7 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
             {
                 // Spend the same work as a real attempt, so response time does not reveal which client ids exist.
                 await UniversalAuthStore.FindActiveByPrefixAsync(conn, tx, clientId, Prefix(clientSecret));
-                hasher.Verify(clientSecret, hasher.DecoyHash);
+                hasher.Verify(clientSecret, _decoyHash);
                 return (Outcome.InvalidCredentials, (IssuedToken?)null);
             }
 
@@ -52,7 +55,7 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
                 if (hasher.Verify(clientSecret, candidate.ClientSecretHash)) match = candidate;
             if (match is null)
             {
-                hasher.Verify(clientSecret, hasher.DecoyHash);
+                hasher.Verify(clientSecret, _decoyHash);
                 if (ua.LockoutEnabled)
                     await LockoutStore.RecordFailureAsync(conn, tx, ua.IdentityId, AuthMethods.UniversalAuth, lockoutKey, now,
                         ua.LockoutCounterResetSeconds, ua.LockoutThreshold, ua.LockoutDurationSeconds);

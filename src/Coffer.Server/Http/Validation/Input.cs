@@ -287,7 +287,7 @@ public sealed class Input
             Received = received,
         };
 
-    private static ValidationIssue SizeIssue(object[] path, string code, string bound, double value, string type, string message) =>
+    public static ValidationIssue SizeIssue(object[] path, string code, string bound, double value, string type, string message) =>
         new(code, path, message)
         {
             Extra = new JsonObject

@@ -1,0 +1,132 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using Coffer.Server.Data;
+using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Projects;
+using Coffer.Server.Http;
+using Coffer.Server.Http.Auth;
+using Coffer.Server.Permissions;
+using Dapper;
+
+namespace Coffer.Server.Features.Environments;
+
+public sealed record EnvironmentDto(string Id, string Name, string Slug, long Position, string ProjectId, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static EnvironmentDto From(EnvironmentRow e) =>
+        new(e.Id, e.Name, e.Slug, e.Position, e.ProjectId, UnixMs.ToUtc(e.CreatedAt), UnixMs.ToUtc(e.UpdatedAt));
+}
+
+public sealed record EnvironmentChangeResponse(string Message, string ProjectId, EnvironmentDto Environment);
+
+public sealed record EnvironmentEnvelope(EnvironmentDto Environment);
+
+/// <summary>A project's environments. Each has a root folder; deleting one deletes its folders and secrets.</summary>
+public sealed class EnvironmentService(Db db, PermissionService permissions, TimeProvider time)
+{
+    public async Task<EnvironmentDto> CreateAsync(Actor actor, AuditContext audit, string projectId, string name, string slug, long? position)
+    {
+        var access = await permissions.ForProjectAsync(actor, projectId);
+        access.Require(PermissionAction.Create, ProjectSubject.Environments);
+        var now = UnixMs.Now(time);
+        return await db.WriteAsync(async (conn, tx) =>
+        {
+            if (await ProjectStore.FindEnvironmentBySlugAsync(conn, projectId, slug, tx) is not null)
+                throw new BadRequestException("Environment with slug '" + slug + "' already exist");
+            var max = await conn.ExecuteScalarAsync<long?>(
+                "SELECT MAX(position) FROM project_environments WHERE project_id = @projectId", new { projectId }, tx) ?? 0;
+            var at = position is { } p && p <= max ? p : max + 1;
+            await ShiftAsync(conn, tx, projectId, at, 1, now);
+            var env = new EnvironmentRow
+            {
+                Id = Guid.CreateVersion7().ToString(),
+                ProjectId = projectId,
+                Name = name,
+                Slug = slug,
+                Position = at,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            await ProjectStore.InsertEnvironmentAsync(conn, tx, env);
+            await ProjectStore.InsertRootFolderAsync(conn, tx, env.Id, now);
+            await SecurityEpoch.BumpAsync(conn, tx);
+            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-environment",
+                new JsonObject { ["name"] = name, ["slug"] = slug }, access.Project.OrgId, projectId), now);
+            return EnvironmentDto.From(env);
+        });
+    }
+
+    public async Task<EnvironmentDto> UpdateAsync(Actor actor, AuditContext audit, string projectId, string envId, string? name, string? slug, long? position)
+    {
+        var access = await permissions.ForProjectAsync(actor, projectId);
+        access.Require(PermissionAction.Edit, ProjectSubject.Environments);
+        var now = UnixMs.Now(time);
+        return await db.WriteAsync(async (conn, tx) =>
+        {
+            var env = await ProjectStore.FindEnvironmentAsync(conn, projectId, envId, tx)
+                ?? throw new NotFoundException($"Environment with id '{envId}' in project with ID '{projectId}' not found");
+            if (slug is not null && slug != env.Slug && await ProjectStore.FindEnvironmentBySlugAsync(conn, projectId, slug, tx) is not null)
+                throw new BadRequestException("Environment with slug '" + slug + "' already exist");
+            var newPosition = env.Position;
+            if (position is { } p && p != env.Position)
+            {
+                // Move within the list: close the gap it leaves, open one where it lands.
+                await ShiftAsync(conn, tx, projectId, env.Position + 1, -1, now);
+                await ShiftAsync(conn, tx, projectId, p, 1, now);
+                newPosition = p;
+            }
+            var updated = new EnvironmentRow
+            {
+                Id = env.Id,
+                ProjectId = env.ProjectId,
+                Name = name ?? env.Name,
+                Slug = slug ?? env.Slug,
+                Position = newPosition,
+                CreatedAt = env.CreatedAt,
+                UpdatedAt = now,
+            };
+            await conn.ExecuteAsync(
+                "UPDATE project_environments SET name = @Name, slug = @Slug, position = @Position, updated_at = @UpdatedAt WHERE id = @Id", updated, tx);
+            await SecurityEpoch.BumpAsync(conn, tx);
+            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-environment", new JsonObject
+            {
+                ["oldName"] = env.Name,
+                ["newName"] = updated.Name,
+                ["oldSlug"] = env.Slug,
+                ["newSlug"] = updated.Slug,
+            }, access.Project.OrgId, projectId), now);
+            return EnvironmentDto.From(updated);
+        });
+    }
+
+    public async Task<EnvironmentDto> DeleteAsync(Actor actor, AuditContext audit, string projectId, string envId)
+    {
+        var access = await permissions.ForProjectAsync(actor, projectId);
+        access.Require(PermissionAction.Delete, ProjectSubject.Environments);
+        var now = UnixMs.Now(time);
+        return await db.WriteAsync(async (conn, tx) =>
+        {
+            var env = await ProjectStore.FindEnvironmentAsync(conn, projectId, envId, tx)
+                ?? throw new NotFoundException($"Environment with id '{envId}' in project with ID '{projectId}' not found");
+            await conn.ExecuteAsync("DELETE FROM project_environments WHERE id = @id", new { id = env.Id }, tx);
+            await ShiftAsync(conn, tx, projectId, env.Position + 1, -1, now);
+            await SecurityEpoch.BumpAsync(conn, tx);
+            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("delete-environment",
+                new JsonObject { ["name"] = env.Name, ["slug"] = env.Slug }, access.Project.OrgId, projectId), now);
+            return EnvironmentDto.From(env);
+        });
+    }
+
+    public async Task<EnvironmentDto> GetAsync(Actor actor, string projectId, string envId)
+    {
+        var access = await permissions.ForProjectAsync(actor, projectId);
+        access.Require(PermissionAction.Read, ProjectSubject.Environments);
+        var env = await db.ReadAsync(conn => ProjectStore.FindEnvironmentAsync(conn, projectId, envId))
+            ?? throw new NotFoundException($"Environment with id '{envId}' in project with ID '{projectId}' not found");
+        return EnvironmentDto.From(env);
+    }
+
+    private static Task ShiftAsync(DbConnection conn, DbTransaction tx, string projectId, long from, int by, long now) =>
+        conn.ExecuteAsync(
+            "UPDATE project_environments SET position = position + @by, updated_at = @now WHERE project_id = @projectId AND position >= @from",
+            new { projectId, from, by, now }, tx);
+}

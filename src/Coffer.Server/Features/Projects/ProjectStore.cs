@@ -1,0 +1,93 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Coffer.Server.Features.Projects;
+
+public static class ProjectStore
+{
+    public const string Columns =
+        "id, org_id, name, description, slug, type, auto_capitalization, version, pit_version_limit, audit_logs_retention_days, " +
+        "has_delete_protection, secret_sharing, show_snapshots_legacy, enforce_encrypted_secret_manager_secret_metadata, " +
+        "secret_detection_ignore_values, created_at, updated_at";
+
+    private const string EnvColumns = "id, project_id, name, slug, position, created_at, updated_at";
+
+    public static Task InsertAsync(DbConnection conn, DbTransaction tx, ProjectRow p) =>
+        conn.ExecuteAsync(
+            $"""
+            INSERT INTO projects ({Columns})
+            VALUES (@Id, @OrgId, @Name, @Description, @Slug, @Type, @AutoCapitalization, @Version, @PitVersionLimit,
+                    @AuditLogsRetentionDays, @HasDeleteProtection, @SecretSharing, @ShowSnapshotsLegacy,
+                    @EnforceEncryptedSecretManagerSecretMetadata, @SecretDetectionIgnoreValues, @CreatedAt, @UpdatedAt)
+            """, p, tx);
+
+    public static Task<ProjectRow?> FindAsync(DbConnection conn, string id, DbTransaction? tx = null) =>
+        conn.QuerySingleOrDefaultAsync<ProjectRow>($"SELECT {Columns} FROM projects WHERE id = @id", new { id }, tx);
+
+    public static Task<ProjectRow?> FindBySlugAsync(DbConnection conn, string orgId, string slug, DbTransaction? tx = null) =>
+        conn.QuerySingleOrDefaultAsync<ProjectRow>($"SELECT {Columns} FROM projects WHERE org_id = @orgId AND slug = @slug", new { orgId, slug }, tx);
+
+    public static async Task<bool> SlugTakenAsync(DbConnection conn, DbTransaction tx, string orgId, string slug, string? exceptId = null) =>
+        await conn.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM projects WHERE org_id = @orgId AND slug = @slug AND (@exceptId IS NULL OR id <> @exceptId)",
+            new { orgId, slug, exceptId }, tx) > 0;
+
+    /// <summary>Projects the actor is a member of, in creation order.</summary>
+    public static async Task<IReadOnlyList<ProjectRow>> ListForActorAsync(DbConnection conn, string orgId, string actorColumn, string actorId, string? type) =>
+        (await conn.QueryAsync<ProjectRow>(
+            $"""
+            SELECT {string.Join(", ", Columns.Split(", ").Select(c => "p." + c))}
+            FROM projects p JOIN project_memberships m ON m.project_id = p.id
+            WHERE p.org_id = @orgId AND m.{actorColumn} = @actorId AND (@type IS NULL OR p.type = @type)
+            ORDER BY p.created_at, p.id
+            """, new { orgId, actorId, type })).AsList();
+
+    public static Task UpdateAsync(DbConnection conn, DbTransaction tx, ProjectRow p) =>
+        conn.ExecuteAsync(
+            """
+            UPDATE projects SET name = @Name, description = @Description, slug = @Slug, auto_capitalization = @AutoCapitalization,
+                has_delete_protection = @HasDeleteProtection, secret_sharing = @SecretSharing, show_snapshots_legacy = @ShowSnapshotsLegacy,
+                enforce_encrypted_secret_manager_secret_metadata = @EnforceEncryptedSecretManagerSecretMetadata,
+                secret_detection_ignore_values = @SecretDetectionIgnoreValues, pit_version_limit = @PitVersionLimit, updated_at = @UpdatedAt
+            WHERE id = @Id
+            """, p, tx);
+
+    public static Task<int> DeleteAsync(DbConnection conn, DbTransaction tx, string id) =>
+        conn.ExecuteAsync("DELETE FROM projects WHERE id = @id", new { id }, tx);
+
+    public static Task InsertEnvironmentAsync(DbConnection conn, DbTransaction tx, EnvironmentRow e) =>
+        conn.ExecuteAsync(
+            $"INSERT INTO project_environments ({EnvColumns}) VALUES (@Id, @ProjectId, @Name, @Slug, @Position, @CreatedAt, @UpdatedAt)", e, tx);
+
+    /// <summary>Every environment has a root folder ("/"), where secrets without a path live.</summary>
+    public static Task InsertRootFolderAsync(DbConnection conn, DbTransaction tx, string envId, long now) =>
+        conn.ExecuteAsync(
+            "INSERT INTO secret_folders (id, env_id, parent_id, name, description, version, created_at, updated_at) " +
+            "VALUES (@id, @envId, NULL, 'root', NULL, 1, @now, @now)",
+            new { id = Guid.CreateVersion7().ToString(), envId, now }, tx);
+
+    public static async Task<IReadOnlyList<EnvironmentRow>> ListEnvironmentsAsync(DbConnection conn, string projectId, DbTransaction? tx = null) =>
+        (await conn.QueryAsync<EnvironmentRow>(
+            $"SELECT {EnvColumns} FROM project_environments WHERE project_id = @projectId ORDER BY position, created_at", new { projectId }, tx)).AsList();
+
+    public static Task<EnvironmentRow?> FindEnvironmentAsync(DbConnection conn, string projectId, string id, DbTransaction? tx = null) =>
+        conn.QuerySingleOrDefaultAsync<EnvironmentRow>(
+            $"SELECT {EnvColumns} FROM project_environments WHERE project_id = @projectId AND id = @id", new { projectId, id }, tx);
+
+    public static Task<EnvironmentRow?> FindEnvironmentBySlugAsync(DbConnection conn, string projectId, string slug, DbTransaction? tx = null) =>
+        conn.QuerySingleOrDefaultAsync<EnvironmentRow>(
+            $"SELECT {EnvColumns} FROM project_environments WHERE project_id = @projectId AND slug = @slug", new { projectId, slug }, tx);
+
+    public static Task InsertMembershipAsync(DbConnection conn, DbTransaction tx, string membershipId, string projectId, string? identityId,
+        string? userId, long now) =>
+        conn.ExecuteAsync(
+            "INSERT INTO project_memberships (id, project_id, actor_type, identity_id, user_id, created_at, updated_at) " +
+            "VALUES (@membershipId, @projectId, @actorType, @identityId, @userId, @now, @now)",
+            new { membershipId, projectId, actorType = identityId is null ? "user" : "identity", identityId, userId, now }, tx);
+
+    public static Task InsertPermanentRoleAsync(DbConnection conn, DbTransaction tx, string membershipId, string role, string? customRoleId, long now) =>
+        conn.ExecuteAsync(
+            "INSERT INTO project_membership_roles (id, membership_id, role, custom_role_id, is_temporary, created_at, updated_at) " +
+            "VALUES (@id, @membershipId, @role, @customRoleId, FALSE, @now, @now)",
+            new { id = Guid.CreateVersion7().ToString(), membershipId, role, customRoleId, now }, tx);
+}
