@@ -1,0 +1,65 @@
+namespace Coffer.Server.Permissions;
+
+/// <summary>A condition field's value on the object being checked: one string, or a list such as a secret's tag slugs.</summary>
+public readonly struct FieldValue
+{
+    private FieldValue(string? text, IReadOnlyList<string>? list)
+    {
+        Text = text;
+        List = list;
+    }
+
+    public string? Text { get; }
+
+    public IReadOnlyList<string>? List { get; }
+
+    public static implicit operator FieldValue(string value) => new(value, null);
+
+    public static FieldValue FromString(string value) => new(value, null);
+
+    public static FieldValue FromList(IReadOnlyList<string> values) => new(null, values);
+}
+
+/// <summary>The fields of the object a permission is checked against (CASL's <c>subject(type, fields)</c>).</summary>
+public interface ISubjectFields
+{
+    bool TryGet(string field, out FieldValue value);
+}
+
+/// <summary>A handful of named fields. Lookup is a linear scan: objects carry at most four or five fields.</summary>
+public sealed class SubjectFields(params (string Name, FieldValue Value)[] fields) : ISubjectFields
+{
+    public static SubjectFields Secret(string environment, string secretPath, string? secretName = null, IReadOnlyList<string>? secretTags = null)
+    {
+        var count = 2 + (secretName is null ? 0 : 1) + (secretTags is null ? 0 : 1);
+        var list = new (string, FieldValue)[count];
+        list[0] = ("environment", environment);
+        list[1] = ("secretPath", secretPath);
+        var next = 2;
+        if (secretName is not null)
+            list[next++] = ("secretName", secretName);
+        if (secretTags is not null)
+            list[next] = ("secretTags", FieldValue.FromList(secretTags));
+        return new SubjectFields(list);
+    }
+
+    /// <summary>Folders, imports, syncs and rotations are checked on environment and path only.</summary>
+    public static SubjectFields EnvironmentAndPath(string environment, string secretPath) =>
+        new(("environment", environment), ("secretPath", secretPath));
+
+    public static SubjectFields Identity(string identityId) => new(("identityId", identityId));
+
+    public bool TryGet(string field, out FieldValue value)
+    {
+        foreach (var (name, fieldValue) in fields)
+        {
+            if (string.Equals(name, field, StringComparison.Ordinal))
+            {
+                value = fieldValue;
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
+}
