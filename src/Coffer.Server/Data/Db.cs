@@ -15,6 +15,12 @@ public sealed class Db : IAsyncDisposable
     private readonly NpgsqlDataSource? _postgres;
     private readonly SemaphoreSlim _sqliteWriteGate = new(1, 1);
 
+    static Db()
+    {
+        // Columns are snake_case, properties PascalCase.
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+    }
+
     private Db(DbEngine engine, string? sqliteConnectionString, NpgsqlDataSource? postgres)
     {
         Engine = engine;

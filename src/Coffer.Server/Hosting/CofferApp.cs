@@ -4,7 +4,9 @@ using Coffer.Server.Data.Migrations;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.Admin;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Environments;
 using Coffer.Server.Features.Identities;
+using Coffer.Server.Features.Projects;
 using Coffer.Server.Features.Status;
 using Coffer.Server.Features.TokenAuth;
 using Coffer.Server.Features.UniversalAuth;
@@ -43,8 +45,8 @@ public static class CofferApp
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<PermissionService>();
-        services.AddSingleton<AuditQueue>();
-        services.AddHostedService(sp => sp.GetRequiredService<AuditQueue>());
+        services.AddSingleton<AuditBatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditBatcher>());
         services.AddSingleton<IdentityAccess>();
         services.AddSingleton<IdentityService>();
         services.AddSingleton<UniversalAuthService>();
@@ -53,6 +55,8 @@ public static class CofferApp
         services.AddSingleton<TokenAuthService>();
         services.AddSingleton<AccessTokenService>();
         services.AddSingleton<BootstrapService>();
+        services.AddSingleton<ProjectService>();
+        services.AddSingleton<EnvironmentService>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddOpenApi("v1", o => OpenApiSetup.Configure(o));
         configure?.Invoke(builder);
@@ -69,6 +73,8 @@ public static class CofferApp
         app.MapUniversalAuth();
         app.MapTokenAuth();
         app.MapAccessTokens();
+        app.MapProjects();
+        app.MapEnvironments();
         app.MapApiDocs();
         app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync);
         return app;

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Coffer.Server.Data.Migrations;
 using Coffer.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,6 +69,7 @@ public sealed class TestServer : IAsyncDisposable
         var app = CofferApp.Build(options, builder =>
         {
             builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new RealTimeFollowingClock(clock)));
+            builder.Logging.ClearProviders();
             builder.Logging.AddProvider(logs);
         });
         await app.Services.GetRequiredService<Migrator>().MigrateAsync();

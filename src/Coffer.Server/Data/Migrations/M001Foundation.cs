@@ -6,20 +6,20 @@ public sealed class M001Foundation : Migration
     public override int Id => 1;
     public override string Name => "foundation";
 
-    public override void Up(SchemaBuilder s)
+    public override void Up(SchemaBuilder schema)
     {
         // Counters that other instances read on every request to learn that cached security state is stale.
-        s.CreateTable("coffer_state", t => t.Column("key", ColumnType.Text).Long("value"));
-        s.Index("coffer_state", "ux_coffer_state_key", true, "key");
-        s.Sql("INSERT INTO coffer_state (key, value) VALUES ('security_epoch', 0)");
+        schema.CreateTable("coffer_state", t => t.Column("key", ColumnType.Text).Long("value"));
+        schema.Index("coffer_state", "ux_coffer_state_key", true, "key");
+        schema.Sql("INSERT INTO coffer_state (key, value) VALUES ('security_epoch', 0)");
 
-        s.CreateTable("server_config", t => t
+        schema.CreateTable("server_config", t => t
             .Id()
             .Bool("initialized")
             .Json("admin_identity_ids")
             .Timestamps());
 
-        s.CreateTable("users", t => t
+        schema.CreateTable("users", t => t
             .Id()
             .Text("email")
             .Text("username")
@@ -33,7 +33,7 @@ public sealed class M001Foundation : Migration
             .Timestamps()
             .Unique("username"));
 
-        s.CreateTable("organizations", t => t
+        schema.CreateTable("organizations", t => t
             .Id()
             .Text("name")
             .Text("slug")
@@ -41,7 +41,7 @@ public sealed class M001Foundation : Migration
             .Timestamps()
             .Unique("slug"));
 
-        s.CreateTable("org_roles", t => t
+        schema.CreateTable("org_roles", t => t
             .Id()
             .References("org_id", "organizations")
             .Text("name")
@@ -51,7 +51,7 @@ public sealed class M001Foundation : Migration
             .Timestamps()
             .Unique("org_id", "slug"));
 
-        s.CreateTable("identities", t => t
+        schema.CreateTable("identities", t => t
             .Id()
             .References("org_id", "organizations")
             .Text("name")
@@ -60,7 +60,7 @@ public sealed class M001Foundation : Migration
             .Column("project_id", ColumnType.Id, nullable: true)
             .Timestamps());
 
-        s.CreateTable("identity_metadata", t => t
+        schema.CreateTable("identity_metadata", t => t
             .Id()
             .References("identity_id", "identities")
             .Column("org_id", ColumnType.Id)
@@ -68,7 +68,7 @@ public sealed class M001Foundation : Migration
             .Text("value")
             .Timestamps());
 
-        s.CreateTable("org_memberships", t => t
+        schema.CreateTable("org_memberships", t => t
             .Id()
             .References("org_id", "organizations")
             .Text("actor_type")
@@ -83,7 +83,7 @@ public sealed class M001Foundation : Migration
             .Unique("org_id", "identity_id")
             .Unique("org_id", "user_id"));
 
-        s.CreateTable("identity_universal_auths", t => t
+        schema.CreateTable("identity_universal_auths", t => t
             .Id()
             .References("identity_id", "identities")
             .Text("client_id")
@@ -101,7 +101,7 @@ public sealed class M001Foundation : Migration
             .Unique("identity_id")
             .Unique("client_id"));
 
-        s.CreateTable("identity_ua_client_secrets", t => t
+        schema.CreateTable("identity_ua_client_secrets", t => t
             .Id()
             .References("identity_ua_id", "identity_universal_auths")
             .Text("description")
@@ -115,7 +115,7 @@ public sealed class M001Foundation : Migration
             .Timestamps()
             .Index("identity_ua_id", "client_secret_prefix"));
 
-        s.CreateTable("identity_token_auths", t => t
+        schema.CreateTable("identity_token_auths", t => t
             .Id()
             .References("identity_id", "identities")
             .Long("access_token_ttl")
@@ -126,7 +126,7 @@ public sealed class M001Foundation : Migration
             .Timestamps()
             .Unique("identity_id"));
 
-        s.CreateTable("identity_access_tokens", t => t
+        schema.CreateTable("identity_access_tokens", t => t
             .Id()
             .References("identity_id", "identities")
             .Text("auth_method")
@@ -143,7 +143,7 @@ public sealed class M001Foundation : Migration
             .Column("sub_organization_id", ColumnType.Id, nullable: true)
             .Timestamps());
 
-        s.CreateTable("auth_lockouts", t => t
+        schema.CreateTable("auth_lockouts", t => t
             .Id()
             .References("identity_id", "identities")
             .Text("auth_method")
@@ -155,7 +155,7 @@ public sealed class M001Foundation : Migration
             .Unique("lockout_key"));
 
         // No foreign keys: the trail must outlive what it describes.
-        s.CreateTable("audit_logs", t => t
+        schema.CreateTable("audit_logs", t => t
             .Id()
             .Column("org_id", ColumnType.Id, nullable: true)
             .Column("project_id", ColumnType.Id, nullable: true)

@@ -6,9 +6,9 @@ public sealed class M002Projects : Migration
     public override int Id => 2;
     public override string Name => "projects";
 
-    public override void Up(SchemaBuilder s)
+    public override void Up(SchemaBuilder schema)
     {
-        s.CreateTable("projects", t => t
+        schema.CreateTable("projects", t => t
             .Id()
             .References("org_id", "organizations")
             .Text("name")
@@ -27,7 +27,7 @@ public sealed class M002Projects : Migration
             .Timestamps()
             .Unique("org_id", "slug"));
 
-        s.CreateTable("project_environments", t => t
+        schema.CreateTable("project_environments", t => t
             .Id()
             .References("project_id", "projects")
             .Text("name")
@@ -36,7 +36,7 @@ public sealed class M002Projects : Migration
             .Timestamps()
             .Unique("project_id", "slug"));
 
-        s.CreateTable("secret_folders", t => t
+        schema.CreateTable("secret_folders", t => t
             .Id()
             .References("env_id", "project_environments")
             .References("parent_id", "secret_folders", nullable: true)
@@ -46,7 +46,7 @@ public sealed class M002Projects : Migration
             .Timestamps()
             .Index("env_id", "parent_id", "name"));
 
-        s.CreateTable("project_roles", t => t
+        schema.CreateTable("project_roles", t => t
             .Id()
             .References("project_id", "projects")
             .Text("name")
@@ -56,7 +56,7 @@ public sealed class M002Projects : Migration
             .Timestamps()
             .Unique("project_id", "slug"));
 
-        s.CreateTable("project_memberships", t => t
+        schema.CreateTable("project_memberships", t => t
             .Id()
             .References("project_id", "projects")
             .Text("actor_type")
@@ -66,7 +66,7 @@ public sealed class M002Projects : Migration
             .Unique("project_id", "identity_id")
             .Unique("project_id", "user_id"));
 
-        s.CreateTable("project_membership_roles", t => t
+        schema.CreateTable("project_membership_roles", t => t
             .Id()
             .References("membership_id", "project_memberships")
             .Text("role")
@@ -78,7 +78,7 @@ public sealed class M002Projects : Migration
             .Time("temporary_access_end_time", nullable: true)
             .Timestamps());
 
-        s.CreateTable("identity_project_additional_privileges", t => t
+        schema.CreateTable("identity_project_additional_privileges", t => t
             .Id()
             .References("project_id", "projects")
             .References("identity_id", "identities")

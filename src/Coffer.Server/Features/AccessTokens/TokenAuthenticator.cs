@@ -83,8 +83,10 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
         var ips = row.UaIps ?? row.TaIps;
         return new TokenState(row.TokenId, row.IdentityId, row.OrgId, row.IdentityName, row.AuthMethod, row.ClientSecretId,
             row.Ttl, row.NumUsesLimit, row.CreatedAt, row.LastRenewedAt, row.InOrg == 1,
-            ips is null ? TrustedIps.Parse(TrustedIps.AllowAll.ToJsonString()) : TrustedIps.Parse(ips));
+            TrustedIps.Parse(ips ?? AllowAllJson));
     }
+
+    private static readonly string AllowAllJson = TrustedIps.NormalizeDefault().ToJsonString();
 
     private sealed record CachedState(long Epoch, TokenState? State);
 

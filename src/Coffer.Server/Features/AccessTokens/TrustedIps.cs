@@ -12,10 +12,6 @@ namespace Coffer.Server.Features.AccessTokens;
 /// </summary>
 public static class TrustedIps
 {
-    public static readonly JsonArray AllowAll = new(
-        new JsonObject { ["ipAddress"] = "0.0.0.0/0" },
-        new JsonObject { ["ipAddress"] = "::/0" });
-
     /// <summary>Reads <c>[{ipAddress}]</c> (min 1 entry) from a body; <see cref="Normalize"/> checks the addresses later (400).</summary>
     public static JsonArray? ReadRaw(Input body, string name)
     {

@@ -20,12 +20,9 @@ public sealed record AuditContext(
     {
         var ip = context.RequestServices.GetRequiredService<ClientIp>().Resolve(context).ToString();
         var userAgent = context.Request.Headers.UserAgent.ToString();
-        var metadata = actor switch
-        {
-            { Type: ActorType.Identity } => new JsonObject { ["identityId"] = actor.Id, ["name"] = actor.Name },
-            { Type: ActorType.User } => new JsonObject { ["userId"] = actor.Id, ["email"] = actor.Name, ["username"] = actor.Name },
-            _ => new JsonObject(),
-        };
+        var metadata = actor is null ? new JsonObject()
+            : actor.IsIdentity ? new JsonObject { ["identityId"] = actor.Id, ["name"] = actor.Name }
+            : new JsonObject { ["userId"] = actor.Id, ["email"] = actor.Name, ["username"] = actor.Name };
         return new AuditContext(actor?.TypeName ?? "unknownUser", actor?.Id, metadata, ip,
             userAgent.Length == 0 ? null : userAgent, ClassifyUserAgent(userAgent));
     }

@@ -12,7 +12,7 @@ namespace Coffer.Server.Features.TokenAuth;
 
 /// <summary>Token auth: the identity's tokens are minted directly by someone allowed to, no login involved.</summary>
 public sealed class TokenAuthService(
-    Db db, PermissionService permissions, IdentityAccess identities, TokenIssuer issuer, AuditQueue auditQueue, TimeProvider time)
+    Db db, PermissionService permissions, IdentityAccess identities, TokenIssuer issuer, AuditBatcher auditBatcher, TimeProvider time)
 {
     public async Task<TokenAuthDto> AttachAsync(Actor actor, AuditContext audit, string identityId, TokenSettings s)
     {
@@ -78,7 +78,7 @@ public sealed class TokenAuthService(
         (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Read, OrgSubject.Identity);
         var row = await db.ReadAsync(async conn => await TokenAuthStore.FindByIdentityAsync(conn, identity.Id))
             ?? throw new BadRequestException("The identity does not have token auth");
-        auditQueue.Enqueue(audit, new AuditEvent("get-identity-token-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId));
+        auditBatcher.Enqueue(audit, new AuditEvent("get-identity-token-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId));
         return TokenAuthDto.From(row);
     }
 
@@ -132,7 +132,7 @@ public sealed class TokenAuthService(
         var identity = await identities.FindAsync(actor, identityId);
         (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.GetToken, OrgSubject.Identity);
         var rows = await db.ReadAsync(conn => TokenAuthStore.ListTokensAsync(conn, identity.Id, offset, limit));
-        auditQueue.Enqueue(audit, new AuditEvent("get-tokens-identity-token-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId));
+        auditBatcher.Enqueue(audit, new AuditEvent("get-tokens-identity-token-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId));
         return new TokenListResponse(rows.Select(AccessTokenDto.From).ToList());
     }
 

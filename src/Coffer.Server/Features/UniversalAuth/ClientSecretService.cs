@@ -16,7 +16,7 @@ public sealed record CreateClientSecretRequest(string Description, long NumUsesL
 /// only an HMAC of it and its first four characters, which narrow the comparison at login.
 /// </summary>
 public sealed class ClientSecretService(
-    Db db, PermissionService permissions, IdentityAccess identities, SecretHasher hasher, AuditQueue auditQueue, TimeProvider time)
+    Db db, PermissionService permissions, IdentityAccess identities, SecretHasher hasher, AuditBatcher auditBatcher, TimeProvider time)
 {
     public const int PrefixLength = 4;
 
@@ -62,7 +62,7 @@ public sealed class ClientSecretService(
                 ?? throw new BadRequestException("The identity does not have universal auth");
             return await UniversalAuthStore.ListActiveSecretsAsync(conn, ua.Id);
         });
-        auditQueue.Enqueue(audit, new AuditEvent("get-identity-universal-auth-client-secret",
+        auditBatcher.Enqueue(audit, new AuditEvent("get-identity-universal-auth-client-secret",
             new JsonObject { ["identityId"] = identity.Id }, identity.OrgId));
         return new ClientSecretListResponse(rows.Select(ClientSecretDto.From).ToList());
     }
@@ -79,7 +79,7 @@ public sealed class ClientSecretService(
             return await UniversalAuthStore.FindSecretAsync(conn, ua.Id, clientSecretId)
                 ?? throw new NotFoundException($"Failed to find client secret with ID {clientSecretId}");
         });
-        auditQueue.Enqueue(audit, new AuditEvent("get-identity-universal-auth-client-secret-by-id",
+        auditBatcher.Enqueue(audit, new AuditEvent("get-identity-universal-auth-client-secret-by-id",
             new JsonObject { ["identityId"] = identity.Id, ["clientSecretId"] = row.Id }, identity.OrgId));
         return ClientSecretDto.From(row);
     }

@@ -38,7 +38,7 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
             if (ua is null)
             {
                 // Spend the same work as a real attempt, so response time does not reveal which client ids exist.
-                await UniversalAuthStore.FindActiveByPrefixAsync(conn, tx, clientId, Prefix(clientSecret));
+                await UniversalAuthStore.FindByPrefixAsync(conn, tx, clientId, Prefix(clientSecret));
                 hasher.Verify(clientSecret, _decoyHash);
                 return (Outcome.InvalidCredentials, (IssuedToken?)null);
             }
@@ -51,8 +51,18 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
                 return (Outcome.Locked, null);
 
             ClientSecretRow? match = null;
-            foreach (var candidate in await UniversalAuthStore.FindActiveByPrefixAsync(conn, tx, ua.Id, Prefix(clientSecret)))
+            foreach (var candidate in await UniversalAuthStore.FindByPrefixAsync(conn, tx, ua.Id, Prefix(clientSecret)))
                 if (hasher.Verify(clientSecret, candidate.ClientSecretHash)) match = candidate;
+
+            // A secret that ran out of uses or time keeps saying so, instead of turning into "invalid credentials"
+            // (and feeding the lockout) once it has been revoked for that reason.
+            if (match is not null && match.IsClientSecretRevoked)
+            {
+                if (IsSpent(match)) return (Outcome.UsageLimit, null);
+                if (IsExpired(match, now)) return (Outcome.Expired, null);
+                match = null;
+            }
+
             if (match is null)
             {
                 hasher.Verify(clientSecret, _decoyHash);
@@ -62,7 +72,7 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
                 return (Outcome.InvalidCredentials, null);
             }
 
-            if (match.ClientSecretTtl > 0 && now >= match.CreatedAt + (match.ClientSecretTtl * 1000))
+            if (IsExpired(match, now))
             {
                 await UniversalAuthStore.RevokeSecretAsync(conn, tx, match.Id, now);
                 return (Outcome.Expired, null);
@@ -107,6 +117,12 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
             _ => throw new UnauthorizedException("Invalid credentials"),
         };
     }
+
+    private static bool IsSpent(ClientSecretRow s) =>
+        s.ClientSecretNumUsesLimit > 0 && s.ClientSecretNumUses >= s.ClientSecretNumUsesLimit;
+
+    private static bool IsExpired(ClientSecretRow s, long now) =>
+        s.ClientSecretTtl > 0 && now >= s.CreatedAt + (s.ClientSecretTtl * 1000);
 
     private static string Prefix(string secret) => secret.Length >= ClientSecretService.PrefixLength
         ? secret[..ClientSecretService.PrefixLength]

@@ -18,7 +18,7 @@ public sealed record UniversalAuthSettings(
     long? LockoutCounterResetSeconds);
 
 /// <summary>Attaching, changing and removing universal auth on an identity.</summary>
-public sealed class UniversalAuthService(Db db, PermissionService permissions, IdentityAccess identities, AuditQueue auditQueue, TimeProvider time)
+public sealed class UniversalAuthService(Db db, PermissionService permissions, IdentityAccess identities, AuditBatcher auditBatcher, TimeProvider time)
 {
     public async Task<UniversalAuthDto> AttachAsync(Actor actor, AuditContext audit, string identityId, UniversalAuthSettings s)
     {
@@ -112,7 +112,7 @@ public sealed class UniversalAuthService(Db db, PermissionService permissions, I
         access.Require(PermissionAction.Read, OrgSubject.Identity);
         var row = await db.ReadAsync(async conn => await UniversalAuthStore.FindByIdentityAsync(conn, identity.Id))
             ?? throw new BadRequestException("The identity does not have universal auth");
-        auditQueue.Enqueue(audit, Event("get-identity-universal-auth", identity.OrgId, new JsonObject { ["identityId"] = identity.Id }));
+        auditBatcher.Enqueue(audit, Event("get-identity-universal-auth", identity.OrgId, new JsonObject { ["identityId"] = identity.Id }));
         return UniversalAuthDto.From(row);
     }
 

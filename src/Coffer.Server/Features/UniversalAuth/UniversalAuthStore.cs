@@ -63,9 +63,10 @@ public static class UniversalAuthStore
         conn.QuerySingleOrDefaultAsync<ClientSecretRow>(
             $"SELECT {SecretColumns} FROM identity_ua_client_secrets WHERE identity_ua_id = @uaId AND id = @id", new { uaId, id }, tx);
 
-    public static async Task<IReadOnlyList<ClientSecretRow>> FindActiveByPrefixAsync(DbConnection conn, DbTransaction tx, string uaId, string prefix) =>
+    /// <summary>Every secret of the config with that prefix, revoked ones included (login tells spent from revoked).</summary>
+    public static async Task<IReadOnlyList<ClientSecretRow>> FindByPrefixAsync(DbConnection conn, DbTransaction tx, string uaId, string prefix) =>
         (await conn.QueryAsync<ClientSecretRow>(
-            $"SELECT {SecretColumns} FROM identity_ua_client_secrets WHERE identity_ua_id = @uaId AND client_secret_prefix = @prefix AND is_client_secret_revoked = FALSE",
+            $"SELECT {SecretColumns} FROM identity_ua_client_secrets WHERE identity_ua_id = @uaId AND client_secret_prefix = @prefix",
             new { uaId, prefix }, tx)).AsList();
 
     public static Task<int> RevokeSecretAsync(DbConnection conn, DbTransaction tx, string id, long now) =>

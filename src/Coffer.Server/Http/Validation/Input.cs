@@ -72,7 +72,7 @@ public sealed class Input
         if (!TryGet(name, out var node, out var path))
         {
             if (fallback is not null) return fallback;
-            if (required) _issues.Add(TypeIssue(path, "string", "undefined"));
+            if (required) Missing(path, "string");
             return null;
         }
         if (node is null && nullable) return null;
@@ -100,7 +100,7 @@ public sealed class Input
         if (!TryGet(name, out var node, out var path))
         {
             if (fallback is not null) return fallback;
-            if (required) _issues.Add(TypeIssue(path, integer ? "integer" : "number", "undefined"));
+            if (required) Missing(path, integer ? "integer" : "number");
             return null;
         }
         double value;
@@ -146,7 +146,7 @@ public sealed class Input
     {
         if (!TryGet(name, out var node, out var path))
         {
-            if (required) _issues.Add(TypeIssue(path, "boolean", "undefined"));
+            if (required) Missing(path, "boolean");
             return fallback;
         }
         if (node is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False) return v.GetValue<bool>();
@@ -162,8 +162,7 @@ public sealed class Input
     {
         if (!TryGet(name, out var node, out var path))
         {
-            if (fallback is null && required)
-                _issues.Add(new ValidationIssue("invalid_type", path, "Required") { Expected = string.Join(" | ", options.Select(o => $"'{o}'")), Received = "undefined" });
+            if (fallback is null && required) Missing(path, string.Join(" | ", options.Select(o => $"'{o}'")));
             return fallback;
         }
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String && options.Contains(v.GetValue<string>()))
@@ -173,7 +172,8 @@ public sealed class Input
             var received = sv.GetValue<string>();
             var extra = new JsonObject { ["received"] = received, ["options"] = new JsonArray(options.Select(o => (JsonNode?)o).ToArray()) };
             _issues.Add(new ValidationIssue("invalid_enum_value", path,
-                $"Invalid enum value. Expected {string.Join(" | ", options.Select(o => $"'{o}'"))}, received '{received}'") { Extra = extra });
+                $"Invalid enum value. Expected {string.Join(" | ", options.Select(o => $"'{o}'"))}, received '{received}'")
+            { Extra = extra });
         }
         else
         {
@@ -238,7 +238,7 @@ public sealed class Input
     {
         if (!TryGet(name, out var node, out var path))
         {
-            if (required) _issues.Add(TypeIssue(path, "array", "undefined"));
+            if (required) Missing(path, "array");
             return null;
         }
         if (node is not JsonArray array)
@@ -257,7 +257,7 @@ public sealed class Input
     {
         if (!TryGet(name, out var node, out var path))
         {
-            if (required) _issues.Add(TypeIssue(path, "object", "undefined"));
+            if (required) Missing(path, "object");
             return null;
         }
         if (node is JsonObject o) return new Input(o, path, _issues, _coerce);
@@ -271,6 +271,12 @@ public sealed class Input
     public object[] PathOf(string name) => [.. _path, name];
 
     public void AddIssue(ValidationIssue issue) => _issues.Add(issue);
+
+    /// <summary>A required field is absent; when the object itself is missing, zod reports only that, once.</summary>
+    private void Missing(object[] path, string expected)
+    {
+        if (_obj is not null) _issues.Add(TypeIssue(path, expected, "undefined"));
+    }
 
     private bool TryGet(string name, out JsonNode? node, out object[] path)
     {

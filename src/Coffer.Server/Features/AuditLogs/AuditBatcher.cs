@@ -10,7 +10,7 @@ namespace Coffer.Server.Features.AuditLogs;
 /// so reads never wait on a write. Changes are audited in their own transaction instead (see <see cref="AuditLog"/>).
 /// Stopping the server drains the queue before it exits, so a clean shutdown loses nothing.
 /// </summary>
-public sealed partial class AuditQueue(Db db, TimeProvider time, ILogger<AuditQueue> logger) : BackgroundService
+public sealed partial class AuditBatcher(Db db, TimeProvider time, ILogger<AuditBatcher> logger) : BackgroundService
 {
     private const int BatchSize = 500;
     private readonly Channel<object> _channel = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
