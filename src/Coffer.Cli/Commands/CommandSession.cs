@@ -14,6 +14,7 @@ internal sealed class CommandSession
     readonly CliContext _context;
     readonly Lazy<WorkspaceFile?> _workspace;
     readonly TokenStore _store;
+    TokenProvider? _tokens;
 
     CommandSession(CliContext context, string? domainFlag, bool silent, string? projectConfigDir)
     {
@@ -77,7 +78,9 @@ internal sealed class CommandSession
     /// <summary>A client carrying the token picked by <see cref="TokenProvider"/>.</summary>
     public async Task<CofferApiClient> AuthenticatedClientAsync(ApiTransport transport, string? tokenFlag, CancellationToken ct)
     {
-        var token = await new TokenProvider(this, transport).GetAsync(tokenFlag, ct).ConfigureAwait(false);
+        // One provider per run, so `run --watch` polls reuse a token instead of logging in each time.
+        _tokens ??= new TokenProvider(this, transport);
+        var token = await _tokens.GetAsync(tokenFlag, ct).ConfigureAwait(false);
         return new CofferApiClient(transport, token);
     }
 

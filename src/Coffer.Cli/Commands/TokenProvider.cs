@@ -11,6 +11,9 @@ namespace Coffer.Cli.Commands;
 /// </summary>
 internal sealed class TokenProvider(CommandSession session, ApiTransport transport)
 {
+    // The token of a login made from environment credentials, kept for the rest of this run.
+    StoredToken? _environmentLogin;
+
     public async Task<string> GetAsync(string? tokenFlag, CancellationToken ct)
     {
         var env = session.Context.Env;
@@ -22,11 +25,19 @@ internal sealed class TokenProvider(CommandSession session, ApiTransport transpo
             }
         }
 
+        var now = session.Context.Time.GetUtcNow();
         var clientId = env(EnvNames.ClientId);
         var clientSecret = env(EnvNames.ClientSecret);
         if (!string.IsNullOrWhiteSpace(clientId) && !string.IsNullOrWhiteSpace(clientSecret))
         {
+            if (_environmentLogin is { } kept && RenewalPolicy.Decide(kept, now) == RenewalPolicy.Decision.UseAsIs)
+            {
+                return kept.AccessToken;
+            }
+
+            // Past its best: a fresh login is as cheap as a renewal and cannot hit the max TTL.
             var login = await new CofferApiClient(transport, null).LoginUniversalAuthAsync(clientId.Trim(), clientSecret.Trim(), ct).ConfigureAwait(false);
+            _environmentLogin = StoredToken.FromServer(login.AccessToken, login.ExpiresIn, login.AccessTokenMaxTtl, now, clientId.Trim());
             return login.AccessToken;
         }
 
@@ -34,7 +45,6 @@ internal sealed class TokenProvider(CommandSession session, ApiTransport transpo
             $"You are not logged in to {session.ApiBase}.",
             "Run `coffer login --method=universal-auth --client-id <id> --client-secret <secret>`, or pass --token / set INFISICAL_TOKEN.");
 
-        var now = session.Context.Time.GetUtcNow();
         switch (RenewalPolicy.Decide(stored, now))
         {
             case RenewalPolicy.Decision.Expired:

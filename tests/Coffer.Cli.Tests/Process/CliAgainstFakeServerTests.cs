@@ -142,6 +142,14 @@ public sealed class CliAgainstFakeServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_returns_128_plus_the_signal_when_the_child_is_killed()
+    {
+        var run = await _sandbox.RunAsync(["run", .. Common(), "--silent", "--", "sh", "-c", "kill -KILL $$"], WithToken);
+
+        Assert.Equal(128 + 9, run.ExitCode);
+    }
+
+    [Fact]
     public async Task Run_reports_a_missing_program_with_127()
     {
         var run = await _sandbox.RunAsync(["run", .. Common(), "--", "definitely-not-a-program-xyz"], WithToken);
@@ -186,7 +194,13 @@ public sealed class CliAgainstFakeServerTests : IAsyncLifetime
     public async Task Run_watch_restarts_the_child_when_a_secret_changes()
     {
         var script = "echo \"value=$API_NAME\"; trap 'exit 0' TERM; while true; do sleep 0.1; done";
-        using var process = System.Diagnostics.Process.Start(_sandbox.StartInfo(["run", .. Common(), "--watch", "--watch-interval", "5", "--", "sh", "-c", script], WithToken))!;
+        // Client credentials from the environment: one login must serve every poll.
+        var credentials = new Dictionary<string, string>
+        {
+            ["INFISICAL_UNIVERSAL_AUTH_CLIENT_ID"] = FakeInfisicalServer.ClientId,
+            ["INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET"] = FakeInfisicalServer.ClientSecret,
+        };
+        using var process = System.Diagnostics.Process.Start(_sandbox.StartInfo(["run", .. Common(), "--watch", "--watch-interval", "5", "--", "sh", "-c", script], credentials))!;
         try
         {
             Assert.Equal("value=coffer", await ReadLineAsync(process, TimeSpan.FromSeconds(30)));
@@ -197,6 +211,7 @@ public sealed class CliAgainstFakeServerTests : IAsyncLifetime
             var polls = _server.Requests.Where(r => r.Path == "/api/v3/secrets/raw").ToList();
             Assert.True(polls.Count >= 2);
             Assert.NotNull(polls[^1].IfNoneMatch);
+            Assert.Single(_server.Requests, r => r.Path.StartsWith("/api/v1/auth/universal-auth/login", StringComparison.Ordinal));
         }
         finally
         {
