@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
 namespace Coffer.Cli.Api;
@@ -143,7 +144,10 @@ internal sealed class CofferApiClient(ApiTransport transport, string? accessToke
     HttpRequestMessage Request<T>(HttpMethod method, string relative, T body, JsonTypeInfo<T> info)
     {
         var request = Request(method, relative);
-        request.Content = JsonContent.Create(body, info);
+        // Buffered with a Content-Length rather than streamed chunked: some proxies drop chunked
+        // bodies on DELETE, and the bodies are small.
+        request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, info));
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         return request;
     }
 

@@ -16,7 +16,6 @@ internal static class SecretsCommand
         var env = CommonOptions.Env();
         env.Recursive = true;
         var tags = CommonOptions.Tags();
-        tags.Recursive = true;
 
         var token = CommonOptions.Token();
         var projectId = CommonOptions.ProjectId();
@@ -37,7 +36,7 @@ internal static class SecretsCommand
             "coffer secrets --env prod --path /apps/api --plain",
             "coffer secrets --output json");
 
-        command.Subcommands.Add(CreateGet(context, globals, env, tags));
+        command.Subcommands.Add(CreateGet(context, globals, env));
         command.Subcommands.Add(CreateSet(context, globals, env));
         command.Subcommands.Add(CreateDelete(context, globals, env));
         command.Subcommands.Add(FoldersCommand.Create(context, globals, env));
@@ -77,8 +76,9 @@ internal static class SecretsCommand
         return command;
     }
 
-    static Command CreateGet(CliContext context, GlobalOptions globals, Option<string?> env, Option<string?> tags)
+    static Command CreateGet(CliContext context, GlobalOptions globals, Option<string?> env)
     {
+        var tags = CommonOptions.Tags();
         var token = CommonOptions.Token();
         var projectId = CommonOptions.ProjectId();
         var path = CommonOptions.Path();
@@ -93,7 +93,7 @@ internal static class SecretsCommand
 
         var command = new Command("get", "Print secrets by name")
         {
-            token, projectId, path, expand, includeImports, recursive, overriding, plain, rawValue, output, names,
+            token, projectId, path, tags, expand, includeImports, recursive, overriding, plain, rawValue, output, names,
         };
         command.WithExamples(
             "coffer secrets get DATABASE_URL API_KEY --projectId <id> --env prod",

@@ -238,11 +238,14 @@ public sealed class CofferServerFixture : IAsyncLifetime
             return;
         }
 
-        // The CLI's own routes: probe the list route with the admin token.
-        using var list = await http.GetAsync($"/api/v3/secrets/raw?workspaceId={ProjectId}&environment=dev&secretPath=%2F");
-        if (await MissingRouteAsync(list, "GET /api/v3/secrets/raw"))
+        // The CLI's own routes: probe the list routes with the admin token.
+        foreach (var route in new[] { "/api/v3/secrets/raw", "/api/v1/folders" })
         {
-            return;
+            using var probe = await http.GetAsync($"{route}?workspaceId={ProjectId}&environment=dev&secretPath=%2F&path=%2F");
+            if (await MissingRouteAsync(probe, "GET " + route))
+            {
+                return;
+            }
         }
     }
 
