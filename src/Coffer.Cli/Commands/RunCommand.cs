@@ -83,17 +83,14 @@ internal static class RunCommand
             using var transport = session.CreateTransport();
             var tokenFlag = parse.GetValue(token);
 
-            async Task<FetchResult> FetchAsync(string? ifNoneMatch, bool spin, CancellationToken token)
+            FetchResult first;
+            await using (Spinner.Start(context.Console, session.Silent, "Fetching secrets…"))
             {
-                var client = await session.AuthenticatedClientAsync(transport, tokenFlag, token);
-                await using (spin ? Spinner.Start(context.Console, session.Silent, "Fetching secrets…") : NoOp.Instance)
-                {
-                    return await SecretFetcher.FetchAsync(client, request, ifNoneMatch, token)
-                        ?? throw new InvalidOperationException("unreachable: no ETag was sent");
-                }
+                var client = await session.AuthenticatedClientAsync(transport, tokenFlag, ct);
+                // No If-None-Match on the first fetch, so the answer always has a body.
+                first = (await SecretFetcher.FetchAsync(client, request, null, ct))!;
             }
 
-            var first = await FetchAsync(null, spin: true, ct);
             var runner = new ProcessRunner(signals, context.Console.Error, session.Silent);
             if (!parse.GetValue(watch))
             {
@@ -111,24 +108,23 @@ internal static class RunCommand
                     var next = await SecretFetcher.FetchAsync(client, request, etag, token);
                     // 304: the server says nothing changed. Otherwise compare content, since a
                     // server without ETags (or with per-response ones) must not cause restarts.
-                    if (next is null || next.Fingerprint == fingerprint)
+                    if (next is null)
+                    {
+                        return null;
+                    }
+
+                    etag = next.ServerETag;
+                    if (next.Fingerprint == fingerprint)
                     {
                         return null;
                     }
 
                     fingerprint = next.Fingerprint;
-                    etag = next.ServerETag;
                     return ChildEnvironment.Build(next.Secrets);
                 },
                 TimeSpan.FromSeconds(parse.GetValue(watchInterval)),
                 ct);
         });
         return command;
-    }
-
-    sealed class NoOp : IAsyncDisposable
-    {
-        public static readonly NoOp Instance = new();
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
