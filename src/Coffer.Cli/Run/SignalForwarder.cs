@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+
+namespace Coffer.Cli.Run;
+
+/// <summary>
+/// While a child runs, signals sent to coffer (Ctrl-C, <c>kill</c>, a container runtime's SIGTERM)
+/// are passed on to the child instead of ending coffer, so the child can shut down cleanly and its
+/// exit code is what coffer returns. Infisical's CLI forwards every signal the same way.
+/// </summary>
+internal sealed class SignalForwarder : IDisposable
+{
+    readonly List<PosixSignalRegistration> _registrations = [];
+    int _childPid;
+
+    public SignalForwarder()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        Register(PosixSignal.SIGINT, Native.SigInt);
+        Register(PosixSignal.SIGTERM, Native.SigTerm);
+        Register(PosixSignal.SIGQUIT, Native.SigQuit);
+        Register(PosixSignal.SIGHUP, Native.SigHup);
+        if (Native.SigUsr1 is { } usr1)
+        {
+            Register((PosixSignal)usr1, usr1);
+        }
+
+        if (Native.SigUsr2 is { } usr2)
+        {
+            Register((PosixSignal)usr2, usr2);
+        }
+    }
+
+    /// <summary>The signal most recently forwarded, for tests and diagnostics.</summary>
+    public int? LastSignal { get; private set; }
+
+    /// <summary>The process that receives forwarded signals; 0 while none runs.</summary>
+    public int ChildPid
+    {
+        get => Volatile.Read(ref _childPid);
+        set => Volatile.Write(ref _childPid, value);
+    }
+
+    void Register(PosixSignal signal, int number)
+    {
+        _registrations.Add(PosixSignalRegistration.Create(signal, context =>
+        {
+            var pid = ChildPid;
+            if (pid == 0)
+            {
+                // No child yet (still fetching secrets): let the default action end coffer.
+                return;
+            }
+
+            // Keep coffer alive; the child decides how to react and coffer reports its exit code.
+            context.Cancel = true;
+            LastSignal = number;
+            Native.Signal(pid, number);
+        }));
+    }
+
+    public void Dispose()
+    {
+        foreach (var registration in _registrations)
+        {
+            registration.Dispose();
+        }
+    }
+}
