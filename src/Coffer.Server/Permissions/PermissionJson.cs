@@ -208,7 +208,10 @@ public static class PermissionJson
             var received = ZodIssues.TypeName(node, present);
             Abort(ZodIssues.InvalidUnion(path,
             [
-                [ZodIssues.InvalidType(path, enumText, received)],
+                // Most action enums are TypeScript enums, which zod also lets numbers try (and fail) as values.
+                [node is JsonValue number && number.GetValueKind() == JsonValueKind.Number
+                    ? ZodIssues.InvalidEnumValue(path, number, spec.Actions)
+                    : ZodIssues.InvalidType(path, enumText, received)],
                 [ZodIssues.InvalidType(path, "array", received)],
             ]));
             return null;
