@@ -144,6 +144,13 @@ public class PermissionSetTests
     }
 
     [Fact]
+    public void ABuiltInRoleAloneIsIndexedOnce()
+    {
+        Assert.Same(PermissionSet.Build([ProjectRoles.BuiltIn("admin")!]), PermissionSet.Build([ProjectRoles.BuiltIn("admin")!], new ActorTemplateContext("a", "b")));
+        Assert.NotSame(PermissionSet.Build([ProjectRoles.BuiltIn("admin")!]), PermissionSet.Build([ProjectRoles.BuiltIn("admin")!, []]));
+    }
+
+    [Fact]
     public void RequirePassesSilentlyWhenAllowed() =>
         PermissionSet.Build([ProjectRoles.BuiltIn("admin")!]).Require("delete", "identity", SubjectFields.Identity("x"));
 
