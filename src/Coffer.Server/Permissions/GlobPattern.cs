@@ -20,7 +20,7 @@ internal sealed class GlobPattern
     private const string AnySegments = "(?:[^/.][^/]*)?(?:/(?:[^/.][^/]*)?)*";
 
     private readonly bool _negated;
-    private readonly Regex _regex;
+    private readonly Regex? _regex;
 
     private GlobPattern(string pattern)
     {
@@ -39,12 +39,20 @@ internal sealed class GlobPattern
         // a mismatch costs at most quadratic time in the input, so it needs no timeout (whose checks triple the cost).
         // Anything wilder runs on the linear-time engine, except a negative extglob, which needs a lookahead and gets a timeout.
         var anchored = "^(?:" + body + ")$";
-        if (compiler.NeedsLookahead)
-            _regex = new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(100));
-        else if (compiler.FreeStars <= 2 && !compiler.HasRepeatedGroup)
-            _regex = new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.Compiled);
-        else
-            _regex = new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        try
+        {
+            if (compiler.NeedsLookahead)
+                _regex = new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(100));
+            else if (compiler.FreeStars <= 2 && !compiler.HasRepeatedGroup)
+                _regex = new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.Compiled);
+            else
+                _regex = new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (ArgumentException)
+        {
+            // picomatch turns a pattern its regex engine rejects (such as the reversed range [z-a]) into one that matches nothing.
+            _regex = null;
+        }
     }
 
     public string Pattern { get; }
@@ -67,7 +75,7 @@ internal sealed class GlobPattern
             return false;
         if (string.Equals(input, Pattern, StringComparison.Ordinal))
             return true;
-        return _regex.IsMatch(input) != _negated;
+        return _regex is not null && _regex.IsMatch(input) != _negated;
     }
 
     private enum Kind { Slash, Globstar, Star, Qmark, Text, Class, Group }

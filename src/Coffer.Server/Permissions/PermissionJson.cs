@@ -240,7 +240,6 @@ public static class PermissionJson
         public RuleConditions? ParseConditionFields(JsonObject conditions, FieldSpec[]? specs, IReadOnlyList<object> path)
         {
             var fields = new List<FieldCondition>();
-            var ok = true;
             if (specs is null)
             {
                 foreach (var (name, value) in conditions)
@@ -259,6 +258,7 @@ public static class PermissionJson
             if (unknown.Count > 0)
                 Dirty(ZodIssues.UnrecognizedKeys(path, unknown));
 
+            var ok = true;
             foreach (var spec in specs)
             {
                 if (!conditions.TryGetPropertyValue(spec.Name, out var value))

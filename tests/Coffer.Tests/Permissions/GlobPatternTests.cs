@@ -145,6 +145,8 @@ public class GlobPatternTests
         { "/a+", "/a+", true },
         { "/(a", "/(a", true },
         { "/a$", "/a$", true },
+        { "/m", "/[z-a]", false },
+        { "/[z-a]", "/[z-a]", true },
         // more than two free stars or a repeated extglob: these run on the linear-time engine
         { "xaybzc", "*a*b*c", true },
         { "abd", "*a*b*c", false },
