@@ -20,7 +20,7 @@ internal sealed class GlobPattern
     private const string AnySegments = "(?:[^/.][^/]*)?(?:/(?:[^/.][^/]*)?)*";
 
     private readonly bool _negated;
-    private readonly Regex _regex;
+    private readonly Regex? _regex;
 
     private GlobPattern(string pattern)
     {
@@ -35,10 +35,24 @@ internal sealed class GlobPattern
         var compiler = new Compiler(pattern);
         var tokens = compiler.Parse(start, pattern.Length);
         var body = compiler.Emit(tokens, segmentStart: true, patternLevel: true);
-        var options = RegexOptions.CultureInvariant;
-        // Only a negative extglob needs a lookahead; everything else runs on the linear-time engine, so no pattern can stall a request.
-        options |= compiler.NeedsLookahead ? RegexOptions.None : RegexOptions.NonBacktracking;
-        _regex = new Regex("^(?:" + body + ")$", options, TimeSpan.FromMilliseconds(100));
+        // The compiled backtracking engine is several times faster on these short inputs, and with at most two free stars
+        // a mismatch costs at most quadratic time in the input, so it needs no timeout (whose checks triple the cost).
+        // Anything wilder runs on the linear-time engine, except a negative extglob, which needs a lookahead and gets a timeout.
+        var anchored = "^(?:" + body + ")$";
+        try
+        {
+            if (compiler.NeedsLookahead)
+                _regex = new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(100));
+            else if (compiler.FreeStars <= 2 && !compiler.HasRepeatedGroup)
+                _regex = new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.Compiled);
+            else
+                _regex = new Regex(anchored, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (ArgumentException)
+        {
+            // picomatch turns a pattern its regex engine rejects (such as the reversed range [z-a]) into one that matches nothing.
+            _regex = null;
+        }
     }
 
     public string Pattern { get; }
@@ -61,7 +75,7 @@ internal sealed class GlobPattern
             return false;
         if (string.Equals(input, Pattern, StringComparison.Ordinal))
             return true;
-        return _regex.IsMatch(input) != _negated;
+        return _regex is not null && _regex.IsMatch(input) != _negated;
     }
 
     private enum Kind { Slash, Globstar, Star, Qmark, Text, Class, Group }
@@ -71,6 +85,12 @@ internal sealed class GlobPattern
     private sealed class Compiler(string p)
     {
         public bool NeedsLookahead { get; private set; }
+
+        /// <summary>Stars other than whole-segment globstars, whose runs a backtracking engine may try to split many ways.</summary>
+        public int FreeStars { get; private set; }
+
+        /// <summary>A <c>*( )</c> or <c>+( )</c> extglob, which nests a quantifier.</summary>
+        public bool HasRepeatedGroup { get; private set; }
 
         public List<Token> Parse(int start, int end)
         {
@@ -128,6 +148,7 @@ internal sealed class GlobPattern
             var wholeSegment = j - i >= 2 && (i == start || p[i - 1] == '/') && (j == end || p[j] == '/');
             if (!wholeSegment)
             {
+                FreeStars++;
                 tokens.Add(new Token(Kind.Star));
                 return j;
             }
@@ -147,6 +168,8 @@ internal sealed class GlobPattern
             tokens.Add(new Token(Kind.Group, GroupKind: kind, Alternatives: Split(open + 1, close, '|')));
             if (kind == '!')
                 NeedsLookahead = true;
+            if (kind is '*' or '+')
+                HasRepeatedGroup = true;
             after = close + 1;
             return true;
         }

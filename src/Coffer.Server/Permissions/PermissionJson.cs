@@ -208,7 +208,10 @@ public static class PermissionJson
             var received = ZodIssues.TypeName(node, present);
             Abort(ZodIssues.InvalidUnion(path,
             [
-                [ZodIssues.InvalidType(path, enumText, received)],
+                // Most action enums are TypeScript enums, which zod also lets numbers try (and fail) as values.
+                [node is JsonValue number && number.GetValueKind() == JsonValueKind.Number
+                    ? ZodIssues.InvalidEnumValue(path, number, spec.Actions)
+                    : ZodIssues.InvalidType(path, enumText, received)],
                 [ZodIssues.InvalidType(path, "array", received)],
             ]));
             return null;
@@ -237,7 +240,6 @@ public static class PermissionJson
         public RuleConditions? ParseConditionFields(JsonObject conditions, FieldSpec[]? specs, IReadOnlyList<object> path)
         {
             var fields = new List<FieldCondition>();
-            var ok = true;
             if (specs is null)
             {
                 foreach (var (name, value) in conditions)
@@ -256,6 +258,7 @@ public static class PermissionJson
             if (unknown.Count > 0)
                 Dirty(ZodIssues.UnrecognizedKeys(path, unknown));
 
+            var ok = true;
             foreach (var spec in specs)
             {
                 if (!conditions.TryGetPropertyValue(spec.Name, out var value))

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Coffer.Server.Http;
 
@@ -56,6 +57,10 @@ public sealed class PermissionSet
     /// </summary>
     public static PermissionSet Build(IEnumerable<IReadOnlyList<PermissionRule>> ruleLists, ActorTemplateContext? actor = null)
     {
+        // One list and nothing to render (a built-in role, most often) always indexes the same way, so index it once.
+        if (ruleLists is IReadOnlyList<IReadOnlyList<PermissionRule>> { Count: 1 } single && (actor is null || !HasPlaceholders(single[0])))
+            return SingleListCache.GetValue(single[0], list => new PermissionSet([.. list]));
+
         var rules = new List<PermissionRule>();
         foreach (var list in ruleLists)
         {
@@ -71,6 +76,18 @@ public sealed class PermissionSet
 
     /// <summary>One list of rules, as Infisical builds a role's own permission set for the privilege boundary.</summary>
     public static PermissionSet FromRules(IReadOnlyList<PermissionRule> rules) => Build([rules]);
+
+    private static readonly ConditionalWeakTable<IReadOnlyList<PermissionRule>, PermissionSet> SingleListCache = new();
+
+    private static bool HasPlaceholders(IReadOnlyList<PermissionRule> rules)
+    {
+        foreach (var rule in rules)
+        {
+            if (rule.Conditions is { HasPlaceholders: true })
+                return true;
+        }
+        return false;
+    }
 
     /// <summary>The rules for an action on a subject, highest priority (last defined) first; CASL's <c>rulesFor</c>.</summary>
     public IReadOnlyList<PermissionRule> RulesFor(string action, string subject) =>

@@ -107,15 +107,14 @@ internal sealed class ConditionTest
         Value = value;
         Values = values;
         ElemMatch = elemMatch;
-        if (op == Op.Glob)
-            Glob = GlobPattern.Get(value!);
     }
 
     public string Operator { get; }
     public string? Value { get; }
     public string[]? Values { get; }
     public JsonObject? ElemMatch { get; }
-    public GlobPattern? Glob { get; }
+    // Compiled on first use, so a pattern that still holds placeholders is only ever compiled in its rendered form.
+    public GlobPattern Glob => field ??= GlobPattern.Get(Value!);
 
     public static ConditionTest Single(string op, string value) => new(op, value, null, null);
     public static ConditionTest List(string op, string[] values) => new(op, null, values, null);
@@ -138,7 +137,7 @@ internal sealed class ConditionTest
             case Op.In:
                 return present && AnyIn(field, Values!);
             case Op.Glob:
-                return present && AnyGlobMatch(field, Glob!);
+                return present && AnyGlobMatch(field, Glob);
             default:
                 // $elemMatch targets dynamic-secret metadata objects, which Coffer's subjects never carry.
                 return false;

@@ -145,6 +145,19 @@ public class GlobPatternTests
         { "/a+", "/a+", true },
         { "/(a", "/(a", true },
         { "/a$", "/a$", true },
+        { "/m", "/[z-a]", false },
+        { "/[z-a]", "/[z-a]", true },
+        // more than two free stars or a repeated extglob: these run on the linear-time engine
+        { "xaybzc", "*a*b*c", true },
+        { "abd", "*a*b*c", false },
+        { "/a/b/c", "/*/*/*", true },
+        { "/a/b", "/*/*/*", false },
+        { "/a/.b/c", "/*/*/*", false },
+        { "ab", "*(a|b)", true },
+        { "abc", "*(a|b)", false },
+        { "/x/aab", "/x/+(a)b", true },
+        { "/x/b", "/x/+(a)b", false },
+        { "/a/b/c/d", "/*/**/*/*", true },
     };
 
     [Theory]
