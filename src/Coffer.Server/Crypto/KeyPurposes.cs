@@ -11,4 +11,10 @@ public static class KeyPurposes
 
     /// <summary>AES-256-GCM key that wraps per-project data keys. The root key itself never encrypts anything.</summary>
     public const string DataKeyWrap = "data-key-wrap";
+
+    /// <summary>Wrapping label (associated data) of a project's secret-manager data key; the owner is the project id.</summary>
+    public const string ProjectSecretsDataKey = "project-secrets";
+
+    /// <summary>Wrapping label of server-wide keys stored in <c>server_keys</c>; the owner is the key's purpose.</summary>
+    public const string ServerKey = "server-key";
 }

@@ -1,0 +1,89 @@
+using Coffer.Server.Crypto;
+using Coffer.Server.Http;
+using Coffer.Server.Permissions;
+
+namespace Coffer.Server.Features.Secrets;
+
+/// <summary>A reference the caller may not read; Infisical reports these as 403 (collected per request on lists).</summary>
+public sealed class ReferenceDeniedException(string message) : Exception(message);
+
+/// <summary>
+/// Expands <c>${…}</c> references for one request, as Infisical does: same-folder and <c>env.path</c> forms, recursively,
+/// a missing target left as written, a target the caller may not read (<c>readValue</c>) refused. Unlike Infisical,
+/// which silently stops, a cycle or a chain deeper than <see cref="MaxDepth"/> is a 400 naming the chain.
+/// Expanded values are memoised per request; a memo only ever holds a completed, cycle-free expansion.
+/// </summary>
+public sealed class ReferenceExpander(ProjectContent content, DataKey? key, PermissionSet permissions)
+{
+    public const int MaxDepth = 10;
+    private const int MaxPasses = 10;
+    private readonly Dictionary<SecretAddress, string> _expanded = [];
+
+    /// <summary>Expands one secret's value (no-op without references); applies Infisical's multi-line quoting when asked.</summary>
+    public async Task<string> ExpandAsync(SecretAddress secret, string value, bool skipMultilineEncoding)
+    {
+        if (value.Length == 0 || !SecretReferences.Contains(value)) return value;
+        var own = await FetchAsync(secret);
+        if (!CanRead(secret, own))
+            throw new ReferenceDeniedException(
+                $"You do not have permission to read secret '{secret.Key}' in environment '{secret.Environment}' at path '{secret.Path}'.");
+        var expanded = await ResolveAsync(secret, value, [secret], secret);
+        return skipMultilineEncoding ? FormatMultiline(expanded) : expanded;
+    }
+
+    private async Task<string> ResolveAsync(SecretAddress at, string value, List<SecretAddress> chain, SecretAddress root)
+    {
+        var before = new HashSet<string>(SecretReferences.Find(value), StringComparer.Ordinal);
+        for (var pass = 0; pass <= MaxPasses; pass++)
+        {
+            foreach (var reference in SecretReferences.Find(value))
+            {
+                if (SecretReferences.Resolve(reference, at.Environment, at.Path) is not { } target) continue;
+                var row = await FetchAsync(target);
+                if (!CanRead(target, row))
+                    throw new ReferenceDeniedException(
+                        $"You do not have permission to read secret '{target.Key}' in environment '{target.Environment}' at path '{target.Path}', " +
+                        $"which is referenced by secret '{root.Key}' in environment '{root.Environment}' at path '{root.Path}'.");
+                if (row is null) continue; // Left as written, like Infisical.
+                if (chain.Contains(target))
+                    throw new BadRequestException(
+                        $"Circular secret reference detected: {string.Join(" -> ", chain.SkipWhile(c => c != target).Append(target))}");
+                if (chain.Count > MaxDepth)
+                    throw new BadRequestException(
+                        $"Secret reference depth limit of {MaxDepth} exceeded while expanding secret '{root.Key}' in environment " +
+                        $"'{root.Environment}' at path '{root.Path}': {string.Join(" -> ", chain.Append(target))}");
+                if (!_expanded.TryGetValue(target, out var replacement))
+                {
+                    var raw = key is null ? "" : SecretFields.Value(key, row);
+                    replacement = await ResolveAsync(target, raw, [.. chain, target], root);
+                    _expanded[target] = replacement;
+                }
+                value = value.Replace(reference, replacement, StringComparison.Ordinal);
+            }
+
+            // A substitution can assemble a new reference (${dev.${dev.VENDOR}.KEY}); run again over anything new.
+            var after = SecretReferences.Find(value);
+            if (!after.Any(r => !before.Contains(r))) break;
+            before = new HashSet<string>(after, StringComparer.Ordinal);
+        }
+        return value;
+    }
+
+    private async Task<SecretRow?> FetchAsync(SecretAddress address)
+    {
+        var folder = content.Tree.Find(address.Environment, address.Path);
+        if (folder is null) return null;
+        foreach (var row in await content.SecretsAsync(folder.Id))
+            if (!row.IsPersonal && string.Equals(row.Key, address.Key, StringComparison.Ordinal))
+                return row;
+        return null;
+    }
+
+    private bool CanRead(SecretAddress address, SecretRow? row) =>
+        permissions.CanAccessSecret(PermissionAction.ReadValue,
+            SubjectFields.Secret(address.Environment, address.Path, address.Key, row?.TagSlugs ?? []));
+
+    /// <summary>Infisical's <c>formatMultiValueEnv</c>: a multi-line value becomes one quoted line with \n escapes.</summary>
+    private static string FormatMultiline(string value) =>
+        value.Contains('\n', StringComparison.Ordinal) ? "\"" + value.Replace("\n", "\\n", StringComparison.Ordinal) + "\"" : value;
+}

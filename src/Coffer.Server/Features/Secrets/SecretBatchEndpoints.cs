@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Http;
+using Coffer.Server.Http.Auth;
+using Coffer.Server.Http.Validation;
+
+namespace Coffer.Server.Features.Secrets;
+
+/// <summary>Batch create/update/delete (<c>/api/v3/secrets/batch/raw</c>, <c>/api/v4/secrets/batch</c>) and v4 move.</summary>
+public static class SecretBatchEndpoints
+{
+    public static void Map(RouteGroupBuilder group, string route, SecretApi api)
+    {
+        group.MapPost(route, Handler(http => CreateAsync(http, api))).WithSummary("Create many secrets");
+        group.MapPatch(route, Handler(http => UpdateAsync(http, api))).WithSummary("Update many secrets");
+        group.MapDelete(route, Handler(http => DeleteAsync(http, api))).WithSummary("Delete many secrets");
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, SecretApi api)
+    {
+        var body = await JsonBody.ReadInputAsync(http.Request);
+        var (projectId, slug) = api.ReadProject(body);
+        var environment = body.String("environment", trim: true);
+        var path = SecretInputs.Path(body);
+        var items = new List<BatchCreateItem>();
+        foreach (var item in body.Objects("secrets", required: true, min: 1) ?? [])
+        {
+            var key = SecretInputs.StrictName(item, "secretKey");
+            item.Raw("metadata");
+            var input = SecretInputs.ForCreate(item, api.IsV4);
+            items.Add(new BatchCreateItem(key ?? "", input));
+        }
+        body.ThrowIfInvalid();
+
+        var actor = http.GetActor();
+        projectId = await api.ResolveProjectAsync(http, actor, projectId, slug);
+        var writer = http.RequestServices.GetRequiredService<SecretWriter>();
+        var secrets = await writer.CreateManyAsync(actor, AuditContext.From(http, actor), new SecretLocation(projectId, environment!, path), items);
+        return SecretResponses.Json(SecretJson.Many(secrets, SecretShape.Raw));
+    }
+
+    private static async Task<IResult> UpdateAsync(HttpContext http, SecretApi api)
+    {
+        var body = await JsonBody.ReadInputAsync(http.Request);
+        var (projectId, slug) = api.ReadProject(body);
+        var environment = body.String("environment", trim: true);
+        var path = SecretInputs.Path(body);
+        var mode = body.Enum("mode", BatchUpdateModes.All, BatchUpdateModes.FailOnNotFound) ?? BatchUpdateModes.FailOnNotFound;
+        var items = new List<BatchUpdateItem>();
+        foreach (var item in body.Objects("secrets", required: true, min: 1) ?? [])
+        {
+            var key = SecretInputs.StrictName(item, "secretKey");
+            var itemPath = item.Has("secretPath") ? SecretInputs.Path(item) : null;
+            var newName = item.Has("newSecretName") ? SecretInputs.StrictName(item, "newSecretName") : null;
+            var input = SecretInputs.ForUpdate(item) with { Comment = item.String("secretComment", required: false, trim: true) };
+            items.Add(new BatchUpdateItem(key ?? "", itemPath, newName, input));
+        }
+        body.ThrowIfInvalid();
+
+        var actor = http.GetActor();
+        projectId = await api.ResolveProjectAsync(http, actor, projectId, slug);
+        var writer = http.RequestServices.GetRequiredService<SecretWriter>();
+        var secrets = await writer.UpdateManyAsync(actor, AuditContext.From(http, actor), new SecretLocation(projectId, environment!, path), mode, items);
+        return SecretResponses.Json(SecretJson.Many(secrets, SecretShapes.Changed));
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext http, SecretApi api)
+    {
+        var body = await JsonBody.ReadInputAsync(http.Request);
+        var (projectId, slug) = api.ReadProject(body);
+        var environment = body.String("environment", trim: true);
+        var path = SecretInputs.Path(body);
+        var items = new List<BatchDeleteItem>();
+        foreach (var item in body.Objects("secrets", required: true, min: 1) ?? [])
+            items.Add(new BatchDeleteItem(item.String("secretKey") ?? "", SecretInputs.Type(item)));
+        body.ThrowIfInvalid();
+
+        var actor = http.GetActor();
+        projectId = await api.ResolveProjectAsync(http, actor, projectId, slug);
+        var writer = http.RequestServices.GetRequiredService<SecretWriter>();
+        var secrets = await writer.DeleteManyAsync(actor, AuditContext.From(http, actor), new SecretLocation(projectId, environment!, path), items);
+        return SecretResponses.Json(SecretJson.Many(secrets, SecretShapes.Changed));
+    }
+
+    public static async Task<IResult> MoveAsync(HttpContext http, SecretWriter writer)
+    {
+        var body = await JsonBody.ReadInputAsync(http.Request);
+        var projectId = body.String("projectId", trim: true);
+        var sourceEnvironment = body.String("sourceEnvironment", trim: true);
+        var sourcePath = SecretInputs.Path(body, "sourceSecretPath");
+        var destinationEnvironment = body.String("destinationEnvironment", trim: true);
+        var destinationPath = SecretInputs.Path(body, "destinationSecretPath");
+        var secretIds = body.Strings("secretIds", required: true);
+        var overwrite = body.Boolean("shouldOverwrite", fallback: false);
+        body.ThrowIfInvalid();
+
+        var actor = http.GetActor();
+        var (source, destination) = await writer.MoveAsync(actor, AuditContext.From(http, actor), new MoveSecretsRequest(
+            projectId!, sourceEnvironment!, sourcePath, destinationEnvironment!, destinationPath, secretIds!, overwrite!.Value));
+        return Results.Json(new JsonObject { ["isSourceUpdated"] = source, ["isDestinationUpdated"] = destination }, ApiJson.Options);
+    }
+
+    /// <summary>Makes a handler that takes only the context a route handler (its result is written), not a bare RequestDelegate.</summary>
+    private static Delegate Handler(Func<HttpContext, Task<IResult>> handler) => handler;
+}

@@ -1,0 +1,32 @@
+using System.Globalization;
+using Coffer.Server.Crypto;
+
+namespace Coffer.Server.Features.Secrets;
+
+/// <summary>
+/// Encrypts one field of one secret version. The associated data names the project, the secret, its version and the
+/// field, so a ciphertext moved to another row, another version or another column does not open. A version row of
+/// the history stores the very same blob as the secret row it was copied from.
+/// </summary>
+public static class SecretCrypto
+{
+    public const string Value = "value";
+    public const string Comment = "comment";
+    public const string Metadata = "metadata";
+
+    public static byte[] Seal(DataKey key, string projectId, string secretId, long version, string field, string plaintext) =>
+        key.Seal(plaintext, Aad(projectId, secretId, version, field));
+
+    public static string Open(DataKey key, string projectId, string secretId, long version, string field, byte[] sealedData) =>
+        key.OpenString(sealedData, Aad(projectId, secretId, version, field));
+
+    /// <summary>Null stays null (an absent comment or metadata list).</summary>
+    public static byte[]? SealOptional(DataKey key, string projectId, string secretId, long version, string field, string? plaintext) =>
+        plaintext is null ? null : Seal(key, projectId, secretId, version, field, plaintext);
+
+    public static string? OpenOptional(DataKey key, string projectId, string secretId, long version, string field, byte[]? sealedData) =>
+        sealedData is null ? null : Open(key, projectId, secretId, version, field, sealedData);
+
+    private static byte[] Aad(string projectId, string secretId, long version, string field) =>
+        AssociatedData.Create("coffer-secret", projectId, secretId, version.ToString(CultureInfo.InvariantCulture), field);
+}

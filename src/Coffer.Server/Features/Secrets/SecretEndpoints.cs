@@ -1,0 +1,161 @@
+using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Http;
+using Coffer.Server.Http.Auth;
+using Coffer.Server.Http.Validation;
+
+namespace Coffer.Server.Features.Secrets;
+
+/// <summary>
+/// The raw secret API the SDK and CLI use: <c>/api/v3/secrets/raw[/…]</c> (project as <c>workspaceId</c> or a slug)
+/// and <c>/api/v4/secrets[/…]</c> (<c>projectId</c>). Same handlers; response schemas differ where Infisical's do.
+/// </summary>
+public static class SecretEndpoints
+{
+    public static void MapSecrets(this IEndpointRouteBuilder app)
+    {
+        var v3 = app.MapGroup("/api/v3/secrets").RequireActor().WithTags("Secrets");
+        v3.MapGet("/raw", Handler(http => ListAsync(http, SecretApi.V3))).WithSummary("List secrets");
+        v3.MapGet("/raw/id/{secretId}", Handler(http => GetByIdAsync(http, (string)http.Request.RouteValues["secretId"]!))).WithSummary("Get a secret by id");
+        v3.MapGet("/raw/{secretName}", Handler(http => GetAsync(http, SecretApi.V3))).WithSummary("Get a secret by name");
+        v3.MapPost("/raw/{secretName}", Handler(http => CreateAsync(http, SecretApi.V3))).WithSummary("Create secret");
+        v3.MapPatch("/raw/{secretName}", Handler(http => UpdateAsync(http, SecretApi.V3))).WithSummary("Update secret");
+        v3.MapDelete("/raw/{secretName}", Handler(http => DeleteAsync(http, SecretApi.V3))).WithSummary("Delete secret");
+        SecretBatchEndpoints.Map(v3, "/batch/raw", SecretApi.V3);
+
+        var v4 = app.MapGroup("/api/v4/secrets").RequireActor().WithTags("Secrets");
+        v4.MapGet("", Handler(http => ListAsync(http, SecretApi.V4))).WithSummary("List secrets");
+        v4.MapGet("/id/{secretId}", Handler(http => GetByIdAsync(http, (string)http.Request.RouteValues["secretId"]!))).WithSummary("Get a secret by id");
+        SecretBatchEndpoints.Map(v4, "/batch", SecretApi.V4);
+        v4.MapPost("/move", SecretBatchEndpoints.MoveAsync).WithSummary("Move secrets");
+        v4.MapGet("/{secretName}", Handler(http => GetAsync(http, SecretApi.V4))).WithSummary("Get a secret by name");
+        v4.MapPost("/{secretName}", Handler(http => CreateAsync(http, SecretApi.V4))).WithSummary("Create secret");
+        v4.MapPatch("/{secretName}", Handler(http => UpdateAsync(http, SecretApi.V4))).WithSummary("Update secret");
+        v4.MapDelete("/{secretName}", Handler(http => DeleteAsync(http, SecretApi.V4))).WithSummary("Delete secret");
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, SecretApi api)
+    {
+        var query = Input.ForQuery(http.Request.Query);
+        var projectId = query.String(api.ProjectField, required: false, trim: true);
+        var slug = api.IsV4 ? null : query.String("workspaceSlug", required: false, trim: true);
+        var environment = query.String("environment", required: false, trim: true);
+        var path = SecretInputs.Path(query);
+        var view = query.BooleanString("viewSecretValue", true) ?? true;
+        var expand = query.BooleanString("expandSecretReferences", false) ?? false;
+        var recursive = query.BooleanString("recursive", false) ?? false;
+        var includeImports = SecretInputs.IncludeImports(query);
+        var tagSlugs = SecretInputs.TagSlugs(query);
+        var metadataFilter = SecretInputs.MetadataFilter(query);
+        query.ThrowIfInvalid();
+
+        var actor = http.GetActor();
+        if (api.IsV4)
+        {
+            if (string.IsNullOrEmpty(projectId) || string.IsNullOrEmpty(environment))
+                throw new BadRequestException("Missing project id or environment");
+        }
+        else
+        {
+            projectId = await api.ResolveProjectAsync(http, actor, projectId, slug);
+            if (string.IsNullOrEmpty(environment)) throw new BadRequestException("Missing workspace id or environment");
+        }
+
+        var reader = http.RequestServices.GetRequiredService<SecretReader>();
+        var result = await reader.ListAsync(actor, AuditContext.From(http, actor),
+            new ListSecretsRequest(projectId, environment, path, view, expand, recursive, includeImports, tagSlugs, metadataFilter));
+        return SecretResponses.JsonWithETag(http, SecretResponses.List(result));
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, SecretApi api)
+    {
+        var name = SecretApi.RouteName(http);
+        var query = Input.ForQuery(http.Request.Query);
+        var projectId = api.IsV4 ? query.String("projectId", trim: true) : query.String("workspaceId", required: false, trim: true);
+        var slug = api.IsV4 ? null : query.String("workspaceSlug", required: false, trim: true);
+        var environment = query.String("environment", required: false, trim: true);
+        var path = SecretInputs.Path(query);
+        var version = query.Number("version");
+        var type = SecretInputs.Type(query);
+        var view = query.BooleanString("viewSecretValue", true) ?? true;
+        var expand = query.BooleanString("expandSecretReferences", false) ?? false;
+        var includeImports = SecretInputs.IncludeImports(query);
+        query.ThrowIfInvalid();
+
+        var actor = http.GetActor();
+        if (!api.IsV4) projectId = await api.ResolveProjectAsync(http, actor, projectId, slug);
+        if (string.IsNullOrEmpty(environment)) throw new BadRequestException("Missing environment");
+        if (string.IsNullOrEmpty(projectId)) throw new BadRequestException("You must provide  workspaceId");
+
+        var reader = http.RequestServices.GetRequiredService<SecretReader>();
+        var secret = await reader.GetByNameAsync(actor, AuditContext.From(http, actor), new GetSecretRequest(
+            projectId, environment, path, name, type, version is { } v ? (long)v : null, view, expand, includeImports));
+        return SecretResponses.Json(SecretJson.One(secret, api.IsV4 ? SecretShapes.Listed : SecretShapes.FetchedV3));
+    }
+
+    private static async Task<IResult> GetByIdAsync(HttpContext http, string secretId)
+    {
+        var reader = http.RequestServices.GetRequiredService<SecretReader>();
+        var secret = await reader.GetByIdAsync(http.GetActor(), secretId);
+        return SecretResponses.Json(SecretJson.One(secret, SecretShapes.FetchedById));
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, SecretApi api)
+    {
+        var name = SecretApi.RouteName(http, strict: true);
+        var body = await JsonBody.ReadInputAsync(http.Request);
+        var (projectId, slug) = api.ReadProject(body);
+        var environment = body.String("environment", trim: true);
+        var path = SecretInputs.Path(body);
+        var input = SecretInputs.ForCreate(body, api.IsV4);
+        var type = SecretInputs.Type(body);
+        body.ThrowIfInvalid();
+
+        var actor = http.GetActor();
+        projectId = await api.ResolveProjectAsync(http, actor, projectId, slug);
+        var writer = http.RequestServices.GetRequiredService<SecretWriter>();
+        var secret = await writer.CreateAsync(actor, AuditContext.From(http, actor),
+            new CreateSecretRequest(new SecretLocation(projectId, environment!, path), name, type, input));
+        return SecretResponses.Json(SecretJson.One(secret, SecretShape.Raw));
+    }
+
+    private static async Task<IResult> UpdateAsync(HttpContext http, SecretApi api)
+    {
+        var name = SecretApi.RouteName(http, nonEmpty: true);
+        var body = await JsonBody.ReadInputAsync(http.Request);
+        var (projectId, slug) = api.ReadProject(body);
+        var environment = body.String("environment", trim: true);
+        var path = SecretInputs.Path(body);
+        var input = SecretInputs.ForUpdate(body);
+        var type = SecretInputs.Type(body);
+        var newName = body.Has("newSecretName") ? SecretInputs.StrictName(body, "newSecretName") : null;
+        body.ThrowIfInvalid();
+
+        var actor = http.GetActor();
+        projectId = await api.ResolveProjectAsync(http, actor, projectId, slug);
+        var writer = http.RequestServices.GetRequiredService<SecretWriter>();
+        var secret = await writer.UpdateAsync(actor, AuditContext.From(http, actor),
+            new UpdateSecretRequest(new SecretLocation(projectId, environment!, path), name, type, newName, input));
+        return SecretResponses.Json(SecretJson.One(secret, SecretShapes.Changed));
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext http, SecretApi api)
+    {
+        var name = SecretApi.RouteName(http, trim: false, nonEmpty: true);
+        var body = await JsonBody.ReadInputAsync(http.Request);
+        var (projectId, slug) = api.ReadProject(body);
+        var environment = body.String("environment", trim: true);
+        var path = SecretInputs.Path(body);
+        var type = SecretInputs.Type(body);
+        body.ThrowIfInvalid();
+
+        var actor = http.GetActor();
+        projectId = await api.ResolveProjectAsync(http, actor, projectId, slug);
+        var writer = http.RequestServices.GetRequiredService<SecretWriter>();
+        var secret = await writer.DeleteAsync(actor, AuditContext.From(http, actor),
+            new DeleteSecretRequest(new SecretLocation(projectId, environment!, path), name, type));
+        return SecretResponses.Json(SecretJson.One(secret, SecretShapes.Changed));
+    }
+
+    /// <summary>Makes a handler that takes only the context a route handler (its result is written), not a bare RequestDelegate.</summary>
+    private static Delegate Handler(Func<HttpContext, Task<IResult>> handler) => handler;
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Coffer.Server.Crypto;
+
+namespace Coffer.Server.Features.Secrets;
+
+/// <summary>Decrypts the sealed fields of a secret row, and seals new ones for a row about to be written.</summary>
+public static class SecretFields
+{
+    public static string Value(DataKey key, SecretRow row) =>
+        SecretCrypto.Open(key, row.ProjectId, row.Id, row.Version, SecretCrypto.Value, row.EncryptedValue);
+
+    public static string Comment(DataKey key, SecretRow row) =>
+        SecretCrypto.OpenOptional(key, row.ProjectId, row.Id, row.Version, SecretCrypto.Comment, row.EncryptedComment) ?? "";
+
+    public static IReadOnlyList<MetadataEntry> Metadata(DataKey key, SecretRow row)
+    {
+        var json = SecretCrypto.OpenOptional(key, row.ProjectId, row.Id, row.Version, SecretCrypto.Metadata, row.EncryptedMetadata);
+        return json is null ? [] : JsonSerializer.Deserialize<MetadataEntry[]>(json, MetadataJson) ?? [];
+    }
+
+    public static string? SerializeMetadata(IReadOnlyList<MetadataEntry>? metadata) =>
+        metadata is null || metadata.Count == 0 ? null : JsonSerializer.Serialize(metadata, MetadataJson);
+
+    /// <summary>A view of a row for a response, the value decrypted or masked.</summary>
+    public static SecretView View(DataKey? key, SecretRow row, string environment, string secretPath, bool hidden, string? workspace = null)
+    {
+        // Infisical never masks a caller's own personal override.
+        hidden = hidden && !row.IsPersonal;
+        return new SecretView
+        {
+            Id = row.Id,
+            Workspace = workspace ?? row.ProjectId,
+            Environment = environment,
+            SecretPath = secretPath,
+            Version = row.Version,
+            Type = row.Type,
+            Key = row.Key,
+            Value = hidden ? SecretView.HiddenMask : key is null ? "" : Value(key, row),
+            ValueHidden = hidden,
+            Comment = key is null ? "" : Comment(key, row),
+            ReminderNote = row.ReminderNote,
+            ReminderRepeatDays = row.ReminderRepeatDays,
+            SkipMultilineEncoding = row.SkipMultilineEncoding,
+            CreatedAt = row.CreatedAt,
+            UpdatedAt = row.UpdatedAt,
+            Tags = row.Tags,
+            Metadata = key is null ? [] : Metadata(key, row),
+        };
+    }
+
+    private static readonly JsonSerializerOptions MetadataJson = new(JsonSerializerDefaults.Web);
+}

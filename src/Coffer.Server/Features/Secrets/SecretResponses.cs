@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+
+namespace Coffer.Server.Features.Secrets;
+
+/// <summary>Response bodies of the secret routes, written once as UTF-8, with an ETag on lists.</summary>
+public static class SecretResponses
+{
+    private const string JsonContentType = "application/json; charset=utf-8";
+
+    public static IResult Json(byte[] body) => Results.Bytes(body, JsonContentType);
+
+    /// <summary>
+    /// A list response with a strong ETag over its bytes; <c>If-None-Match</c> naming it gets 304 and no body
+    /// (Infisical's CLI re-polls this way).
+    /// </summary>
+    public static IResult JsonWithETag(HttpContext http, byte[] body)
+    {
+        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 16)) + "\"";
+        http.Response.Headers.ETag = etag;
+        return Matches(http.Request.Headers.IfNoneMatch.ToString(), etag) ? Results.StatusCode(StatusCodes.Status304NotModified) : Json(body);
+    }
+
+    private static bool Matches(string ifNoneMatch, string etag)
+    {
+        if (ifNoneMatch.Length == 0) return false;
+        foreach (var candidate in ifNoneMatch.Split(','))
+        {
+            var tag = candidate.Trim();
+            if (tag == "*") return true;
+            if (tag.StartsWith("W/", StringComparison.Ordinal)) tag = tag[2..];
+            if (string.Equals(tag, etag, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+
+    /// <summary><c>{"secrets": […], "imports": […]}</c></summary>
+    public static byte[] List(ListSecretsResult result) => SecretJson.Build(w =>
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("secrets");
+        foreach (var s in result.Secrets) SecretJson.Write(w, s, SecretShapes.Listed);
+        w.WriteEndArray();
+        w.WriteStartArray("imports");
+        foreach (var group in result.Imports)
+        {
+            w.WriteStartObject();
+            w.WriteString("secretPath", group.SecretPath);
+            w.WriteString("environment", group.Environment);
+            if (group.FolderId is not null) w.WriteString("folderId", group.FolderId);
+            w.WriteStartArray("secrets");
+            foreach (var (_, view) in group.Secrets) SecretJson.Write(w, view, SecretShapes.Imported);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+}

@@ -1,0 +1,18 @@
+using Coffer.Server.Features.Folders;
+using Coffer.Server.Features.SecretImports;
+using Coffer.Server.Features.SecretTags;
+
+namespace Coffer.Server.Features.Secrets;
+
+public static class SecretServices
+{
+    /// <summary>Everything the secret, folder, import and tag routes need, in one line for <c>CofferApp</c>.</summary>
+    public static IServiceCollection AddSecrets(this IServiceCollection services) => services
+        .AddSingleton<ProjectKeyRing>()
+        .AddSingleton<ProjectContentCache>()
+        .AddSingleton<SecretReader>()
+        .AddSingleton<SecretWriter>()
+        .AddSingleton<FolderService>()
+        .AddSingleton<ImportService>()
+        .AddSingleton<TagService>();
+}
