@@ -44,7 +44,9 @@ public static class CofferApp
         services.AddSingleton(_ => CreateDb(options));
         services.AddSingleton<Migrator>();
         services.AddSingleton<ClientIp>();
-        services.AddSingleton(_ => new SecretHasher(options.RootKey));
+        // A random key kept wrapped in the database (not derived from the root key), so root-key rotation keeps client secrets valid.
+        services.AddSingleton(sp => new SecretHasher(
+            ServerKeys.LoadOrCreateAsync(sp.GetRequiredService<Db>(), options.RootKey, KeyPurposes.ClientSecretHmac).GetAwaiter().GetResult()));
         services.AddSingleton<TokenSigner>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenAuthenticator>();

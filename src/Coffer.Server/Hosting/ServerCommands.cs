@@ -33,8 +33,11 @@ public static class ServerCommands
                         Console.WriteLine($"Database is at schema version {Migrator.LatestId} ({applied} migration(s) applied).");
                         return 0;
                     }
+                case "rotate-root-key":
+                    return await RotateRootKeyAsync(options);
                 case "help" or "--help" or "-h":
                     Console.WriteLine("Usage: coffer-server [serve|migrate|rotate-root-key]");
+                    Console.WriteLine($"  rotate-root-key  rewraps every data key from the current root key to {RootKeyRotation.NewKeyVariable} (stop all servers first)");
                     return 0;
                 default:
                     await Console.Error.WriteLineAsync($"coffer-server: unknown command '{command}'. Try: serve, migrate, rotate-root-key.");
@@ -46,5 +49,43 @@ public static class ServerCommands
             await Console.Error.WriteLineAsync($"coffer-server: {ex.Message}");
             return 2;
         }
+    }
+
+    /// <summary>
+    /// Rewraps every data key under <c>NEW_ROOT_ENCRYPTION_KEY</c>. The current key comes from the usual variables.
+    /// Run it with every server stopped; then start them with the new key as <c>ROOT_ENCRYPTION_KEY</c>.
+    /// </summary>
+    private static async Task<int> RotateRootKeyAsync(CofferOptions options)
+    {
+        var value = Environment.GetEnvironmentVariable(RootKeyRotation.NewKeyVariable);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            await Console.Error.WriteLineAsync(
+                $"coffer-server: rotate-root-key needs the new root key in {RootKeyRotation.NewKeyVariable} (base64 of 32 bytes; `openssl rand -base64 32`).");
+            return 2;
+        }
+        Crypto.RootKey next;
+        try
+        {
+            next = Crypto.RootKey.FromRootEncryptionKey(value);
+        }
+        catch (Crypto.KeyConfigurationException)
+        {
+            await Console.Error.WriteLineAsync($"coffer-server: {RootKeyRotation.NewKeyVariable} must be the base64 encoding of exactly 32 bytes.");
+            return 2;
+        }
+        using var _ = next;
+        if (next.KeyId == options.RootKey.KeyId)
+        {
+            await Console.Error.WriteLineAsync($"coffer-server: {RootKeyRotation.NewKeyVariable} is the current root key; nothing to rotate.");
+            return 2;
+        }
+        await using var app = CofferApp.Build(options);
+        await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+        var result = await RootKeyRotation.RunAsync(app.Services.GetRequiredService<Data.Db>(), options.RootKey, next, TimeProvider.System);
+        Console.WriteLine(
+            $"Rewrapped {result.DataKeys} project data key(s) and {result.ServerKeys} server key(s) from root key {options.RootKey.KeyId} to {next.KeyId}. " +
+            $"Start the servers with ROOT_ENCRYPTION_KEY set to the value of {RootKeyRotation.NewKeyVariable}.");
+        return 0;
     }
 }
