@@ -89,7 +89,8 @@ public static class SecretEndpoints
         var reader = http.RequestServices.GetRequiredService<SecretReader>();
         var secret = await reader.GetByNameAsync(actor, AuditContext.From(http, actor), new GetSecretRequest(
             projectId, environment, path, name, type, version is { } v ? (long)v : null, view, expand, includeImports));
-        return SecretResponses.Json(SecretJson.One(secret, api.IsV4 ? SecretShapes.Listed : SecretShapes.FetchedV3));
+        // Infisical's CLI reads the ETag of this answer as well.
+        return SecretResponses.JsonWithETag(http, SecretJson.One(secret, api.IsV4 ? SecretShapes.Listed : SecretShapes.FetchedV3));
     }
 
     private static async Task<IResult> GetByIdAsync(HttpContext http, string secretId)
