@@ -52,7 +52,7 @@ public sealed class PrivilegeService(Db db, PermissionService permissions, TimeP
         var now = UnixMs.Now(time);
         var row = new PrivilegeRow
         {
-            Id = Guid.CreateVersion7().ToString(),
+            Id = Ids.New(),
             ProjectId = projectId,
             IdentityId = identityId,
             Slug = slug ?? Slugs.WithSuffix("privilege"),

@@ -1,3 +1,4 @@
+using Coffer.Server.Data;
 using System.Data.Common;
 using Dapper;
 
@@ -19,7 +20,7 @@ public static class AuditLog
 
     internal static object ToRow(AuditContext ctx, AuditEvent e, long nowMs) => new
     {
-        Id = Guid.CreateVersion7().ToString(),
+        Id = Ids.New(),
         e.OrgId,
         e.ProjectId,
         ctx.ActorType,

@@ -72,7 +72,7 @@ public static class IdentityStore
         foreach (var (key, value) in items)
             await conn.ExecuteAsync(
                 "INSERT INTO identity_metadata (id, identity_id, org_id, key, value, created_at, updated_at) VALUES (@id, @identityId, @orgId, @key, @value, @now, @now)",
-                new { id = Guid.CreateVersion7().ToString(), identityId, orgId, key, value, now }, tx);
+                new { id = Ids.New(), identityId, orgId, key, value, now }, tx);
     }
 
     /// <summary>Infisical's <c>authMethods</c>: which auth methods are attached, in a stable order.</summary>

@@ -37,7 +37,7 @@ public sealed class MembershipService(Db db, PermissionService permissions, Time
         RequireBoundary(access, roles.Values, CreatePrefix);
 
         var now = UnixMs.Now(time);
-        var membership = new MembershipRow { Id = Guid.CreateVersion7().ToString(), ProjectId = projectId, IdentityId = identity.Id, CreatedAt = now, UpdatedAt = now };
+        var membership = new MembershipRow { Id = Ids.New(), ProjectId = projectId, IdentityId = identity.Id, CreatedAt = now, UpdatedAt = now };
         await db.WriteAsync(async (conn, tx) =>
         {
             // One statement decides between concurrent creators on every engine: the loser inserts nothing.

@@ -80,7 +80,7 @@ public static class MembershipStore
                 """,
                 new
                 {
-                    id = Guid.CreateVersion7().ToString(),
+                    id = Ids.New(),
                     membershipId,
                     role = role.StoredRole,
                     customRoleId = role.CustomRoleId,

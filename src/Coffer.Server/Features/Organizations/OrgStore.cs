@@ -1,3 +1,4 @@
+using Coffer.Server.Data;
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
@@ -21,7 +22,7 @@ public static class OrgStore
     {
         var org = new OrgRow
         {
-            Id = Guid.CreateVersion7().ToString(),
+            Id = Ids.New(),
             Name = name,
             Slug = Slugs.WithSuffix(name),
             ShouldUseNewPrivilegeSystem = true,
@@ -48,7 +49,7 @@ public static class OrgStore
             """,
             new
             {
-                Id = Guid.CreateVersion7().ToString(),
+                Id = Ids.New(),
                 orgId,
                 actorType = userId is null ? "identity" : "user",
                 userId,

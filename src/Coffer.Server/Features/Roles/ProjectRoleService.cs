@@ -23,7 +23,7 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Create, ProjectSubject.Role);
         var now = UnixMs.Now(time);
-        var row = new ProjectRoleRow(Guid.CreateVersion7().ToString(), projectId, input.Name!, input.Slug!, input.Description,
+        var row = new ProjectRoleRow(Ids.New(), projectId, input.Name!, input.Slug!, input.Description,
             PermissionStorage.Pack(input.Permissions!), now, now);
         await db.WriteAsync(async (conn, tx) =>
         {

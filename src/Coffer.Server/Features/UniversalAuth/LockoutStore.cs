@@ -1,3 +1,4 @@
+using Coffer.Server.Data;
 using System.Data.Common;
 using Dapper;
 
@@ -27,7 +28,7 @@ public static class LockoutStore
                 updated_at = @now
             RETURNING failed_attempts
             """,
-            new { id = Guid.CreateVersion7().ToString(), identityId, authMethod, key, now, windowStart }, tx);
+            new { id = Ids.New(), identityId, authMethod, key, now, windowStart }, tx);
         if (attempts < threshold) return false;
         await conn.ExecuteAsync(
             "UPDATE auth_lockouts SET locked_until = @until, failed_attempts = 0, window_started_at = @now, updated_at = @now WHERE lockout_key = @key",
