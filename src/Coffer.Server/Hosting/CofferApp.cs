@@ -84,6 +84,7 @@ public static class CofferApp
         app.MapIdentityMemberships();
         app.MapProjectRoles();
         app.MapAdditionalPrivileges();
+        app.MapAuditLogs();
         app.MapApiDocs();
         app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync);
         return app;

@@ -1,7 +1,7 @@
-using Coffer.Server.Data;
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
+using Coffer.Server.Data;
 using Dapper;
 
 namespace Coffer.Server.Features.Organizations;

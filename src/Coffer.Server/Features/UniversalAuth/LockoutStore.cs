@@ -1,5 +1,5 @@
-using Coffer.Server.Data;
 using System.Data.Common;
+using Coffer.Server.Data;
 using Dapper;
 
 namespace Coffer.Server.Features.UniversalAuth;
