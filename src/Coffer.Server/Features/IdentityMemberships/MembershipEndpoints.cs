@@ -23,7 +23,7 @@ public static class MembershipEndpoints
             var (membership, _) = await UpdateAsync(http, projectId, identityId, service);
             return TypedResults.Ok(new MembershipEnvelope<MembershipDto>(membership));
         }).WithSummary("Update project identity memberships");
-        c.MapDelete("/{identityId}", DeleteAsync).WithSummary("Delete project identity memberships");
+        c.MapDelete("/{identityId}", DeleteAsync).WithMetadata(DeleteMembershipOperation.Instance).WithSummary("Delete project identity memberships");
         c.MapGet("", async (HttpContext http, string projectId, MembershipService service) =>
         {
             var query = Input.ForQuery(http.Request.Query);
@@ -52,9 +52,8 @@ public static class MembershipEndpoints
             return TypedResults.Ok(new UpdatedRolesResponse(roles.Select(UpdatedRoleDto.From).ToList()));
         }).WithSummary("Update identity membership");
         group.MapDelete("/{projectId}/identity-memberships/{identityId}", DeleteAsync)
-            .WithName(form == RouteForm.ProjectsV1 ? DeleteOperation.Name : DeleteOperation.Name + "V2")
-            .WithSummary("Delete identity membership")
-            .WithDescription("Delete project identity memberships");
+            .WithMetadata(DeleteMembershipOperation.Instance)
+            .WithSummary("Delete identity membership");
         group.MapGet("/{projectId}/identity-memberships", async (HttpContext http, string projectId, MembershipService service) =>
         {
             var query = Input.ForQuery(http.Request.Query);
@@ -109,8 +108,8 @@ public static class MembershipEndpoints
     }
 }
 
-/// <summary>The founding endpoint's OpenAPI operation, documented as the seed page documents it.</summary>
-public static class DeleteOperation
+/// <summary>Marks the founding Delete Identity Membership operations, which the API docs describe exactly as the seed page.</summary>
+public sealed class DeleteMembershipOperation
 {
-    public const string Name = "deleteIdentityProjectMembership";
+    public static readonly DeleteMembershipOperation Instance = new();
 }
