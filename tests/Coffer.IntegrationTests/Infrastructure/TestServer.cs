@@ -78,6 +78,8 @@ public sealed class TestServer : IAsyncDisposable
             builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new RealTimeFollowingClock(clock)));
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(logs);
+            // COFFER_TEST_LOG=1 shows the server's log while debugging a test.
+            if (Environment.GetEnvironmentVariable("COFFER_TEST_LOG") == "1") builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         });
         await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         await app.StartAsync();

@@ -8,7 +8,7 @@ using Dapper;
 
 namespace Coffer.Server.Features.AuditLogs;
 
-public sealed record AuditLogQuery(string? ProjectId, IReadOnlyList<string>? EventTypes, string? ActorType, string? ActorId,
+public sealed record AuditLogQuery(string? ProjectId, string[]? EventTypes, string? ActorType, string? ActorId,
     string? UserAgentType, long? StartMs, long? EndMs, int Offset, int Limit);
 
 /// <summary>
@@ -53,7 +53,7 @@ public static class AuditLogEndpoints
             actorType ??= actor[..actor.IndexOf(':', StringComparison.Ordinal)];
             actorId = actor[(actor.IndexOf(':', StringComparison.Ordinal) + 1)..];
         }
-        return new AuditLogQuery(projectId, eventTypes.Count > 0 ? eventTypes : null, actorType, actorId, userAgentType, start, end,
+        return new AuditLogQuery(projectId, eventTypes.Count > 0 ? [.. eventTypes] : null, actorType, actorId, userAgentType, start, end,
             (int)offset!, (int)limit!);
     }
 
@@ -71,7 +71,7 @@ public static class AuditLogEndpoints
     {
         var where = new List<string> { "a.org_id = @orgId" };
         if (q.ProjectId is not null) where.Add("a.project_id = @ProjectId");
-        if (q.EventTypes is not null) where.Add("a.event_type IN @EventTypes");
+        if (q.EventTypes is not null) where.Add(SqlText.In(conn, "a.event_type", "EventTypes"));
         if (q.ActorType is not null) where.Add("a.actor_type = @ActorType");
         if (q.ActorId is not null) where.Add("a.actor_id = @ActorId");
         if (q.UserAgentType is not null) where.Add("a.user_agent_type = @UserAgentType");

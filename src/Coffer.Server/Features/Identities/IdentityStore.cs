@@ -94,11 +94,11 @@ public static class IdentityStore
     {
         if (identityIds.Count == 0) return Array.Empty<(string, string)>().ToLookup(x => x.Item1, x => x.Item2);
         var rows = await conn.QueryAsync<(string IdentityId, string Method)>(
-            """
-            SELECT identity_id, 'universal-auth' FROM identity_universal_auths WHERE identity_id IN @identityIds
+            $"""
+            SELECT identity_id, 'universal-auth' FROM identity_universal_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
             UNION ALL
-            SELECT identity_id, 'token-auth' FROM identity_token_auths WHERE identity_id IN @identityIds
-            """, new { identityIds });
+            SELECT identity_id, 'token-auth' FROM identity_token_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
+            """, new { identityIds = identityIds.ToArray() });
         return rows.OrderBy(r => r.Method == AuthMethods.UniversalAuth ? 0 : 1).ToLookup(r => r.IdentityId, r => r.Method);
     }
 

@@ -39,8 +39,8 @@ public static class MembershipStore
         if (!string.IsNullOrEmpty(nameSearch)) filter += " AND lower(i.name) LIKE @pattern ESCAPE '\\'";
         if (roleSlugs is { Count: > 0 })
             filter += " AND EXISTS (SELECT 1 FROM project_membership_roles r LEFT JOIN project_roles pr ON pr.id = r.custom_role_id " +
-                "WHERE r.membership_id = m.id AND COALESCE(pr.slug, r.role) IN @roleSlugs)";
-        var args = new { projectId, offset, limit, pattern = $"%{SqlText.EscapeLike(nameSearch ?? "").ToLowerInvariant()}%", roleSlugs };
+                $"WHERE r.membership_id = m.id AND {SqlText.In(conn, "COALESCE(pr.slug, r.role)", "roleSlugs")})";
+        var args = new { projectId, offset, limit, pattern = $"%{SqlText.EscapeLike(nameSearch ?? "").ToLowerInvariant()}%", roleSlugs = roleSlugs?.ToArray() };
         var rows = await conn.QueryAsync<MembershipDetailRow>(
             $"{DetailSelect} WHERE {filter} ORDER BY i.name {(descending ? "DESC" : "ASC")}, m.id LIMIT @limit OFFSET @offset", args);
         var total = await conn.ExecuteScalarAsync<long>(
@@ -53,13 +53,13 @@ public static class MembershipStore
     {
         if (membershipIds.Count == 0) return Array.Empty<MembershipRoleRow>().ToLookup(r => r.MembershipId);
         var rows = await conn.QueryAsync<MembershipRoleRow>(
-            """
+            $"""
             SELECT r.id, r.membership_id, r.role, r.custom_role_id, pr.name AS custom_role_name, pr.slug AS custom_role_slug,
                    r.is_temporary, r.temporary_mode, r.temporary_range, r.temporary_access_start_time, r.temporary_access_end_time,
                    r.created_at, r.updated_at
             FROM project_membership_roles r LEFT JOIN project_roles pr ON pr.id = r.custom_role_id
-            WHERE r.membership_id IN @membershipIds ORDER BY r.created_at, r.id
-            """, new { membershipIds }, tx);
+            WHERE {SqlText.In(conn, "r.membership_id", "membershipIds")} ORDER BY r.created_at, r.id
+            """, new { membershipIds = membershipIds.ToArray() }, tx);
         return rows.ToLookup(r => r.MembershipId);
     }
 
