@@ -36,6 +36,10 @@ public static class LockoutStore
         return true;
     }
 
+    /// <summary>The write a failed login makes, aimed at a key that has no row: same cost, no state.</summary>
+    public static Task TouchAsync(DbConnection conn, DbTransaction tx, string key, long now) =>
+        conn.ExecuteAsync("UPDATE auth_lockouts SET updated_at = @now WHERE lockout_key = @key", new { key, now }, tx);
+
     public static Task ResetAsync(DbConnection conn, DbTransaction tx, string key) =>
         conn.ExecuteAsync("DELETE FROM auth_lockouts WHERE lockout_key = @key", new { key }, tx);
 
