@@ -14,6 +14,7 @@ public sealed class Db : IAsyncDisposable
     private readonly string _sqliteConnectionString = "";
     private readonly NpgsqlDataSource? _postgres;
     private readonly SemaphoreSlim _sqliteWriteGate = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<nint, byte> _initializedSqliteHandles = new();
 
     static Db()
     {
@@ -58,11 +59,16 @@ public sealed class Db : IAsyncDisposable
             if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
             var conn = new SqliteConnection(_sqliteConnectionString);
             await conn.OpenAsync(ct);
-            // Not persistent per connection. NORMAL in WAL mode never loses a committed transaction to a process crash,
-            // only (possibly) the last ones to a power cut, and spares an fsync per commit.
-            using var pragma = conn.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous=NORMAL";
-            await pragma.ExecuteNonQueryAsync(ct);
+            // Per connection, not persistent: set it once for each physical connection the pool hands out. NORMAL in WAL
+            // mode never loses a committed transaction to a process crash, only (possibly) the last ones to a power cut,
+            // and spares an fsync per commit. (Should a freed handle's address be reused, the new connection merely keeps
+            // the safer default, FULL.)
+            if (_initializedSqliteHandles.TryAdd(conn.Handle!.DangerousGetHandle(), 0))
+            {
+                using var pragma = conn.CreateCommand();
+                pragma.CommandText = "PRAGMA synchronous=NORMAL";
+                await pragma.ExecuteNonQueryAsync(ct);
+            }
             return conn;
         }
         catch (Exception ex) when (IsUnavailable(ex))

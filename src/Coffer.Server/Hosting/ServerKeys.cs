@@ -32,7 +32,7 @@ public static class ServerKeys
                         VALUES (@id, @purpose, @wrapped, @rootKeyId, @now, @now)
                         ON CONFLICT (purpose) DO NOTHING
                         """,
-                        new { id = Guid.CreateVersion7().ToString(), purpose, wrapped = Wrap(root, fresh, purpose), rootKeyId = root.KeyId, now }, tx);
+                        new { id = Ids.New(), purpose, wrapped = Wrap(root, fresh, purpose), rootKeyId = root.KeyId, now }, tx);
                 }
                 finally
                 {

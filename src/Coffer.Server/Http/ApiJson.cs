@@ -9,8 +9,17 @@ public static class ApiJson
 {
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
+    /// <summary>
+    /// Escape only what JSON requires, as JavaScript's JSON.stringify does: apostrophes, ampersands and non-ASCII text
+    /// stay as they are, so bodies match Infisical's byte for byte. (Nothing here is ever embedded in HTML.)
+    /// </summary>
+    public static readonly System.Text.Encodings.Web.JavaScriptEncoder Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = Encoder };
+
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
+        options.Encoder = Encoder;
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.Converters.Add(new UtcMillisecondsConverter());

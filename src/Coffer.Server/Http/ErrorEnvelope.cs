@@ -17,7 +17,7 @@ public static class ErrorEnvelope
         response.Headers["X-Request-Id"] = RequestId.Of(context);
         if (error is RateLimitedException limited) response.Headers.RetryAfter = limited.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        await using var writer = new Utf8JsonWriter(response.Body);
+        await using var writer = new Utf8JsonWriter(response.Body, ApiJson.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("reqId", RequestId.Of(context));
         writer.WriteNumber("statusCode", error.StatusCode);
@@ -45,7 +45,7 @@ public static class ErrorEnvelope
         var response = context.Response;
         response.StatusCode = 404;
         response.ContentType = "application/json; charset=utf-8";
-        await using var writer = new Utf8JsonWriter(response.Body);
+        await using var writer = new Utf8JsonWriter(response.Body, ApiJson.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("reqId", RequestId.Of(context));
         writer.WriteNumber("statusCode", 404);

@@ -55,6 +55,51 @@ public sealed class Given(TestServer server, string adminToken, string orgId, Js
         return (id, await LoginAsync(clientId, secret));
     }
 
+    /// <summary>A project created by <paramref name="token"/> (default: the bootstrap admin), who becomes its admin.</summary>
+    public async Task<string> ProjectAsync(string? name = null, string? token = null)
+    {
+        var r = await Api.PostAsync("/api/v1/projects", new { projectName = name ?? $"p-{Guid.NewGuid():N}"[..10] }, token ?? AdminToken);
+        Expect.Ok(r);
+        return r.Json["project"]!["id"]!.GetValue<string>();
+    }
+
+    /// <summary>Adds <paramref name="identityId"/> to the project with one permanent role.</summary>
+    public async Task MemberAsync(string projectId, string identityId, string role = "member", string? token = null)
+    {
+        var r = await Api.PostAsync($"/api/v1/projects/{projectId}/identity-memberships/{identityId}", new { role }, token ?? AdminToken);
+        Expect.Ok(r);
+    }
+
+    /// <summary>A new identity (org member) with a token, added to the project with <paramref name="role"/>.</summary>
+    public async Task<(string IdentityId, string Token)> ProjectMemberAsync(string projectId, string role = "member")
+    {
+        var (id, token) = await IdentityWithTokenAsync();
+        await MemberAsync(projectId, id, role);
+        return (id, token);
+    }
+
+    /// <summary>A custom project role; returns its id.</summary>
+    public async Task<string> RoleAsync(string projectId, string slug, object[] permissions)
+    {
+        var r = await Api.PostAsync($"/api/v1/projects/{projectId}/roles", new { slug, name = slug, permissions }, AdminToken);
+        Expect.Ok(r);
+        return r.Json["role"]!["id"]!.GetValue<string>();
+    }
+
+    /// <summary>A permanent additional privilege (read secrets) for a project member; returns its id.</summary>
+    public async Task<string> PrivilegeAsync(string projectId, string identityId, object[]? permissions = null)
+    {
+        var r = await Api.PostAsync("/api/v2/identity-project-additional-privilege", new
+        {
+            identityId,
+            projectId,
+            permissions = permissions ?? [new { subject = "secrets", action = new[] { "describeSecret" } }],
+            type = new { isTemporary = false },
+        }, AdminToken);
+        Expect.Ok(r);
+        return r.Json["privilege"]!["id"]!.GetValue<string>();
+    }
+
     /// <summary>Token auth attached and one token minted.</summary>
     public async Task<string> TokenAuthTokenAsync(string identityId, object? settings = null)
     {

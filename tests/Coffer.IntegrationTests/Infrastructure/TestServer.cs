@@ -32,6 +32,8 @@ public sealed class TestServer : IAsyncDisposable
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }
 
+    public const string AuthSecret = "test-auth-secret-0123456789abcdef0123456789abcdef";
+
     public Uri BaseAddress { get; }
     public HttpClient Http { get; }
     public string DataDirectory { get; }
@@ -45,6 +47,11 @@ public sealed class TestServer : IAsyncDisposable
 
     public TestDatabase Database => _database;
 
+    /// <summary>Every route the server serves, as the routing table has them.</summary>
+    public IReadOnlyList<Microsoft.AspNetCore.Routing.RouteEndpoint> Endpoints =>
+        ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources
+            .SelectMany(d => d.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>().ToList();
+
     public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "coffer-tests", Guid.NewGuid().ToString("N"));
@@ -55,7 +62,7 @@ public sealed class TestServer : IAsyncDisposable
             ["HOST"] = "127.0.0.1",
             ["PORT"] = "0",
             ["COFFER_DATA_DIR"] = dataDir,
-            ["AUTH_SECRET"] = "test-auth-secret-0123456789abcdef0123456789abcdef",
+            ["AUTH_SECRET"] = AuthSecret,
             ["ROOT_ENCRYPTION_KEY"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
             ["DB_CONNECTION_URI"] = database.ConnectionUri,
         };
@@ -71,6 +78,8 @@ public sealed class TestServer : IAsyncDisposable
             builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(new RealTimeFollowingClock(clock)));
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(logs);
+            // COFFER_TEST_LOG=1 shows the server's log while debugging a test.
+            if (Environment.GetEnvironmentVariable("COFFER_TEST_LOG") == "1") builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         });
         await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         await app.StartAsync();

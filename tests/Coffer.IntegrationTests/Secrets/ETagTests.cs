@@ -17,7 +17,7 @@ public sealed class ETagTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task A_matching_ETag_gets_304_with_no_body_until_something_changes()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "WATCHED", "1");
         var url = $"/api/v3/secrets/raw?workspaceId={p.Id}&environment=dev&include_imports=true&expandSecretReferences=true";
 
@@ -44,7 +44,7 @@ public sealed class ETagTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task V4_lists_carry_an_ETag_too()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var url = $"/api/v4/secrets?projectId={p.Id}&environment=dev";
         var first = await ListAsync(url, null);
         Expect.Ok(first);

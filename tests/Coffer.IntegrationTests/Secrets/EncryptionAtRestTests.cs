@@ -17,7 +17,7 @@ public sealed class EncryptionAtRestTests(ServerFixture fx) : IClassFixture<Serv
     [Fact]
     public async Task Values_comments_and_metadata_never_reach_the_database_in_plaintext()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         string value = Canary("value"), comment = Canary("comment"), metadata = Canary("metadata"), older = Canary("older"), deleted = Canary("deleted");
         Expect.Ok(await Api.PostAsync("/api/v4/secrets/CANARY_SECRET", new
         {
@@ -46,7 +46,7 @@ public sealed class EncryptionAtRestTests(ServerFixture fx) : IClassFixture<Serv
     [Fact]
     public async Task The_data_key_is_stored_only_wrapped_under_the_root_key()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "K", "v");
         var db = fx.Server.Services.GetRequiredService<Db>();
         var row = await db.ReadAsync(conn => conn.QuerySingleAsync<(byte[] Wrapped, string RootKeyId)>(
@@ -58,7 +58,7 @@ public sealed class EncryptionAtRestTests(ServerFixture fx) : IClassFixture<Serv
     [Fact]
     public async Task A_ciphertext_copied_to_another_row_does_not_open()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var a = Canary("a");
         var b = Canary("b");
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "SWAP_A", a);

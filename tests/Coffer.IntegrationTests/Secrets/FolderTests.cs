@@ -12,7 +12,7 @@ public sealed class FolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task V1_create_takes_workspaceId_and_returns_the_folder_row()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var r = await Api.PostAsync("/api/v1/folders", new { workspaceId = p.Id, environment = "dev", name = "app" }, fx.AdminToken);
         Expect.Ok(r);
         var folder = r.Json["folder"]!.AsObject();
@@ -28,7 +28,7 @@ public sealed class FolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task V2_create_takes_projectId_creates_missing_parents_and_returns_the_path()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var r = await Api.PostAsync("/api/v2/folders",
             new { projectId = p.Id, environment = "dev", name = "leaf", path = "/a/b/", description = "deep" }, fx.AdminToken);
         Expect.Ok(r);
@@ -45,7 +45,7 @@ public sealed class FolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Creating_an_existing_folder_is_400()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         Expect.Ok(await Api.PostAsync("/api/v2/folders", new { projectId = p.Id, environment = "dev", name = "dup" }, fx.AdminToken));
         var r = await Api.PostAsync("/api/v2/folders", new { projectId = p.Id, environment = "dev", name = "dup", path = "/" }, fx.AdminToken);
         Expect.Error(r, 400, "BadRequest", "Folder with name 'dup' already exists in path '/'");
@@ -57,7 +57,7 @@ public sealed class FolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [InlineData("")]
     public async Task Folder_names_allow_only_letters_digits_dash_and_underscore(string name)
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var r = await Api.PostAsync("/api/v1/folders", new { workspaceId = p.Id, environment = "dev", name }, fx.AdminToken);
         Expect.Validation(r, Issue.Custom(["name"], "Invalid folder name. Only alphanumeric characters, dashes, and underscores are allowed."));
     }
@@ -72,7 +72,7 @@ public sealed class FolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Create_in_an_unknown_environment_is_404()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var r = await Api.PostAsync("/api/v2/folders", new { projectId = p.Id, environment = "nope", name = "x" }, fx.AdminToken);
         Expect.Error(r, 404, "NotFound", $"Environment with slug 'nope' in project with ID '{p.Id}' not found");
     }
@@ -88,8 +88,8 @@ public sealed class FolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task A_viewer_may_list_but_not_create_folders()
     {
-        var p = await fx.Given.ProjectAsync();
-        var (_, token) = await fx.Given.MemberAsync(p.Id, "viewer");
+        var p = await fx.Given.TestProjectAsync();
+        var (_, token) = await fx.Given.ProjectMemberAsync(p.Id, "viewer");
         var r = await Api.PostAsync("/api/v2/folders", new { projectId = p.Id, environment = "dev", name = "x" }, token);
         Expect.Error(r, 403, "PermissionDenied", "You are not allowed to create on secret-folders", allowDetails: true);
         Expect.Ok(await Api.GetAsync($"/api/v2/folders?projectId={p.Id}&environment=dev", token));
@@ -98,7 +98,7 @@ public sealed class FolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task A_non_member_gets_403()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var (_, token) = await fx.Given.IdentityWithTokenAsync();
         var r = await Api.GetAsync($"/api/v1/folders?workspaceId={p.Id}&environment=dev", token);
         Assert.Equal(403, r.Code);
@@ -115,7 +115,7 @@ public sealed class FolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task List_recursive_returns_every_descendant_with_its_relative_path()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         Expect.Ok(await Api.PostAsync("/api/v2/folders", new { projectId = p.Id, environment = "dev", name = "c", path = "/a/b" }, fx.AdminToken));
         Expect.Ok(await Api.PostAsync("/api/v2/folders", new { projectId = p.Id, environment = "dev", name = "z" }, fx.AdminToken));
 
@@ -133,7 +133,7 @@ public sealed class FolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task List_of_a_missing_path_is_empty_and_of_a_missing_environment_404()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var empty = await Api.GetAsync($"/api/v2/folders?projectId={p.Id}&environment=dev&path=/nope", fx.AdminToken);
         Expect.Ok(empty);
         Assert.Empty(empty.Json["folders"]!.AsArray());
@@ -144,7 +144,7 @@ public sealed class FolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Get_by_id_adds_environment_path_and_project()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var created = await Api.PostAsync("/api/v2/folders", new { projectId = p.Id, environment = "staging", name = "svc", path = "/apps" }, fx.AdminToken);
         var id = created.Json["folder"]!["id"]!.GetValue<string>();
         var r = await Api.GetAsync($"/api/v2/folders/{id}", fx.AdminToken);
@@ -164,7 +164,7 @@ public sealed class FolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Update_renames_by_id_or_name_and_refuses_a_taken_name()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var created = await Api.PostAsync("/api/v2/folders", new { projectId = p.Id, environment = "dev", name = "old" }, fx.AdminToken);
         var id = created.Json["folder"]!["id"]!.GetValue<string>();
         Expect.Ok(await Api.PostAsync("/api/v2/folders", new { projectId = p.Id, environment = "dev", name = "other" }, fx.AdminToken));
@@ -190,7 +190,7 @@ public sealed class FolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Batch_update_renames_several_folders()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var a = (await Api.PostAsync("/api/v2/folders", new { projectId = p.Id, environment = "dev", name = "a1" }, fx.AdminToken)).Json["folder"]!["id"]!.GetValue<string>();
         var b = (await Api.PostAsync("/api/v2/folders", new { projectId = p.Id, environment = "prod", name = "b1" }, fx.AdminToken)).Json["folder"]!["id"]!.GetValue<string>();
         var r = await Api.PatchAsync("/api/v2/folders/batch", new
@@ -213,7 +213,7 @@ public sealed class FolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Delete_refuses_a_folder_with_content_unless_forced()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var created = await Api.PostAsync("/api/v2/folders", new { projectId = p.Id, environment = "dev", name = "child", path = "/parent" }, fx.AdminToken);
         Expect.Ok(created);
 
@@ -231,7 +231,7 @@ public sealed class FolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Delete_by_id_with_the_v1_body()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var id = (await Api.PostAsync("/api/v1/folders", new { workspaceId = p.Id, environment = "dev", name = "gone" }, fx.AdminToken)).Json["folder"]!["id"]!.GetValue<string>();
         var r = await Api.DeleteAsync($"/api/v1/folders/{id}", fx.AdminToken, new { workspaceId = p.Id, environment = "dev", path = "/" });
         Expect.Ok(r);

@@ -18,9 +18,9 @@ public sealed class GoCliContractTests(ServerFixture fx) : IClassFixture<ServerF
 
     private async Task<(TestProject Project, string Token)> LoggedInAsync()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var identity = await fx.Given.IdentityAsync();
-        await fx.Given.AddMemberAsync(p.Id, identity);
+        await fx.Given.MemberAsync(p.Id, identity);
         var (clientId, clientSecret) = await fx.Given.UniversalAuthAsync(identity);
         // `infisical login --method=universal-auth`: note the trailing slash.
         var login = await CliAsync(HttpMethod.Post, "/api/v1/auth/universal-auth/login/", new { clientId, clientSecret }, null);

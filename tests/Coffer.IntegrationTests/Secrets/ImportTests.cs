@@ -24,7 +24,7 @@ public sealed class ImportTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Create_returns_the_import_with_its_environment()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/common", "prod");
         var r = await Api.PostAsync("/api/v2/secret-imports",
             new { projectId = p.Id, environment = "dev", path = "/", import = new { environment = "prod", path = "/common/" } }, fx.AdminToken);
@@ -42,7 +42,7 @@ public sealed class ImportTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Include_imports_returns_imported_secrets_separately()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/common", "prod");
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "SHARED_KEY", "from-prod", path: "/common", environment: "prod");
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "LOCAL", "mine");
@@ -76,7 +76,7 @@ public sealed class ImportTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Imports_of_imports_fold_into_the_first_level_and_loops_end()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "FROM_STAGING", "s", environment: "staging");
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "FROM_PROD", "p", environment: "prod");
         await ImportAsync(p, "dev", "/", "staging", "/");
@@ -94,7 +94,7 @@ public sealed class ImportTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Imported_values_are_expanded_and_hidden_when_asked()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "BASE", "b", environment: "prod");
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "DERIVED", "${BASE}-x", environment: "prod");
         await ImportAsync(p, "dev", "/", "prod", "/");
@@ -110,7 +110,7 @@ public sealed class ImportTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task List_update_get_and_delete_imports()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var first = await ImportAsync(p, "dev", "/", "staging", "/");
         var second = await ImportAsync(p, "dev", "/", "prod", "/");
         var list = await Api.GetAsync($"/api/v1/secret-imports?workspaceId={p.Id}&environment=dev&path=/", fx.AdminToken);
@@ -149,7 +149,7 @@ public sealed class ImportTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Replication_is_a_paid_feature()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var r = await Api.PostAsync("/api/v2/secret-imports",
             new { projectId = p.Id, environment = "dev", import = new { environment = "prod", path = "/" }, isReplication = true }, fx.AdminToken);
         Expect.Error(r, 400, "BadRequest", "Failed to create secret replication due to plan restriction. Upgrade plan to create replication.");
@@ -158,7 +158,7 @@ public sealed class ImportTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Secrets_from_imports_route_lists_them_with_environment_info()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "X", "1", environment: "prod");
         await ImportAsync(p, "dev", "/", "prod", "/");
         var r = await Api.GetAsync($"/api/v2/secret-imports/secrets?projectId={p.Id}&environment=dev&path=/", fx.AdminToken);

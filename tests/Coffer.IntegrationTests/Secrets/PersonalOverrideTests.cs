@@ -20,7 +20,7 @@ public sealed class PersonalOverrideTests(ServerFixture fx) : IClassFixture<Serv
 
     private async Task<(TestProject Project, Actor User)> UserMemberAsync()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var userId = fx.Given.Bootstrap["user"]!["id"]!.GetValue<string>();
         var db = fx.Server.Services.GetRequiredService<Db>();
         await db.WriteAsync(async (conn, tx) =>

@@ -10,7 +10,7 @@ public sealed class ReferenceTests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Local_nested_and_cross_environment_references_expand()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/shared");
         await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/shared/db", "prod");
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "HOST", "db.internal", path: "/shared");
@@ -33,7 +33,7 @@ public sealed class ReferenceTests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task A_reference_to_a_missing_secret_stays_as_written()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "DANGLING", "x-${NOPE}-${dev.nowhere.KEY}-${@other.dev.KEY}");
         var values = SecretKeys.Values(await SecretKeys.ListAsync(Api, fx.AdminToken, p.Id, "&expandSecretReferences=true"));
         Assert.Equal("x-${NOPE}-${dev.nowhere.KEY}-${@other.dev.KEY}", values["DANGLING"]);
@@ -42,7 +42,7 @@ public sealed class ReferenceTests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task A_cycle_is_a_400_naming_the_chain()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "A", "a${B}");
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "B", "b${C}");
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "C", "c${A}");
@@ -61,7 +61,7 @@ public sealed class ReferenceTests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Chains_deeper_than_ten_are_refused()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         for (var i = 0; i < 11; i++) await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, $"S{i}", $"${{S{i + 1}}}");
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "S11", "end");
         var deep = await Api.GetAsync($"/api/v3/secrets/raw/S0?workspaceId={p.Id}&environment=dev&expandSecretReferences=true", fx.AdminToken);
@@ -76,7 +76,7 @@ public sealed class ReferenceTests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Referencing_a_secret_the_reader_may_not_read_is_403()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/app");
         await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/vault");
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "ROOT", "top", path: "/vault");
@@ -99,7 +99,7 @@ public sealed class ReferenceTests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Writing_a_reference_to_a_secret_the_writer_cannot_describe_is_403()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/app");
         await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/vault");
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "ROOT", "top", path: "/vault");
@@ -116,7 +116,7 @@ public sealed class ReferenceTests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Skip_multiline_encoding_quotes_an_expanded_multiline_value()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "LINES", "a\nb");
         Expect.Ok(await Api.PostAsync("/api/v4/secrets/QUOTED",
             new { projectId = p.Id, environment = "dev", secretValue = "${LINES}", skipMultilineEncoding = true }, fx.AdminToken));

@@ -14,11 +14,11 @@ public sealed class RootKeyRotationTests(ServerFixture fx) : IClassFixture<Serve
     public async Task Rotation_rewraps_keys_without_touching_secret_rows()
     {
         var api = fx.Api;
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(api, fx.AdminToken, p.Id, "ROTATED", "still-readable", comment: "c");
         var identity = await fx.Given.IdentityAsync();
         var (clientId, clientSecret) = await fx.Given.UniversalAuthAsync(identity);
-        await fx.Given.AddMemberAsync(p.Id, identity);
+        await fx.Given.MemberAsync(p.Id, identity);
 
         var db = fx.Server.Services.GetRequiredService<Db>();
         var rowsBefore = await SecretRowsAsync(db);

@@ -12,7 +12,7 @@ public sealed class SecretPermissionTests(ServerFixture fx) : IClassFixture<Serv
 
     private async Task<TestProject> SeededAsync()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/app");
         await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/app/api");
         await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/ops");
@@ -131,11 +131,11 @@ public sealed class SecretPermissionTests(ServerFixture fx) : IClassFixture<Serv
     public async Task Built_in_roles_no_access_and_viewer()
     {
         var p = await SeededAsync();
-        var (_, none) = await fx.Given.MemberAsync(p.Id, "no-access");
+        var (_, none) = await fx.Given.ProjectMemberAsync(p.Id, "no-access");
         var list = await Api.GetAsync($"/api/v3/secrets/raw?workspaceId={p.Id}&environment=dev", none);
         Expect.Error(list, 403, "PermissionDenied", "You are not allowed to describeSecret on secrets", allowDetails: true);
 
-        var (_, viewer) = await fx.Given.MemberAsync(p.Id, "viewer");
+        var (_, viewer) = await fx.Given.ProjectMemberAsync(p.Id, "viewer");
         Assert.Equal("r", SecretKeys.Values(await SecretKeys.ListAsync(Api, viewer, p.Id))["ROOT_KEY"]);
         var write = await Api.PostAsync("/api/v4/secrets/NO", new { projectId = p.Id, environment = "dev", secretValue = "x" }, viewer);
         Expect.Error(write, 403, "PermissionDenied", "You are not allowed to create on secrets", allowDetails: true);

@@ -11,7 +11,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Create_returns_the_raw_secret_at_version_1()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var r = await Api.PostAsync("/api/v3/secrets/raw/DB_URL",
             new { workspaceId = p.Id, environment = "dev", secretPath = "/", secretValue = "  postgres://db  ", secretComment = " main db ", type = "shared" },
             fx.AdminToken);
@@ -36,7 +36,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Values_keep_exactly_one_trailing_newline_like_a_pem_file()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         const string pem = "-----BEGIN KEY-----\nabc\n-----END KEY-----\n";
         var created = await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "PEM", "\n" + pem + "\n");
         Assert.Equal(pem, created["secretValue"]!.GetValue<string>());
@@ -47,7 +47,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Get_by_name_ignores_the_SDK_extra_query_keys()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "API_KEY", "k1", comment: "c");
         var r = await Api.GetAsync(
             $"/api/v3/secrets/raw/API_KEY?secretName=API_KEY&workspaceId={p.Id}&environment=dev&expandSecretReferences=true&includeImports=false&secretPath=%2F&type=shared&viewSecretValue=true&unknown=1",
@@ -65,7 +65,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task List_returns_secrets_and_an_imports_array()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "A", "1");
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "b-lower", "2");
         var list = await SecretKeys.ListAsync(Api, fx.AdminToken, p.Id, "&secretPath=/");
@@ -81,7 +81,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Update_makes_a_new_version_and_old_versions_stay_readable()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "TOKEN", "v1", comment: "first");
         var r = await Api.PatchAsync("/api/v3/secrets/raw/TOKEN", new { workspaceId = p.Id, environment = "dev", secretValue = "v2" }, fx.AdminToken);
         Expect.Ok(r);
@@ -109,7 +109,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Rename_moves_the_secret_to_its_new_name()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "OLD_NAME", "x");
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "TAKEN", "y");
         var clash = await Api.PatchAsync("/api/v3/secrets/raw/OLD_NAME", new { workspaceId = p.Id, environment = "dev", newSecretName = "TAKEN" }, fx.AdminToken);
@@ -126,7 +126,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Delete_reads_a_JSON_body_and_returns_the_deleted_secret()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "GONE", "bye");
         var r = await Api.DeleteAsync("/api/v3/secrets/raw/GONE", fx.AdminToken, new { workspaceId = p.Id, environment = "dev", secretPath = "/", type = "shared" });
         Expect.Ok(r);
@@ -141,7 +141,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Nested_folders_hold_their_own_secrets_and_recursive_lists_them_all()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/nested1");
         await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/nested1/nested2");
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "TOP", "t");
@@ -160,7 +160,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Creating_a_secret_twice_is_400()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "ONCE", "1");
         var r = await Api.PostAsync("/api/v3/secrets/raw/ONCE", new { workspaceId = p.Id, environment = "dev", secretValue = "2" }, fx.AdminToken);
         Expect.Error(r, 400, "BadRequest", "Secret already exists");
@@ -169,7 +169,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Writes_into_a_missing_folder_are_404_named_after_the_operation()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var create = await Api.PostAsync("/api/v3/secrets/raw/X", new { workspaceId = p.Id, environment = "dev", secretPath = "/nope", secretValue = "1" }, fx.AdminToken);
         Expect.Error(create, 404, "CreateSecret", "Folder with path '/nope' in environment with slug 'dev' not found");
         var update = await Api.PatchAsync("/api/v3/secrets/raw/X", new { workspaceId = p.Id, environment = "prod", secretPath = "/nope", secretValue = "1" }, fx.AdminToken);
@@ -183,7 +183,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Updating_or_getting_a_missing_secret_is_404()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var update = await Api.PatchAsync("/api/v3/secrets/raw/MISSING", new { workspaceId = p.Id, environment = "dev", secretValue = "1" }, fx.AdminToken);
         Expect.Error(update, 404, "NotFound", "Secret with name MISSING not found");
         var get = await Api.GetAsync($"/api/v3/secrets/raw/MISSING?workspaceId={p.Id}&environment=dev", fx.AdminToken);
@@ -193,7 +193,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Listing_a_missing_path_is_SecretPathNotFound()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var r = await Api.GetAsync($"/api/v3/secrets/raw?workspaceId={p.Id}&environment=dev&secretPath=/missing", fx.AdminToken);
         Expect.Error(r, 404, "SecretPathNotFound",
             "Folder with path '/missing' in environment 'dev' was not found. Please ensure the environment slug and secret path is correct.");
@@ -207,7 +207,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Missing_project_or_environment_are_400()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         Expect.Error(await Api.GetAsync("/api/v3/secrets/raw?environment=dev", fx.AdminToken), 400, "BadRequest", "You must provide projectSlug or workspaceId");
         Expect.Error(await Api.GetAsync($"/api/v3/secrets/raw?workspaceId={p.Id}", fx.AdminToken), 400, "BadRequest", "Missing workspace id or environment");
         Expect.Error(await Api.GetAsync($"/api/v3/secrets/raw/X?workspaceId={p.Id}", fx.AdminToken), 400, "BadRequest", "Missing environment");
@@ -219,7 +219,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task A_project_slug_works_where_the_id_is_missing()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var created = await Api.PostAsync("/api/v3/secrets/raw/BY_SLUG", new { projectSlug = p.Slug, environment = "dev", secretValue = "s" }, fx.AdminToken);
         Expect.Ok(created);
         var list = await Api.GetAsync($"/api/v3/secrets/raw?workspaceSlug={p.Slug}&environment=dev", fx.AdminToken);
@@ -231,7 +231,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Boolean_flags_accept_only_true_or_false()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var r = await Api.GetAsync($"/api/v3/secrets/raw?workspaceId={p.Id}&environment=dev&recursive=yes", fx.AdminToken);
         Expect.Validation(r, Issue.Enum(["recursive"], "yes", "true", "false"));
         var camel = await Api.GetAsync($"/api/v3/secrets/raw?workspaceId={p.Id}&environment=dev&include_imports=1", fx.AdminToken);
@@ -241,7 +241,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Secret_names_may_not_contain_colons_or_slashes()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var r = await Api.PostAsync("/api/v3/secrets/raw/A:B", new { workspaceId = p.Id, environment = "dev", secretValue = "1" }, fx.AdminToken);
         Expect.Validation(r, Issue.Custom(["secretName"], "Secret name cannot contain colon or forward slash."));
         var rename = await Api.PatchAsync("/api/v3/secrets/raw/A", new { workspaceId = p.Id, environment = "dev", newSecretName = "a/b" }, fx.AdminToken);
@@ -270,7 +270,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Personal_secrets_need_a_user()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "SHARED", "s");
         var r = await Api.PostAsync("/api/v3/secrets/raw/SHARED", new { workspaceId = p.Id, environment = "dev", secretValue = "mine", type = "personal" }, fx.AdminToken);
         Expect.Error(r, 400, "BadRequest", "Must be user to create personal secret");
@@ -283,7 +283,7 @@ public sealed class SecretsV3Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Get_by_id_returns_the_secret_with_its_path()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/svc");
         var created = await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "BY_ID", "v", path: "/svc");
         var id = created["id"]!.GetValue<string>();

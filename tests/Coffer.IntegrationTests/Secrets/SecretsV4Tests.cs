@@ -10,7 +10,7 @@ public sealed class SecretsV4Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Single_secret_round_trip_with_projectId()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var created = await Api.PostAsync("/api/v4/secrets/V4_KEY",
             new { projectId = p.Id, environment = "dev", secretValue = "one", secretComment = "c", skipMultilineEncoding = (bool?)null }, fx.AdminToken);
         Expect.Ok(created);
@@ -37,7 +37,7 @@ public sealed class SecretsV4Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task V4_errors_name_the_project_id()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         Expect.Error(await Api.GetAsync("/api/v4/secrets?environment=dev", fx.AdminToken), 400, "BadRequest", "Missing project id or environment");
         Expect.Error(await Api.GetAsync($"/api/v4/secrets?projectId={p.Id}", fx.AdminToken), 400, "BadRequest", "Missing project id or environment");
         Expect.Validation(await Api.GetAsync("/api/v4/secrets/X?environment=dev", fx.AdminToken), Issue.Required(["projectId"], "string"));
@@ -49,7 +49,7 @@ public sealed class SecretsV4Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Batch_create_update_with_upsert_and_delete()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var created = await Api.PostAsync("/api/v4/secrets/batch", new
         {
             projectId = p.Id,
@@ -114,7 +114,7 @@ public sealed class SecretsV4Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Batch_update_renames_and_ignore_mode_skips_missing()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "R1", "1");
         var r = await Api.PatchAsync("/api/v3/secrets/batch/raw", new
         {
@@ -134,7 +134,7 @@ public sealed class SecretsV4Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Batch_requires_at_least_one_secret_and_an_existing_folder()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var empty = await Api.PostAsync("/api/v4/secrets/batch", new { projectId = p.Id, environment = "dev", secrets = Array.Empty<object>() }, fx.AdminToken);
         Expect.Validation(empty, Issue.TooSmall(["secrets"], "array", 1, "Array must contain at least 1 element(s)"));
         var folder = await Api.PostAsync("/api/v3/secrets/batch/raw",
@@ -153,7 +153,7 @@ public sealed class SecretsV4Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Move_takes_secrets_to_another_environment_and_path()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/target", "prod");
         var a = await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "MOVE_A", "a", comment: "ca");
         var b = await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "MOVE_B", "b");
@@ -200,7 +200,7 @@ public sealed class SecretsV4Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Move_refuses_to_overwrite_unless_asked()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var a = await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "SAME", "new");
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "SAME", "old", environment: "prod");
         object Body(bool overwrite) => new
@@ -224,7 +224,7 @@ public sealed class SecretsV4Tests(ServerFixture fx) : IClassFixture<ServerFixtu
     [Fact]
     public async Task Get_by_id_hides_other_projects_and_needs_read_value()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var s = await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "BY_ID", "v");
         var id = s["id"]!.GetValue<string>();
         Expect.Ok(await Api.GetAsync($"/api/v4/secrets/id/{id}", fx.AdminToken));

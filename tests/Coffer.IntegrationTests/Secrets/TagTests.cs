@@ -18,7 +18,7 @@ public sealed class TagTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Tag_crud()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var created = await Api.PostAsync($"/api/v1/projects/{p.Id}/tags", new { slug = "Backend", color = "blue" }, fx.AdminToken);
         Expect.Ok(created);
         var tag = created.Json["tag"]!.AsObject();
@@ -51,7 +51,7 @@ public sealed class TagTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Secrets_carry_tags_and_lists_filter_by_tag_slugs()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var red = await TagAsync(p, "red");
         var blue = await TagAsync(p, "blue", "#0000ff");
         Expect.Ok(await Api.PostAsync("/api/v3/secrets/raw/RED", new { workspaceId = p.Id, environment = "dev", secretValue = "r", tagIds = new[] { red } }, fx.AdminToken));
@@ -81,7 +81,7 @@ public sealed class TagTests(ServerFixture fx) : IClassFixture<ServerFixture>
     [Fact]
     public async Task Tag_conditions_limit_what_an_identity_sees()
     {
-        var p = await fx.Given.ProjectAsync();
+        var p = await fx.Given.TestProjectAsync();
         var team = await TagAsync(p, "team-a");
         Expect.Ok(await Api.PostAsync("/api/v3/secrets/raw/MINE", new { workspaceId = p.Id, environment = "dev", secretValue = "m", tagIds = new[] { team } }, fx.AdminToken));
         await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "THEIRS", "t");

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coffer.Server.Data;
 using Coffer.Server.Hosting;
 
 namespace Coffer.Server.Features.AccessTokens;
@@ -20,7 +21,7 @@ public sealed class TokenIssuer(TokenSigner signer, CofferOptions options)
         var maxTtl = policy.Period > 0 ? 1_000_000_000 : policy.MaxTtl;
         var row = new AccessTokenRow
         {
-            Id = Guid.CreateVersion7().ToString(),
+            Id = Ids.New(),
             IdentityId = identityId,
             AuthMethod = authMethod,
             IdentityUaClientSecretId = clientSecretId,

@@ -41,7 +41,7 @@ public sealed class BootstrapService(Db db, TokenIssuer issuer, TimeProvider tim
             if (await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users WHERE username = @email", new { email }, tx) > 0)
                 throw new BadRequestException("User already exists", "Instance initialization");
 
-            var userId = Guid.CreateVersion7().ToString();
+            var userId = Ids.New();
             await conn.ExecuteAsync(
                 """
                 INSERT INTO users (id, email, username, first_name, last_name, password_hash, super_admin, is_accepted,
@@ -54,7 +54,7 @@ public sealed class BootstrapService(Db db, TokenIssuer issuer, TimeProvider tim
 
             var identity = new IdentityRow
             {
-                Id = Guid.CreateVersion7().ToString(),
+                Id = Ids.New(),
                 OrgId = org.Id,
                 Name = AdminIdentityName,
                 CreatedAt = now,
@@ -64,7 +64,7 @@ public sealed class BootstrapService(Db db, TokenIssuer issuer, TimeProvider tim
             await OrgStore.InsertMembershipAsync(conn, tx, org.Id, null, identity.Id, "admin", null, now);
             await TokenAuthStore.InsertAsync(conn, tx, new TokenAuthRow
             {
-                Id = Guid.CreateVersion7().ToString(),
+                Id = Ids.New(),
                 IdentityId = identity.Id,
                 AccessTokenTtl = 0,
                 AccessTokenMaxTtl = 0,

@@ -13,7 +13,7 @@ namespace Coffer.Server.Features.AuditLogs;
 public sealed partial class AuditBatcher(Db db, TimeProvider time, ILogger<AuditBatcher> logger) : BackgroundService
 {
     private const int BatchSize = 500;
-    private readonly Channel<object> _channel = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<object> _channel = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = false });
 
     public void Enqueue(AuditContext ctx, AuditEvent e) =>
         _channel.Writer.TryWrite(AuditLog.ToRow(ctx, e, UnixMs.Now(time)));

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coffer.Server.Data;
 using Dapper;
 
 namespace Coffer.Server.Features.AuditLogs;
@@ -19,7 +20,7 @@ public static class AuditLog
 
     internal static object ToRow(AuditContext ctx, AuditEvent e, long nowMs) => new
     {
-        Id = Guid.CreateVersion7().ToString(),
+        Id = Ids.New(),
         e.OrgId,
         e.ProjectId,
         ctx.ActorType,

@@ -38,7 +38,7 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
             await ShiftAsync(conn, tx, projectId, at, 1, now);
             var env = new EnvironmentRow
             {
-                Id = Guid.CreateVersion7().ToString(),
+                Id = Ids.New(),
                 ProjectId = projectId,
                 Name = name,
                 Slug = slug,

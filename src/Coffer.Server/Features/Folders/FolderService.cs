@@ -199,7 +199,7 @@ public sealed class FolderService(Db db, PermissionService permissions, ProjectC
     {
         var folder = new FolderRow
         {
-            Id = Guid.CreateVersion7().ToString(),
+            Id = Ids.New(),
             EnvId = envId,
             ParentId = parentId,
             Name = name,

@@ -28,7 +28,7 @@ public sealed class IdentityService(Db db, PermissionService permissions, Identi
         var now = UnixMs.Now(time);
         var row = new IdentityRow
         {
-            Id = Guid.CreateVersion7().ToString(),
+            Id = Ids.New(),
             OrgId = request.OrganizationId,
             Name = request.Name,
             HasDeleteProtection = request.HasDeleteProtection,

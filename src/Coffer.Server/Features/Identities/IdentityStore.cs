@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coffer.Server.Data;
 using Dapper;
 
 namespace Coffer.Server.Features.Identities;
@@ -38,7 +39,7 @@ public static class IdentityStore
     {
         var filter = "m.org_id = @orgId AND m.identity_id IS NOT NULL AND i.project_id IS NULL";
         if (!string.IsNullOrEmpty(search)) filter += " AND lower(i.name) LIKE @pattern ESCAPE '\\'";
-        var args = new { orgId, offset, limit, pattern = $"%{EscapeLike(search ?? "").ToLowerInvariant()}%" };
+        var args = new { orgId, offset, limit, pattern = $"%{SqlText.EscapeLike(search ?? "").ToLowerInvariant()}%" };
         var rows = await conn.QueryAsync<IdentityOrgMembershipRow>(
             $"{MembershipSelect} WHERE {filter} ORDER BY i.name {(descending ? "DESC" : "ASC")}, i.id LIMIT @limit OFFSET @offset", args);
         var total = await conn.ExecuteScalarAsync<long>(
@@ -71,7 +72,7 @@ public static class IdentityStore
         foreach (var (key, value) in items)
             await conn.ExecuteAsync(
                 "INSERT INTO identity_metadata (id, identity_id, org_id, key, value, created_at, updated_at) VALUES (@id, @identityId, @orgId, @key, @value, @now, @now)",
-                new { id = Guid.CreateVersion7().ToString(), identityId, orgId, key, value, now }, tx);
+                new { id = Ids.New(), identityId, orgId, key, value, now }, tx);
     }
 
     /// <summary>Infisical's <c>authMethods</c>: which auth methods are attached, in a stable order.</summary>
@@ -88,14 +89,24 @@ public static class IdentityStore
         return methods;
     }
 
+    /// <summary><see cref="AuthMethodsAsync"/> for many identities in one query.</summary>
+    public static async Task<ILookup<string, string>> AuthMethodsForAsync(DbConnection conn, IReadOnlyCollection<string> identityIds)
+    {
+        if (identityIds.Count == 0) return Array.Empty<(string, string)>().ToLookup(x => x.Item1, x => x.Item2);
+        var rows = await conn.QueryAsync<(string IdentityId, string Method)>(
+            $"""
+            SELECT identity_id, 'universal-auth' FROM identity_universal_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
+            UNION ALL
+            SELECT identity_id, 'token-auth' FROM identity_token_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
+            """, new { identityIds = identityIds.ToArray() });
+        return rows.OrderBy(r => r.Method == AuthMethods.UniversalAuth ? 0 : 1).ToLookup(r => r.IdentityId, r => r.Method);
+    }
+
     public static async Task<IReadOnlyList<string>> ActiveLockoutMethodsAsync(DbConnection conn, string identityId, long now) =>
         (await conn.QueryAsync<string>(
             "SELECT DISTINCT auth_method FROM auth_lockouts WHERE identity_id = @identityId AND locked_until IS NOT NULL AND locked_until > @now",
             new { identityId, now })).AsList();
 
-    /// <summary>Escapes LIKE wildcards so a search for "a_b" finds only "a_b"; pair with <c>ESCAPE '\'</c>.</summary>
-    internal static string EscapeLike(string s) =>
-        s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }
 
 public static class AuthMethods

@@ -75,7 +75,7 @@ public static class RoleAssignmentReader
         var role = ReadString(o, "role", path, issues);
         if (o.TryGetPropertyValue("isTemporary", out var flag) && !IsLiteral(flag, false))
             issues.Add(Literal([.. path, "isTemporary"], false, flag));
-        return issues.Count == 0 ? new RoleAssignment(role!.Trim(), false) : null;
+        return issues.Count == 0 ? new RoleAssignment(role!, false) : null;
     }
 
     private static RoleAssignment? ReadTemporary(JsonNode? item, object[] path, List<ValidationIssue> issues)
@@ -107,7 +107,7 @@ public static class RoleAssignmentReader
             {
                 Extra = new JsonObject { ["validation"] = "datetime" },
             });
-        return issues.Count == 0 ? new RoleAssignment(role!.Trim(), true, range, startUtc, ms) : null;
+        return issues.Count == 0 ? new RoleAssignment(role!, true, range, startUtc, ms) : null;
     }
 
     private static string? ReadString(JsonObject o, string field, object[] path, List<ValidationIssue> issues)

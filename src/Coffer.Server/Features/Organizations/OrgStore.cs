@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
+using Coffer.Server.Data;
 using Dapper;
 
 namespace Coffer.Server.Features.Organizations;
@@ -21,7 +22,7 @@ public static class OrgStore
     {
         var org = new OrgRow
         {
-            Id = Guid.CreateVersion7().ToString(),
+            Id = Ids.New(),
             Name = name,
             Slug = Slugs.WithSuffix(name),
             ShouldUseNewPrivilegeSystem = true,
@@ -48,7 +49,7 @@ public static class OrgStore
             """,
             new
             {
-                Id = Guid.CreateVersion7().ToString(),
+                Id = Ids.New(),
                 orgId,
                 actorType = userId is null ? "identity" : "user",
                 userId,

@@ -26,7 +26,7 @@ public sealed class ProjectService(Db db, PermissionService permissions, TimePro
         var now = UnixMs.Now(time);
         var project = new ProjectRow
         {
-            Id = Guid.CreateVersion7().ToString(),
+            Id = Ids.New(),
             OrgId = actor.OrgId,
             Name = request.Name,
             Description = request.Description,
@@ -49,7 +49,7 @@ public sealed class ProjectService(Db db, PermissionService permissions, TimePro
                 {
                     var env = new EnvironmentRow
                     {
-                        Id = Guid.CreateVersion7().ToString(),
+                        Id = Ids.New(),
                         ProjectId = project.Id,
                         Name = DefaultEnvironments[i].Name,
                         Slug = DefaultEnvironments[i].Slug,
@@ -63,7 +63,7 @@ public sealed class ProjectService(Db db, PermissionService permissions, TimePro
                 }
             }
             // The creator, user or identity, becomes the project's admin.
-            var membershipId = Guid.CreateVersion7().ToString();
+            var membershipId = Ids.New();
             await ProjectStore.InsertMembershipAsync(conn, tx, membershipId, project.Id,
                 actor.IsIdentity ? actor.Id : null, actor.IsIdentity ? null : actor.Id, now);
             await ProjectStore.InsertPermanentRoleAsync(conn, tx, membershipId, ProjectRoles.Admin, null, now);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coffer.Server.Data;
 using Dapper;
 
 namespace Coffer.Server.Features.Projects;
@@ -64,7 +65,7 @@ public static class ProjectStore
         conn.ExecuteAsync(
             "INSERT INTO secret_folders (id, env_id, parent_id, name, description, version, created_at, updated_at) " +
             "VALUES (@id, @envId, NULL, 'root', NULL, 1, @now, @now)",
-            new { id = Guid.CreateVersion7().ToString(), envId, now }, tx);
+            new { id = Ids.New(), envId, now }, tx);
 
     public static async Task<IReadOnlyList<EnvironmentRow>> ListEnvironmentsAsync(DbConnection conn, string projectId, DbTransaction? tx = null) =>
         (await conn.QueryAsync<EnvironmentRow>(
@@ -89,5 +90,5 @@ public static class ProjectStore
         conn.ExecuteAsync(
             "INSERT INTO project_membership_roles (id, membership_id, role, custom_role_id, is_temporary, created_at, updated_at) " +
             "VALUES (@id, @membershipId, @role, @customRoleId, FALSE, @now, @now)",
-            new { id = Guid.CreateVersion7().ToString(), membershipId, role, customRoleId, now }, tx);
+            new { id = Ids.New(), membershipId, role, customRoleId, now }, tx);
 }

@@ -37,7 +37,7 @@ public sealed class ImportService(
             var existing = await ImportStore.ListAsync(conn, folder.Id, tx);
             var row = new ImportRow
             {
-                Id = Guid.CreateVersion7().ToString(),
+                Id = Ids.New(),
                 FolderId = folder.Id,
                 ImportEnvId = importEnv.Environment.Id,
                 ImportPath = importPath,

@@ -41,7 +41,7 @@ public sealed class TagService(Db db, PermissionService permissions, ProjectCont
         var now = UnixMs.Now(time);
         var tag = new TagRow
         {
-            Id = Guid.CreateVersion7().ToString(),
+            Id = Ids.New(),
             ProjectId = projectId,
             Slug = slug,
             Color = color,

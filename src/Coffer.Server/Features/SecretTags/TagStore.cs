@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coffer.Server.Data;
 using Coffer.Server.Features.Secrets;
 using Dapper;
 
@@ -15,7 +16,8 @@ public static class TagStore
     /// <summary>The project's tags among <paramref name="ids"/> (unknown ids and other projects' tags are simply absent).</summary>
     public static async Task<List<TagRow>> FindManyAsync(DbConnection conn, string projectId, IReadOnlyCollection<string> ids, DbTransaction? tx = null) =>
         ids.Count == 0 ? [] : (await conn.QueryAsync<TagRow>(
-            $"SELECT {Columns} FROM secret_tags WHERE project_id = @projectId AND id IN @ids ORDER BY slug", new { projectId, ids }, tx)).AsList();
+            $"SELECT {Columns} FROM secret_tags WHERE project_id = @projectId AND {SqlText.In(conn, "id", "ids")} ORDER BY slug",
+            new { projectId, ids = ids.ToArray() }, tx)).AsList();
 
     public static Task<TagRow?> FindAsync(DbConnection conn, string id, DbTransaction? tx = null) =>
         conn.QuerySingleOrDefaultAsync<TagRow>($"SELECT {Columns} FROM secret_tags WHERE id = @id", new { id }, tx);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coffer.Server.Data;
 using Dapper;
 
 namespace Coffer.Server.Features.Secrets;
@@ -20,5 +21,5 @@ public static class ProjectContentVersion
             INSERT INTO project_content_versions (id, project_id, version) VALUES (@id, @projectId, 1)
             ON CONFLICT (project_id) DO UPDATE SET version = project_content_versions.version + 1
             """,
-            new { id = Guid.CreateVersion7().ToString(), projectId }, tx);
+            new { id = Ids.New(), projectId }, tx);
 }

@@ -47,7 +47,7 @@ public sealed class ProjectKeyRing(Db db, CofferOptions options, TimeProvider ti
                 VALUES (@id, @projectId, @wrapped, @rootKeyId, @now, @now)
                 ON CONFLICT (project_id) DO NOTHING
                 """,
-                new { id = Guid.CreateVersion7().ToString(), projectId, wrapped = created.WrappedKey, rootKeyId = created.RootKeyId, now }, tx);
+                new { id = Ids.New(), projectId, wrapped = created.WrappedKey, rootKeyId = created.RootKeyId, now }, tx);
             return await ReadAsync(conn, projectId, tx) ?? created;
         });
         return Remember(projectId, row);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coffer.Server.Data;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Projects;
 using Dapper;
@@ -32,8 +33,8 @@ public static class SecretStore
     {
         if (folderIds.Count == 0) return [];
         var rows = (await conn.QueryAsync<SecretRow>(
-            $"SELECT {Columns} FROM secrets WHERE folder_id IN @folderIds ORDER BY id", new { folderIds }, tx)).AsList();
-        await AttachTagsAsync(conn, rows, "s.folder_id IN @folderIds", new { folderIds }, tx);
+            $"SELECT {Columns} FROM secrets WHERE {SqlText.In(conn, "folder_id", "folderIds")} ORDER BY id", new { folderIds = folderIds.ToArray() }, tx)).AsList();
+        await AttachTagsAsync(conn, rows, SqlText.In(conn, "s.folder_id", "folderIds"), new { folderIds = folderIds.ToArray() }, tx);
         return rows;
     }
 
@@ -60,9 +61,10 @@ public static class SecretStore
     {
         if (keys.Count == 0) return [];
         var rows = (await conn.QueryAsync<SecretRow>(
-            $"SELECT {Columns} FROM secrets WHERE folder_id = @folderId AND owner_key = '' AND key IN @keys ORDER BY id",
-            new { folderId, keys }, tx)).AsList();
-        await AttachTagsAsync(conn, rows, "s.folder_id = @folderId AND s.owner_key = '' AND s.key IN @keys", new { folderId, keys }, tx);
+            $"SELECT {Columns} FROM secrets WHERE folder_id = @folderId AND owner_key = '' AND {SqlText.In(conn, "key", "keys")} ORDER BY id",
+            new { folderId, keys = keys.ToArray() }, tx)).AsList();
+        await AttachTagsAsync(conn, rows, $"s.folder_id = @folderId AND s.owner_key = '' AND {SqlText.In(conn, "s.key", "keys")}",
+            new { folderId, keys = keys.ToArray() }, tx);
         return rows;
     }
 
@@ -104,12 +106,13 @@ public static class SecretStore
     }
 
     public static Task<int> DeleteAsync(DbConnection conn, DbTransaction tx, IReadOnlyCollection<string> ids) =>
-        ids.Count == 0 ? Task.FromResult(0) : conn.ExecuteAsync("DELETE FROM secrets WHERE id IN @ids", new { ids }, tx);
+        ids.Count == 0 ? Task.FromResult(0) : conn.ExecuteAsync($"DELETE FROM secrets WHERE {SqlText.In(conn, "id", "ids")}", new { ids = ids.ToArray() }, tx);
 
     /// <summary>Personal overrides of these names in a folder (they go when their shared secret goes).</summary>
     public static async Task<List<SecretRow>> FindPersonalOverridesAsync(DbConnection conn, DbTransaction tx, string folderId, IReadOnlyCollection<string> keys) =>
         keys.Count == 0 ? [] : (await conn.QueryAsync<SecretRow>(
-            $"SELECT {Columns} FROM secrets WHERE folder_id = @folderId AND type = 'personal' AND key IN @keys", new { folderId, keys }, tx)).AsList();
+            $"SELECT {Columns} FROM secrets WHERE folder_id = @folderId AND type = 'personal' AND {SqlText.In(conn, "key", "keys")}",
+            new { folderId, keys = keys.ToArray() }, tx)).AsList();
 
     /// <summary>Replaces a secret's tags.</summary>
     public static async Task SetTagsAsync(DbConnection conn, DbTransaction tx, string secretId, IReadOnlyCollection<string> tagIds)
@@ -117,13 +120,14 @@ public static class SecretStore
         await conn.ExecuteAsync("DELETE FROM secret_tag_links WHERE secret_id = @secretId", new { secretId }, tx);
         foreach (var tagId in tagIds.Distinct(StringComparer.Ordinal))
             await conn.ExecuteAsync("INSERT INTO secret_tag_links (id, secret_id, tag_id) VALUES (@id, @secretId, @tagId)",
-                new { id = Guid.CreateVersion7().ToString(), secretId, tagId }, tx);
+                new { id = Ids.New(), secretId, tagId }, tx);
     }
 
     /// <summary>Marks folders as holding a freshly changed secret (Infisical's <c>lastSecretModified</c>).</summary>
     public static Task TouchFoldersAsync(DbConnection conn, DbTransaction tx, IReadOnlyCollection<string> folderIds, long now) =>
         folderIds.Count == 0 ? Task.CompletedTask
-            : conn.ExecuteAsync("UPDATE secret_folders SET last_secret_modified = @now WHERE id IN @folderIds", new { folderIds, now }, tx);
+            : conn.ExecuteAsync($"UPDATE secret_folders SET last_secret_modified = @now WHERE {SqlText.In(conn, "id", "folderIds")}",
+                new { folderIds = folderIds.ToArray(), now }, tx);
 
     public static string OwnerKey(string type, string? userId) => type == SecretTypes.Personal ? userId ?? "" : "";
 
@@ -138,7 +142,7 @@ public static class SecretStore
             """,
             new
             {
-                VersionId = Guid.CreateVersion7().ToString(),
+                VersionId = Ids.New(),
                 s.Id,
                 s.ProjectId,
                 s.FolderId,

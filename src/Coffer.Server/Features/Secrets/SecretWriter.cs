@@ -356,7 +356,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
 
     private static SecretRow NewRow(DataKey key, string projectId, string folderId, string name, string type, string? userId, SecretInput input, long now)
     {
-        var id = Guid.CreateVersion7().ToString();
+        var id = Ids.New();
         const long version = 1;
         return new SecretRow
         {

@@ -21,7 +21,7 @@ public sealed class TokenAuthService(
         var now = UnixMs.Now(time);
         var row = new TokenAuthRow
         {
-            Id = Guid.CreateVersion7().ToString(),
+            Id = Ids.New(),
             IdentityId = identity.Id,
             AccessTokenTtl = s.AccessTokenTtl!.Value,
             AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,

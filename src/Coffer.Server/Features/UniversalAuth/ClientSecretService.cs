@@ -33,7 +33,7 @@ public sealed class ClientSecretService(
                 ?? throw new BadRequestException("The identity does not have universal auth");
             var row = new ClientSecretRow
             {
-                Id = Guid.CreateVersion7().ToString(),
+                Id = Ids.New(),
                 IdentityUaId = ua.Id,
                 Description = request.Description,
                 ClientSecretPrefix = secret[..PrefixLength],

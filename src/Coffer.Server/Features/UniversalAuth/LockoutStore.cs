@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coffer.Server.Data;
 using Dapper;
 
 namespace Coffer.Server.Features.UniversalAuth;
@@ -27,13 +28,17 @@ public static class LockoutStore
                 updated_at = @now
             RETURNING failed_attempts
             """,
-            new { id = Guid.CreateVersion7().ToString(), identityId, authMethod, key, now, windowStart }, tx);
+            new { id = Ids.New(), identityId, authMethod, key, now, windowStart }, tx);
         if (attempts < threshold) return false;
         await conn.ExecuteAsync(
             "UPDATE auth_lockouts SET locked_until = @until, failed_attempts = 0, window_started_at = @now, updated_at = @now WHERE lockout_key = @key",
             new { key, now, until = now + (durationSeconds * 1000) }, tx);
         return true;
     }
+
+    /// <summary>The write a failed login makes, aimed at a key that has no row: same cost, no state.</summary>
+    public static Task TouchAsync(DbConnection conn, DbTransaction tx, string key, long now) =>
+        conn.ExecuteAsync("UPDATE auth_lockouts SET updated_at = @now WHERE lockout_key = @key", new { key, now }, tx);
 
     public static Task ResetAsync(DbConnection conn, DbTransaction tx, string key) =>
         conn.ExecuteAsync("DELETE FROM auth_lockouts WHERE lockout_key = @key", new { key }, tx);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Coffer.Server.Crypto;
 using Coffer.Server.Data;
+using Coffer.Server.Diagnostics;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Identities;
@@ -37,9 +38,12 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
             var ua = await UniversalAuthStore.FindByClientIdAsync(conn, clientId, tx);
             if (ua is null)
             {
-                // Spend the same work as a real attempt, so response time does not reveal which client ids exist.
+                // Spend the same work as a failed attempt on a real client id (a lockout read, a prefix lookup, one hash
+                // comparison, a lockout write that matches nothing), so response time does not reveal which ids exist.
+                await LockoutStore.LockedUntilAsync(conn, tx, $"{AuthMethods.UniversalAuth}:unknown:{clientId}");
                 await UniversalAuthStore.FindByPrefixAsync(conn, tx, clientId, Prefix(clientSecret));
-                hasher.Verify(clientSecret, _decoyHash);
+                Verify(clientSecret, _decoyHash);
+                await LockoutStore.TouchAsync(conn, tx, $"{AuthMethods.UniversalAuth}:unknown:{clientId}", now);
                 return (Outcome.InvalidCredentials, (IssuedToken?)null);
             }
 
@@ -51,8 +55,12 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
                 return (Outcome.Locked, null);
 
             ClientSecretRow? match = null;
-            foreach (var candidate in await UniversalAuthStore.FindByPrefixAsync(conn, tx, ua.Id, Prefix(clientSecret)))
-                if (hasher.Verify(clientSecret, candidate.ClientSecretHash)) match = candidate;
+            var candidates = await UniversalAuthStore.FindByPrefixAsync(conn, tx, ua.Id, Prefix(clientSecret));
+            foreach (var candidate in candidates)
+                if (Verify(clientSecret, candidate.ClientSecretHash)) match = candidate;
+            // Four hex characters of prefix rarely collide; compare against the decoy when nothing shared the prefix, so a
+            // known id with a wrong secret costs one comparison, like an unknown id.
+            if (candidates.Count == 0) Verify(clientSecret, _decoyHash);
 
             // A secret that ran out of uses or time keeps saying so, instead of turning into "invalid credentials"
             // (and feeding the lockout) once it has been revoked for that reason.
@@ -65,7 +73,6 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
 
             if (match is null)
             {
-                hasher.Verify(clientSecret, _decoyHash);
                 if (ua.LockoutEnabled)
                     await LockoutStore.RecordFailureAsync(conn, tx, ua.IdentityId, AuthMethods.UniversalAuth, lockoutKey, now,
                         ua.LockoutCounterResetSeconds, ua.LockoutThreshold, ua.LockoutDurationSeconds);
@@ -108,6 +115,7 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
             return (Outcome.Success, token);
         });
 
+        CofferMetrics.Logins.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
         return outcome switch
         {
             Outcome.Success => new LoginResponse(issued!.AccessToken, issued.ExpiresIn, issued.AccessTokenMaxTtl, "Bearer"),
@@ -116,6 +124,12 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
             Outcome.UsageLimit => throw new UnauthorizedException("Access denied due to client secret usage limit reached"),
             _ => throw new UnauthorizedException("Invalid credentials"),
         };
+    }
+
+    private bool Verify(string secret, string hash)
+    {
+        CofferMetrics.ClientSecretVerifications.Add(1);
+        return hasher.Verify(secret, hash);
     }
 
     private static bool IsSpent(ClientSecretRow s) =>

@@ -28,7 +28,7 @@ public sealed class UniversalAuthService(Db db, PermissionService permissions, I
         var now = UnixMs.Now(time);
         var row = new UniversalAuthRow
         {
-            Id = Guid.CreateVersion7().ToString(),
+            Id = Ids.New(),
             IdentityId = identity.Id,
             ClientId = Guid.NewGuid().ToString(),
             AccessTokenTtl = s.Tokens.AccessTokenTtl!.Value,

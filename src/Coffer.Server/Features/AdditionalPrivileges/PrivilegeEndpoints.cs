@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Projects;
+using Coffer.Server.Http;
+using Coffer.Server.Http.Auth;
+using Coffer.Server.Http.Validation;
+using Coffer.Server.Permissions;
+
+namespace Coffer.Server.Features.AdditionalPrivileges;
+
+public static class PrivilegeEndpoints
+{
+    public static void MapAdditionalPrivileges(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v2/identity-project-additional-privilege").RequireActor().WithTags("Identity Specific Privileges");
+
+        group.MapPost("", async (HttpContext http, PrivilegeService service) =>
+        {
+            var body = await JsonBody.ReadInputAsync(http.Request);
+            var identityId = body.String("identityId", min: 1);
+            var projectId = body.String("projectId", min: 1);
+            var slug = Slug.Read(body, "slug", required: false, min: 1, max: 60);
+            var rules = ReadRules(body, required: true);
+            var timing = ReadTiming(body, required: true);
+            body.ThrowIfInvalid();
+            PermissionJson.ThrowIfLegacyReadMixed(rules!);
+            var actor = http.GetActor();
+            return TypedResults.Ok(new JsonObject
+            {
+                ["privilege"] = await service.CreateAsync(actor, AuditContext.From(http, actor), projectId!, identityId!, slug, rules!, timing!),
+            });
+        }).WithSummary("Add an additional privilege for identity");
+
+        group.MapPatch("/{id}", async (HttpContext http, string id, PrivilegeService service) =>
+        {
+            var body = await JsonBody.ReadInputAsync(http.Request);
+            var slug = Slug.Read(body, "slug", required: false, min: 1, max: 60);
+            var rules = body.Has("permissions") ? ReadRules(body, required: false) : null;
+            var timing = ReadTiming(body, required: false);
+            body.ThrowIfInvalid();
+            if (rules is not null) PermissionJson.ThrowIfLegacyReadMixed(rules);
+            var actor = http.GetActor();
+            return TypedResults.Ok(new JsonObject { ["privilege"] = await service.UpdateAsync(actor, AuditContext.From(http, actor), id.Trim(), slug, rules, timing) });
+        }).WithSummary("Update a specific identity privilege");
+
+        group.MapDelete("/{id}", async (HttpContext http, string id, PrivilegeService service) =>
+        {
+            var actor = http.GetActor();
+            return TypedResults.Ok(new JsonObject { ["privilege"] = await service.DeleteAsync(actor, AuditContext.From(http, actor), id.Trim()) });
+        }).WithSummary("Delete the specified identity privilege");
+
+        group.MapGet("/{id}", async (HttpContext http, string id, PrivilegeService service) =>
+            TypedResults.Ok(new JsonObject { ["privilege"] = await service.GetAsync(http.GetActor(), id.Trim()) }))
+            .WithSummary("Retrieve details of a specific privilege by id");
+
+        group.MapGet("/slug/{privilegeSlug}", async (HttpContext http, string privilegeSlug, PrivilegeService service, ProjectService projects) =>
+        {
+            var query = Input.ForQuery(http.Request.Query);
+            var identityId = query.String("identityId", min: 1);
+            var projectSlug = query.String("projectSlug", min: 1);
+            query.ThrowIfInvalid();
+            var actor = http.GetActor();
+            var project = await projects.GetBySlugAsync(actor, projectSlug!);
+            return TypedResults.Ok(new JsonObject { ["privilege"] = await service.GetBySlugAsync(actor, project.Id, identityId!, privilegeSlug) });
+        }).WithSummary("Retrieve details of a specific privilege by slug");
+
+        group.MapGet("", async (HttpContext http, PrivilegeService service) =>
+        {
+            var query = Input.ForQuery(http.Request.Query);
+            var identityId = query.String("identityId", min: 1);
+            var projectId = query.String("projectId", min: 1);
+            query.ThrowIfInvalid();
+            return TypedResults.Ok(new JsonObject { ["privileges"] = await service.ListAsync(http.GetActor(), projectId!, identityId!) });
+        }).WithSummary("List privileges for the specified identity by project");
+    }
+
+    private static IReadOnlyList<PermissionRule>? ReadRules(Input body, bool required)
+    {
+        var validation = PermissionJson.ValidateProject(body.Raw("permissions"), body.PathOf("permissions"));
+        if (!required && !body.Has("permissions")) return null;
+        foreach (var issue in validation.Issues) body.AddIssue(issue);
+        return validation.Rules;
+    }
+
+    /// <summary>The <c>type</c> discriminated union: <c>{isTemporary:false}</c> or a temporary range from a start time.</summary>
+    private static PrivilegeTiming? ReadTiming(Input body, bool required)
+    {
+        var type = body.Object("type", required);
+        if (type is null) return null;
+        var node = body.Raw("type")!["isTemporary"];
+        if (node is not JsonValue v || v.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            type.AddIssue(new ValidationIssue("invalid_union_discriminator", type.PathOf("isTemporary"),
+                "Invalid discriminator value. Expected false | true")
+            {
+                Extra = new JsonObject { ["options"] = new JsonArray(false, true) },
+            });
+            return null;
+        }
+        if (!v.GetValue<bool>()) return new PrivilegeTiming(false);
+        type.Enum("temporaryMode", ["relative"], required: true);
+        var range = type.String("temporaryRange");
+        var start = type.String("temporaryAccessStartTime");
+        if (range is null || start is null) return null;
+        var ms = Duration.ParseMilliseconds(range);
+        if (ms is null or <= 0) type.Fail("Temporary range must be a positive number", "temporaryRange");
+        if (!IsoDateTime.TryParseUtc(start, out var startUtc))
+            type.AddIssue(new ValidationIssue("invalid_string", type.PathOf("temporaryAccessStartTime"), "Invalid datetime")
+            {
+                Extra = new JsonObject { ["validation"] = "datetime" },
+            });
+        return new PrivilegeTiming(true, range, startUtc, ms);
+    }
+}

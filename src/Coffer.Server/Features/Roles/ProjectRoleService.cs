@@ -1,0 +1,150 @@
+using System.Text.Json.Nodes;
+using Coffer.Server.Data;
+using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Http;
+using Coffer.Server.Http.Auth;
+using Coffer.Server.Permissions;
+using Dapper;
+
+namespace Coffer.Server.Features.Roles;
+
+public sealed record ProjectRoleRow(string Id, string ProjectId, string Name, string Slug, string? Description, string Permissions,
+    long CreatedAt, long UpdatedAt);
+
+public sealed record RoleInput(string? Slug, string? Name, string? Description, bool DescriptionGiven, IReadOnlyList<PermissionRule>? Permissions);
+
+/// <summary>Custom project roles (spec §8.4). Changing or deleting one changes what its holders may do on the next request.</summary>
+public sealed class ProjectRoleService(Db db, PermissionService permissions, TimeProvider time)
+{
+    private const string Columns = "id, project_id, name, slug, description, permissions, created_at, updated_at";
+
+    public async Task<JsonObject> CreateAsync(Actor actor, AuditContext audit, string projectId, RoleInput input)
+    {
+        var access = await permissions.ForProjectAsync(actor, projectId);
+        access.Require(PermissionAction.Create, ProjectSubject.Role);
+        var now = UnixMs.Now(time);
+        var row = new ProjectRoleRow(Ids.New(), projectId, input.Name!, input.Slug!, input.Description,
+            PermissionStorage.Pack(input.Permissions!), now, now);
+        await db.WriteAsync(async (conn, tx) =>
+        {
+            var inserted = await conn.ExecuteAsync(
+                $"INSERT INTO project_roles ({Columns}) VALUES (@Id, @ProjectId, @Name, @Slug, @Description, @Permissions, @CreatedAt, @UpdatedAt) ON CONFLICT DO NOTHING",
+                row, tx);
+            if (inserted == 0) throw new BadRequestException("Role with same slug already exists");
+            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-project-role",
+                new JsonObject { ["roleId"] = row.Id, ["slug"] = row.Slug, ["name"] = row.Name }, access.Project.OrgId, projectId), now);
+        });
+        return ToJson(row, withPermissions: true);
+    }
+
+    public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string projectId, string roleId, RoleInput input)
+    {
+        var access = await permissions.ForProjectAsync(actor, projectId);
+        access.Require(PermissionAction.Edit, ProjectSubject.Role);
+        var now = UnixMs.Now(time);
+        return await db.WriteAsync(async (conn, tx) =>
+        {
+            var current = await FindAsync(conn, projectId, roleId, tx) ?? throw NotFound(roleId);
+            if (input.Slug is not null && input.Slug != current.Slug &&
+                await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM project_roles WHERE project_id = @projectId AND slug = @slug",
+                    new { projectId, slug = input.Slug }, tx) > 0)
+                throw new BadRequestException("Role with same slug already exists");
+            var updated = current with
+            {
+                Slug = input.Slug ?? current.Slug,
+                Name = input.Name ?? current.Name,
+                Description = input.DescriptionGiven ? input.Description : current.Description,
+                Permissions = input.Permissions is null ? current.Permissions : PermissionStorage.Pack(input.Permissions),
+                UpdatedAt = now,
+            };
+            await conn.ExecuteAsync(
+                "UPDATE project_roles SET slug = @Slug, name = @Name, description = @Description, permissions = @Permissions, updated_at = @UpdatedAt WHERE id = @Id",
+                updated, tx);
+            await SecurityEpoch.BumpAsync(conn, tx);
+            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-project-role",
+                new JsonObject { ["roleId"] = updated.Id, ["slug"] = updated.Slug, ["name"] = updated.Name }, access.Project.OrgId, projectId), now);
+            return ToJson(updated, withPermissions: true);
+        });
+    }
+
+    public async Task<JsonObject> DeleteAsync(Actor actor, AuditContext audit, string projectId, string roleId)
+    {
+        var access = await permissions.ForProjectAsync(actor, projectId);
+        access.Require(PermissionAction.Delete, ProjectSubject.Role);
+        var now = UnixMs.Now(time);
+        return await db.WriteAsync(async (conn, tx) =>
+        {
+            var current = await FindAsync(conn, projectId, roleId, tx) ?? throw NotFound(roleId);
+            if (await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM project_membership_roles WHERE custom_role_id = @roleId", new { roleId }, tx) > 0)
+                throw new BadRequestException("The role is assigned to one or more project members. Change their roles before deleting it.");
+            await conn.ExecuteAsync("DELETE FROM project_roles WHERE id = @roleId", new { roleId }, tx);
+            await SecurityEpoch.BumpAsync(conn, tx);
+            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("delete-project-role",
+                new JsonObject { ["roleId"] = current.Id, ["slug"] = current.Slug, ["name"] = current.Name }, access.Project.OrgId, projectId), now);
+            return ToJson(current, withPermissions: true);
+        });
+    }
+
+    /// <summary>The predefined roles, then the project's own, without their permissions.</summary>
+    public async Task<JsonArray> ListAsync(Actor actor, string projectId)
+    {
+        var access = await permissions.ForProjectAsync(actor, projectId);
+        access.Require(PermissionAction.Read, ProjectSubject.Role);
+        var custom = await db.ReadAsync(async conn => (await conn.QueryAsync<ProjectRoleRow>(
+            $"SELECT {Columns} FROM project_roles WHERE project_id = @projectId ORDER BY created_at, id", new { projectId })).AsList());
+        var list = new JsonArray();
+        foreach (var predefined in ProjectRoles.Predefined) list.Add(Predefined(predefined, access.Project, withPermissions: false));
+        foreach (var row in custom) list.Add(ToJson(row, withPermissions: false));
+        return list;
+    }
+
+    public async Task<JsonObject> GetBySlugAsync(Actor actor, string projectId, string slug)
+    {
+        var access = await permissions.ForProjectAsync(actor, projectId);
+        access.Require(PermissionAction.Read, ProjectSubject.Role);
+        var predefined = ProjectRoles.Predefined.FirstOrDefault(r => r.Slug == slug);
+        if (predefined is not null) return Predefined(predefined, access.Project, withPermissions: true);
+        var row = await db.ReadAsync(conn => conn.QuerySingleOrDefaultAsync<ProjectRoleRow>(
+            $"SELECT {Columns} FROM project_roles WHERE project_id = @projectId AND slug = @slug", new { projectId, slug }))
+            ?? throw new NotFoundException($"Project role with slug '{slug}' not found");
+        return ToJson(row, withPermissions: true);
+    }
+
+    private static Task<ProjectRoleRow?> FindAsync(System.Data.Common.DbConnection conn, string projectId, string roleId, System.Data.Common.DbTransaction tx) =>
+        conn.QuerySingleOrDefaultAsync<ProjectRoleRow>(
+            $"SELECT {Columns} FROM project_roles WHERE project_id = @projectId AND id = @roleId", new { projectId, roleId }, tx);
+
+    private static NotFoundException NotFound(string roleId) => new($"Project role with ID '{roleId}' not found");
+
+    private static JsonObject ToJson(ProjectRoleRow r, bool withPermissions)
+    {
+        var o = new JsonObject
+        {
+            ["id"] = r.Id,
+            ["name"] = r.Name,
+            ["slug"] = r.Slug,
+            ["description"] = r.Description,
+            ["projectId"] = r.ProjectId,
+            ["createdAt"] = ApiJson.FormatTime(UnixMs.ToUtc(r.CreatedAt)),
+            ["updatedAt"] = ApiJson.FormatTime(UnixMs.ToUtc(r.UpdatedAt)),
+        };
+        if (withPermissions) o["permissions"] = PermissionJson.ToUnpackedJson(PermissionStorage.Unpack(r.Permissions));
+        return o;
+    }
+
+    private static JsonObject Predefined(PredefinedRole role, Features.Projects.ProjectRow project, bool withPermissions)
+    {
+        var o = new JsonObject
+        {
+            ["id"] = $"{project.Id}:{role.Slug}",
+            ["name"] = role.Name,
+            ["slug"] = role.Slug,
+            ["description"] = role.Description,
+            ["projectId"] = project.Id,
+            ["createdAt"] = ApiJson.FormatTime(UnixMs.ToUtc(project.CreatedAt)),
+            ["updatedAt"] = ApiJson.FormatTime(UnixMs.ToUtc(project.CreatedAt)),
+        };
+        if (withPermissions) o["permissions"] = PermissionJson.ToUnpackedJson(role.Rules);
+        return o;
+    }
+}

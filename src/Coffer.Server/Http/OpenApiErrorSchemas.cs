@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
+
+namespace Coffer.Server.Http;
+
+/// <summary>
+/// Infisical documents the same error bodies on every route (its add-errors-to-response-schemas plugin); these are
+/// those schemas, and the exact 200 schema of the founding Delete Identity Membership page.
+/// </summary>
+public static class OpenApiErrorSchemas
+{
+    public static readonly int[] Statuses = [400, 401, 403, 404, 422, 500];
+
+    public static OpenApiResponse Error(int status)
+    {
+        var properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["reqId"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["statusCode"] = new OpenApiSchema { Type = JsonSchemaType.Number, Enum = [JsonValue.Create(status)] },
+            // 422's message is zod's issue array, so Infisical leaves its type open.
+            ["message"] = status == 422 ? new OpenApiSchema() : new OpenApiSchema { Type = JsonSchemaType.String },
+            ["error"] = new OpenApiSchema { Type = JsonSchemaType.String },
+        };
+        if (status == 400) properties["details"] = new OpenApiSchema();
+        if (status == 403)
+        {
+            // The seed lists details between message and error for 403.
+            properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["reqId"] = properties["reqId"],
+                ["statusCode"] = properties["statusCode"],
+                ["message"] = properties["message"],
+                ["details"] = new OpenApiSchema(),
+                ["error"] = properties["error"],
+            };
+        }
+        var required = status == 422
+            ? new HashSet<string> { "reqId", "statusCode", "error" }
+            : new HashSet<string> { "reqId", "statusCode", "message", "error" };
+        return Json(new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Properties = properties,
+            Required = required,
+            AdditionalPropertiesAllowed = false,
+        });
+    }
+
+    /// <summary><c>{identityMembership: {id, projectId, identityId, createdAt, updatedAt}}</c>, closed, all required.</summary>
+    public static OpenApiResponse MembershipRow() => Json(new OpenApiSchema
+    {
+        Type = JsonSchemaType.Object,
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["identityMembership"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Properties = new Dictionary<string, IOpenApiSchema>
+                {
+                    ["id"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" },
+                    ["projectId"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                    ["identityId"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" },
+                    ["createdAt"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+                    ["updatedAt"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+                },
+                Required = new HashSet<string> { "id", "projectId", "identityId", "createdAt", "updatedAt" },
+                AdditionalPropertiesAllowed = false,
+            },
+        },
+        Required = new HashSet<string> { "identityMembership" },
+        AdditionalPropertiesAllowed = false,
+    });
+
+    private static OpenApiResponse Json(OpenApiSchema schema) => new()
+    {
+        Description = "Default Response",
+        Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = schema } },
+    };
+}
