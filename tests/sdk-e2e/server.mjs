@@ -1,0 +1,91 @@
+// Starts the built coffer-server on a free loopback port with a fresh SQLite file, and talks to it as an admin would.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The server assembly: COFFER_SERVER_DLL, else the Release build (built here if it is missing). */
+function serverDll() {
+  if (process.env.COFFER_SERVER_DLL) return process.env.COFFER_SERVER_DLL;
+  const dll = join(repo, "src/Coffer.Server/bin/Release/net10.0/coffer-server.dll");
+  if (!existsSync(dll)) {
+    const build = spawnSync("dotnet", ["build", join(repo, "src/Coffer.Server"), "-c", "Release", "-nologo", "-v", "quiet"], { stdio: "inherit" });
+    if (build.status !== 0) throw new Error("could not build coffer-server");
+  }
+  return dll;
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const probe = createServer();
+    probe.once("error", fail);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => ok(port));
+    });
+  });
+}
+
+export async function startServer() {
+  const dataDir = mkdtempSync(join(tmpdir(), "coffer-sdk-e2e-"));
+  const port = await freePort();
+  const env = { ...process.env };
+  for (const key of ["DB_CONNECTION_URI", "NODE_ENV", "COFFER_ENV", "ENCRYPTION_KEY", "ASPNETCORE_URLS"]) delete env[key];
+  Object.assign(env, {
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    COFFER_DATA_DIR: dataDir,
+    AUTH_SECRET: randomBytes(32).toString("hex"),
+    ROOT_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+  });
+  const child = spawn("dotnet", [serverDll()], { cwd: dataDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  child.stdout.on("data", (d) => (log += d));
+  child.stderr.on("data", (d) => (log += d));
+  const url = `http://127.0.0.1:${port}`;
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`coffer-server exited with ${child.exitCode}:\n${log}`);
+    try {
+      if ((await fetch(`${url}/api/status`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`coffer-server did not answer /api/status within 60 s:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A small JSON client for the setup steps the SDK has no call for. */
+export function admin(url, token) {
+  return async (method, path, body) => {
+    const res = await fetch(url + path, {
+      method,
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const json = text ? JSON.parse(text) : undefined;
+    if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${text}`);
+    return json;
+  };
+}
