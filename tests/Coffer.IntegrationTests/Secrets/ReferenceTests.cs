@@ -123,4 +123,25 @@ public sealed class ReferenceTests(ServerFixture fx) : IClassFixture<ServerFixtu
         var values = SecretKeys.Values(await SecretKeys.ListAsync(Api, fx.AdminToken, p.Id, "&expandSecretReferences=true"));
         Assert.Equal("\"a\\nb\"", values["QUOTED"]);
     }
+
+    [Fact]
+    public async Task Renaming_a_secret_rewrites_the_references_to_it()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/db");
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "OLD", "pw", path: "/db");
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "LOCAL", "x${OLD}", path: "/db");
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "NESTED", "${dev.db.OLD}!", environment: "prod");
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "UNRELATED", "${OLD}");
+
+        Expect.Ok(await Api.PatchAsync("/api/v3/secrets/raw/OLD", new { workspaceId = p.Id, environment = "dev", secretPath = "/db", newSecretName = "NEW" }, fx.AdminToken));
+
+        var db = await SecretKeys.ListAsync(Api, fx.AdminToken, p.Id, "&secretPath=/db");
+        Assert.Equal("x${NEW}", SecretKeys.Values(db)["LOCAL"]);
+        Assert.Equal(2, db["secrets"]!.AsArray().Single(s => s!["secretKey"]!.GetValue<string>() == "LOCAL")!["version"]!.GetValue<int>());
+        Assert.Equal("${dev.db.NEW}!", SecretKeys.Values(await SecretKeys.ListAsync(Api, fx.AdminToken, p.Id, environment: "prod"))["NESTED"]);
+        Assert.Equal("${OLD}", SecretKeys.Values(await SecretKeys.ListAsync(Api, fx.AdminToken, p.Id))["UNRELATED"]);
+        var expanded = await SecretKeys.ListAsync(Api, fx.AdminToken, p.Id, "&expandSecretReferences=true", "prod");
+        Assert.Equal("pw!", SecretKeys.Values(expanded)["NESTED"]);
+    }
 }

@@ -38,6 +38,10 @@ public static class SecretStore
         return rows;
     }
 
+    /// <summary>Every secret of a project (for the rare whole-project rewrite after a rename).</summary>
+    public static async Task<List<SecretRow>> ListByProjectAsync(DbConnection conn, DbTransaction tx, string projectId) =>
+        (await conn.QueryAsync<SecretRow>($"SELECT {Columns} FROM secrets WHERE project_id = @projectId ORDER BY id", new { projectId }, tx)).AsList();
+
     public static async Task<SecretRow?> FindByIdAsync(DbConnection conn, string id, DbTransaction? tx = null)
     {
         var row = await conn.QuerySingleOrDefaultAsync<SecretRow>($"SELECT {Columns} FROM secrets WHERE id = @id", new { id }, tx);
@@ -206,4 +210,8 @@ public static class SecretStore
 }
 
 /// <summary>Who made a change, as recorded in the version history.</summary>
-public sealed record SecretActor(string Type, string Id);
+public sealed record SecretActor(string Type, string? Id)
+{
+    /// <summary>Changes Coffer makes on its own (references rewritten after a rename), recorded as Infisical's "platform" actor.</summary>
+    public static readonly SecretActor Platform = new("platform", null);
+}

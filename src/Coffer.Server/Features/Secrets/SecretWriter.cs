@@ -79,7 +79,9 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
 
             var row = Reseal(key, existing, req.NewName, input, now);
             await UpdateRowAsync(conn, tx, row, input.TagIds is null ? null : newTags, actor);
-            await FinishAsync(conn, tx, at.ProjectId, [folder.Id], now);
+            var touched = new List<string> { folder.Id };
+            if (shared && row.Key != name) touched.AddRange(await RewriteReferencesAsync(conn, tx, key, at, row, name, now));
+            await FinishAsync(conn, tx, at.ProjectId, touched, now);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-secret", SecretEvent(at, row), access.Project.OrgId, at.ProjectId), now);
             var hidden = !access.Permissions.CanAccessSecret(PermissionAction.ReadValue, SubjectFields.Secret(at.Environment, at.Path, name, tagsToCheck));
             return SecretFields.View(key, row, at.Environment, at.Path, hidden);
@@ -204,6 +206,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                 {
                     var row = Reseal(key, existing[item.Name], string.IsNullOrEmpty(item.NewName) ? null : item.NewName, item.Input, now);
                     await UpdateRowAsync(conn, tx, row, item.Input.TagIds is null ? null : Pick(tags, item.Input.TagIds), actor);
+                    if (row.Key != item.Name) await RewriteReferencesAsync(conn, tx, key, at with { Path = path }, row, item.Name, now);
                     updatedEvents.Add(new JsonObject { ["secretId"] = row.Id, ["secretPath"] = path, ["secretKey"] = row.Key, ["secretVersion"] = row.Version });
                     result.Add(SecretFields.View(key, row, at.Environment, path, Hidden(access, at.Environment, path, row)));
                 }
@@ -455,6 +458,33 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
         var sharedKeys = rows.Where(r => !r.IsPersonal).Select(r => r.Key).ToList();
         ids.AddRange((await SecretStore.FindPersonalOverridesAsync(conn, tx, folderId, sharedKeys)).Select(r => r.Id));
         await SecretStore.DeleteAsync(conn, tx, ids.Distinct(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>
+    /// Infisical's <c>fnUpdateSecretLinkedReferences</c>: after a shared secret is renamed, every secret that referred to it
+    /// (<c>${OLD}</c> in its folder, <c>${env.path.OLD}</c> anywhere in the project) is rewritten to the new name, as a new
+    /// version by the "platform" actor. Returns the folders that changed.
+    /// </summary>
+    private static async Task<List<string>> RewriteReferencesAsync(DbConnection conn, DbTransaction tx, DataKey key, SecretLocation at,
+        SecretRow renamed, string oldName, long now)
+    {
+        var pathPart = at.Path == "/" ? "" : "." + string.Join('.', Folders.SecretPath.Segments(at.Path));
+        var oldNested = "${" + at.Environment + pathPart + "." + oldName + "}";
+        var newNested = "${" + at.Environment + pathPart + "." + renamed.Key + "}";
+        var folders = new List<string>();
+        foreach (var row in await SecretStore.ListByProjectAsync(conn, tx, at.ProjectId))
+        {
+            if (row.Id == renamed.Id) continue;
+            var value = SecretFields.Value(key, row);
+            if (!value.Contains("${", StringComparison.Ordinal)) continue;
+            var rewritten = value.Replace(oldNested, newNested, StringComparison.Ordinal);
+            if (row.FolderId == renamed.FolderId)
+                rewritten = rewritten.Replace("${" + oldName + "}", "${" + renamed.Key + "}", StringComparison.Ordinal);
+            if (rewritten == value) continue;
+            await SecretStore.UpdateAsync(conn, tx, Reseal(key, row, null, new SecretInput { Value = rewritten }, now), SecretActor.Platform);
+            folders.Add(row.FolderId);
+        }
+        return folders;
     }
 
     private static async Task FinishAsync(DbConnection conn, DbTransaction tx, string projectId, IReadOnlyCollection<string> folderIds, long now)
