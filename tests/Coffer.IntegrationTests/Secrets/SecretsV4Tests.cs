@@ -235,4 +235,40 @@ public sealed class SecretsV4Tests(ServerFixture fx) : IClassFixture<ServerFixtu
         var denied = await Api.GetAsync($"/api/v4/secrets/id/{id}", describer);
         Expect.Error(denied, 403, "PermissionDenied", "You are not allowed to readValue on secrets", allowDetails: true);
     }
+
+    [Fact]
+    public async Task Metadata_is_stored_returned_and_filterable()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        Expect.Ok(await Api.PostAsync("/api/v4/secrets/TAGGED",
+            new { projectId = p.Id, environment = "dev", secretValue = "1", secretMetadata = new[] { new { key = "team", value = "core" } } }, fx.AdminToken));
+        Expect.Ok(await Api.PostAsync("/api/v4/secrets/OTHER",
+            new { projectId = p.Id, environment = "dev", secretValue = "2", secretMetadata = new[] { new { key = "team", value = "web" } } }, fx.AdminToken));
+        var filtered = await Api.GetAsync($"/api/v4/secrets?projectId={p.Id}&environment=dev&metadataFilter=key%3Dteam%2Cvalue%3Dcore", fx.AdminToken);
+        Expect.Ok(filtered);
+        var item = Assert.Single(filtered.Json["secrets"]!.AsArray())!;
+        Assert.Equal("TAGGED", item["secretKey"]!.GetValue<string>());
+        Expect.Keys(item["secretMetadata"]![0]!.AsObject(), "key", "value", "isEncrypted");
+        Assert.False(item["secretMetadata"]![0]!["isEncrypted"]!.GetValue<bool>());
+        var tooMany = string.Join("|", Enumerable.Range(0, 11).Select(i => $"key=k{i},value=v"));
+        var r = await Api.GetAsync($"/api/v4/secrets?projectId={p.Id}&environment=dev&metadataFilter={Uri.EscapeDataString(tooMany)}", fx.AdminToken);
+        Expect.Validation(r, Issue.Custom(["metadataFilter"], "You can only filter by up to 10 metadata fields"));
+    }
+
+    [Fact]
+    public async Task Folders_record_when_a_secret_in_them_last_changed()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/quiet");
+        await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/busy");
+        var before = DateTime.UtcNow.AddSeconds(-1).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "X", "1", path: "/busy");
+        var all = await Api.GetAsync($"/api/v2/folders?projectId={p.Id}&environment=dev", fx.AdminToken);
+        var busy = all.Json["folders"]!.AsArray().Single(f => f!["name"]!.GetValue<string>() == "busy")!;
+        Assert.Matches(Expect.IsoMillis(), busy["lastSecretModified"]!.GetValue<string>());
+        var changed = await Api.GetAsync($"/api/v1/folders?workspaceId={p.Id}&environment=dev&lastSecretModified={before}", fx.AdminToken);
+        Assert.Equal(["busy"], changed.Json["folders"]!.AsArray().Select(f => f!["name"]!.GetValue<string>()));
+        var bad = await Api.GetAsync($"/api/v2/folders?projectId={p.Id}&environment=dev&lastSecretModified=yesterday", fx.AdminToken);
+        Assert.Equal(422, bad.Code);
+    }
 }
