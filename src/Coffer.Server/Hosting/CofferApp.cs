@@ -15,6 +15,7 @@ using Coffer.Server.Features.TokenAuth;
 using Coffer.Server.Features.UniversalAuth;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
+using Coffer.Server.Http.Validation;
 using Coffer.Server.Permissions;
 
 namespace Coffer.Server.Hosting;
@@ -72,6 +73,7 @@ public static class CofferApp
         app.UseMiddleware<ErrorMiddleware>();
         app.UseRouting();
         app.UseMiddleware<AuthMiddleware>();
+        app.UseJsonBodies();
 
         app.MapStatus();
         app.MapAdmin();
@@ -86,7 +88,7 @@ public static class CofferApp
         app.MapAdditionalPrivileges();
         app.MapAuditLogs();
         app.MapApiDocs();
-        app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync);
+        app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync).WithMetadata(new JsonBody.RouteNotFoundMetadata());
         return app;
     }
 
