@@ -13,6 +13,7 @@ using Coffer.Server.Features.Roles;
 using Coffer.Server.Features.Status;
 using Coffer.Server.Features.TokenAuth;
 using Coffer.Server.Features.UniversalAuth;
+using Coffer.Server.Features.Users;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
@@ -48,6 +49,7 @@ public static class CofferApp
         services.AddSingleton<TokenSigner>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenAuthenticator>();
+        services.AddSingleton<UserSessions>();
         services.AddSingleton<PermissionService>();
         services.AddSingleton<AuditBatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditBatcher>());
@@ -81,6 +83,7 @@ public static class CofferApp
         app.MapUniversalAuth();
         app.MapTokenAuth();
         app.MapAccessTokens();
+        app.MapUserAuth();
         app.MapProjects();
         app.MapEnvironments();
         app.MapIdentityMemberships();
