@@ -8,6 +8,7 @@ ROOT="$(pwd)"
 RESULTS="$ROOT/artifacts/test-results"
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
+export COFFER_TEST_REPORT_DIR="$RESULTS"
 passed=0
 failed=0
 
@@ -70,6 +71,11 @@ if [ -x bench/run.sh ]; then
   else
     failed=$((failed + 1)); echo "bench smoke: FAILED"; tail -40 "$RESULTS/bench-quick.log"
   fi
+fi
+
+if [ -f "$RESULTS/hardening-report.txt" ]; then
+  section "hardening suites"
+  cat "$RESULTS/hardening-report.txt"
 fi
 
 echo

@@ -17,8 +17,10 @@ using Coffer.Server.Features.SecretTags;
 using Coffer.Server.Features.Status;
 using Coffer.Server.Features.TokenAuth;
 using Coffer.Server.Features.UniversalAuth;
+using Coffer.Server.Features.Users;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
+using Coffer.Server.Http.Validation;
 using Coffer.Server.Permissions;
 
 namespace Coffer.Server.Hosting;
@@ -53,6 +55,7 @@ public static class CofferApp
         services.AddSingleton<TokenSigner>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenAuthenticator>();
+        services.AddSingleton<UserSessions>();
         services.AddSingleton<PermissionService>();
         services.AddSingleton<AuditBatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditBatcher>());
@@ -79,6 +82,7 @@ public static class CofferApp
         app.UseMiddleware<ErrorMiddleware>();
         app.UseRouting();
         app.UseMiddleware<AuthMiddleware>();
+        app.UseJsonBodies();
 
         app.MapStatus();
         app.MapAdmin();
@@ -86,6 +90,7 @@ public static class CofferApp
         app.MapUniversalAuth();
         app.MapTokenAuth();
         app.MapAccessTokens();
+        app.MapUserAuth();
         app.MapProjects();
         app.MapEnvironments();
         app.MapFolders();
@@ -97,7 +102,7 @@ public static class CofferApp
         app.MapAdditionalPrivileges();
         app.MapAuditLogs();
         app.MapApiDocs();
-        app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync);
+        app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync).WithMetadata(new JsonBody.RouteNotFoundMetadata());
         return app;
     }
 

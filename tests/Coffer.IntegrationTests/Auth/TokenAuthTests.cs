@@ -103,13 +103,36 @@ public sealed class AccessTokenTests(ServerFixture fx) : IClassFixture<ServerFix
     }
 
     [Fact]
-    public async Task Renew_cannot_pass_max_ttl()
+    public async Task Renewal_is_cut_short_at_max_ttl_and_refused_after_it()
     {
         var (clientId, secret) = await fx.Given.UniversalAuthAsync(await fx.Given.IdentityAsync(), new { accessTokenTTL = 60, accessTokenMaxTTL = 100 });
         var token = await fx.Given.LoginAsync(clientId, secret);
         fx.Server.Clock.Advance(TimeSpan.FromSeconds(50));
-        Expect.Error(await Api.PostAsync("/api/v1/auth/token/renew", new { accessToken = token }), 401, "TokenError",
-            "Failed to renew MI access token past its Max TTL expiration");
+        var renewed = await Api.PostAsync("/api/v1/auth/token/renew", new { accessToken = token });
+        Expect.Ok(renewed);
+        var fresh = renewed.Json["accessToken"]!.GetValue<string>();
+        var claims = Foundation.BootstrapTests.JwtPayload(fresh);
+        var lifetime = claims["exp"]!.GetValue<long>() - claims["iat"]!.GetValue<long>();
+        Assert.InRange(lifetime, 49, 50);
+        Assert.Equal(lifetime, renewed.Json["expiresIn"]!.GetValue<long>());
+
+        fx.Server.Clock.Advance(TimeSpan.FromSeconds(40));
+        var again = await Api.PostAsync("/api/v1/auth/token/renew", new { accessToken = fresh });
+        Expect.Ok(again);
+        fx.Server.Clock.Advance(TimeSpan.FromSeconds(11));
+        Expect.Error(await Api.PostAsync("/api/v1/auth/token/renew", new { accessToken = again.Json["accessToken"]!.GetValue<string>() }), 401, "TokenError",
+            "Your token has expired. Please re-authenticate.");
+    }
+
+    [Fact]
+    public async Task Renew_works_with_default_settings()
+    {
+        var (clientId, secret) = await fx.Given.UniversalAuthAsync(await fx.Given.IdentityAsync());
+        var token = await fx.Given.LoginAsync(clientId, secret);
+        fx.Server.Clock.Advance(TimeSpan.FromSeconds(5));
+        var renewed = await Api.PostAsync("/api/v1/auth/token/renew", new { accessToken = token });
+        Expect.Ok(renewed);
+        Assert.InRange(renewed.Json["expiresIn"]!.GetValue<long>(), 2_591_990, 2_592_000);
     }
 
     [Fact]

@@ -8,8 +8,11 @@ namespace Coffer.IntegrationTests.Infrastructure;
 /// <summary>Every row of every table as text, to prove a rejected request changed nothing.</summary>
 public static class DbSnapshot
 {
-    public static Task<string> TakeAsync(TestServer server, params string[] exceptTables) =>
-        server.Services.GetRequiredService<Db>().ReadAsync(async conn =>
+    public static async Task<string> TakeAsync(TestServer server, params string[] exceptTables)
+    {
+        // Read events are audited in the background; settle them so the snapshot reflects every answered request.
+        await server.Services.GetRequiredService<Coffer.Server.Features.AuditLogs.AuditBatcher>().FlushAsync();
+        return await server.Services.GetRequiredService<Db>().ReadAsync(async conn =>
         {
             var db = server.Services.GetRequiredService<Db>();
             var tables = db.Engine == DbEngine.Sqlite
@@ -19,8 +22,9 @@ public static class DbSnapshot
             foreach (var table in tables.Where(t => !exceptTables.Contains(t)))
             {
                 sb.Append("## ").AppendLine(table);
-                var rows = (await conn.QueryAsync(
-                    db.Engine == DbEngine.Sqlite ? $"SELECT * FROM {table}" : $"SELECT * FROM {table}"))
+                // Reads are audited too (get-…); they are not state a request "changes", so they are left out.
+                var sql = table == "audit_logs" ? "SELECT * FROM audit_logs WHERE event_type NOT LIKE 'get-%'" : $"SELECT * FROM {table}";
+                var rows = (await conn.QueryAsync(sql))
                     .Select(r => string.Join("|", ((IDictionary<string, object?>)r).OrderBy(kv => kv.Key, StringComparer.Ordinal)
                         .Select(kv => $"{kv.Key}={Format(kv.Value)}")))
                     .Order(StringComparer.Ordinal);
@@ -28,6 +32,15 @@ public static class DbSnapshot
             }
             return sb.ToString();
         });
+    }
+
+    /// <summary>The lines that differ between two snapshots, for failure messages.</summary>
+    public static string Diff(string before, string after)
+    {
+        var a = before.Split('\n').ToHashSet();
+        var b = after.Split('\n').ToHashSet();
+        return string.Join("\n", a.Except(b).Select(l => "- " + l).Concat(b.Except(a).Select(l => "+ " + l)).Take(20));
+    }
 
     private static string Format(object? value) => value switch
     {

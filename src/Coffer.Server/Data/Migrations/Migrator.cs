@@ -19,6 +19,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M001Foundation(),
         new M002Projects(),
         new M003Secrets(),
+        new M005UserSessions(),
     ];
 
     public static int LatestId => All[^1].Id;

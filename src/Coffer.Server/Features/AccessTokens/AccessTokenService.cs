@@ -25,19 +25,10 @@ public sealed class AccessTokenService(Db db, TokenSigner signer, TokenIssuer is
                 await AccessTokenStore.DeleteAsync(conn, tx, row.Id);
                 return ("ttl", null);
             }
-            if (row.AccessTokenPeriod == 0 && row.AccessTokenMaxTtl > 0)
+            if (row.AccessTokenPeriod == 0 && row.AccessTokenMaxTtl > 0 && now >= row.CreatedAt + (row.AccessTokenMaxTtl * 1000))
             {
-                var cap = row.CreatedAt + (row.AccessTokenMaxTtl * 1000);
-                if (now > cap)
-                {
-                    await AccessTokenStore.DeleteAsync(conn, tx, row.Id);
-                    return ("max", null);
-                }
-                if (now + (row.AccessTokenTtl * 1000) > cap)
-                {
-                    await AccessTokenStore.DeleteAsync(conn, tx, row.Id);
-                    return ("past-max", null);
-                }
+                await AccessTokenStore.DeleteAsync(conn, tx, row.Id);
+                return ("max", null);
             }
             await AccessTokenStore.MarkRenewedAsync(conn, tx, row.Id, now);
             // Cached token state holds the old renewal time; every instance must re-read it.
@@ -45,18 +36,32 @@ public sealed class AccessTokenService(Db db, TokenSigner signer, TokenIssuer is
             return ("ok", row);
         });
 
-        return outcome switch
+        if (outcome == "ok")
         {
-            "ok" => new LoginResponse(
-                signer.Sign(row!.IdentityId, row.Id, row.IdentityUaClientSecretId,
-                    issuer.EffectiveTtl(row.AccessTokenPeriod > 0 ? row.AccessTokenPeriod : row.AccessTokenTtl)),
-                row.AccessTokenTtl, row.AccessTokenMaxTtl, "Bearer"),
-            "uses" => throw new TokenException("Unable to renew because access token number of uses limit reached"),
-            "ttl" => throw new TokenException("Failed to renew MI access token due to TTL expiration"),
-            "max" => throw new TokenException("Failed to renew MI access token due to Max TTL expiration"),
-            "past-max" => throw new TokenException("Failed to renew MI access token past its Max TTL expiration"),
-            _ => throw new TokenException("No identity access token found"),
+            var ttl = LifetimeAfterRenewal(row!, now);
+            return new LoginResponse(signer.Sign(row!.IdentityId, row.Id, row.IdentityUaClientSecretId, issuer.EffectiveTtl(ttl)),
+                ttl, row.AccessTokenMaxTtl, "Bearer");
+        }
+        throw outcome switch
+        {
+            "uses" => new TokenException("Unable to renew because access token number of uses limit reached"),
+            "ttl" => new TokenException("Failed to renew MI access token due to TTL expiration"),
+            "max" => new TokenException("Failed to renew MI access token due to Max TTL expiration"),
+            _ => new TokenException("No identity access token found"),
         };
+    }
+
+    /// <summary>
+    /// A renewed token lives one TTL (or period), cut short at the max TTL. Infisical refuses a renewal that would cross
+    /// the max TTL instead, which makes renewal impossible whenever TTL equals max TTL (its default); a renewal that
+    /// cannot give a full TTL gives what is left.
+    /// </summary>
+    private static long LifetimeAfterRenewal(AccessTokenRow row, long nowMs)
+    {
+        if (row.AccessTokenPeriod > 0) return row.AccessTokenPeriod;
+        if (row.AccessTokenMaxTtl == 0) return row.AccessTokenTtl;
+        var leftSeconds = (row.CreatedAt + (row.AccessTokenMaxTtl * 1000) - nowMs) / 1000;
+        return row.AccessTokenTtl == 0 ? leftSeconds : Math.Min(row.AccessTokenTtl, leftSeconds);
     }
 
     public async Task RevokeAsync(string accessToken)

@@ -21,7 +21,11 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
     public async Task<Actor> AuthenticateAsync(string token, IPAddress clientIp)
     {
         if (token.Length == 0) throw new TokenException("jwt must be provided");
-        var claims = signer.Verify(token);
+        return await AuthenticateAsync(signer.Verify(token), clientIp);
+    }
+
+    public async Task<Actor> AuthenticateAsync(IdentityClaims claims, IPAddress clientIp)
+    {
 
         var (epoch, state) = await LoadAsync(claims.TokenId);
         if (state is null || state.IdentityId != claims.IdentityId)

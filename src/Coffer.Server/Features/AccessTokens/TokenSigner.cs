@@ -15,12 +15,18 @@ public sealed class TokenSigner(CofferOptions options, TimeProvider time)
     public string Sign(string identityId, string tokenId, string? clientSecretId, long ttlSeconds) =>
         _codec.IssueIdentityToken(identityId, tokenId, clientSecretId, ttlSeconds);
 
-    /// <summary>Verifies signature and expiry; anything wrong is a <see cref="TokenException"/>.</summary>
-    public IdentityClaims Verify(string token)
-    {
-        var verified = _codec.Verify(token);
-        if (!verified.TryGetIdentityClaims(out var claims))
-            throw new TokenException(JwtErrors.Malformed);
-        return new IdentityClaims(claims.IdentityId, claims.IdentityAccessTokenId, claims.ClientSecretId);
-    }
+    /// <summary>Verifies signature and expiry of an identity access token; anything wrong is a <see cref="TokenException"/>.</summary>
+    public IdentityClaims Verify(string token) => IdentityClaimsOf(VerifyAny(token));
+
+    /// <summary>Verifies signature, algorithm and expiry of any Coffer-issued token; the caller decides by its type.</summary>
+    public VerifiedJwt VerifyAny(string token) => _codec.Verify(token);
+
+    public static IdentityClaims IdentityClaimsOf(VerifiedJwt verified) =>
+        verified.TryGetIdentityClaims(out var claims)
+            ? new IdentityClaims(claims.IdentityId, claims.IdentityAccessTokenId, claims.ClientSecretId)
+            : throw new TokenException(JwtErrors.Malformed);
+
+    public string Sign<T>(T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) => _codec.Sign(payload, typeInfo);
+
+    public long NowUnixSeconds() => _codec.NowUnixSeconds();
 }

@@ -53,11 +53,11 @@ public static class UniversalAuthEndpoints
         identities.MapPost("/client-secrets", async (HttpContext http, string identityId, ClientSecretService service) =>
         {
             var body = await JsonBody.ReadInputAsync(http.Request);
-            var request = new CreateClientSecretRequest(
-                body.String("description", fallback: "")!,
-                body.Integer("numUsesLimit", min: 0, fallback: 0)!.Value,
-                body.Integer("ttl", min: 0, max: TokenSettings.MaxAllowedTtl, fallback: 0)!.Value);
+            var description = body.String("description", fallback: "");
+            var numUsesLimit = body.Integer("numUsesLimit", min: 0, fallback: 0);
+            var ttl = body.Integer("ttl", min: 0, max: TokenSettings.MaxAllowedTtl, fallback: 0);
             body.ThrowIfInvalid();
+            var request = new CreateClientSecretRequest(description!, numUsesLimit!.Value, ttl!.Value);
             var actor = http.GetActor();
             return TypedResults.Ok(await service.CreateAsync(actor, AuditContext.From(http, actor), identityId.Trim(), request));
         }).WithSummary("Create Universal Auth Client Secret");

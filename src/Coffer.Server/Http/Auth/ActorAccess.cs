@@ -6,6 +6,12 @@ public sealed class RequiresActorMetadata
     public static readonly RequiresActorMetadata Instance = new();
 }
 
+/// <summary>Endpoint metadata: a signed-in user who has not picked an organization yet may call this route.</summary>
+public sealed class AllowsNoOrganizationMetadata
+{
+    public static readonly AllowsNoOrganizationMetadata Instance = new();
+}
+
 public static class ActorAccess
 {
     private const string ItemKey = "coffer.actor";

@@ -1,4 +1,6 @@
+using Coffer.Server.Crypto;
 using Coffer.Server.Features.AccessTokens;
+using Coffer.Server.Features.Users;
 
 namespace Coffer.Server.Http.Auth;
 
@@ -6,11 +8,13 @@ namespace Coffer.Server.Http.Auth;
 /// Authenticates callers of routes that need one. Public routes (login, renew, bootstrap, status) ignore the
 /// Authorization header, so a client holding an expired token can still log in again.
 /// </summary>
-public sealed class AuthMiddleware(RequestDelegate next, TokenAuthenticator authenticator, ClientIp clientIp)
+public sealed class AuthMiddleware(RequestDelegate next, TokenSigner signer, TokenAuthenticator identities, UserSessions users,
+    ClientIp clientIp)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresActorMetadata>() is null)
+        var metadata = context.GetEndpoint()?.Metadata;
+        if (metadata?.GetMetadata<RequiresActorMetadata>() is null)
         {
             await next(context);
             return;
@@ -25,7 +29,25 @@ public sealed class AuthMiddleware(RequestDelegate next, TokenAuthenticator auth
 
         // Infisical drops the first seven characters ("Bearer ") without looking at them; so do we.
         var token = authorization.Length > 7 ? authorization[7..].Trim() : "";
-        var actor = await authenticator.AuthenticateAsync(token, clientIp.Resolve(context));
+        if (token.Length == 0) throw new TokenException(JwtErrors.Missing);
+        var verified = signer.VerifyAny(token);
+        Actor actor;
+        if (verified.IsIdentityAccessToken)
+        {
+            actor = await identities.AuthenticateAsync(TokenSigner.IdentityClaimsOf(verified), clientIp.Resolve(context));
+        }
+        else if (verified.AuthTokenType == UserTokenClaims.AccessTokenType)
+        {
+            actor = await users.AuthenticateAsync(verified);
+            if (actor.OrgId.Length == 0 && metadata.GetMetadata<AllowsNoOrganizationMetadata>() is null)
+                throw new UnauthorizedException("You are not allowed to access this resource",
+                    $"{context.Request.Path} Unauthorized Access, no organization found in request");
+        }
+        else
+        {
+            // Refresh, signup and other token types do not authenticate API calls: Infisical treats them as absent.
+            throw new UnauthorizedException("Token missing");
+        }
         context.SetActor(actor);
         await next(context);
     }

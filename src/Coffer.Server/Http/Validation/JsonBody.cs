@@ -23,7 +23,36 @@ public static class JsonBody
         return Input.ForBody(node, present);
     }
 
+    private const string ParsedKey = "coffer.body";
+
+    /// <summary>
+    /// Parses the body of every request that carries one, before the endpoint runs, as Fastify does: a malformed, empty,
+    /// oversized or non-JSON body is refused on every route, including those that do not use their body.
+    /// GET and HEAD bodies are ignored, as Fastify ignores them.
+    /// </summary>
+    public static IApplicationBuilder UseJsonBodies(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var request = context.Request;
+        var endpoint = context.GetEndpoint();
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && endpoint is not null &&
+            endpoint.Metadata.GetMetadata<RouteNotFoundMetadata>() is null)
+        {
+            var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+            if (limit is not null && request.ContentLength > limit) throw new PayloadTooLargeException();
+            context.Items[ParsedKey] = await ParseAsync(request);
+        }
+        await next(context);
+    });
+
     public static async Task<(JsonNode? Node, bool Present)> ReadAsync(HttpRequest request)
+    {
+        if (request.HttpContext.Items.TryGetValue(ParsedKey, out var parsed) && parsed is ValueTuple<JsonNode?, bool> done) return done;
+        var result = await ParseAsync(request);
+        request.HttpContext.Items[ParsedKey] = result;
+        return result;
+    }
+
+    private static async Task<(JsonNode? Node, bool Present)> ParseAsync(HttpRequest request)
     {
         var hasBody = request.ContentLength > 0 ||
             (request.ContentLength is null && request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true);
@@ -55,6 +84,9 @@ public static class JsonBody
             throw new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'");
         }
     }
+
+    /// <summary>Marks the catch-all that answers unknown routes: its body is never looked at.</summary>
+    public sealed class RouteNotFoundMetadata;
 
     private static bool IsJsonMediaType(string contentType)
     {

@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Coffer.Server.Crypto;
+using Coffer.Server.Data;
+using Coffer.Server.Features.AccessTokens;
+using Coffer.Server.Http;
+using Coffer.Server.Http.Auth;
+using Dapper;
+
+namespace Coffer.Server.Features.Users;
+
+/// <summary>
+/// Users sign in with their password (Infisical's non-SRP <c>/api/v3/auth/login</c>), pick an organization, and get a
+/// token tied to a session row, so logging out takes effect on the next request on every instance.
+/// </summary>
+public sealed class UserSessions(Db db, TokenSigner signer, TimeProvider time)
+{
+    /// <summary>Infisical's JWT_AUTH_LIFETIME default.</summary>
+    public const long TokenLifetimeSeconds = 10 * 24 * 3600;
+
+    private readonly ConcurrentDictionary<string, (long Epoch, SessionState? State)> _cache = new(StringComparer.Ordinal);
+
+    public async Task<string> LoginAsync(string email, string password, IPAddress ip, string? userAgent)
+    {
+        var user = await db.ReadAsync(conn => conn.QuerySingleOrDefaultAsync<(string Id, string PasswordHash)?>(
+            "SELECT id, password_hash FROM users WHERE username = @username", new { username = email.Trim().ToLowerInvariant() }));
+        // Hash even for unknown users, so the answer time does not tell which addresses have accounts.
+        var valid = PasswordHasher.Verify(password, user?.PasswordHash ?? DecoyHash.Value);
+        if (user is null || !valid) throw new UnauthorizedException("Invalid credentials");
+
+        var now = UnixMs.Now(time);
+        var sessionId = Ids.New();
+        await db.WriteAsync((conn, tx) => conn.ExecuteAsync(
+            """
+            INSERT INTO auth_token_sessions (id, user_id, ip, user_agent, access_version, is_revoked, last_used, created_at, updated_at)
+            VALUES (@sessionId, @userId, @ip, @userAgent, 1, FALSE, @now, @now, @now)
+            """, new { sessionId, userId = user.Value.Id, ip = ip.ToString(), userAgent, now }, tx));
+        return Sign(user.Value.Id, sessionId, null);
+    }
+
+    /// <summary>A token for the same session, scoped to an organization the user belongs to.</summary>
+    public async Task<string> SelectOrganizationAsync(Actor actor, string organizationId)
+    {
+        if (actor.Type != ActorType.User || actor.TokenId is null) throw new ForbiddenException("Only a signed-in user can select an organization");
+        var member = await db.ReadAsync(conn => conn.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM org_memberships WHERE user_id = @userId AND org_id = @organizationId AND is_active = TRUE",
+            new { userId = actor.Id, organizationId }));
+        if (member == 0) throw new ForbiddenException("User does not belong to the organization", "ForbiddenError");
+        return Sign(actor.Id, actor.TokenId, organizationId);
+    }
+
+    public Task LogoutAsync(Actor actor) =>
+        db.WriteAsync(async (conn, tx) =>
+        {
+            await conn.ExecuteAsync("UPDATE auth_token_sessions SET is_revoked = TRUE, updated_at = @now WHERE id = @id",
+                new { id = actor.TokenId, now = UnixMs.Now(time) }, tx);
+            await SecurityEpoch.BumpAsync(conn, tx);
+        });
+
+    /// <summary>The actor a verified user token stands for; the session must still exist and be live.</summary>
+    public async Task<Actor> AuthenticateAsync(VerifiedJwt verified)
+    {
+        var claims = verified.Deserialize(UserJsonContext.Default.UserTokenClaims);
+        var (epoch, state) = await db.ReadAsync(async conn =>
+        {
+            var epoch = await SecurityEpoch.ReadAsync(conn);
+            if (_cache.TryGetValue(claims.TokenVersionId, out var cached) && cached.Epoch == epoch) return (epoch, cached.State);
+            var state = await conn.QuerySingleOrDefaultAsync<SessionState>(
+                """
+                SELECT s.user_id, s.access_version, u.username
+                FROM auth_token_sessions s JOIN users u ON u.id = s.user_id
+                WHERE s.id = @id AND s.is_revoked = FALSE
+                """, new { id = claims.TokenVersionId });
+            if (_cache.Count > 20_000) _cache.Clear();
+            _cache[claims.TokenVersionId] = (epoch, state);
+            return (epoch, state);
+        });
+        if (state is null || state.UserId != claims.UserId) throw new TokenException("Session not found");
+        if (state.AccessVersion != claims.AccessVersion) throw new TokenException("User session is stale, please re-authenticate");
+        return new Actor(ActorType.User, state.UserId, claims.OrganizationId ?? "", state.Username, "email", claims.TokenVersionId, null, epoch);
+    }
+
+    private string Sign(string userId, string sessionId, string? organizationId)
+    {
+        var now = signer.NowUnixSeconds();
+        return signer.Sign(new UserTokenClaims
+        {
+            UserId = userId,
+            TokenVersionId = sessionId,
+            OrganizationId = organizationId,
+            Iat = now,
+            Exp = now + TokenLifetimeSeconds,
+        }, UserJsonContext.Default.UserTokenClaims);
+    }
+
+    private static readonly Lazy<string> DecoyHash = new(() => PasswordHasher.Hash(RandomSecrets.Hex(16)));
+
+    private sealed class SessionState
+    {
+        public string UserId { get; init; } = "";
+        public long AccessVersion { get; init; }
+        public string Username { get; init; } = "";
+    }
+}
