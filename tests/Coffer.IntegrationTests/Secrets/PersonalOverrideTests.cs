@@ -1,79 +1,83 @@
-using System.Text.Json.Nodes;
 using Coffer.IntegrationTests.Infrastructure;
-using Coffer.Server.Data;
-using Coffer.Server.Features.AuditLogs;
-using Coffer.Server.Features.Projects;
-using Coffer.Server.Features.Secrets;
-using Coffer.Server.Http;
-using Coffer.Server.Http.Auth;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.IntegrationTests.Secrets;
 
-/// <summary>
-/// Personal overrides belong to user actors. Users cannot log in to Coffer over HTTP yet, so these tests drive the
-/// secret services directly as the bootstrap admin user; identities are checked over HTTP.
-/// </summary>
+/// <summary>Personal overrides belong to signed-in users; identities see the shared value and get 400s for personal writes.</summary>
 public sealed class PersonalOverrideTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
-    private static readonly AuditContext Audit = new("user", null, new JsonObject(), "127.0.0.1", null, "other");
+    private Api Api => fx.Api;
 
-    private async Task<(TestProject Project, Actor User)> UserMemberAsync()
+    private async Task<string> UserTokenAsync()
     {
-        var p = await fx.Given.TestProjectAsync();
-        var userId = fx.Given.Bootstrap["user"]!["id"]!.GetValue<string>();
-        var db = fx.Server.Services.GetRequiredService<Db>();
-        await db.WriteAsync(async (conn, tx) =>
-        {
-            var membershipId = Guid.CreateVersion7().ToString();
-            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            await ProjectStore.InsertMembershipAsync(conn, tx, membershipId, p.Id, null, userId, now);
-            await ProjectStore.InsertPermanentRoleAsync(conn, tx, membershipId, "member", null, now);
-        });
-        return (p, new Actor(ActorType.User, userId, fx.OrgId, Given.AdminEmail, "email"));
+        var login = await Api.PostAsync("/api/v3/auth/login", new { email = Given.AdminEmail, password = Given.AdminPassword });
+        Expect.Ok(login);
+        var select = await Api.PostAsync("/api/v3/auth/select-organization", new { organizationId = fx.OrgId }, login.Json["accessToken"]!.GetValue<string>());
+        Expect.Ok(select);
+        return select.Json["token"]!.GetValue<string>();
     }
 
-    private SecretWriter Writer => fx.Server.Services.GetRequiredService<SecretWriter>();
-    private SecretReader Reader => fx.Server.Services.GetRequiredService<SecretReader>();
-
-    private static ListSecretsRequest List(string projectId) => new(projectId, "dev", "/", true, false, false, false, [], []);
+    /// <summary>A project the signed-in user created (so is admin of), with the bootstrap identity as a member too.</summary>
+    private async Task<(string ProjectId, string UserToken)> ProjectAsync()
+    {
+        var user = await UserTokenAsync();
+        var projectId = await fx.Given.ProjectAsync(token: user);
+        var identityId = fx.Given.Bootstrap["identity"]!["id"]!.GetValue<string>();
+        await fx.Given.MemberAsync(projectId, identityId, "admin", user);
+        return (projectId, user);
+    }
 
     [Fact]
     public async Task A_user_override_shows_only_to_that_user_and_goes_with_its_shared_secret()
     {
-        var (p, user) = await UserMemberAsync();
-        await SecretKeys.CreateAsync(fx.Api, fx.AdminToken, p.Id, "DB_HOST", "shared-host");
-        var at = new SecretLocation(p.Id, "dev", "/");
-        var created = await Writer.CreateAsync(user, Audit, new CreateSecretRequest(at, "DB_HOST", SecretTypes.Personal, new SecretInput { Value = "localhost" }));
-        Assert.Equal("personal", created.Type);
+        var (projectId, user) = await ProjectAsync();
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, projectId, "DB_HOST", "shared-host");
+        var created = await Api.PostAsync("/api/v3/secrets/raw/DB_HOST",
+            new { workspaceId = projectId, environment = "dev", secretValue = "localhost", type = "personal" }, user);
+        Expect.Ok(created);
+        Assert.Equal("personal", created.Json["secret"]!["type"]!.GetValue<string>());
 
-        var mine = await Reader.ListAsync(user, Audit, List(p.Id));
-        Assert.Equal(["shared:shared-host", "personal:localhost"], mine.Secrets.Select(s => $"{s.Type}:{s.Value}"));
-        var personal = await Reader.GetByNameAsync(user, Audit, new GetSecretRequest(p.Id, "dev", "/", "DB_HOST", SecretTypes.Personal, null, true, false, false));
-        Assert.Equal("localhost", personal.Value);
+        var mine = await SecretKeys.ListAsync(Api, user, projectId);
+        Assert.Equal(["shared:shared-host", "personal:localhost"],
+            mine["secrets"]!.AsArray().Select(s => $"{s!["type"]}:{s["secretValue"]}"));
+        var personal = await Api.GetAsync($"/api/v3/secrets/raw/DB_HOST?workspaceId={projectId}&environment=dev&type=personal", user);
+        Assert.Equal("localhost", personal.Json["secret"]!["secretValue"]!.GetValue<string>());
+        Assert.Equal("shared-host", SecretKeys.Values(await SecretKeys.ListAsync(Api, fx.AdminToken, projectId))["DB_HOST"]);
+        var notTheirs = await Api.GetAsync($"/api/v3/secrets/raw/DB_HOST?workspaceId={projectId}&environment=dev&type=personal", fx.AdminToken);
+        Expect.Error(notTheirs, 404, "NotFound", "Secret with name 'DB_HOST' not found");
 
-        Assert.Equal(new Dictionary<string, string> { ["DB_HOST"] = "shared-host" },
-            SecretKeys.Values(await SecretKeys.ListAsync(fx.Api, fx.AdminToken, p.Id)));
+        var updated = await Api.PatchAsync("/api/v3/secrets/raw/DB_HOST",
+            new { workspaceId = projectId, environment = "dev", secretValue = "127.0.0.1", type = "personal" }, user);
+        Expect.Ok(updated);
+        Assert.Equal(2, updated.Json["secret"]!["version"]!.GetValue<int>());
+        var rename = await Api.PatchAsync("/api/v3/secrets/raw/DB_HOST",
+            new { workspaceId = projectId, environment = "dev", newSecretName = "OTHER", type = "personal" }, user);
+        Expect.Error(rename, 400, "BadRequest", "Personal secret cannot change the key name");
 
-        var updated = await Writer.UpdateAsync(user, Audit, new UpdateSecretRequest(at, "DB_HOST", SecretTypes.Personal, null, new SecretInput { Value = "127.0.0.1" }));
-        Assert.Equal(2, updated.Version);
-        var rename = await Assert.ThrowsAsync<BadRequestException>(() =>
-            Writer.UpdateAsync(user, Audit, new UpdateSecretRequest(at, "DB_HOST", SecretTypes.Personal, "OTHER", new SecretInput())));
-        Assert.Equal("Personal secret cannot change the key name", rename.Message);
+        Expect.Ok(await Api.DeleteAsync("/api/v3/secrets/raw/DB_HOST", fx.AdminToken, new { workspaceId = projectId, environment = "dev" }));
+        Assert.Empty((await SecretKeys.ListAsync(Api, user, projectId))["secrets"]!.AsArray());
+    }
 
-        Expect.Ok(await fx.Api.DeleteAsync("/api/v3/secrets/raw/DB_HOST", fx.AdminToken, new { workspaceId = p.Id, environment = "dev" }));
-        Assert.Empty((await Reader.ListAsync(user, Audit, List(p.Id))).Secrets);
+    [Fact]
+    public async Task A_user_can_delete_only_its_own_override()
+    {
+        var (projectId, user) = await ProjectAsync();
+        await SecretKeys.CreateAsync(Api, user, projectId, "API_URL", "https://prod");
+        Expect.Ok(await Api.PostAsync("/api/v3/secrets/raw/API_URL",
+            new { workspaceId = projectId, environment = "dev", secretValue = "http://localhost", type = "personal" }, user));
+        var deleted = await Api.DeleteAsync("/api/v3/secrets/raw/API_URL", user, new { workspaceId = projectId, environment = "dev", type = "personal" });
+        Expect.Ok(deleted);
+        Assert.Equal("http://localhost", deleted.Json["secret"]!["secretValue"]!.GetValue<string>());
+        Assert.Equal(["shared:https://prod"],
+            (await SecretKeys.ListAsync(Api, user, projectId))["secrets"]!.AsArray().Select(s => $"{s!["type"]}:{s["secretValue"]}"));
     }
 
     [Fact]
     public async Task An_override_needs_a_shared_secret_of_the_same_name()
     {
-        var (p, user) = await UserMemberAsync();
-        var ex = await Assert.ThrowsAsync<BadRequestException>(() => Writer.CreateAsync(user, Audit,
-            new CreateSecretRequest(new SecretLocation(p.Id, "dev", "/"), "NOPE", SecretTypes.Personal, new SecretInput { Value = "x" })));
-        Assert.Equal("Failed to create personal secret override for no corresponding shared secret", ex.Message);
-        var missing = await Assert.ThrowsAsync<NotFoundException>(() => Writer.UpdateAsync(user, Audit,
-            new UpdateSecretRequest(new SecretLocation(p.Id, "dev", "/"), "NOPE", SecretTypes.Personal, null, new SecretInput { Value = "x" })));
-        Assert.Equal("Personal secret with name NOPE not found", missing.Message);
+        var (projectId, user) = await ProjectAsync();
+        var create = await Api.PostAsync("/api/v3/secrets/raw/NOPE", new { workspaceId = projectId, environment = "dev", secretValue = "x", type = "personal" }, user);
+        Expect.Error(create, 400, "BadRequest", "Failed to create personal secret override for no corresponding shared secret");
+        var update = await Api.PatchAsync("/api/v3/secrets/raw/NOPE", new { workspaceId = projectId, environment = "dev", secretValue = "x", type = "personal" }, user);
+        Expect.Error(update, 404, "NotFound", "Personal secret with name NOPE not found");
     }
 }
