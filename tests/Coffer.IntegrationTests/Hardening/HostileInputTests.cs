@@ -151,6 +151,12 @@ public sealed class HostileInputTests(ServerFixture fx, ITestOutputHelper output
         var project = await fx.Api.GetAsync($"/api/v1/projects/{projectId}", fx.AdminToken);
         var membership = await fx.Api.GetAsync($"/api/v1/projects/{projectId}/identity-memberships/{identityId}", fx.AdminToken);
         var secrets = await fx.Api.GetAsync($"/api/v1/auth/universal-auth/identities/{identityId}/client-secrets", fx.AdminToken);
+        var folder = await fx.Api.PostAsync("/api/v2/folders", new { projectId, environment = "dev", name = "fuzz", path = "/" }, fx.AdminToken);
+        Expect.Ok(folder);
+        var secret = await fx.Api.PostAsync("/api/v3/secrets/raw/FUZZ_SECRET", new { workspaceId = projectId, environment = "dev", secretPath = "/", secretValue = "v" }, fx.AdminToken);
+        Expect.Ok(secret);
+        var tag = await fx.Api.PostAsync($"/api/v1/projects/{projectId}/tags", new { slug = "fuzz-tag", color = "#ffffff" }, fx.AdminToken);
+        var import = await fx.Api.PostAsync("/api/v1/secret-imports", new { workspaceId = projectId, environment = "staging", path = "/", import = new { environment = "dev", path = "/" } }, fx.AdminToken);
         return new Dictionary<string, string>
         {
             ["projectId"] = projectId,
@@ -163,6 +169,13 @@ public sealed class HostileInputTests(ServerFixture fx, ITestOutputHelper output
             ["id"] = privilegeId,
             ["identityMembershipId"] = membership.Json["identityMembership"]!["id"]!.GetValue<string>(),
             ["clientSecretId"] = secrets.Json["clientSecretData"]![0]!["id"]!.GetValue<string>(),
+            ["folderId"] = folder.Json["folder"]!["id"]!.GetValue<string>(),
+            ["folderIdOrName"] = "fuzz",
+            ["secretName"] = "FUZZ_SECRET",
+            ["secretId"] = secret.Json["secret"]!["id"]!.GetValue<string>(),
+            ["tagId"] = tag.Json["tag"]?["id"]?.GetValue<string>() ?? Guid.NewGuid().ToString(),
+            ["tagSlug"] = "fuzz-tag",
+            ["secretImportId"] = import.Json["secretImport"]?["id"]?.GetValue<string>() ?? Guid.NewGuid().ToString(),
         };
     }
 

@@ -10,7 +10,7 @@ using Coffer.Server.Permissions;
 namespace Coffer.Server.Features.Projects;
 
 /// <summary>Projects: creation with Infisical's defaults, reads for members, settings and deletion for admins.</summary>
-public sealed class ProjectService(Db db, PermissionService permissions, TimeProvider time)
+public sealed class ProjectService(Db db, PermissionService permissions, Secrets.ProjectKeyRing keys, TimeProvider time)
 {
     private static readonly (string Name, string Slug)[] DefaultEnvironments =
         [("Development", "dev"), ("Staging", "staging"), ("Production", "prod")];
@@ -42,6 +42,7 @@ public sealed class ProjectService(Db db, PermissionService permissions, TimePro
                 throw new BadRequestException(
                     $"A project with the slug \"{project.Slug}\" already exists in your organization. Please choose a different name or slug.");
             await ProjectStore.InsertAsync(conn, tx, project);
+            await keys.CreateAsync(conn, tx, project.Id, now);
             var envs = new List<EnvironmentRow>();
             if (request.CreateDefaultEnvironments)
             {

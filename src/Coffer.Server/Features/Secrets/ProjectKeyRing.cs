@@ -26,7 +26,10 @@ public sealed class ProjectKeyRing(Db db, CofferOptions options, TimeProvider ti
         return row is null ? null : Remember(projectId, row);
     }
 
-    /// <summary>The project's key, created (in its own short transaction) if the project has none yet.</summary>
+    /// <summary>
+    /// The project's key. Projects get theirs when they are created; the fallback creation (in its own short transaction)
+    /// only serves projects made before that was so.
+    /// </summary>
     public async Task<DataKey> GetOrCreateAsync(string projectId)
     {
         if (await FindAsync(projectId) is { } existing) return existing;
@@ -51,6 +54,28 @@ public sealed class ProjectKeyRing(Db db, CofferOptions options, TimeProvider ti
             return await ReadAsync(conn, projectId, tx) ?? created;
         });
         return Remember(projectId, row);
+    }
+
+    /// <summary>
+    /// Creates the data key of a new project inside the transaction that creates the project, so no later request (an
+    /// allowed or a refused one) ever has to write a key first.
+    /// </summary>
+    public Task CreateAsync(DbConnection conn, DbTransaction tx, string projectId, long now)
+    {
+        using var fresh = DataKeys.Generate();
+        return conn.ExecuteAsync(
+            """
+            INSERT INTO project_data_keys (id, project_id, wrapped_key, root_key_id, created_at, updated_at)
+            VALUES (@id, @projectId, @wrapped, @rootKeyId, @now, @now)
+            """,
+            new
+            {
+                id = Ids.New(),
+                projectId,
+                wrapped = DataKeys.Wrap(options.RootKey, fresh, KeyPurposes.ProjectSecretsDataKey, projectId),
+                rootKeyId = options.RootKey.KeyId,
+                now,
+            }, tx);
     }
 
     private DataKey Remember(string projectId, KeyRow row)
