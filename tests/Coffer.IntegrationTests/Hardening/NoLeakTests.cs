@@ -27,6 +27,24 @@ public sealed class NoLeakTests
         Expect.Ok(await api.PostAsync("/api/v1/auth/universal-auth/login", new { clientId, clientSecret = secret + "x" }).ContinueWith(_ => login));
         var projectId = (await api.PostAsync("/api/v1/projects", new { projectName = "leaky" }, token)).Json["project"]!["id"]!.GetValue<string>();
         Expect.Ok(await api.GetAsync($"/api/v1/projects/{projectId}", token));
+        var secretValue = "canary-value-" + Guid.NewGuid().ToString("N");
+        var secretComment = "canary-comment-" + Guid.NewGuid().ToString("N");
+        Expect.Ok(await api.PostAsync("/api/v3/secrets/raw/DB_PASSWORD", new { workspaceId = projectId, environment = "dev", secretPath = "/", secretValue, secretComment }, token));
+        Expect.Ok(await api.PatchAsync("/api/v3/secrets/raw/DB_PASSWORD", new { workspaceId = projectId, environment = "dev", secretPath = "/", secretValue = secretValue + "-2" }, token));
+        Expect.Ok(await api.GetAsync($"/api/v3/secrets/raw/DB_PASSWORD?workspaceId={projectId}&environment=dev", token));
+
+        // A second identity that may see names but not values.
+        var peekerId = (await api.PostAsync("/api/v1/identities", new { name = "peeker", organizationId = orgId, role = "member" }, admin)).Json["identity"]!["id"]!.GetValue<string>();
+        Expect.Ok(await api.PostAsync($"/api/v1/projects/{projectId}/roles", new
+        {
+            slug = "names-only",
+            name = "Names only",
+            permissions = new object[] { new { subject = "secrets", action = new[] { "describeSecret" } }, new { subject = "identity", action = new[] { "read" } } },
+        }, token));
+        Expect.Ok(await api.PostAsync($"/api/v1/projects/{projectId}/identity-memberships/{peekerId}", new { role = "names-only" }, token));
+        var peekerToken = (await api.PostAsync($"/api/v1/auth/token-auth/identities/{peekerId}", new { }, admin)).Code == 200
+            ? (await api.PostAsync($"/api/v1/auth/token-auth/identities/{peekerId}/tokens", new { }, admin)).Json["accessToken"]!.GetValue<string>()
+            : throw new InvalidOperationException("token auth");
         Expect.Ok(await api.PostAsync("/api/v1/auth/token/renew", new { accessToken = token }));
 
         // What another actor (the org admin) can read about the victim.
@@ -38,11 +56,17 @@ public sealed class NoLeakTests
             (await api.GetAsync($"/api/v1/auth/universal-auth/identities/{identityId}/client-secrets", admin)).RawBody,
             (await api.GetAsync("/api/v1/organization/audit-logs?limit=1000", admin)).RawBody,
             (await api.GetAsync($"/api/v1/organization/audit-logs?projectId={projectId}", token)).RawBody,
+            (await api.GetAsync($"/api/v3/secrets/raw?workspaceId={projectId}&environment=dev&viewSecretValue=false", peekerToken)).RawBody,
+            (await api.GetAsync($"/api/v1/projects/{projectId}/identity-memberships", peekerToken)).RawBody,
         };
-        var canaries = new[] { password, secret, token, admin };
+        Assert.Contains("DB_PASSWORD", observed[^2]);
+        var canaries = new[] { password, secret, token, admin, secretValue, secretComment };
+        // Describing a secret shows its name, comment and tags (Infisical's describeSecret); only the value is readValue's.
+        var hiddenFromOthers = new[] { password, secret, token, admin, secretValue };
         foreach (var body in observed)
-            foreach (var canary in canaries)
+            foreach (var canary in hiddenFromOthers)
                 Assert.DoesNotContain(canary, body);
+        Assert.DoesNotContain(secretComment, string.Join("", observed.Take(observed.Count - 2)));
 
         var log = server.Logs.All;
         foreach (var canary in canaries) Assert.DoesNotContain(canary, log);
