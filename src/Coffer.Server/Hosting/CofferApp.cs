@@ -15,6 +15,7 @@ using Coffer.Server.Features.TokenAuth;
 using Coffer.Server.Features.UniversalAuth;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
+using Coffer.Server.Http.RateLimiting;
 using Coffer.Server.Permissions;
 
 namespace Coffer.Server.Hosting;
@@ -43,6 +44,8 @@ public static class CofferApp
         services.AddSingleton(_ => CreateDb(options));
         services.AddSingleton<Migrator>();
         services.AddSingleton<ClientIp>();
+        services.AddSingleton<RateLimitRoutes>();
+        services.AddSingleton<RateLimiter>();
         services.AddSingleton(_ => new SecretHasher(options.RootKey));
         services.AddSingleton<TokenSigner>();
         services.AddSingleton<TokenIssuer>();
@@ -72,6 +75,7 @@ public static class CofferApp
         app.UseMiddleware<ErrorMiddleware>();
         app.UseRouting();
         app.UseMiddleware<AuthMiddleware>();
+        app.UseMiddleware<RateLimitMiddleware>();
 
         app.MapStatus();
         app.MapAdmin();
@@ -86,7 +90,7 @@ public static class CofferApp
         app.MapAdditionalPrivileges();
         app.MapAuditLogs();
         app.MapApiDocs();
-        app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync);
+        app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync).WithoutRateLimit();
         return app;
     }
 

@@ -18,6 +18,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
     [
         new M001Foundation(),
         new M002Projects(),
+        new M004RateLimits(),
     ];
 
     public static int LatestId => All[^1].Id;
