@@ -41,7 +41,7 @@ public static class CofferApp
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => CreateDb(options));
+        services.AddSingleton(sp => CreateDb(options, sp.GetRequiredService<ILogger<Db>>()));
         services.AddSingleton<Migrator>();
         services.AddSingleton<ClientIp>();
         services.AddSingleton<RateLimitRoutes>();
@@ -101,10 +101,10 @@ public static class CofferApp
         await app.RunAsync();
     }
 
-    private static Db CreateDb(CofferOptions options) =>
+    private static Db CreateDb(CofferOptions options, ILogger<Db> logger) =>
         options.DatabaseUri is null
-            ? Db.ForSqlite(options.SqlitePath)
-            : Db.ForPostgres(PostgresConnection.Build(options));
+            ? Db.ForSqlite(options.SqlitePath, logger)
+            : Db.ForPostgres(PostgresConnection.Build(options), logger);
 
     private static void ConfigureLogging(WebApplicationBuilder builder, CofferOptions options)
     {
