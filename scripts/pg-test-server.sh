@@ -4,6 +4,8 @@
 #   scripts/pg-test-server.sh stop     -> stops it and deletes its directory
 #   scripts/pg-test-server.sh pause    -> stops the server but keeps its data (an outage)
 #   scripts/pg-test-server.sh resume   -> starts the same data directory again (the restart after an outage)
+#   scripts/pg-test-server.sh freeze   -> SIGSTOPs the server's processes: connections stay open, nothing answers
+#   scripts/pg-test-server.sh thaw     -> SIGCONTs them
 # COFFER_PG_PORT (default 55432) and COFFER_PG_STATE (default /tmp/coffer-pg-test.state) select the instance, so
 # a test can run its own server next to the suite's. When a PostgreSQL already answers on the port, `start` reuses it,
 # prints "export COFFER_PG_REUSED=1" as well, and writes no state: `stop` then leaves that server alone.
@@ -97,10 +99,32 @@ resume() {
   pg_start "$BIN" "$DIR" "$STATE_PORT"
 }
 
+# The postmaster and its children (backends, checkpointer, ...), by process id from this instance's pid file.
+server_pids() {
+  local postmaster
+  [ -f "$DIR/data/postmaster.pid" ] || return 0
+  postmaster="$(head -1 "$DIR/data/postmaster.pid")"
+  echo "$postmaster"
+  ps -o pid= --ppid "$postmaster"
+}
+
+freeze() {
+  read_state
+  # Children first, so none is mid-way through talking to a stopped postmaster when it stops.
+  server_pids | tac | xargs -r kill -STOP
+}
+
+thaw() {
+  read_state
+  server_pids | xargs -r kill -CONT
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   pause) pause ;;
   resume) resume ;;
-  *) echo "usage: $0 start|stop|pause|resume" >&2; exit 2 ;;
+  freeze) freeze ;;
+  thaw) thaw ;;
+  *) echo "usage: $0 start|stop|pause|resume|freeze|thaw" >&2; exit 2 ;;
 esac

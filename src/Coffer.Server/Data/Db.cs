@@ -146,12 +146,14 @@ public sealed partial class Db : IAsyncDisposable
 
     /// <summary>
     /// A pooled connection for a write. After a quiet spell it is tried with <c>SELECT 1</c> first; if the server
-    /// dropped it, the pool is emptied and one fresh connection is opened instead (or the 503 is thrown).
+    /// dropped it, the pool is emptied and one fresh connection is opened instead. A ping that failed slowly means
+    /// the server itself is not answering: no second wait, the caller gets the 503.
     /// </summary>
     private async Task<DbConnection> OpenCheckedAsync(CancellationToken ct)
     {
         var conn = await OpenAsync(ct);
         if (_postgres is null || Stopwatch.GetElapsedTime(Volatile.Read(ref _lastSuccess)) < QuietSpell) return conn;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await using var ping = conn.CreateCommand();
@@ -162,6 +164,7 @@ public sealed partial class Db : IAsyncDisposable
         catch (Exception ex) when (IsUnavailable(ex))
         {
             await conn.DisposeAsync();
+            if (Stopwatch.GetElapsedTime(started) >= RetryOnlyWithin) throw Unavailable(ex);
             _postgres.Clear();
             return await OpenAsync(ct);
         }

@@ -54,6 +54,11 @@ public sealed partial class ThrowAwayPostgres : IAsyncDisposable
     /// <summary><c>pg_ctl start -w</c> on the same data: returns once the server accepts connections.</summary>
     public Task StartAgainAsync() => ScriptAsync("resume", _stateDir, _port);
 
+    /// <summary>SIGSTOP: open connections stay open and new ones are accepted by the kernel, but nothing answers.</summary>
+    public Task FreezeAsync() => ScriptAsync("freeze", _stateDir, _port);
+
+    public Task ThawAsync() => ScriptAsync("thaw", _stateDir, _port);
+
     private static async Task<string> ScriptAsync(string command, string stateDir, int port)
     {
         var info = new ProcessStartInfo("bash")
@@ -88,6 +93,7 @@ public sealed partial class ThrowAwayPostgres : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Npgsql.NpgsqlConnection.ClearAllPools();
+        await ScriptAsync("thaw", _stateDir, _port); // a stopped process would not stop
         await ScriptAsync("stop", _stateDir, _port);
         Directory.Delete(_stateDir, recursive: true);
     }

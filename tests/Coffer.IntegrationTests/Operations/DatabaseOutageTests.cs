@@ -112,6 +112,53 @@ public sealed class DatabaseOutageTests
         }
     }
 
+    [Fact]
+    public async Task A_server_that_stops_answering_mid_connection_gets_503_within_5_seconds()
+    {
+        RequiresPostgres.Check();
+        if (!ThrowAwayPostgres.ServerBinariesInstalled) Assert.Skip("needs the PostgreSQL server binaries under /usr/lib/postgresql/*/bin");
+        await using var postgres = await ThrowAwayPostgres.StartAsync();
+        await using var server = await TestServer.StartAsync(postgresAdmin: postgres.AdminConnectionString);
+        var given = await Given.BootstrapAsync(server);
+        var (clientId, secret) = await given.UniversalAuthAsync(await given.IdentityAsync());
+        var read = $"/api/v1/identities?orgId={given.OrgId}";
+        Task<ApiResponse> Login() => given.Api.PostAsync("/api/v1/auth/universal-auth/login", new { clientId, clientSecret = secret });
+        Assert.All(await Task.WhenAll(Enumerable.Range(0, 8).Select(i => i % 2 == 0 ? given.Api.GetAsync(read, given.AdminToken) : Login())), Expect.Ok);
+
+        // Frozen, PostgreSQL neither closes the pooled connections nor answers on them (a hung host, a network
+        // that drops packets): only Coffer's own timeouts end the wait.
+        await postgres.FreezeAsync();
+        var took = new List<TimeSpan>();
+        try
+        {
+            foreach (var attempt in new Func<Task<ApiResponse>>[] { () => given.Api.GetAsync(read, given.AdminToken), Login, () => given.Api.GetAsync(read, given.AdminToken) })
+            {
+                var clock = Stopwatch.StartNew();
+                var r = await attempt();
+                took.Add(clock.Elapsed);
+                Expect.Error(r, 503, "DatabaseUnavailable", "The database is unavailable. Please try again shortly.");
+                Assert.True(clock.Elapsed < Bound, $"the 503 took {Secs(clock.Elapsed)}");
+            }
+        }
+        finally
+        {
+            await postgres.ThawAsync();
+        }
+
+        var thawed = Stopwatch.StartNew();
+        ApiResponse? ok = null;
+        while (thawed.Elapsed < Bound && ok is null)
+        {
+            var r = await given.Api.GetAsync(read, given.AdminToken);
+            if (r.Code == 200) ok = r;
+        }
+        var summary = $"frozen server: 503s after {string.Join(", ", took.Select(Secs))}; first success {Secs(thawed.Elapsed)} after thawing";
+        TestContext.Current.SendDiagnosticMessage(summary);
+        TestContext.Current.AddAttachment("frozen-server", summary);
+        Assert.True(ok is not null, "no success within 5 s of the server answering again");
+        Expect.Ok(await Login());
+    }
+
     private static string Report(List<Sample> all, TimeSpan stopping, TimeSpan down, TimeSpan starting, TimeSpan up)
     {
         var during = all.Where(s => s.Started >= stopping && s.Started < up).ToList();
