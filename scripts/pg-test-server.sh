@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# Starts a throw-away PostgreSQL (Debian packages) in a temporary directory on 127.0.0.1, for the test suite.
-#   scripts/pg-test-server.sh start   -> prints "export COFFER_TEST_POSTGRES=..." (eval it)
-#   scripts/pg-test-server.sh stop
-# Installs PostgreSQL with apt-get when it is missing. fsync is off: the data is thrown away afterwards.
+# A throw-away PostgreSQL (Debian packages) in a temporary directory on 127.0.0.1, for the test suite and developers.
+#   scripts/pg-test-server.sh start    -> prints "export COFFER_TEST_POSTGRES=..." (eval it)
+#   scripts/pg-test-server.sh stop     -> stops it and deletes its directory
+#   scripts/pg-test-server.sh pause    -> stops the server but keeps its data (an outage)
+#   scripts/pg-test-server.sh resume   -> starts the same data directory again (the restart after an outage)
+#   scripts/pg-test-server.sh freeze   -> SIGSTOPs the server's processes: connections stay open, nothing answers
+#   scripts/pg-test-server.sh thaw     -> SIGCONTs them
+# COFFER_PG_PORT (default 55432) and COFFER_PG_STATE (default /tmp/coffer-pg-test.state) select the instance, so
+# a test can run its own server next to the suite's. When a PostgreSQL already answers on the port, `start` reuses it,
+# prints "export COFFER_PG_REUSED=1" as well, and writes no state: `stop` then leaves that server alone.
+# Installs PostgreSQL with apt-get when it is missing. fsync is off: the data is thrown away afterwards. As root,
+# initdb and pg_ctl run as the `postgres` user (PostgreSQL refuses to run as root).
 set -euo pipefail
 
 STATE_FILE="${COFFER_PG_STATE:-/tmp/coffer-pg-test.state}"
@@ -33,30 +41,90 @@ as_postgres() {
   fi
 }
 
+connection_string() {
+  echo "Host=127.0.0.1;Port=$1;Username=postgres;Database=postgres"
+}
+
+# pg_ctl start with the suite's settings; $1 bin dir, $2 instance dir, $3 port.
+pg_start() {
+  as_postgres "$1/pg_ctl" -D "$2/data" -l "$2/log" -w -t 60 \
+    -o "-h 127.0.0.1 -p $3 -k $2 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    start >/dev/null
+}
+
+read_state() {
+  [ -f "$STATE_FILE" ] || { echo "no server recorded in $STATE_FILE" >&2; exit 1; }
+  read -r BIN DIR STATE_PORT < "$STATE_FILE"
+  STATE_PORT="${STATE_PORT:-$PORT}"
+}
+
 start() {
   ensure_installed
   local bin dir
   bin="$(find_bin)"
+  if "$bin/pg_isready" -q -h 127.0.0.1 -p "$PORT" -U postgres; then
+    echo "A PostgreSQL server already answers on 127.0.0.1:$PORT; reusing it." >&2
+    echo "export COFFER_PG_REUSED=1"
+    echo "export COFFER_TEST_POSTGRES='$(connection_string "$PORT")'"
+    return 0
+  fi
   dir="$(mktemp -d /tmp/coffer-pg.XXXXXX)"
   chmod 755 "$dir"
   if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir"; fi
   as_postgres "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-  as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
-    -o "-h 127.0.0.1 -p $PORT -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
-  echo "$bin $dir" > "$STATE_FILE"
-  echo "export COFFER_TEST_POSTGRES='Host=127.0.0.1;Port=$PORT;Username=postgres;Database=postgres'"
+  if ! pg_start "$bin" "$dir" "$PORT"; then
+    echo "PostgreSQL did not start on 127.0.0.1:$PORT; its log:" >&2
+    tail -20 "$dir/log" >&2 || true
+    rm -rf "$dir"
+    exit 1
+  fi
+  echo "$bin $dir $PORT" > "$STATE_FILE"
+  echo "export COFFER_TEST_POSTGRES='$(connection_string "$PORT")'"
 }
 
 stop() {
   [ -f "$STATE_FILE" ] || return 0
-  local bin dir
-  read -r bin dir < "$STATE_FILE"
-  as_postgres "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$dir" "$STATE_FILE"
+  read_state
+  as_postgres "$BIN/pg_ctl" -D "$DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$DIR" "$STATE_FILE"
+}
+
+pause() {
+  read_state
+  as_postgres "$BIN/pg_ctl" -D "$DIR/data" -m fast -w -t 60 stop >/dev/null
+}
+
+resume() {
+  read_state
+  pg_start "$BIN" "$DIR" "$STATE_PORT"
+}
+
+# The postmaster and its children (backends, checkpointer, ...), by process id from this instance's pid file.
+server_pids() {
+  local postmaster
+  [ -f "$DIR/data/postmaster.pid" ] || return 0
+  postmaster="$(head -1 "$DIR/data/postmaster.pid")"
+  echo "$postmaster"
+  ps -o pid= --ppid "$postmaster"
+}
+
+freeze() {
+  read_state
+  # Children first, so none is mid-way through talking to a stopped postmaster when it stops.
+  server_pids | tac | xargs -r kill -STOP
+}
+
+thaw() {
+  read_state
+  server_pids | xargs -r kill -CONT
 }
 
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  pause) pause ;;
+  resume) resume ;;
+  freeze) freeze ;;
+  thaw) thaw ;;
+  *) echo "usage: $0 start|stop|pause|resume|freeze|thaw" >&2; exit 2 ;;
 esac

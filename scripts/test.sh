@@ -12,15 +12,24 @@ export COFFER_TEST_REPORT_DIR="$RESULTS"
 passed=0
 failed=0
 
-count_trx() { # dir -> adds counters of every TRX file under dir
-  local dir="$1" found=0 f p fl
+count_trx() { # label dir -> prints each test project's counts and the phase's, and adds them to the totals
+  local label="$1" dir="$2" found=0 f p fl sk project phase_p=0 phase_f=0 phase_s=0
   while IFS= read -r f; do
     found=1
-    p=$(grep -o 'passed="[0-9]*"' "$f" | head -1 | grep -o '[0-9]*')
-    fl=$(grep -o 'failed="[0-9]*"' "$f" | head -1 | grep -o '[0-9]*')
-    passed=$((passed + ${p:-0}))
-    failed=$((failed + ${fl:-0}))
+    p=$(grep -o ' passed="[0-9]*"' "$f" | head -1 | grep -o '[0-9]*')
+    fl=$(grep -o ' failed="[0-9]*"' "$f" | head -1 | grep -o '[0-9]*')
+    sk=$(grep -o 'outcome="NotExecuted"' "$f" | wc -l)
+    # The project is the test names' namespace up to its first "...Tests" part (Coffer.IntegrationTests, ...).
+    project=$(grep -o 'testName="[^"(]*' "$f" | head -1 | cut -d'"' -f2 \
+      | awk -F. '{ out = $1; for (i = 2; i <= NF && $(i - 1) !~ /Tests$/; i++) out = out "." $i; print out }')
+    echo "  ${project:-?}: ${p:-0} passed, ${fl:-0} failed, $sk skipped"
+    phase_p=$((phase_p + ${p:-0}))
+    phase_f=$((phase_f + ${fl:-0}))
+    phase_s=$((phase_s + sk))
   done < <(find "$dir" -name '*.trx' 2>/dev/null)
+  passed=$((passed + phase_p))
+  failed=$((failed + phase_f))
+  echo "$label: $phase_p passed, $phase_f failed, $phase_s skipped"
   return $((1 - found))
 }
 
@@ -34,16 +43,21 @@ if ! dotnet build Coffer.slnx -c Release -warnaserror -nologo -v quiet; then
 fi
 
 section "unit and integration tests (SQLite)"
-dotnet test --solution Coffer.slnx -c Release --no-build --results-directory "$RESULTS/sqlite" --report-xunit-trx
-count_trx "$RESULTS/sqlite" || { echo "no test results from the SQLite run"; failed=$((failed + 1)); }
+# A COFFER_TEST_POSTGRES left in the caller's environment would turn this phase into a second PostgreSQL run.
+env -u COFFER_TEST_POSTGRES dotnet test --solution Coffer.slnx -c Release --no-build --results-directory "$RESULTS/sqlite" --report-xunit-trx
+count_trx "unit, CLI and integration tests on SQLite" "$RESULTS/sqlite" || { echo "no test results from the SQLite run"; failed=$((failed + 1)); }
 
 section "integration tests (PostgreSQL)"
+# The same integration suite, plus what only PostgreSQL can show: several server processes on one database, and
+# the database going away and coming back under load (those tests skip, saying why, in the SQLite phase).
 if pg_env="$(scripts/pg-test-server.sh start)"; then
+  COFFER_PG_REUSED=""
   eval "$pg_env"
-  trap 'scripts/pg-test-server.sh stop' EXIT
+  # Stop only a server this run started; one that was already running belongs to someone else.
+  if [ -z "$COFFER_PG_REUSED" ]; then trap 'scripts/pg-test-server.sh stop' EXIT; fi
   COFFER_TEST_POSTGRES="$COFFER_TEST_POSTGRES" dotnet test --project tests/Coffer.IntegrationTests -c Release --no-build \
     --results-directory "$RESULTS/postgres" --report-xunit-trx
-  count_trx "$RESULTS/postgres" || { echo "no test results from the PostgreSQL run"; failed=$((failed + 1)); }
+  count_trx "integration tests on PostgreSQL" "$RESULTS/postgres" || { echo "no test results from the PostgreSQL run"; failed=$((failed + 1)); }
 else
   echo "could not start PostgreSQL"
   failed=$((failed + 1))

@@ -1,6 +1,8 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Coffer.Server.Http;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Coffer.Server.Data;
@@ -8,13 +10,30 @@ namespace Coffer.Server.Data;
 /// <summary>
 /// The one way into the database. Reads get a pooled connection; writes get a transaction that commits only if the
 /// work finishes. On SQLite, writers queue in process instead of spinning on SQLITE_BUSY.
+/// <para>When PostgreSQL cannot be reached, every call fails fast with <see cref="DatabaseUnavailableException"/>
+/// (503) and the pool is emptied, so the connections that died with the server are never handed out again; the
+/// first call after the server is back opens fresh ones. A read that hit a dead pooled connection is retried once
+/// on a fresh one, because reads are safe to repeat. Writes are never repeated (the work may have done more than
+/// write to the database); instead, after a quiet spell, a write first checks its pooled connection with a one-row
+/// query, so a restart that happened while nothing was running costs no request at all.</para>
 /// </summary>
-public sealed class Db : IAsyncDisposable
+public sealed partial class Db : IAsyncDisposable
 {
+    // A retry only makes sense when the failure came quickly (a dead pooled connection); a slow failure means the
+    // server itself is not answering, and a second wait would break the 5-second bound.
+    private static readonly TimeSpan RetryOnlyWithin = TimeSpan.FromSeconds(1);
+
+    // Under steady traffic a dead connection is found (and the pool emptied) by whichever request meets it first;
+    // after this long without any successful call, the pool may hold connections the server dropped meanwhile.
+    private static readonly TimeSpan QuietSpell = TimeSpan.FromSeconds(1);
+
     private readonly string _sqliteConnectionString = "";
     private readonly NpgsqlDataSource? _postgres;
     private readonly SemaphoreSlim _sqliteWriteGate = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<nint, byte> _initializedSqliteHandles = new();
+    private readonly ILogger _logger;
+    private volatile bool _unavailable;
+    private long _lastSuccess = Stopwatch.GetTimestamp();
 
     static Db()
     {
@@ -22,16 +41,17 @@ public sealed class Db : IAsyncDisposable
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    private Db(DbEngine engine, string? sqliteConnectionString, NpgsqlDataSource? postgres)
+    private Db(DbEngine engine, string? sqliteConnectionString, NpgsqlDataSource? postgres, ILogger? logger)
     {
         Engine = engine;
         _sqliteConnectionString = sqliteConnectionString ?? "";
         _postgres = postgres;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     public DbEngine Engine { get; }
 
-    public static Db ForSqlite(string path)
+    public static Db ForSqlite(string path, ILogger? logger = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var cs = new SqliteConnectionStringBuilder
@@ -43,13 +63,14 @@ public sealed class Db : IAsyncDisposable
             ForeignKeys = true,
             DefaultTimeout = 30,
         }.ToString();
-        return new Db(DbEngine.Sqlite, cs, null);
+        return new Db(DbEngine.Sqlite, cs, null, logger);
     }
 
-    public static Db ForPostgres(string connectionString)
+    /// <param name="connectionString">An Npgsql connection string, normally from <c>PostgresConnection.Build</c>, which adds the timeouts.</param>
+    public static Db ForPostgres(string connectionString, ILogger? logger = null)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
-        return new Db(DbEngine.Postgres, null, builder.Build());
+        return new Db(DbEngine.Postgres, null, builder.Build(), logger);
     }
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
@@ -73,20 +94,35 @@ public sealed class Db : IAsyncDisposable
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
-            throw new DatabaseUnavailableException();
+            throw Unavailable(ex);
         }
     }
 
     public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default)
     {
-        await using var conn = await OpenAsync(ct);
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return await work(conn);
+            return await ReadOnceAsync(work, ct);
+        }
+        catch (DatabaseUnavailableException) when (_postgres is not null && Stopwatch.GetElapsedTime(started) < RetryOnlyWithin)
+        {
+            return await ReadOnceAsync(work, ct);
+        }
+    }
+
+    private async Task<T> ReadOnceAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct)
+    {
+        try
+        {
+            await using var conn = await OpenAsync(ct);
+            var result = await work(conn);
+            MarkAvailable();
+            return result;
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
-            throw new DatabaseUnavailableException();
+            throw Unavailable(ex);
         }
     }
 
@@ -97,22 +133,46 @@ public sealed class Db : IAsyncDisposable
         if (gated) await _sqliteWriteGate.WaitAsync(ct);
         try
         {
-            await using var conn = await OpenAsync(ct);
+            await using var conn = await OpenCheckedAsync(ct);
             await using var tx = await conn.BeginTransactionAsync(ct);
-            try
-            {
-                var result = await work(conn, tx);
-                await tx.CommitAsync(ct);
-                return result;
-            }
-            catch (Exception ex) when (IsUnavailable(ex))
-            {
-                throw new DatabaseUnavailableException();
-            }
+            var result = await work(conn, tx);
+            await tx.CommitAsync(ct);
+            MarkAvailable();
+            return result;
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable(ex);
         }
         finally
         {
             if (gated) _sqliteWriteGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A pooled connection for a write. After a quiet spell it is tried with <c>SELECT 1</c> first; if the server
+    /// dropped it, the pool is emptied and one fresh connection is opened instead. A ping that failed slowly means
+    /// the server itself is not answering: no second wait, the caller gets the 503.
+    /// </summary>
+    private async Task<DbConnection> OpenCheckedAsync(CancellationToken ct)
+    {
+        var conn = await OpenAsync(ct);
+        if (_postgres is null || Stopwatch.GetElapsedTime(Volatile.Read(ref _lastSuccess)) < QuietSpell) return conn;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await using var ping = conn.CreateCommand();
+            ping.CommandText = "SELECT 1";
+            await ping.ExecuteScalarAsync(ct);
+            return conn;
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            await conn.DisposeAsync();
+            if (Stopwatch.GetElapsedTime(started) >= RetryOnlyWithin) throw Unavailable(ex);
+            _postgres.Clear();
+            return await OpenAsync(ct);
         }
     }
 
@@ -122,12 +182,46 @@ public sealed class Db : IAsyncDisposable
     /// <summary>Errors that mean "the database cannot be reached right now", as opposed to a bug or a constraint.</summary>
     internal static bool IsUnavailable(Exception ex) => ex switch
     {
+        DatabaseUnavailableException => true,
+        // Server-side codes first: a PostgresException is also an NpgsqlException, and its IsTransient covers
+        // serialization failures and deadlocks, which are not outages.
+        PostgresException pg => pg.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "57014"
+            || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
         NpgsqlException { IsTransient: true } => true,
         NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException } => true,
-        PostgresException pg => pg.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "08006" or "08001" or "08004",
         TimeoutException => true,
         _ => false,
     };
+
+    /// <summary>
+    /// Empties the pool (its connections may all be dead), logs the outage once without a stack trace, and gives
+    /// the caller the 503 to throw.
+    /// </summary>
+    private DatabaseUnavailableException Unavailable(Exception ex)
+    {
+        if (ex is DatabaseUnavailableException already) return already;
+        _postgres?.Clear();
+        if (!_unavailable)
+        {
+            _unavailable = true;
+            LogUnavailable(ex.GetType().Name, ex.Message);
+        }
+        return new DatabaseUnavailableException();
+    }
+
+    private void MarkAvailable()
+    {
+        Volatile.Write(ref _lastSuccess, Stopwatch.GetTimestamp());
+        if (!_unavailable) return;
+        _unavailable = false;
+        LogAvailableAgain();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable ({ExceptionType}: {Reason}); answering 503 until it is back")]
+    private partial void LogUnavailable(string exceptionType, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database reachable again")]
+    private partial void LogAvailableAgain();
 
     public async ValueTask DisposeAsync()
     {

@@ -20,6 +20,7 @@ using Coffer.Server.Features.UniversalAuth;
 using Coffer.Server.Features.Users;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
+using Coffer.Server.Http.RateLimiting;
 using Coffer.Server.Http.Validation;
 using Coffer.Server.Permissions;
 
@@ -46,9 +47,11 @@ public static class CofferApp
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => CreateDb(options));
+        services.AddSingleton(sp => CreateDb(options, sp.GetRequiredService<ILogger<Db>>()));
         services.AddSingleton<Migrator>();
         services.AddSingleton<ClientIp>();
+        services.AddSingleton<RateLimitRoutes>();
+        services.AddSingleton<RateLimiter>();
         // A random key kept wrapped in the database (not derived from the root key), so root-key rotation keeps client secrets valid.
         services.AddSingleton(sp => new SecretHasher(
             ServerKeys.LoadOrCreateAsync(sp.GetRequiredService<Db>(), options.RootKey, KeyPurposes.ClientSecretHmac).GetAwaiter().GetResult()));
@@ -83,6 +86,7 @@ public static class CofferApp
         app.UseRouting();
         app.UseMiddleware<AuthMiddleware>();
         app.UseJsonBodies();
+        app.UseMiddleware<RateLimitMiddleware>();
 
         app.MapStatus();
         app.MapAdmin();
@@ -102,7 +106,7 @@ public static class CofferApp
         app.MapAdditionalPrivileges();
         app.MapAuditLogs();
         app.MapApiDocs();
-        app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync).WithMetadata(new JsonBody.RouteNotFoundMetadata());
+        app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync).WithMetadata(new JsonBody.RouteNotFoundMetadata()).WithoutRateLimit();
         return app;
     }
 
@@ -113,10 +117,10 @@ public static class CofferApp
         await app.RunAsync();
     }
 
-    private static Db CreateDb(CofferOptions options) =>
+    private static Db CreateDb(CofferOptions options, ILogger<Db> logger) =>
         options.DatabaseUri is null
-            ? Db.ForSqlite(options.SqlitePath)
-            : Db.ForPostgres(PostgresConnection.Build(options));
+            ? Db.ForSqlite(options.SqlitePath, logger)
+            : Db.ForPostgres(PostgresConnection.Build(options), logger);
 
     private static void ConfigureLogging(WebApplicationBuilder builder, CofferOptions options)
     {

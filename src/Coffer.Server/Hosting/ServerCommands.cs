@@ -49,6 +49,18 @@ public static class ServerCommands
             await Console.Error.WriteLineAsync($"coffer-server: {ex.Message}");
             return 2;
         }
+        catch (Http.DatabaseUnavailableException)
+        {
+            // The reason is in the log line Db wrote; a stack trace would add nothing an operator can act on.
+            await Console.Error.WriteLineAsync("coffer-server: the database cannot be reached (see DB_CONNECTION_URI); start it or check its address, and try again.");
+            return 1;
+        }
+        catch (Npgsql.PostgresException ex)
+        {
+            // Wrong password, missing database, missing privilege: the server's own words name the fix.
+            await Console.Error.WriteLineAsync($"coffer-server: PostgreSQL refused: {ex.SqlState} {ex.MessageText}");
+            return 1;
+        }
     }
 
     /// <summary>

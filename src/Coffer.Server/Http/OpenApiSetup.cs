@@ -1,5 +1,6 @@
 using Coffer.Server.Features.IdentityMemberships;
 using Coffer.Server.Http.Auth;
+using Coffer.Server.Http.RateLimiting;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -67,8 +68,8 @@ public static class OpenApiSetup
 
     public static void MapApiDocs(this WebApplication app)
     {
-        app.MapOpenApi("/api/docs/json").ExcludeFromDescription();
+        app.MapOpenApi("/api/docs/json").ExcludeFromDescription().WithoutRateLimit();
         app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/docs/json").WithTitle("Coffer API"))
-            .ExcludeFromDescription();
+            .ExcludeFromDescription().WithoutRateLimit();
     }
 }

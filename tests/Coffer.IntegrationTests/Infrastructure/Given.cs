@@ -3,23 +3,25 @@ using System.Text.Json.Nodes;
 namespace Coffer.IntegrationTests.Infrastructure;
 
 /// <summary>Builds the situations tests start from, through the public API only.</summary>
-public sealed class Given(TestServer server, string adminToken, string orgId, JsonObject bootstrap)
+public sealed class Given(HttpClient http, string adminToken, string orgId, JsonObject bootstrap)
 {
     public const string AdminEmail = "admin@example.com";
     public const string AdminPassword = "correct horse battery staple";
 
-    public TestServer Server { get; } = server;
-    public Api Api { get; } = new(server.Http);
+    public Api Api { get; } = new(http);
     public string AdminToken { get; } = adminToken;
     public string OrgId { get; } = orgId;
     public JsonObject Bootstrap { get; } = bootstrap;
 
-    public static async Task<Given> BootstrapAsync(TestServer server)
+    public static Task<Given> BootstrapAsync(TestServer server) => BootstrapAsync(server.Http);
+
+    /// <summary>Bootstraps the server (or the cluster of instances) <paramref name="http"/> talks to.</summary>
+    public static async Task<Given> BootstrapAsync(HttpClient http)
     {
-        var api = new Api(server.Http);
+        var api = new Api(http);
         var r = await api.PostAsync("/api/v1/admin/bootstrap", new { email = AdminEmail, password = AdminPassword, organization = "Acme" });
         Expect.Ok(r);
-        return new Given(server, r.Json["identity"]!["credentials"]!["token"]!.GetValue<string>(),
+        return new Given(http, r.Json["identity"]!["credentials"]!["token"]!.GetValue<string>(),
             r.Json["organization"]!["id"]!.GetValue<string>(), r.Json);
     }
 

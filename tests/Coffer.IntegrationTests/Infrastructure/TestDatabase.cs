@@ -29,10 +29,11 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string SqlitePath { get; }
 
-    public static async Task<TestDatabase> CreateAsync(string dataDir)
+    /// <summary>A fresh database: on the PostgreSQL server <paramref name="postgresAdmin"/> names, or SQLite when null.</summary>
+    public static async Task<TestDatabase> CreateAsync(string dataDir, string? postgresAdmin)
     {
         var sqlitePath = Path.Combine(dataDir, "coffer.db");
-        if (PostgresAdmin is not { } admin) return new TestDatabase(null, null, null, sqlitePath);
+        if (postgresAdmin is not { } admin) return new TestDatabase(null, null, null, sqlitePath);
 
         var name = "coffer_test_" + Guid.NewGuid().ToString("N")[..16];
         await using (var conn = new NpgsqlConnection(admin))
@@ -44,6 +45,24 @@ public sealed class TestDatabase : IAsyncDisposable
         var b = new NpgsqlConnectionStringBuilder(admin);
         var uri = $"postgres://{Uri.EscapeDataString(b.Username ?? "postgres")}:{Uri.EscapeDataString(b.Password ?? "")}@{b.Host}:{b.Port}/{name}?sslmode=disable";
         return new TestDatabase(uri, admin, name, sqlitePath);
+    }
+
+    public static Task<TestDatabase> CreateAsync(string dataDir) => CreateAsync(dataDir, PostgresAdmin);
+
+    /// <summary>Runs one statement against this database directly (SQLite file or PostgreSQL), bypassing Coffer.</summary>
+    public async Task<int> ExecuteAsync(string sql)
+    {
+        await using var conn = OpenDirect();
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        return await cmd.ExecuteNonQueryAsync();
+    }
+
+    private System.Data.Common.DbConnection OpenDirect()
+    {
+        if (_adminConnectionString is null) return new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={SqlitePath};Pooling=False");
+        return new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = Name, Pooling = false }.ConnectionString);
     }
 
     public async ValueTask DisposeAsync()

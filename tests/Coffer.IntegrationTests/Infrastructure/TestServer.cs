@@ -52,19 +52,27 @@ public sealed class TestServer : IAsyncDisposable
         ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources
             .SelectMany(d => d.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>().ToList();
 
-    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null)
+    public static readonly string RootEncryptionKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+
+    /// <summary>
+    /// Starts a server. The auth rate limit (on by default in Coffer) is off here, because test classes log in far
+    /// more than 60 times a minute from 127.0.0.1; rate-limit tests set it (a null value restores the default).
+    /// <paramref name="postgresAdmin"/> puts the server on another PostgreSQL than COFFER_TEST_POSTGRES names.
+    /// </summary>
+    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, string? postgresAdmin = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "coffer-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
-        var database = await TestDatabase.CreateAsync(dataDir);
+        var database = await TestDatabase.CreateAsync(dataDir, postgresAdmin ?? TestDatabase.PostgresAdmin);
         var env = new Dictionary<string, string?>
         {
             ["HOST"] = "127.0.0.1",
             ["PORT"] = "0",
             ["COFFER_DATA_DIR"] = dataDir,
             ["AUTH_SECRET"] = AuthSecret,
-            ["ROOT_ENCRYPTION_KEY"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
+            ["ROOT_ENCRYPTION_KEY"] = RootEncryptionKey,
             ["DB_CONNECTION_URI"] = database.ConnectionUri,
+            ["RATE_LIMIT_AUTH"] = "0",
         };
         if (settings is not null)
             foreach (var (k, v) in settings) env[k] = v;

@@ -14,11 +14,16 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
     // Arbitrary but fixed: every Coffer instance must ask PostgreSQL for the same advisory lock.
     private const long PostgresLockKey = 0x436f66666572; // "Coffer"
 
+    // Request statements are bounded to a few seconds (see PostgresConnection); schema changes on a large table,
+    // and waiting for another instance's migration to finish, may take far longer.
+    private const int CommandTimeoutSeconds = 600;
+
     public static IReadOnlyList<Migration> All { get; } =
     [
         new M001Foundation(),
         new M002Projects(),
         new M003Secrets(),
+        new M004RateLimits(),
         new M005UserSessions(),
     ];
 
@@ -45,7 +50,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
             }
         }
 
-        await conn.ExecuteAsync("SELECT pg_advisory_lock(@k)", new { k = PostgresLockKey });
+        await conn.ExecuteAsync("SELECT pg_advisory_lock(@k)", new { k = PostgresLockKey }, commandTimeout: CommandTimeoutSeconds);
         try
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
@@ -55,7 +60,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         }
         finally
         {
-            await conn.ExecuteAsync("SELECT pg_advisory_unlock(@k)", new { k = PostgresLockKey });
+            await conn.ExecuteAsync("SELECT pg_advisory_unlock(@k)", new { k = PostgresLockKey }, commandTimeout: CommandTimeoutSeconds);
         }
     }
 
@@ -63,8 +68,9 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
     {
         await conn.ExecuteAsync(
             $"CREATE TABLE IF NOT EXISTS coffer_migrations (id {TableBuilder.TypeName(ColumnType.Long, db.Engine)} NOT NULL PRIMARY KEY, " +
-            $"name TEXT NOT NULL, applied_at {TableBuilder.TypeName(ColumnType.Time, db.Engine)} NOT NULL)", transaction: tx);
-        var appliedIds = (await conn.QueryAsync<long>("SELECT id FROM coffer_migrations", transaction: tx)).ToHashSet();
+            $"name TEXT NOT NULL, applied_at {TableBuilder.TypeName(ColumnType.Time, db.Engine)} NOT NULL)", transaction: tx,
+            commandTimeout: CommandTimeoutSeconds);
+        var appliedIds = (await conn.QueryAsync<long>("SELECT id FROM coffer_migrations", transaction: tx, commandTimeout: CommandTimeoutSeconds)).ToHashSet();
         var newest = appliedIds.Count == 0 ? 0 : appliedIds.Max();
         if (newest > LatestId)
             throw new ConfigurationException(
@@ -78,10 +84,10 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
             var schema = new SchemaBuilder(db.Engine);
             migration.Up(schema);
             foreach (var statement in schema.Statements)
-                await conn.ExecuteAsync(statement, transaction: tx);
+                await conn.ExecuteAsync(statement, transaction: tx, commandTimeout: CommandTimeoutSeconds);
             await conn.ExecuteAsync(
                 "INSERT INTO coffer_migrations (id, name, applied_at) VALUES (@Id, @Name, @At)",
-                new { migration.Id, migration.Name, At = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, tx);
+                new { migration.Id, migration.Name, At = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, tx, CommandTimeoutSeconds);
             LogApplied(migration.Id, migration.Name);
             count++;
         }

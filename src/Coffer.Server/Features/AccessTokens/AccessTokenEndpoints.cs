@@ -1,4 +1,5 @@
 using Coffer.Server.Http;
+using Coffer.Server.Http.RateLimiting;
 using Coffer.Server.Http.Validation;
 
 namespace Coffer.Server.Features.AccessTokens;
@@ -7,7 +8,7 @@ public static class AccessTokenEndpoints
 {
     public static void MapAccessTokens(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/auth/token").WithTags("Access Tokens");
+        var group = app.MapGroup("/api/v1/auth/token").WithTags("Access Tokens").WithRateLimit(RateLimitPolicy.Auth);
 
         group.MapPost("/renew", async (HttpContext http, AccessTokenService service) =>
         {

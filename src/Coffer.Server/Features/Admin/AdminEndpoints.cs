@@ -1,4 +1,5 @@
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Http.RateLimiting;
 using Coffer.Server.Http.Validation;
 
 namespace Coffer.Server.Features.Admin;
@@ -20,6 +21,6 @@ public static class AdminEndpoints
                 });
             body.ThrowIfInvalid();
             return TypedResults.Ok(await service.BootstrapAsync(new BootstrapRequest(email!, password!, organization!), AuditContext.From(http, null)));
-        }).WithTags("Admin").WithSummary("Bootstrap Instance");
+        }).WithTags("Admin").WithSummary("Bootstrap Instance").WithRateLimit(RateLimitPolicy.Auth);
     }
 }

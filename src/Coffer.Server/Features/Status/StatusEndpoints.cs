@@ -1,4 +1,5 @@
 using Coffer.Server.Hosting;
+using Coffer.Server.Http.RateLimiting;
 
 namespace Coffer.Server.Features.Status;
 
@@ -17,7 +18,8 @@ public static class StatusEndpoints
             AuditLogStorageDisabled: false,
             MaxIdentityAccessTokenTTL: options.MaxIdentityAccessTokenTtlSeconds > 0 ? options.MaxIdentityAccessTokenTtlSeconds : null)))
             .WithTags("Status")
-            .WithSummary("Server status");
+            .WithSummary("Server status")
+            .WithoutRateLimit();
     }
 
     public sealed record StatusResponse(

@@ -2,6 +2,7 @@ using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
+using Coffer.Server.Http.RateLimiting;
 using Coffer.Server.Http.Validation;
 
 namespace Coffer.Server.Features.UniversalAuth;
@@ -20,7 +21,7 @@ public static class UniversalAuthEndpoints
             body.String("subOrganizationName", required: false, trim: true);
             body.ThrowIfInvalid();
             return TypedResults.Ok(await login.LoginAsync(clientId!, clientSecret!, clientIp.Resolve(http), AuditContext.From(http, null)));
-        }).WithSummary("Login with Universal Auth");
+        }).WithSummary("Login with Universal Auth").WithRateLimit(RateLimitPolicy.Auth);
 
         var identities = ua.MapGroup("/identities/{identityId}").RequireActor();
 

@@ -1,5 +1,6 @@
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
+using Coffer.Server.Http.RateLimiting;
 using Coffer.Server.Http.Validation;
 
 namespace Coffer.Server.Features.Users;
@@ -18,7 +19,7 @@ public static class UserAuthEndpoints
             body.ThrowIfInvalid();
             var token = await sessions.LoginAsync(email!, password!, clientIp.Resolve(http), http.Request.Headers.UserAgent.ToString());
             return TypedResults.Ok(new { accessToken = token });
-        }).WithTags("Authentication").WithSummary("Sign in with email and password");
+        }).WithTags("Authentication").WithSummary("Sign in with email and password").WithRateLimit(RateLimitPolicy.Auth);
 
         app.MapPost("/api/v3/auth/select-organization", async (HttpContext http, UserSessions sessions) =>
         {
@@ -28,7 +29,7 @@ public static class UserAuthEndpoints
             body.ThrowIfInvalid();
             var token = await sessions.SelectOrganizationAsync(http.GetActor(), organizationId!);
             return TypedResults.Ok(new { token, isMfaEnabled = false });
-        }).RequireActor().WithMetadata(AllowsNoOrganizationMetadata.Instance).WithTags("Authentication").WithSummary("Select an organization");
+        }).RequireActor().WithMetadata(AllowsNoOrganizationMetadata.Instance).WithTags("Authentication").WithSummary("Select an organization").WithRateLimit(RateLimitPolicy.Auth);
 
         app.MapPost("/api/v1/auth/logout", async (HttpContext http, UserSessions sessions) =>
         {

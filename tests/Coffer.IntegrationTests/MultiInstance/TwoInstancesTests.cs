@@ -1,0 +1,102 @@
+using Coffer.IntegrationTests.Infrastructure;
+
+namespace Coffer.IntegrationTests.MultiInstance;
+
+/// <summary>
+/// Issue 5.4: two processes on one PostgreSQL behave as one server. Every test warms B's caches first, changes
+/// something on A, and asks B on the very next request.
+/// </summary>
+public sealed class TwoInstancesTests(TwoInstancesFixture fx) : IClassFixture<TwoInstancesFixture>
+{
+    private const string Login = "/api/v1/auth/universal-auth/login";
+
+    [Fact]
+    public async Task A_token_revoked_on_A_is_refused_on_B_at_the_next_request()
+    {
+        RequiresPostgres.Check();
+        var (_, token) = await fx.Given.IdentityWithTokenAsync("admin");
+        var read = $"/api/v1/identities?orgId={fx.Given.OrgId}";
+        Expect.Ok(await fx.ApiB.GetAsync(read, token));
+        Expect.Ok(await fx.ApiB.GetAsync(read, token));
+
+        Expect.Ok(await fx.ApiA.PostAsync("/api/v1/auth/token/revoke", new { accessToken = token }));
+
+        Expect.Error(await fx.ApiB.GetAsync(read, token), 401, "TokenError", "No identity access token found");
+        Expect.Error(await fx.ApiA.GetAsync(read, token), 401, "TokenError", "No identity access token found");
+    }
+
+    [Fact]
+    public async Task A_membership_deleted_on_A_is_denied_on_B_at_the_next_request()
+    {
+        RequiresPostgres.Check();
+        var projectId = await fx.Given.ProjectAsync();
+        var (identityId, token) = await fx.Given.ProjectMemberAsync(projectId, "member");
+        Expect.Ok(await fx.ApiB.GetAsync($"/api/v1/projects/{projectId}", token));
+        Expect.Ok(await fx.ApiB.GetAsync($"/api/v1/projects/{projectId}", token));
+
+        Expect.Ok(await fx.ApiA.DeleteAsync($"/api/v1/projects/{projectId}/identity-memberships/{identityId}", fx.Given.AdminToken));
+
+        Expect.Error(await fx.ApiB.GetAsync($"/api/v1/projects/{projectId}", token), 403, "ProjectMembershipNotFound",
+            $"You are not a member of this project with ID {projectId}. Please assign this identity to the project with the appropriate permissions, then try again.");
+    }
+
+    [Fact]
+    public async Task A_role_lowered_on_A_takes_effect_on_B_at_the_next_request()
+    {
+        RequiresPostgres.Check();
+        var projectId = await fx.Given.ProjectAsync();
+        var (identityId, token) = await fx.Given.ProjectMemberAsync(projectId, "admin");
+        var other = await fx.Given.IdentityAsync();
+        await fx.Given.MemberAsync(projectId, other, "viewer");
+        var memberships = $"/api/v1/projects/{projectId}/identity-memberships";
+        Expect.Ok(await fx.ApiB.GetAsync($"{memberships}/{other}", token));
+
+        Expect.Ok(await fx.ApiA.PatchAsync($"{memberships}/{identityId}", new { roles = new[] { new { role = "no-access" } } }, fx.Given.AdminToken));
+
+        Expect.Error(await fx.ApiB.GetAsync($"{memberships}/{other}", token), 403, "PermissionDenied",
+            "You are not allowed to read on identity", allowDetails: true);
+    }
+
+    [Fact]
+    public async Task Failed_logins_on_both_instances_add_up_to_one_lockout()
+    {
+        RequiresPostgres.Check();
+        var (clientId, secret) = await fx.Given.UniversalAuthAsync(await fx.Given.IdentityAsync(),
+            settings: new { lockoutThreshold = 3, lockoutDurationSeconds = 300, lockoutCounterResetSeconds = 600 });
+
+        // Neither instance sees three failures by itself: A sees two, B one.
+        foreach (var api in new[] { fx.ApiA, fx.ApiB, fx.ApiA })
+            Expect.Error(await api.PostAsync(Login, new { clientId, clientSecret = "wrong" }), 401, "UnauthorizedError", "Invalid credentials");
+
+        foreach (var api in new[] { fx.ApiB, fx.ApiA })
+            Expect.Error(await api.PostAsync(Login, new { clientId, clientSecret = secret }), 401, "UnauthorizedError",
+                "This identity auth method is temporarily locked, please try again later");
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_logins_across_both_instances_respect_a_use_limit_of_five()
+    {
+        RequiresPostgres.Check();
+        var identityId = await fx.Given.IdentityAsync();
+        var attach = await fx.ApiA.PostAsync($"/api/v1/auth/universal-auth/identities/{identityId}", new { }, fx.Given.AdminToken);
+        Expect.Ok(attach);
+        var created = await fx.ApiA.PostAsync($"/api/v1/auth/universal-auth/identities/{identityId}/client-secrets",
+            new { numUsesLimit = 5 }, fx.Given.AdminToken);
+        Expect.Ok(created);
+        var clientId = attach.Json["identityUniversalAuth"]!["clientId"]!.GetValue<string>();
+        var secret = created.Json["clientSecret"]!.GetValue<string>();
+        var secretId = created.Json["clientSecretData"]!["id"]!.GetValue<string>();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            (i % 2 == 0 ? fx.ApiA : fx.ApiB).PostAsync(Login, new { clientId, clientSecret = secret })));
+
+        var ok = results.Where(r => r.Code == 200).ToList();
+        Assert.Equal(5, ok.Count);
+        Assert.Equal(5, ok.Select(r => r.Json["accessToken"]!.GetValue<string>()).Distinct().Count());
+        Assert.All(results.Where(r => r.Code != 200),
+            r => Expect.Error(r, 401, "UnauthorizedError", "Access denied due to client secret usage limit reached"));
+        var stored = await fx.ApiB.GetAsync($"/api/v1/auth/universal-auth/identities/{identityId}/client-secrets/{secretId}", fx.Given.AdminToken);
+        Expect.Ok(stored);
+        Assert.Equal(5, stored.Json["clientSecretData"]!["clientSecretNumUses"]!.GetValue<long>());
+    }
+}
