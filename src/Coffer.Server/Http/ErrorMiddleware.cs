@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Coffer.Server.Http.Validation;
 
 namespace Coffer.Server.Http;
 
@@ -35,6 +36,9 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
         BadHttpRequestException { StatusCode: 413 } => new PayloadTooLargeException(),
         BadHttpRequestException bad => new BadRequestException(bad.StatusCode == 400 ? "The request is invalid" : bad.Message),
         JsonException => new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'"),
+        // PostgreSQL refuses some text SQLite takes (a NUL character, above all): the client sent it, so it is a 400.
+        Npgsql.PostgresException { SqlState: "22021" or "22P05" } =>
+            new BadRequestException(JsonBody.NulMessage),
         Microsoft.AspNetCore.Connections.ConnectionResetException => null,
         _ => null,
     };

@@ -146,3 +146,34 @@ public sealed class ErrorContractTests(ServerFixture fx) : IClassFixture<ServerF
         Assert.Matches("^req-[A-Za-z0-9]{14}$", r.Header("X-Request-Id")!);
     }
 }
+
+public sealed class NulCharacterTests(ServerFixture fx) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task A_nul_character_is_refused_alike_on_every_engine_except_inside_encrypted_values()
+    {
+        Expect.Error(await fx.Api.GetAsync($"/api/v1/organization/audit-logs?actor=a%00b", fx.AdminToken), 400, "BadRequest",
+            "Text values cannot contain the NUL character (\\u0000)");
+        Expect.Validation(await fx.Api.PostAsync("/api/v1/identities", new { name = "a\u0000b", organizationId = fx.OrgId }, fx.AdminToken),
+            Issue.Custom(["name"], "Text values cannot contain the NUL character (\\u0000)"));
+
+        var projectId = await fx.Given.ProjectAsync();
+        Expect.Ok(await fx.Api.PostAsync("/api/v3/secrets/raw/BINARYISH", new { workspaceId = projectId, environment = "dev", secretValue = "a\u0000b", secretComment = "c\u0000d" }, fx.AdminToken));
+        var read = await fx.Api.GetAsync($"/api/v3/secrets/raw/BINARYISH?workspaceId={projectId}&environment=dev", fx.AdminToken);
+        Expect.Ok(read);
+        Assert.Equal("a\u0000b", read.Json["secret"]!["secretValue"]!.GetValue<string>());
+        Assert.Equal("c\u0000d", read.Json["secret"]!["secretComment"]!.GetValue<string>());
+    }
+}
+
+public sealed class NumberEdgeTests(ServerFixture fx) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task Infinite_and_oversized_numbers_are_validation_failures()
+    {
+        Expect.Validation(await fx.Api.GetAsync($"/api/v1/identities?orgId={fx.OrgId}&offset=1e309", fx.AdminToken),
+            new System.Text.Json.Nodes.JsonObject { ["code"] = "not_finite", ["path"] = new System.Text.Json.Nodes.JsonArray("offset"), ["message"] = "Number must be finite" });
+        Expect.Validation(await fx.Api.GetAsync($"/api/v1/identities?orgId={fx.OrgId}&offset=1e300", fx.AdminToken),
+            Issue.TooBig(["offset"], "number", 9_007_199_254_740_991, "Number must be less than or equal to 9007199254740991"));
+    }
+}

@@ -52,7 +52,7 @@ public static class SecretBatchEndpoints
             var key = SecretInputs.StrictName(item, "secretKey");
             var itemPath = item.Has("secretPath") ? SecretInputs.Path(item) : null;
             var newName = item.Has("newSecretName") ? SecretInputs.StrictName(item, "newSecretName") : null;
-            var input = SecretInputs.ForUpdate(item) with { Comment = item.String("secretComment", required: false, trim: true) };
+            var input = SecretInputs.ForUpdate(item) with { Comment = item.String("secretComment", required: false, trim: true, allowNul: true) };
             items.Add(new BatchUpdateItem(key ?? "", itemPath, newName, input));
         }
         body.ThrowIfInvalid();

@@ -28,7 +28,7 @@ public static class SecretInputs
     /// <summary>Infisical trims values but keeps one trailing newline (PEM files and the like end with one).</summary>
     public static string? Value(Input input, string field = "secretValue", bool required = true)
     {
-        var raw = input.String(field, required: required);
+        var raw = input.String(field, required: required, allowNul: true);
         return raw is null ? null : TrimValue(raw);
     }
 
@@ -83,7 +83,7 @@ public static class SecretInputs
         return new SecretInput
         {
             Value = value,
-            Comment = body.String("secretComment", required: false, trim: true) ?? "",
+            Comment = body.String("secretComment", required: false, trim: true, allowNul: true) ?? "",
             Metadata = Metadata(body),
             TagIds = body.Strings("tagIds"),
             SkipMultilineEncoding = SkipMultiline(body, nullable: v4),
@@ -99,7 +99,7 @@ public static class SecretInputs
         return new SecretInput
         {
             Value = Value(body, required: false),
-            Comment = body.String("secretComment", required: false),
+            Comment = body.String("secretComment", required: false, allowNul: true),
             Metadata = Metadata(body),
             TagIds = body.Strings("tagIds"),
             SkipMultilineEncoding = SkipMultiline(body),

@@ -51,6 +51,9 @@ public sealed class Input
         return new Input(obj, [], [], coerce: false);
     }
 
+    /// <summary>JavaScript's Number.MAX_SAFE_INTEGER: the largest integer a client's JSON number holds exactly.</summary>
+    public const double MaxSafeInteger = 9_007_199_254_740_991;
+
     public bool IsValid => _issues.Count == 0;
 
     public IReadOnlyList<ValidationIssue> Issues => _issues;
@@ -66,8 +69,12 @@ public sealed class Input
     public void Fail(string message, params object[] path) =>
         _issues.Add(new ValidationIssue("custom", [.. _path, .. path], message));
 
+    /// <param name="allowNul">
+    /// Only for values that are encrypted before they are stored (secret values, comments): anywhere else a NUL is
+    /// refused, because PostgreSQL cannot store it in text and SQLite would, and both engines must answer alike.
+    /// </param>
     public string? String(string name, bool required = true, bool trim = false, int? min = null, int? max = null,
-        string? fallback = null, bool nullable = false)
+        string? fallback = null, bool nullable = false, bool allowNul = false)
     {
         if (!TryGet(name, out var node, out var path))
         {
@@ -83,6 +90,7 @@ public sealed class Input
         }
         var s = v.GetValue<string>();
         if (trim) s = s.Trim();
+        if (!allowNul && s.Contains('\0', StringComparison.Ordinal)) _issues.Add(new ValidationIssue("custom", path, JsonBody.NulMessage));
         if (min is not null && s.Length < min)
             _issues.Add(SizeIssue(path, "too_small", "minimum", min.Value, "string",
                 min == 1 ? "String must contain at least 1 character(s)" : $"String must contain at least {min} character(s)"));
@@ -121,6 +129,19 @@ public sealed class Input
         else
         {
             _issues.Add(TypeIssue(path, "number", TypeName(node)));
+            return null;
+        }
+        if (!double.IsFinite(value))
+        {
+            _issues.Add(new ValidationIssue("not_finite", path, "Number must be finite"));
+            return null;
+        }
+        if (Math.Abs(value) > MaxSafeInteger && max is null)
+        {
+            // Beyond JavaScript's safe integers a number is no longer exact, and beyond a 64-bit integer the database
+            // would refuse it: say so instead of failing later.
+            _issues.Add(SizeIssue(path, value > 0 ? "too_big" : "too_small", value > 0 ? "maximum" : "minimum", value > 0 ? MaxSafeInteger : -MaxSafeInteger,
+                "number", value > 0 ? $"Number must be less than or equal to {MaxSafeInteger}" : $"Number must be greater than or equal to {-MaxSafeInteger}"));
             return null;
         }
         if (integer && Math.Floor(value) != value)
@@ -229,6 +250,7 @@ public sealed class Input
         }
         var s = v.GetValue<string>();
         if (trim) s = s.Trim();
+        if (s.Contains('\0', StringComparison.Ordinal)) _issues.Add(new ValidationIssue("custom", path, JsonBody.NulMessage));
         if (min is not null && s.Length < min)
             _issues.Add(SizeIssue(path, "too_small", "minimum", min.Value, "string", $"String must contain at least {min} character(s)"));
         return s;

@@ -25,6 +25,8 @@ public static class JsonBody
 
     private const string ParsedKey = "coffer.body";
 
+    public const string NulMessage = "Text values cannot contain the NUL character (\\u0000)";
+
     /// <summary>
     /// Parses the body of every request that carries one, before the endpoint runs, as Fastify does: a malformed, empty,
     /// oversized or non-JSON body is refused on every route, including those that do not use their body.
@@ -33,6 +35,9 @@ public static class JsonBody
     public static IApplicationBuilder UseJsonBodies(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
+        // No filter, name or id legitimately holds a NUL, and PostgreSQL cannot store one: refuse it on every engine alike.
+        if (request.QueryString.Value?.Contains("%00", StringComparison.Ordinal) == true)
+            throw new BadRequestException(NulMessage);
         var endpoint = context.GetEndpoint();
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && endpoint is not null &&
             endpoint.Metadata.GetMetadata<RouteNotFoundMetadata>() is null)
