@@ -80,7 +80,17 @@ internal sealed class ProcessRunner(SignalForwarder signals, TextWriter log, boo
         }
 
         Info($"Injecting {environment.SecretCount} secrets into your application process");
-        var child = command.Start(environment.Variables);
+        signals.ChildStarting();
+        Process child;
+        try
+        {
+            child = command.Start(environment.Variables);
+        }
+        catch
+        {
+            signals.ChildPid = 0;
+            throw;
+        }
         signals.ChildPid = child.Id;
         return child;
     }

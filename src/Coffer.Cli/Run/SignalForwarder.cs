@@ -10,7 +10,9 @@ namespace Coffer.Cli.Run;
 internal sealed class SignalForwarder : IDisposable
 {
     readonly List<PosixSignalRegistration> _registrations = [];
+    readonly System.Collections.Concurrent.ConcurrentQueue<int> _pending = new();
     int _childPid;
+    volatile bool _starting;
 
     public SignalForwarder()
     {
@@ -41,8 +43,20 @@ internal sealed class SignalForwarder : IDisposable
     public int ChildPid
     {
         get => Volatile.Read(ref _childPid);
-        set => Volatile.Write(ref _childPid, value);
+        set
+        {
+            Volatile.Write(ref _childPid, value);
+            _starting = false;
+            // A signal that came while the child was being started belongs to it.
+            while (value != 0 && _pending.TryDequeue(out var number)) Native.Signal(value, number);
+        }
     }
+
+    /// <summary>
+    /// A child is about to start: a signal arriving before its pid is known is held for it instead of ending coffer
+    /// (the child may already be running, and even have printed, by the time the pid is recorded).
+    /// </summary>
+    public void ChildStarting() => _starting = true;
 
     void Register(PosixSignal signal, int number)
     {
@@ -51,6 +65,12 @@ internal sealed class SignalForwarder : IDisposable
             var pid = ChildPid;
             if (pid == 0)
             {
+                if (_starting)
+                {
+                    context.Cancel = true;
+                    LastSignal = number;
+                    _pending.Enqueue(number);
+                }
                 // No child yet (still fetching secrets): let the default action end coffer.
                 return;
             }
