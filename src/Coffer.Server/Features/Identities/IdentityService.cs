@@ -125,7 +125,7 @@ public sealed class IdentityService(Db db, PermissionService permissions, Identi
             var membership = await IdentityStore.FindMembershipAsync(conn, identity.Id)
                 ?? throw new NotFoundException($"Failed to find identity with id {identityId}");
             var metadata = await IdentityStore.ListMetadataAsync(conn, identity.Id);
-            return await ToMembershipDtoAsync(conn, membership, now, metadata.Select(MetadataDto.From).ToList());
+            return (await ToMembershipDtosAsync(conn, [membership], now, metadata.Select(MetadataDto.From).ToList()))[0];
         });
     }
 
@@ -137,22 +137,23 @@ public sealed class IdentityService(Db db, PermissionService permissions, Identi
         return await db.ReadAsync(async conn =>
         {
             var (rows, total) = await IdentityStore.ListMembershipsAsync(conn, orgId, offset, limit, search, descending);
-            var items = new List<IdentityMembershipDto>(rows.Count);
-            foreach (var row in rows) items.Add(await ToMembershipDtoAsync(conn, row, now, null));
-            return new IdentityListResponse(items, total);
+            return new IdentityListResponse(await ToMembershipDtosAsync(conn, rows, now, null), total);
         });
     }
 
     private Task<IdentityRow> FindForActorAsync(Actor actor, string identityId) =>
         identities.FindAsync(actor, identityId, "Failed to find identity with id {0}");
 
-    private static async Task<IdentityMembershipDto> ToMembershipDtoAsync(System.Data.Common.DbConnection conn,
-        IdentityOrgMembershipRow m, long now, IReadOnlyList<MetadataDto>? metadata)
+    /// <summary>Org memberships with their identities' auth methods and lockouts, in two queries whatever the count.</summary>
+    private static async Task<IReadOnlyList<IdentityMembershipDto>> ToMembershipDtosAsync(System.Data.Common.DbConnection conn,
+        IReadOnlyList<IdentityOrgMembershipRow> rows, long now, IReadOnlyList<MetadataDto>? metadata)
     {
-        var methods = await IdentityStore.AuthMethodsAsync(conn, m.IdentityId);
-        var lockouts = await IdentityStore.ActiveLockoutMethodsAsync(conn, m.IdentityId, now);
-        return new IdentityMembershipDto(m.Id, m.Role, m.RoleId, m.OrgId, UnixMs.ToUtc(m.CreatedAt), UnixMs.ToUtc(m.UpdatedAt),
+        var ids = rows.Select(r => r.IdentityId).ToList();
+        var methods = await IdentityStore.AuthMethodsForAsync(conn, ids);
+        var lockouts = await IdentityStore.ActiveLockoutMethodsForAsync(conn, ids, now);
+        return rows.Select(m => new IdentityMembershipDto(m.Id, m.Role, m.RoleId, m.OrgId, UnixMs.ToUtc(m.CreatedAt), UnixMs.ToUtc(m.UpdatedAt),
             m.IdentityId, m.LastLoginAuthMethod, UnixMs.ToUtc(m.LastLoginTime), metadata,
-            new IdentitySummaryDto(m.IdentityName, m.IdentityId, m.HasDeleteProtection, m.OrgId, methods, lockouts));
+            new IdentitySummaryDto(m.IdentityName, m.IdentityId, m.HasDeleteProtection, m.OrgId,
+                methods[m.IdentityId].ToList(), lockouts[m.IdentityId].ToList()))).ToList();
     }
 }
