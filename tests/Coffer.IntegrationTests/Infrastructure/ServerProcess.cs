@@ -147,6 +147,17 @@ public sealed class ServerProcess : IAsyncDisposable
         return Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
     }
 
+    /// <summary>
+    /// SIGKILL (what <see cref="Process.Kill(bool)"/> sends on Linux): the process dies mid-instruction, with no shutdown
+    /// code, no flush and no finally block. Returns the exit status (128 + 9 = 137 for a SIGKILL on Linux).
+    /// </summary>
+    public async Task<int> KillAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        return _process.ExitCode;
+    }
+
     private void Append(string? line)
     {
         if (line is null) return;

@@ -1,0 +1,107 @@
+namespace Coffer.IntegrationTests.Authorization;
+
+/// <summary>Projects, environments, custom roles, identity memberships and additional privileges.</summary>
+public sealed partial class DenialRouteTable
+{
+    private const string MembersSeeProject = "project details are shown to every member: Infisical checks membership only (getAProject)";
+
+    private Denied ProjectSlugNotFound => Deny.NotFound($"Project with slug '{w.ProjectSlug}' not found");
+
+    private void ProjectRoutes()
+    {
+        var p = w.ProjectId;
+        var ownOrg = Deny.Allowed("creates the project in the caller's own organization");
+        var create = Deny.Forbidden("You don't have permission to create a project");
+        var membersCreate = Deny.Allowed("organization members may create projects (Infisical's member role has create on workspace)");
+        Write("POST", "/api/v1/projects", "/api/v1/projects", new { projectName = "denied-project" }, ownOrg, create, membersCreate, org: true);
+        Write("POST", "/api/v2/workspace", "/api/v2/workspace", new { projectName = "denied-project" }, ownOrg, create, membersCreate, org: true);
+
+        var ownList = Deny.Allowed("lists the caller's own projects only");
+        var memberList = Deny.Allowed("lists the projects the caller is a member of; no organization permission is needed");
+        Read("/api/v1/projects", "/api/v1/projects", ownList, memberList, org: true);
+        Read("/api/v1/workspace", "/api/v1/workspace", ownList, memberList, org: true);
+
+        Read("/api/v1/projects/{projectId}", $"/api/v1/projects/{p}", Deny.ForeignProject, Deny.Allowed(MembersSeeProject));
+        Read("/api/v1/workspace/{projectId}", $"/api/v1/workspace/{p}", Deny.ForeignProject, Deny.Allowed(MembersSeeProject));
+        // A slug is looked up in the caller's organization, so another organization's project is simply not found.
+        Read("/api/v1/projects/slug/{slug}", $"/api/v1/projects/slug/{w.ProjectSlug}", ProjectSlugNotFound, Deny.Allowed(MembersSeeProject));
+        Read("/api/v2/workspace/{slug}", $"/api/v2/workspace/{w.ProjectSlug}", ProjectSlugNotFound, Deny.Allowed(MembersSeeProject));
+
+        ProjectWrite("PATCH", "/api/v1/projects/{projectId}", $"/api/v1/projects/{p}", new { description = "changed" }, "edit", "settings");
+        ProjectWrite("DELETE", "/api/v1/projects/{projectId}", $"/api/v1/projects/{p}", null, "delete", "workspace");
+        var delete = Deny.Permission("delete", "workspace");
+        Write("DELETE", "/api/v2/workspace/{slug}", $"/api/v2/workspace/{w.ProjectSlug}", null, ProjectSlugNotFound, delete, delete);
+    }
+
+    private void EnvironmentRoutes()
+    {
+        foreach (var prefix in new[] { "/api/v1/projects", "/api/v1/workspace" })
+        {
+            var envs = $"{prefix}/{w.ProjectId}/environments";
+            var one = $"{envs}/{w.EnvironmentId}";
+            ProjectWrite("POST", prefix + "/{projectId}/environments", envs, new { name = "QA", slug = "qa" }, "create", "environments");
+            ProjectWrite("PATCH", prefix + "/{projectId}/environments/{envId}", one, new { name = "Production 2" }, "edit", "environments");
+            ProjectWrite("DELETE", prefix + "/{projectId}/environments/{envId}", one, null, "delete", "environments");
+            ProjectRead(prefix + "/{projectId}/environments/{envId}", one, "read", "environments");
+        }
+    }
+
+    private void RoleRoutes()
+    {
+        var roles = $"/api/v1/projects/{w.ProjectId}/roles";
+        var permissions = new[] { new { subject = "secrets", action = new[] { "describeSecret" } } };
+        ProjectWrite("POST", "/api/v1/projects/{projectId}/roles", roles, new { slug = "denied-role", name = "Denied", permissions }, "create", "role");
+        ProjectWrite("PATCH", "/api/v1/projects/{projectId}/roles/{roleId}", $"{roles}/{w.RoleId}", new { name = "renamed" }, "edit", "role");
+        ProjectWrite("DELETE", "/api/v1/projects/{projectId}/roles/{roleId}", $"{roles}/{w.RoleId}", null, "delete", "role");
+        ProjectRead("/api/v1/projects/{projectId}/roles", roles, "read", "role");
+        ProjectRead("/api/v1/projects/{projectId}/roles/slug/{roleSlug}", $"{roles}/slug/{w.RoleSlug}", "read", "role");
+    }
+
+    private void MembershipRoutes()
+    {
+        var p = w.ProjectId;
+        var update = new { roles = new[] { new { role = "viewer", isTemporary = false } } };
+        foreach (var prefix in new[] { "/api/v1/projects", "/api/v2/workspace" })
+        {
+            var list = $"{prefix}/{p}/identity-memberships";
+            ProjectWrite("POST", prefix + "/{projectId}/identity-memberships/{identityId}", $"{list}/{w.CandidateId}", new { role = "viewer" }, "create", "identity");
+            ProjectWrite("PATCH", prefix + "/{projectId}/identity-memberships/{identityId}", $"{list}/{w.MemberId}", update, "edit", "identity");
+            ProjectWrite("DELETE", prefix + "/{projectId}/identity-memberships/{identityId}", $"{list}/{w.MemberId}", null, "delete", "identity");
+            ProjectRead(prefix + "/{projectId}/identity-memberships", list, "read", "identity");
+            ProjectRead(prefix + "/{projectId}/identity-memberships/{identityId}", $"{list}/{w.MemberId}", "read", "identity");
+            // By membership id: looked up within the caller's organization first.
+            Read(prefix + "/identity-memberships/{identityMembershipId}", $"{prefix}/identity-memberships/{w.MembershipId}",
+                Deny.NotFound($"Project membership with ID '{w.MembershipId}' not found"), Deny.Permission("read", "identity"));
+        }
+
+        var c = $"/api/v1/projects/{p}/memberships/identities";
+        const string pattern = "/api/v1/projects/{projectId}/memberships/identities";
+        ProjectWrite("POST", pattern + "/{identityId}", $"{c}/{w.CandidateId}", new { roles = new[] { new { role = "viewer" } } }, "create", "identity");
+        ProjectWrite("PATCH", pattern + "/{identityId}", $"{c}/{w.MemberId}", update, "edit", "identity");
+        ProjectWrite("DELETE", pattern + "/{identityId}", $"{c}/{w.MemberId}", null, "delete", "identity");
+        ProjectRead(pattern, c, "read", "identity");
+        ProjectRead(pattern + "/{identityId}", $"{c}/{w.MemberId}", "read", "identity");
+    }
+
+    private void PrivilegeRoutes()
+    {
+        const string root = "/api/v2/identity-project-additional-privilege";
+        var one = $"{root}/{w.PrivilegeId}";
+        var byId = Deny.NotFound($"Additional privilege with ID {w.PrivilegeId} not found");
+        var edit = Deny.Permission("edit", "identity");
+        ProjectWrite("POST", root, root, new
+        {
+            identityId = w.MemberId,
+            projectId = w.ProjectId,
+            slug = "denied-privilege",
+            permissions = new[] { new { subject = "secrets", action = new[] { "describeSecret" } } },
+            type = new { isTemporary = false },
+        }, "edit", "identity");
+        Write("PATCH", root + "/{id}", one, new { slug = "renamed-privilege" }, byId, edit, edit);
+        Write("DELETE", root + "/{id}", one, null, byId, edit, edit);
+        Read(root + "/{id}", one, byId, Deny.Permission("read", "identity"));
+        Read(root + "/slug/{privilegeSlug}", $"{root}/slug/{w.PrivilegeSlug}?identityId={w.MemberId}&projectSlug={w.ProjectSlug}",
+            ProjectSlugNotFound, Deny.Permission("read", "identity"));
+        ProjectRead(root, $"{root}?identityId={w.MemberId}&projectId={w.ProjectId}", "read", "identity");
+    }
+}

@@ -1,0 +1,106 @@
+namespace Coffer.IntegrationTests.Authorization;
+
+/// <summary>
+/// The scope matrix's route table: one entry per <c>METHOD pattern</c> of the routing table, with a request that is
+/// valid for the route (real ids of <see cref="DenialWorld"/>) and what an admin of another organization, a
+/// <c>no-access</c> project member and a project <c>viewer</c> (writes) get. An entry that expects no denial says why.
+/// A route that is added without an entry here fails <see cref="ScopeDenialMatrixTests"/>, naming the route.
+/// </summary>
+public sealed partial class DenialRouteTable
+{
+    private const string ViewerReads = "a read: the viewer column is about writes";
+
+    private readonly List<RouteCase> _cases = [];
+    private readonly DenialWorld w;
+
+    private DenialRouteTable(DenialWorld world) => w = world;
+
+    public static IReadOnlyList<RouteCase> Build(DenialWorld world)
+    {
+        var table = new DenialRouteTable(world);
+        table.PublicRoutes();
+        table.UserSessionRoutes();
+        table.AuditLogRoutes();
+        table.ProjectRoutes();
+        table.EnvironmentRoutes();
+        table.RoleRoutes();
+        table.MembershipRoutes();
+        table.PrivilegeRoutes();
+        table.TagRoutes();
+        table.FolderRoutes();
+        table.ImportRoutes();
+        table.SecretRoutes();
+        table.IdentityRoutes();
+        table.UniversalAuthRoutes();
+        table.TokenAuthRoutes();
+        return table._cases;
+    }
+
+    private void PublicRoutes()
+    {
+        Public("GET", "/api/status", "health check, answered to anyone");
+        Public("POST", "/api/v1/admin/bootstrap", "instance set-up before any organization exists (refused once done)");
+        Public("POST", "/api/v1/auth/universal-auth/login", "sign-in: the client id and secret are the credentials");
+        Public("POST", "/api/v1/auth/token/renew", "the access token to renew is in the body");
+        Public("POST", "/api/v1/auth/token/revoke", "the access token to revoke is in the body");
+        Public("POST", "/api/v3/auth/login", "sign-in: the email and password are the credentials");
+        Public("GET", "/api/docs/json", "the OpenAPI document is public");
+        Public("GET", "/api/docs/{documentName?}", "the API reference page is public");
+        Public("GET", "/api/docs/scalar.js", "an asset of the API reference page");
+        Public("GET", "/api/docs/scalar.aspnetcore.js", "an asset of the API reference page");
+        Public("GET", "/api/docs/favicon.svg", "an asset of the API reference page");
+        Public("*", "/api/{**path}", "unknown routes answer Infisical's 404 to everyone");
+    }
+
+    private void UserSessionRoutes()
+    {
+        // Identity tokens are refused by the user-session routes whoever holds them.
+        var selectOrg = Deny.Forbidden("Only a signed-in user can select an organization");
+        Write("POST", "/api/v3/auth/select-organization", "/api/v3/auth/select-organization", new { organizationId = w.OrgId },
+            selectOrg, selectOrg, selectOrg);
+        var logout = Deny.Forbidden("You are not allowed to access this resource", "Forbidden access to /api/v1/auth/logout");
+        Write("POST", "/api/v1/auth/logout", "/api/v1/auth/logout", null, logout, logout, logout);
+        const string checkAuth = "only confirms that the token is valid; it reveals no organization or project data";
+        Add("POST", "/api/v1/auth/checkAuth", "/api/v1/auth/checkAuth", null, false, false,
+            new NotDenied(checkAuth, Probe: true), new NotDenied(checkAuth, Probe: true), new NotDenied(checkAuth, Probe: true));
+    }
+
+    private void AuditLogRoutes() =>
+        ProjectRead("/api/v1/organization/audit-logs", $"/api/v1/organization/audit-logs?projectId={w.ProjectId}", "read", "audit-logs");
+
+    private void Public(string method, string pattern, string reason)
+    {
+        var allowed = Deny.Allowed("public route: " + reason);
+        Add(method, pattern, pattern, null, true, false, allowed, allowed, allowed);
+    }
+
+    /// <summary>A read: a caller it does not deny is probed (200 expected), and the viewer column does not apply.</summary>
+    private void Read(string pattern, string path, Outcome otherOrg, Outcome noAccess, bool org = false) =>
+        Add("GET", pattern, path, null, false, org, Probed(otherOrg), Probed(noAccess), Deny.Allowed(ViewerReads));
+
+    private void Write(string method, string pattern, string path, object? body, Outcome otherOrg, Outcome noAccess, Outcome viewer,
+        bool org = false) =>
+        Add(method, pattern, path, body, false, org, otherOrg, noAccess, viewer);
+
+    /// <summary>A project-scoped read: another organization's project, then the CASL check.</summary>
+    private void ProjectRead(string pattern, string path, string action, string subject) =>
+        Read(pattern, path, Deny.ForeignProject, Deny.Permission(action, subject));
+
+    /// <summary>A project-scoped write: another organization's project, then the same CASL check for no-access and viewer.</summary>
+    private void ProjectWrite(string method, string pattern, string path, object? body, string action, string subject)
+    {
+        var denied = Deny.Permission(action, subject);
+        Write(method, pattern, path, body, Deny.ForeignProject, denied, denied);
+    }
+
+    private static Outcome Probed(Outcome outcome) => outcome is NotDenied n ? n with { Probe = true } : outcome;
+
+    private void Add(string method, string pattern, string path, object? body, bool isPublic, bool org, Outcome otherOrg, Outcome noAccess,
+        Outcome viewer) =>
+        _cases.Add(new RouteCase(method, pattern, path, body, isPublic, org, new Dictionary<Caller, Outcome>
+        {
+            [Caller.OtherOrg] = otherOrg,
+            [Caller.NoAccess] = noAccess,
+            [Caller.Viewer] = viewer,
+        }));
+}
