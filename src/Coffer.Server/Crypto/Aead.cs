@@ -36,6 +36,13 @@ public static class Aead
     public static void Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData, Span<byte> destination)
     {
         CheckKey(key);
+        using var gcm = new AesGcm(key, TagSize);
+        Seal(gcm, plaintext, associatedData, destination);
+    }
+
+    /// <summary>Seals with an existing cipher instance (see <see cref="DataKey"/>, which keeps a few per key).</summary>
+    internal static void Seal(AesGcm gcm, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData, Span<byte> destination)
+    {
         if (destination.Length != GetSealedLength(plaintext.Length))
         {
             throw new ArgumentException("The destination must be exactly GetSealedLength(plaintext.Length) bytes.", nameof(destination));
@@ -59,7 +66,6 @@ public static class Aead
         try
         {
             aad = VersionedAad(aad, CurrentVersion, associatedData);
-            using var gcm = new AesGcm(key, TagSize);
             gcm.Encrypt(nonce, plaintext, ciphertext, tag, aad);
         }
         finally
@@ -78,8 +84,22 @@ public static class Aead
         return result;
     }
 
+    internal static byte[] Seal(AesGcm gcm, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    {
+        var result = new byte[GetSealedLength(plaintext.Length)];
+        Seal(gcm, plaintext, associatedData, result);
+        return result;
+    }
+
     /// <summary>Seals the UTF-8 bytes of <paramref name="plaintext"/>; the transient UTF-8 copy is zeroed afterwards.</summary>
     public static byte[] Seal(ReadOnlySpan<byte> key, string plaintext, ReadOnlySpan<byte> associatedData)
+    {
+        CheckKey(key);
+        using var gcm = new AesGcm(key, TagSize);
+        return Seal(gcm, plaintext, associatedData);
+    }
+
+    internal static byte[] Seal(AesGcm gcm, string plaintext, ReadOnlySpan<byte> associatedData)
     {
         ArgumentNullException.ThrowIfNull(plaintext);
         var byteCount = Encoding.UTF8.GetByteCount(plaintext);
@@ -91,7 +111,7 @@ public static class Aead
         try
         {
             Encoding.UTF8.GetBytes(plaintext, utf8);
-            return Seal(key, utf8, associatedData);
+            return Seal(gcm, utf8, associatedData);
         }
         finally
         {
@@ -111,6 +131,12 @@ public static class Aead
     public static int Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> sealedData, ReadOnlySpan<byte> associatedData, Span<byte> destination)
     {
         CheckKey(key);
+        using var gcm = new AesGcm(key, TagSize);
+        return Open(gcm, sealedData, associatedData, destination);
+    }
+
+    internal static int Open(AesGcm gcm, ReadOnlySpan<byte> sealedData, ReadOnlySpan<byte> associatedData, Span<byte> destination)
+    {
         var plaintextLength = GetPlaintextLength(sealedData.Length);
         if (plaintextLength < 0)
         {
@@ -140,7 +166,6 @@ public static class Aead
         try
         {
             aad = VersionedAad(aad, version, associatedData);
-            using var gcm = new AesGcm(key, TagSize);
             gcm.Decrypt(nonce, ciphertext, tag, plaintext, aad);
             return plaintextLength;
         }
@@ -173,6 +198,13 @@ public static class Aead
     /// <summary>Opens a blob sealed from a string; the transient plaintext bytes are zeroed afterwards.</summary>
     public static string OpenString(ReadOnlySpan<byte> key, ReadOnlySpan<byte> sealedData, ReadOnlySpan<byte> associatedData)
     {
+        CheckKey(key);
+        using var gcm = new AesGcm(key, TagSize);
+        return OpenString(gcm, sealedData, associatedData);
+    }
+
+    internal static string OpenString(AesGcm gcm, ReadOnlySpan<byte> sealedData, ReadOnlySpan<byte> associatedData)
+    {
         var plaintextLength = GetPlaintextLength(sealedData.Length);
         if (plaintextLength < 0)
         {
@@ -186,7 +218,7 @@ public static class Aead
         utf8 = utf8[..plaintextLength];
         try
         {
-            Open(key, sealedData, associatedData, utf8);
+            Open(gcm, sealedData, associatedData, utf8);
             return Encoding.UTF8.GetString(utf8);
         }
         finally

@@ -34,6 +34,7 @@ public sealed partial class Db : IAsyncDisposable
     private readonly ILogger _logger;
     private volatile bool _unavailable;
     private long _lastSuccess = Stopwatch.GetTimestamp();
+    private readonly SqliteCounterReaders? _sqliteCounters;
 
     static Db()
     {
@@ -47,6 +48,7 @@ public sealed partial class Db : IAsyncDisposable
         _sqliteConnectionString = sqliteConnectionString ?? "";
         _postgres = postgres;
         _logger = logger ?? NullLogger.Instance;
+        if (engine == DbEngine.Sqlite) _sqliteCounters = new SqliteCounterReaders(_sqliteConnectionString);
     }
 
     public DbEngine Engine { get; }
@@ -70,7 +72,24 @@ public sealed partial class Db : IAsyncDisposable
     public static Db ForPostgres(string connectionString, ILogger? logger = null)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // The same few statements run on every request (the security epoch, content versions, token state): let Npgsql
+        // prepare them server-side after a couple of uses instead of having PostgreSQL parse and plan them each time.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
         return new Db(DbEngine.Postgres, null, builder.Build(), logger);
+    }
+
+    /// <summary>The security epoch as committed now (see <see cref="SecurityEpoch"/>); read once per authenticated request.</summary>
+    public async ValueTask<long> ReadSecurityEpochAsync()
+    {
+        if (_sqliteCounters is not null) return _sqliteCounters.SecurityEpoch();
+        return await ReadAsync(conn => Data.SecurityEpoch.ReadAsync(conn));
+    }
+
+    /// <summary>A project's content version as committed now; read once per secret read.</summary>
+    public async ValueTask<long> ReadContentVersionAsync(string projectId)
+    {
+        if (_sqliteCounters is not null) return _sqliteCounters.ContentVersion(projectId);
+        return await ReadAsync(conn => Features.Secrets.ProjectContentVersion.ReadAsync(conn, projectId));
     }
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
@@ -226,7 +245,11 @@ public sealed partial class Db : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_postgres is not null) await _postgres.DisposeAsync();
-        else SqliteConnection.ClearAllPools();
+        else
+        {
+            _sqliteCounters?.Dispose();
+            SqliteConnection.ClearAllPools();
+        }
         _sqliteWriteGate.Dispose();
     }
 }

@@ -9,6 +9,14 @@ public static class SqlText
     public static string In(System.Data.Common.DbConnection conn, string expression, string parameter) =>
         conn is Npgsql.NpgsqlConnection ? $"{expression} = ANY(@{parameter})" : $"{expression} IN @{parameter}";
 
+    /// <summary>
+    /// " FOR UPDATE" inside a PostgreSQL transaction: a row read to be rewritten is locked, so a concurrent writer of the
+    /// same row waits and then reads the committed result instead of the same old version (which lost one update and
+    /// turned the other into a unique violation on the version history). SQLite needs nothing: its writers are serialized.
+    /// </summary>
+    public static string ForUpdate(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx) =>
+        tx is not null && conn is Npgsql.NpgsqlConnection ? " FOR UPDATE" : "";
+
     /// <summary>Escapes LIKE wildcards so a search for "a_b" finds only "a_b"; pair with <c>ESCAPE '\'</c>.</summary>
     public static string EscapeLike(string s) =>
         s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

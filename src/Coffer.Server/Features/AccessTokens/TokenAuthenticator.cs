@@ -55,16 +55,16 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
             state.TokenId, state.ClientSecretId, epoch);
     }
 
-    private Task<(long Epoch, TokenState? State)> LoadAsync(string tokenId) =>
-        db.ReadAsync(async conn =>
-        {
-            var epoch = await SecurityEpoch.ReadAsync(conn);
-            if (_cache.TryGetValue(tokenId, out var cached) && cached.Epoch == epoch) return (epoch, cached.State);
-            var state = await QueryAsync(conn, tokenId);
-            if (_cache.Count >= MaxCachedTokens) _cache.Clear();
-            _cache[tokenId] = new CachedState(epoch, state);
-            return (epoch, state);
-        });
+    private async Task<(long Epoch, TokenState? State)> LoadAsync(string tokenId)
+    {
+        // The epoch is read before the state it tags, so a cached state is never newer than its epoch says.
+        var epoch = await db.ReadSecurityEpochAsync();
+        if (_cache.TryGetValue(tokenId, out var cached) && cached.Epoch == epoch) return (epoch, cached.State);
+        var state = await db.ReadAsync(conn => QueryAsync(conn, tokenId));
+        if (_cache.Count >= MaxCachedTokens) _cache.Clear();
+        _cache[tokenId] = new CachedState(epoch, state);
+        return (epoch, state);
+    }
 
     private static async Task<TokenState?> QueryAsync(DbConnection conn, string tokenId)
     {

@@ -17,19 +17,18 @@ public sealed class ProjectContentCache(Db db)
     private readonly ConcurrentDictionary<string, ProjectContent> _projects = new(StringComparer.Ordinal);
 
     /// <summary>The project's content as of now. <paramref name="securityEpoch"/> covers environment changes, which move that epoch.</summary>
-    public Task<ProjectContent> GetAsync(string projectId, long securityEpoch) =>
-        db.ReadAsync(async conn =>
-        {
-            // The version is read before anything it stands for, so a cached entry never holds newer data under an older number.
-            var version = await ProjectContentVersion.ReadAsync(conn, projectId);
-            if (_projects.TryGetValue(projectId, out var cached) && cached.Version == version && cached.SecurityEpoch == securityEpoch)
-                return cached;
-            var tree = await SecretStore.LoadTreeAsync(conn, projectId);
-            var fresh = new ProjectContent(projectId, version, securityEpoch, tree, db);
-            if (_projects.Count >= MaxProjects) _projects.Clear();
-            _projects[projectId] = fresh;
-            return fresh;
-        });
+    public async Task<ProjectContent> GetAsync(string projectId, long securityEpoch)
+    {
+        // The version is read before anything it stands for, so a cached entry never holds newer data under an older number.
+        var version = await db.ReadContentVersionAsync(projectId);
+        if (_projects.TryGetValue(projectId, out var cached) && cached.Version == version && cached.SecurityEpoch == securityEpoch)
+            return cached;
+        var tree = await db.ReadAsync(conn => SecretStore.LoadTreeAsync(conn, projectId));
+        var fresh = new ProjectContent(projectId, version, securityEpoch, tree, db);
+        if (_projects.Count >= MaxProjects) _projects.Clear();
+        _projects[projectId] = fresh;
+        return fresh;
+    }
 
     /// <summary>Drops this instance's copy at once after a local write (other instances notice the version).</summary>
     public void Forget(string projectId) => _projects.TryRemove(projectId, out _);
@@ -40,6 +39,7 @@ public sealed class ProjectContent(string projectId, long version, long security
 {
     private readonly ConcurrentDictionary<string, IReadOnlyList<SecretRow>> _secrets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IReadOnlyList<ImportRow>> _imports = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Dictionary<string, SecretRow>> _sharedByKey = new(StringComparer.Ordinal);
 
     public string ProjectId { get; } = projectId;
     public long Version { get; } = version;
@@ -62,6 +62,22 @@ public sealed class ProjectContent(string projectId, long version, long security
     }
 
     public async Task<IReadOnlyList<SecretRow>> SecretsAsync(string folderId) => (await SecretsAsync([folderId]))[folderId];
+
+    /// <summary>
+    /// The shared (non-personal) secret of a folder by key. Reference expansion looks targets up by name, several times
+    /// per secret on a list; an index per folder turns each lookup from a scan of the folder into one hash probe.
+    /// </summary>
+    public async Task<SecretRow?> FindSharedAsync(string folderId, string key)
+    {
+        if (!_sharedByKey.TryGetValue(folderId, out var index))
+        {
+            var built = new Dictionary<string, SecretRow>(StringComparer.Ordinal);
+            foreach (var row in await SecretsAsync(folderId))
+                if (!row.IsPersonal) built.TryAdd(row.Key, row);
+            index = _sharedByKey.GetOrAdd(folderId, built);
+        }
+        return index.GetValueOrDefault(key);
+    }
 
     /// <summary>The imports of each folder, by position.</summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<ImportRow>>> ImportsAsync(IReadOnlyCollection<string> folderIds)

@@ -18,6 +18,16 @@ public sealed class ReferenceExpander(ProjectContent content, DataKey? key, Perm
     public const int MaxDepth = 10;
     private const int MaxPasses = 10;
     private readonly Dictionary<SecretAddress, string> _expanded = [];
+    private readonly Dictionary<string, string> _plain = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A value the caller already decrypted (a list decrypts every secret it returns), so a reference to that secret
+    /// does not decrypt it a second time.
+    /// </summary>
+    public void Remember(SecretRow row, string plaintext)
+    {
+        if (!row.IsPersonal) _plain.TryAdd(row.Id, plaintext);
+    }
 
     /// <summary>Expands one secret's value (no-op without references); applies Infisical's multi-line quoting when asked.</summary>
     public async Task<string> ExpandAsync(SecretAddress secret, string value, bool skipMultilineEncoding)
@@ -54,7 +64,7 @@ public sealed class ReferenceExpander(ProjectContent content, DataKey? key, Perm
                         $"'{root.Environment}' at path '{root.Path}': {string.Join(" -> ", chain.Append(target))}");
                 if (!_expanded.TryGetValue(target, out var replacement))
                 {
-                    var raw = key is null ? "" : SecretFields.Value(key, row);
+                    var raw = key is null ? "" : Plain(row);
                     replacement = await ResolveAsync(target, raw, [.. chain, target], root);
                     _expanded[target] = replacement;
                 }
@@ -72,11 +82,15 @@ public sealed class ReferenceExpander(ProjectContent content, DataKey? key, Perm
     private async Task<SecretRow?> FetchAsync(SecretAddress address)
     {
         var folder = content.Tree.Find(address.Environment, address.Path);
-        if (folder is null) return null;
-        foreach (var row in await content.SecretsAsync(folder.Id))
-            if (!row.IsPersonal && string.Equals(row.Key, address.Key, StringComparison.Ordinal))
-                return row;
-        return null;
+        return folder is null ? null : await content.FindSharedAsync(folder.Id, address.Key);
+    }
+
+    private string Plain(SecretRow row)
+    {
+        if (_plain.TryGetValue(row.Id, out var known)) return known;
+        var value = SecretFields.Value(key!, row);
+        _plain[row.Id] = value;
+        return value;
     }
 
     private bool CanRead(SecretAddress address, SecretRow? row) =>

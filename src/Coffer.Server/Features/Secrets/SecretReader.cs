@@ -67,6 +67,7 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
 
         var key = await keys.FindAsync(req.ProjectId);
         var rowsByFolder = await content.SecretsAsync(folders.Select(f => f.Folder.Id).ToList());
+        var expander = new ReferenceExpander(content, key, perms);
         var secrets = new List<SecretView>();
         foreach (var (folder, path) in folders)
         {
@@ -86,11 +87,11 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
                 var view = SecretFields.View(key, row, req.Environment, path, hidden: !req.ViewSecretValue || !canRead);
                 if (req.MetadataFilter.Count > 0 && !req.MetadataFilter.All(f => view.Metadata.Any(m => m.Key == f.Key && m.Value == f.Value)))
                     continue;
+                if (!view.ValueHidden && key is not null) expander.Remember(row, view.Value);
                 secrets.Add(view);
             }
         }
 
-        var expander = new ReferenceExpander(content, key, perms);
         if (req.Expand)
         {
             var denied = new List<string>();

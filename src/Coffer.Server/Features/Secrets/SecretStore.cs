@@ -54,7 +54,7 @@ public static class SecretStore
     {
         var ownerKey = OwnerKey(type, userId);
         var row = await conn.QuerySingleOrDefaultAsync<SecretRow>(
-            $"SELECT {Columns} FROM secrets WHERE folder_id = @folderId AND key = @key AND owner_key = @ownerKey",
+            $"SELECT {Columns} FROM secrets WHERE folder_id = @folderId AND key = @key AND owner_key = @ownerKey{SqlText.ForUpdate(conn, tx)}",
             new { folderId, key, ownerKey }, tx);
         if (row is not null) await AttachTagsAsync(conn, [row], "s.id = @id", new { id = row.Id }, tx);
         return row;
@@ -65,7 +65,7 @@ public static class SecretStore
     {
         if (keys.Count == 0) return [];
         var rows = (await conn.QueryAsync<SecretRow>(
-            $"SELECT {Columns} FROM secrets WHERE folder_id = @folderId AND owner_key = '' AND {SqlText.In(conn, "key", "keys")} ORDER BY id",
+            $"SELECT {Columns} FROM secrets WHERE folder_id = @folderId AND owner_key = '' AND {SqlText.In(conn, "key", "keys")} ORDER BY id{SqlText.ForUpdate(conn, tx)}",
             new { folderId, keys = keys.ToArray() }, tx)).AsList();
         await AttachTagsAsync(conn, rows, $"s.folder_id = @folderId AND s.owner_key = '' AND {SqlText.In(conn, "s.key", "keys")}",
             new { folderId, keys = keys.ToArray() }, tx);

@@ -61,20 +61,21 @@ public sealed class UserSessions(Db db, TokenSigner signer, TimeProvider time)
     public async Task<Actor> AuthenticateAsync(VerifiedJwt verified)
     {
         var claims = verified.Deserialize(UserJsonContext.Default.UserTokenClaims);
-        var (epoch, state) = await db.ReadAsync(async conn =>
+        // The epoch is read before the state it tags, so a cached state is never newer than its epoch says.
+        var epoch = await db.ReadSecurityEpochAsync();
+        if (!_cache.TryGetValue(claims.TokenVersionId, out var cached) || cached.Epoch != epoch)
         {
-            var epoch = await SecurityEpoch.ReadAsync(conn);
-            if (_cache.TryGetValue(claims.TokenVersionId, out var cached) && cached.Epoch == epoch) return (epoch, cached.State);
-            var state = await conn.QuerySingleOrDefaultAsync<SessionState>(
+            var loaded = await db.ReadAsync(conn => conn.QuerySingleOrDefaultAsync<SessionState>(
                 """
                 SELECT s.user_id, s.access_version, u.username
                 FROM auth_token_sessions s JOIN users u ON u.id = s.user_id
                 WHERE s.id = @id AND s.is_revoked = FALSE
-                """, new { id = claims.TokenVersionId });
+                """, new { id = claims.TokenVersionId }));
             if (_cache.Count > 20_000) _cache.Clear();
-            _cache[claims.TokenVersionId] = (epoch, state);
-            return (epoch, state);
-        });
+            cached = (epoch, loaded);
+            _cache[claims.TokenVersionId] = cached;
+        }
+        var state = cached.State;
         if (state is null || state.UserId != claims.UserId) throw new TokenException("Session not found");
         if (state.AccessVersion != claims.AccessVersion) throw new TokenException("User session is stale, please re-authenticate");
         return new Actor(ActorType.User, state.UserId, claims.OrganizationId ?? "", state.Username, "email", claims.TokenVersionId, null, epoch);
