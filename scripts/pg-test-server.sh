@@ -99,24 +99,32 @@ resume() {
   pg_start "$BIN" "$DIR" "$STATE_PORT"
 }
 
+# Signals each listed process; one that exited since it was listed (a backend whose client hung up) is no error.
+signal_each() {
+  local pid
+  while read -r pid; do
+    kill "-$1" "$pid" 2>/dev/null || true
+  done
+}
+
 # The postmaster and its children (backends, checkpointer, ...), by process id from this instance's pid file.
 server_pids() {
   local postmaster
   [ -f "$DIR/data/postmaster.pid" ] || return 0
   postmaster="$(head -1 "$DIR/data/postmaster.pid")"
   echo "$postmaster"
-  ps -o pid= --ppid "$postmaster"
+  ps -o pid= --ppid "$postmaster" || true
 }
 
 freeze() {
   read_state
   # Children first, so none is mid-way through talking to a stopped postmaster when it stops.
-  server_pids | tac | xargs -r kill -STOP
+  server_pids | tac | signal_each STOP
 }
 
 thaw() {
   read_state
-  server_pids | xargs -r kill -CONT
+  server_pids | signal_each CONT
 }
 
 case "${1:-}" in

@@ -33,7 +33,9 @@ public static class CofferApp
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
-            EnvironmentName = options.IsProduction ? Environments.Production : Environments.Development,
+            // Always Production to ASP.NET: Development would add its exception page ahead of our error middleware and slow every
+            // request. Coffer's own dev mode (generated keys) is CofferOptions.IsProduction, independent of this.
+            EnvironmentName = Environments.Production,
             ContentRootPath = AppContext.BaseDirectory,
         });
         ConfigureLogging(builder, options);
