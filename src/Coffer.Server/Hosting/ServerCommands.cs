@@ -55,6 +55,12 @@ public static class ServerCommands
             await Console.Error.WriteLineAsync("coffer-server: the database cannot be reached (see DB_CONNECTION_URI); start it or check its address, and try again.");
             return 1;
         }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            await Console.Error.WriteLineAsync(
+                $"coffer-server: cannot listen on {options.Host}:{options.Port}: another process is using that port. Stop it, or set PORT to a free one.");
+            return 1;
+        }
         catch (Npgsql.PostgresException ex)
         {
             // Wrong password, missing database, missing privilege: the server's own words name the fix.

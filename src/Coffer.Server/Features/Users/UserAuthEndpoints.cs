@@ -18,7 +18,7 @@ public static class UserAuthEndpoints
             body.String("captchaToken", required: false);
             body.ThrowIfInvalid();
             var token = await sessions.LoginAsync(email!, password!, clientIp.Resolve(http), http.Request.Headers.UserAgent.ToString());
-            return TypedResults.Ok(new { accessToken = token });
+            return TypedResults.Ok(new LoginResponse(token));
         }).WithTags("Authentication").WithSummary("Sign in with email and password").WithRateLimit(RateLimitPolicy.Auth);
 
         app.MapPost("/api/v3/auth/select-organization", async (HttpContext http, UserSessions sessions) =>
@@ -28,7 +28,7 @@ public static class UserAuthEndpoints
             body.Enum("userAgent", ["cli"]);
             body.ThrowIfInvalid();
             var token = await sessions.SelectOrganizationAsync(http.GetActor(), organizationId!);
-            return TypedResults.Ok(new { token, isMfaEnabled = false });
+            return TypedResults.Ok(new SelectOrganizationResponse(token, IsMfaEnabled: false));
         }).RequireActor().WithMetadata(AllowsNoOrganizationMetadata.Instance).WithTags("Authentication").WithSummary("Select an organization").WithRateLimit(RateLimitPolicy.Auth);
 
         app.MapPost("/api/v1/auth/logout", async (HttpContext http, UserSessions sessions) =>
@@ -42,4 +42,8 @@ public static class UserAuthEndpoints
         app.MapPost("/api/v1/auth/checkAuth", () => TypedResults.Ok(new MessageResponse("Authenticated")))
             .RequireActor().WithMetadata(AllowsNoOrganizationMetadata.Instance).WithTags("Authentication").WithSummary("Check authentication");
     }
+
+    public sealed record LoginResponse(string AccessToken);
+
+    public sealed record SelectOrganizationResponse(string Token, bool IsMfaEnabled);
 }
