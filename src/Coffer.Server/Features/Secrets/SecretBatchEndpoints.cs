@@ -11,9 +11,9 @@ public static class SecretBatchEndpoints
 {
     public static void Map(RouteGroupBuilder group, string route, SecretApi api)
     {
-        group.MapPost(route, Handler(http => CreateAsync(http, api))).WithSummary("Create many secrets");
-        group.MapPatch(route, Handler(http => UpdateAsync(http, api))).WithSummary("Update many secrets");
-        group.MapDelete(route, Handler(http => DeleteAsync(http, api))).WithSummary("Delete many secrets");
+        group.MapPost(route, Task<IResult> (HttpContext http) => CreateAsync(http, api)).WithSummary("Create many secrets");
+        group.MapPatch(route, Task<IResult> (HttpContext http) => UpdateAsync(http, api)).WithSummary("Update many secrets");
+        group.MapDelete(route, Task<IResult> (HttpContext http) => DeleteAsync(http, api)).WithSummary("Delete many secrets");
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, SecretApi api)
@@ -99,7 +99,4 @@ public static class SecretBatchEndpoints
             projectId!, sourceEnvironment!, sourcePath, destinationEnvironment!, destinationPath, secretIds!, overwrite!.Value));
         return Results.Json(new JsonObject { ["isSourceUpdated"] = source, ["isDestinationUpdated"] = destination }, ApiJson.Options);
     }
-
-    /// <summary>Makes a handler that takes only the context a route handler (its result is written), not a bare RequestDelegate.</summary>
-    private static Delegate Handler(Func<HttpContext, Task<IResult>> handler) => handler;
 }

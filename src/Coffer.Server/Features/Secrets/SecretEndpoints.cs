@@ -14,23 +14,23 @@ public static class SecretEndpoints
     public static void MapSecrets(this IEndpointRouteBuilder app)
     {
         var v3 = app.MapGroup("/api/v3/secrets").RequireActor().WithTags("Secrets");
-        v3.MapGet("/raw", Handler(http => ListAsync(http, SecretApi.V3))).WithSummary("List secrets");
-        v3.MapGet("/raw/id/{secretId}", Handler(http => GetByIdAsync(http, (string)http.Request.RouteValues["secretId"]!))).WithSummary("Get a secret by id");
-        v3.MapGet("/raw/{secretName}", Handler(http => GetAsync(http, SecretApi.V3))).WithSummary("Get a secret by name");
-        v3.MapPost("/raw/{secretName}", Handler(http => CreateAsync(http, SecretApi.V3))).WithSummary("Create secret");
-        v3.MapPatch("/raw/{secretName}", Handler(http => UpdateAsync(http, SecretApi.V3))).WithSummary("Update secret");
-        v3.MapDelete("/raw/{secretName}", Handler(http => DeleteAsync(http, SecretApi.V3))).WithSummary("Delete secret");
+        v3.MapGet("/raw", Task<IResult> (HttpContext http) => ListAsync(http, SecretApi.V3)).WithSummary("List secrets");
+        v3.MapGet("/raw/id/{secretId}", Task<IResult> (HttpContext http) => GetByIdAsync(http, (string)http.Request.RouteValues["secretId"]!)).WithSummary("Get a secret by id");
+        v3.MapGet("/raw/{secretName}", Task<IResult> (HttpContext http) => GetAsync(http, SecretApi.V3)).WithSummary("Get a secret by name");
+        v3.MapPost("/raw/{secretName}", Task<IResult> (HttpContext http) => CreateAsync(http, SecretApi.V3)).WithSummary("Create secret");
+        v3.MapPatch("/raw/{secretName}", Task<IResult> (HttpContext http) => UpdateAsync(http, SecretApi.V3)).WithSummary("Update secret");
+        v3.MapDelete("/raw/{secretName}", Task<IResult> (HttpContext http) => DeleteAsync(http, SecretApi.V3)).WithSummary("Delete secret");
         SecretBatchEndpoints.Map(v3, "/batch/raw", SecretApi.V3);
 
         var v4 = app.MapGroup("/api/v4/secrets").RequireActor().WithTags("Secrets");
-        v4.MapGet("", Handler(http => ListAsync(http, SecretApi.V4))).WithSummary("List secrets");
-        v4.MapGet("/id/{secretId}", Handler(http => GetByIdAsync(http, (string)http.Request.RouteValues["secretId"]!))).WithSummary("Get a secret by id");
+        v4.MapGet("", Task<IResult> (HttpContext http) => ListAsync(http, SecretApi.V4)).WithSummary("List secrets");
+        v4.MapGet("/id/{secretId}", Task<IResult> (HttpContext http) => GetByIdAsync(http, (string)http.Request.RouteValues["secretId"]!)).WithSummary("Get a secret by id");
         SecretBatchEndpoints.Map(v4, "/batch", SecretApi.V4);
         v4.MapPost("/move", SecretBatchEndpoints.MoveAsync).WithSummary("Move secrets");
-        v4.MapGet("/{secretName}", Handler(http => GetAsync(http, SecretApi.V4))).WithSummary("Get a secret by name");
-        v4.MapPost("/{secretName}", Handler(http => CreateAsync(http, SecretApi.V4))).WithSummary("Create secret");
-        v4.MapPatch("/{secretName}", Handler(http => UpdateAsync(http, SecretApi.V4))).WithSummary("Update secret");
-        v4.MapDelete("/{secretName}", Handler(http => DeleteAsync(http, SecretApi.V4))).WithSummary("Delete secret");
+        v4.MapGet("/{secretName}", Task<IResult> (HttpContext http) => GetAsync(http, SecretApi.V4)).WithSummary("Get a secret by name");
+        v4.MapPost("/{secretName}", Task<IResult> (HttpContext http) => CreateAsync(http, SecretApi.V4)).WithSummary("Create secret");
+        v4.MapPatch("/{secretName}", Task<IResult> (HttpContext http) => UpdateAsync(http, SecretApi.V4)).WithSummary("Update secret");
+        v4.MapDelete("/{secretName}", Task<IResult> (HttpContext http) => DeleteAsync(http, SecretApi.V4)).WithSummary("Delete secret");
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, SecretApi api)
@@ -156,7 +156,4 @@ public static class SecretEndpoints
             new DeleteSecretRequest(new SecretLocation(projectId, environment!, path), name, type));
         return SecretResponses.Json(SecretJson.One(secret, SecretShapes.Changed));
     }
-
-    /// <summary>Makes a handler that takes only the context a route handler (its result is written), not a bare RequestDelegate.</summary>
-    private static Delegate Handler(Func<HttpContext, Task<IResult>> handler) => handler;
 }
