@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Coffer.Server.Data;
 using Coffer.Server.Http;
 
@@ -16,26 +16,34 @@ public sealed partial class AuditBatcher(Db db, TimeProvider time, ILogger<Audit
     // Each commit costs the same few page writes however many rows it carries, and every commit makes readers revalidate
     // their page cache; waiting briefly after the first event turns a stream of reads into a few large batches.
     private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(25);
-    private readonly Channel<AuditRow> _channel = Channel.CreateUnbounded<AuditRow>(new UnboundedChannelOptions { SingleReader = false });
+    // A lock-free queue, not a Channel: every audited read enqueues, and the channel's writer lock was contended under load.
+    private readonly ConcurrentQueue<AuditRow> _queue = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private int _wakePending; // 1 from the first event after a drain until the batcher takes it: one wake-up per batch
 
-    public void Enqueue(AuditContext ctx, AuditEvent e) =>
-        _channel.Writer.TryWrite(AuditLog.ToRow(ctx, e, UnixMs.Now(time)));
+    public void Enqueue(AuditContext ctx, AuditEvent e)
+    {
+        _queue.Enqueue(AuditLog.ToRow(ctx, e, UnixMs.Now(time)));
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0) _wake.Release();
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<AuditRow>(BatchSize);
         try
         {
-            while (await _channel.Reader.WaitToReadAsync(stoppingToken))
+            while (true)
             {
+                await _wake.WaitAsync(stoppingToken);
                 await Task.Delay(Linger, stoppingToken);
+                // Reset before draining: an event enqueued from here on either is drained now or wakes the next round.
+                Volatile.Write(ref _wakePending, 0);
                 await DrainAsync(batch);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        _channel.Writer.TryComplete();
         await DrainAsync(batch);
     }
 
@@ -51,7 +59,7 @@ public sealed partial class AuditBatcher(Db db, TimeProvider time, ILogger<Audit
         while (true)
         {
             batch.Clear();
-            while (batch.Count < BatchSize && _channel.Reader.TryRead(out var row)) batch.Add(row);
+            while (batch.Count < BatchSize && _queue.TryDequeue(out var row)) batch.Add(row);
             if (batch.Count == 0) return;
             try
             {
@@ -62,6 +70,12 @@ public sealed partial class AuditBatcher(Db db, TimeProvider time, ILogger<Audit
                 LogDropped(ex, batch.Count);
             }
         }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write {Count} audit events")]
