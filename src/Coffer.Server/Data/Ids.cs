@@ -12,6 +12,14 @@ public static class Ids
     // in one millisecond carries into the next millisecond rather than lose the order.
     private static long _last;
 
+    // The random half of an id comes from a per-thread block of CSPRNG output: one call into OpenSSL per 32 ids rather
+    // than per id (that call was ~3 % of a login's CPU). Ids are public (every response carries them), never secrets.
+    [ThreadStatic]
+    private static byte[]? t_random;
+
+    [ThreadStatic]
+    private static int t_randomUsed;
+
     public static string New()
     {
         var nowState = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 12;
@@ -26,7 +34,7 @@ public static class Ids
         var counter = (int)(state & 0xFFF);
 
         Span<byte> b = stackalloc byte[16];
-        RandomNumberGenerator.Fill(b[8..]);
+        NextRandom(b[8..]);
         b[0] = (byte)(ms >> 40);
         b[1] = (byte)(ms >> 32);
         b[2] = (byte)(ms >> 24);
@@ -37,5 +45,17 @@ public static class Ids
         b[7] = (byte)counter;
         b[8] = (byte)(0x80 | (b[8] & 0x3F));
         return new Guid(b, bigEndian: true).ToString();
+    }
+
+    private static void NextRandom(Span<byte> destination)
+    {
+        var block = t_random ??= new byte[256];
+        if (t_randomUsed == 0 || t_randomUsed + destination.Length > block.Length)
+        {
+            RandomNumberGenerator.Fill(block);
+            t_randomUsed = 0;
+        }
+        block.AsSpan(t_randomUsed, destination.Length).CopyTo(destination);
+        t_randomUsed = (t_randomUsed + destination.Length) % block.Length;
     }
 }
