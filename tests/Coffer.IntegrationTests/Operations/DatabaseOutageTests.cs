@@ -17,16 +17,49 @@ public sealed class DatabaseOutageTests
 
     private sealed record Sample(string Kind, TimeSpan Started, TimeSpan Took, ApiResponse Response);
 
+    /// <summary>What every test here starts from: a PostgreSQL of its own, a server on it, and an identity that can log in.</summary>
+    private sealed class Rig(ThrowAwayPostgres postgres, TestServer server, Given given, string clientId, string clientSecret) : IAsyncDisposable
+    {
+        public ThrowAwayPostgres Postgres => postgres;
+
+        public static async Task<Rig> StartAsync()
+        {
+            RequiresPostgres.Check();
+            if (!ThrowAwayPostgres.ServerBinariesInstalled) Assert.Skip("needs the PostgreSQL server binaries under /usr/lib/postgresql/*/bin");
+            var postgres = await ThrowAwayPostgres.StartAsync();
+            TestServer? server = null;
+            try
+            {
+                server = await TestServer.StartAsync(postgresAdmin: postgres.AdminConnectionString);
+                var given = await Given.BootstrapAsync(server);
+                var (clientId, secret) = await given.UniversalAuthAsync(await given.IdentityAsync());
+                return new Rig(postgres, server, given, clientId, secret);
+            }
+            catch
+            {
+                if (server is not null) await server.DisposeAsync();
+                await postgres.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>A read: token check and a query.</summary>
+        public Task<ApiResponse> ReadAsync() => given.Api.GetAsync($"/api/v1/identities?orgId={given.OrgId}", given.AdminToken);
+
+        /// <summary>A write: a universal-auth login.</summary>
+        public Task<ApiResponse> LoginAsync() => given.Api.PostAsync("/api/v1/auth/universal-auth/login", new { clientId, clientSecret });
+
+        public async ValueTask DisposeAsync()
+        {
+            await server.DisposeAsync();
+            await postgres.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Requests_fail_fast_with_503_during_a_restart_and_succeed_again_after_it()
     {
-        RequiresPostgres.Check();
-        if (!ThrowAwayPostgres.ServerBinariesInstalled) Assert.Skip("needs the PostgreSQL server binaries under /usr/lib/postgresql/*/bin");
-        await using var postgres = await ThrowAwayPostgres.StartAsync();
-        await using var server = await TestServer.StartAsync(postgresAdmin: postgres.AdminConnectionString);
-        var given = await Given.BootstrapAsync(server);
-        var (clientId, secret) = await given.UniversalAuthAsync(await given.IdentityAsync());
-        var read = $"/api/v1/identities?orgId={given.OrgId}";
+        await using var rig = await Rig.StartAsync();
 
         // The loop: one request every 100 ms, alternating a read (token check + query) and a write (a login).
         var clock = Stopwatch.StartNew();
@@ -38,9 +71,7 @@ public sealed class DatabaseOutageTests
             {
                 var kind = i % 2 == 0 ? "read" : "login";
                 var started = clock.Elapsed;
-                var r = kind == "read"
-                    ? await given.Api.GetAsync(read, given.AdminToken)
-                    : await given.Api.PostAsync("/api/v1/auth/universal-auth/login", new { clientId, clientSecret = secret });
+                var r = kind == "read" ? await rig.ReadAsync() : await rig.LoginAsync();
                 lock (samples) samples.Add(new Sample(kind, started, clock.Elapsed - started, r));
                 await Task.Delay(100, CancellationToken.None);
             }
@@ -48,11 +79,11 @@ public sealed class DatabaseOutageTests
 
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
         var stopping = clock.Elapsed;
-        await postgres.StopAsync();
+        await rig.Postgres.StopAsync();
         var down = clock.Elapsed;
         await Task.Delay(Outage, TestContext.Current.CancellationToken);
         var starting = clock.Elapsed;
-        await postgres.StartAgainAsync();
+        await rig.Postgres.StartAgainAsync();
         var up = clock.Elapsed;
         await Task.Delay(TimeSpan.FromSeconds(8), TestContext.Current.CancellationToken);
         await stop.CancelAsync();
@@ -88,50 +119,36 @@ public sealed class DatabaseOutageTests
     [Fact]
     public async Task A_restart_while_nothing_runs_costs_no_request()
     {
-        RequiresPostgres.Check();
-        if (!ThrowAwayPostgres.ServerBinariesInstalled) Assert.Skip("needs the PostgreSQL server binaries under /usr/lib/postgresql/*/bin");
-        await using var postgres = await ThrowAwayPostgres.StartAsync();
-        await using var server = await TestServer.StartAsync(postgresAdmin: postgres.AdminConnectionString);
-        var given = await Given.BootstrapAsync(server);
-        var (clientId, secret) = await given.UniversalAuthAsync(await given.IdentityAsync());
-        var read = $"/api/v1/identities?orgId={given.OrgId}";
-        Task<ApiResponse> Login() => given.Api.PostAsync("/api/v1/auth/universal-auth/login", new { clientId, clientSecret = secret });
+        await using var rig = await Rig.StartAsync();
 
         // Fill the pool with idle connections, then restart PostgreSQL under them while no request runs.
-        var warm = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => i % 2 == 0 ? given.Api.GetAsync(read, given.AdminToken) : Login()));
+        var warm = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => i % 2 == 0 ? rig.ReadAsync() : rig.LoginAsync()));
         Assert.All(warm, Expect.Ok);
-        await postgres.StopAsync();
-        await postgres.StartAgainAsync();
+        await rig.Postgres.StopAsync();
+        await rig.Postgres.StartAgainAsync();
         await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
 
         // Every pooled connection is dead now; none of that may reach a client.
         for (var i = 0; i < 6; i++)
         {
-            Expect.Ok(await Login());
-            Expect.Ok(await given.Api.GetAsync(read, given.AdminToken));
+            Expect.Ok(await rig.LoginAsync());
+            Expect.Ok(await rig.ReadAsync());
         }
     }
 
     [Fact]
     public async Task A_server_that_stops_answering_mid_connection_gets_503_within_5_seconds()
     {
-        RequiresPostgres.Check();
-        if (!ThrowAwayPostgres.ServerBinariesInstalled) Assert.Skip("needs the PostgreSQL server binaries under /usr/lib/postgresql/*/bin");
-        await using var postgres = await ThrowAwayPostgres.StartAsync();
-        await using var server = await TestServer.StartAsync(postgresAdmin: postgres.AdminConnectionString);
-        var given = await Given.BootstrapAsync(server);
-        var (clientId, secret) = await given.UniversalAuthAsync(await given.IdentityAsync());
-        var read = $"/api/v1/identities?orgId={given.OrgId}";
-        Task<ApiResponse> Login() => given.Api.PostAsync("/api/v1/auth/universal-auth/login", new { clientId, clientSecret = secret });
-        Assert.All(await Task.WhenAll(Enumerable.Range(0, 8).Select(i => i % 2 == 0 ? given.Api.GetAsync(read, given.AdminToken) : Login())), Expect.Ok);
+        await using var rig = await Rig.StartAsync();
+        Assert.All(await Task.WhenAll(Enumerable.Range(0, 8).Select(i => i % 2 == 0 ? rig.ReadAsync() : rig.LoginAsync())), Expect.Ok);
 
         // Frozen, PostgreSQL neither closes the pooled connections nor answers on them (a hung host, a network
         // that drops packets): only Coffer's own timeouts end the wait.
-        await postgres.FreezeAsync();
+        await rig.Postgres.FreezeAsync();
         var took = new List<TimeSpan>();
         try
         {
-            foreach (var attempt in new Func<Task<ApiResponse>>[] { () => given.Api.GetAsync(read, given.AdminToken), Login, () => given.Api.GetAsync(read, given.AdminToken) })
+            foreach (var attempt in new Func<Task<ApiResponse>>[] { rig.ReadAsync, rig.LoginAsync, rig.ReadAsync })
             {
                 var clock = Stopwatch.StartNew();
                 var r = await attempt();
@@ -142,21 +159,21 @@ public sealed class DatabaseOutageTests
         }
         finally
         {
-            await postgres.ThawAsync();
+            await rig.Postgres.ThawAsync();
         }
 
         var thawed = Stopwatch.StartNew();
         ApiResponse? ok = null;
         while (thawed.Elapsed < Bound && ok is null)
         {
-            var r = await given.Api.GetAsync(read, given.AdminToken);
+            var r = await rig.ReadAsync();
             if (r.Code == 200) ok = r;
         }
         var summary = $"frozen server: 503s after {string.Join(", ", took.Select(Secs))}; first success {Secs(thawed.Elapsed)} after thawing";
         TestContext.Current.SendDiagnosticMessage(summary);
         TestContext.Current.AddAttachment("frozen-server", summary);
         Assert.True(ok is not null, "no success within 5 s of the server answering again");
-        Expect.Ok(await Login());
+        Expect.Ok(await rig.LoginAsync());
     }
 
     private static string Report(List<Sample> all, TimeSpan stopping, TimeSpan down, TimeSpan starting, TimeSpan up)
