@@ -18,6 +18,8 @@ public sealed partial class AuditBatcher(Db db, TimeProvider time, ILogger<Audit
     private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(25);
     // A lock-free queue, not a Channel: every audited read enqueues, and the channel's writer lock was contended under load.
     private readonly ConcurrentQueue<AuditRow> _queue = new();
+    // Never disposed: a request finishing during shutdown may still enqueue, and a SemaphoreSlim whose wait handle is
+    // never asked for holds nothing that needs disposing.
     private readonly SemaphoreSlim _wake = new(0);
     private int _wakePending; // 1 from the first event after a drain until the batcher takes it: one wake-up per batch
 
@@ -70,12 +72,6 @@ public sealed partial class AuditBatcher(Db db, TimeProvider time, ILogger<Audit
                 LogDropped(ex, batch.Count);
             }
         }
-    }
-
-    public override void Dispose()
-    {
-        _wake.Dispose();
-        base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write {Count} audit events")]
