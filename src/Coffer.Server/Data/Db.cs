@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Coffer.Server.Http;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 
 namespace Coffer.Server.Data;
 
@@ -28,7 +27,7 @@ public sealed partial class Db : IAsyncDisposable
     private static readonly TimeSpan QuietSpell = TimeSpan.FromSeconds(1);
 
     private readonly string _sqliteConnectionString = "";
-    private readonly NpgsqlDataSource? _postgres;
+    private readonly DbDataSource? _postgres;
     private readonly SemaphoreSlim _sqliteWriteGate = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<nint, byte> _initializedSqliteHandles = new();
     private readonly ILogger _logger;
@@ -42,7 +41,7 @@ public sealed partial class Db : IAsyncDisposable
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    private Db(DbEngine engine, string? sqliteConnectionString, NpgsqlDataSource? postgres, ILogger? logger)
+    private Db(DbEngine engine, string? sqliteConnectionString, DbDataSource? postgres, ILogger? logger)
     {
         Engine = engine;
         _sqliteConnectionString = sqliteConnectionString ?? "";
@@ -71,11 +70,7 @@ public sealed partial class Db : IAsyncDisposable
     /// <param name="connectionString">An Npgsql connection string, normally from <c>PostgresConnection.Build</c>, which adds the timeouts.</param>
     public static Db ForPostgres(string connectionString, ILogger? logger = null)
     {
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-        // The same few statements run on every request (the security epoch, content versions, token state): let Npgsql
-        // prepare them server-side after a couple of uses instead of having PostgreSQL parse and plan them each time.
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-        return new Db(DbEngine.Postgres, null, builder.Build(), logger);
+        return new Db(DbEngine.Postgres, null, PostgresEngine.CreateDataSource(connectionString), logger);
     }
 
     /// <summary>The security epoch as committed now (see <see cref="SecurityEpoch"/>); read once per authenticated request.</summary>
@@ -190,7 +185,7 @@ public sealed partial class Db : IAsyncDisposable
         {
             await conn.DisposeAsync();
             if (Stopwatch.GetElapsedTime(started) >= RetryOnlyWithin) throw Unavailable(ex);
-            _postgres.Clear();
+            PostgresEngine.ClearPool(_postgres);
             return await OpenAsync(ct);
         }
     }
@@ -202,13 +197,8 @@ public sealed partial class Db : IAsyncDisposable
     internal static bool IsUnavailable(Exception ex) => ex switch
     {
         DatabaseUnavailableException => true,
-        // Server-side codes first: a PostgresException is also an NpgsqlException, and its IsTransient covers
-        // serialization failures and deadlocks, which are not outages.
-        PostgresException pg => pg.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "57014"
-            || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
-        NpgsqlException { IsTransient: true } => true,
-        NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException } => true,
         TimeoutException => true,
+        _ when PostgresEngine.Owns(ex) => PostgresEngine.IsUnavailable(ex),
         _ => false,
     };
 
@@ -219,7 +209,7 @@ public sealed partial class Db : IAsyncDisposable
     private DatabaseUnavailableException Unavailable(Exception ex)
     {
         if (ex is DatabaseUnavailableException already) return already;
-        _postgres?.Clear();
+        if (_postgres is not null) PostgresEngine.ClearPool(_postgres);
         if (!_unavailable)
         {
             _unavailable = true;

@@ -7,7 +7,7 @@ public static class SqlText
     /// Npgsql takes the list as one array parameter, which needs = ANY(…). Pass the values as an array.
     /// </summary>
     public static string In(System.Data.Common.DbConnection conn, string expression, string parameter) =>
-        conn is Npgsql.NpgsqlConnection ? $"{expression} = ANY(@{parameter})" : $"{expression} IN @{parameter}";
+        conn is Microsoft.Data.Sqlite.SqliteConnection ? $"{expression} IN @{parameter}" : $"{expression} = ANY(@{parameter})";
 
     /// <summary>
     /// " FOR UPDATE" inside a PostgreSQL transaction: a row read to be rewritten is locked, so a concurrent writer of the
@@ -15,7 +15,7 @@ public static class SqlText
     /// turned the other into a unique violation on the version history). SQLite needs nothing: its writers are serialized.
     /// </summary>
     public static string ForUpdate(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx) =>
-        tx is not null && conn is Npgsql.NpgsqlConnection ? " FOR UPDATE" : "";
+        tx is not null && conn is not Microsoft.Data.Sqlite.SqliteConnection ? " FOR UPDATE" : "";
 
     /// <summary>Escapes LIKE wildcards so a search for "a_b" finds only "a_b"; pair with <c>ESCAPE '\'</c>.</summary>
     public static string EscapeLike(string s) =>

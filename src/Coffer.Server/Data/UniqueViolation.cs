@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace Coffer.Server.Data;
 
@@ -10,7 +9,7 @@ public static class UniqueViolation
     {
         // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
         SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
-        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
+        _ when PostgresEngine.Owns(ex) => PostgresEngine.IsUniqueViolation(ex),
         _ => false,
     };
 }

@@ -29,6 +29,10 @@ namespace Coffer.Server.Hosting;
 /// <summary>Builds the web application: services, middleware in Infisical's order, and every feature's routes.</summary>
 public static class CofferApp
 {
+    // Coffer is configured by environment variables (SettingsLoader); the framework's optional appsettings.json would
+    // otherwise get an inotify watcher and its thread for a file that is never there.
+    internal static readonly string[] NoConfigFileWatching = ["--hostBuilder:reloadConfigOnChange=false"];
+
     public static WebApplication Build(CofferOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -37,6 +41,7 @@ public static class CofferApp
             // request. Coffer's own dev mode (generated keys) is CofferOptions.IsProduction, independent of this.
             EnvironmentName = Environments.Production,
             ContentRootPath = AppContext.BaseDirectory,
+            Args = NoConfigFileWatching,
         });
         ConfigureLogging(builder, options);
         builder.WebHost.UseUrls($"http://{(options.Host == "0.0.0.0" ? "*" : options.Host)}:{options.Port}");
@@ -46,7 +51,26 @@ public static class CofferApp
             k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
         });
 
-        var services = builder.Services;
+        AddServices(builder.Services, options);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseRequestIds();
+        app.UseMiddleware<ErrorMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<AuthMiddleware>();
+        app.UseJsonBodies();
+        app.UseMiddleware<RateLimitMiddleware>();
+
+        MapRoutes(app);
+        app.MapApiDocs(() => ApiDocs.CreateHost(AddServices, MapRoutes, options));
+        app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync).WithMetadata(new JsonBody.RouteNotFoundMetadata()).WithoutRateLimit();
+        return app;
+    }
+
+    /// <summary>Every service the routes need; also used by the host that builds the API document.</summary>
+    internal static void AddServices(IServiceCollection services, CofferOptions options)
+    {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => CreateDb(options, sp.GetRequiredService<ILogger<Db>>()));
@@ -79,17 +103,10 @@ public static class CofferApp
         services.AddSingleton<ProjectRoleService>();
         services.AddSingleton<PrivilegeService>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
-        services.AddOpenApi("v1", o => OpenApiSetup.Configure(o));
-        configure?.Invoke(builder);
+    }
 
-        var app = builder.Build();
-        app.UseRequestIds();
-        app.UseMiddleware<ErrorMiddleware>();
-        app.UseRouting();
-        app.UseMiddleware<AuthMiddleware>();
-        app.UseJsonBodies();
-        app.UseMiddleware<RateLimitMiddleware>();
-
+    internal static void MapRoutes(IEndpointRouteBuilder app)
+    {
         app.MapStatus();
         app.MapAdmin();
         app.MapIdentities();
@@ -107,9 +124,6 @@ public static class CofferApp
         app.MapProjectRoles();
         app.MapAdditionalPrivileges();
         app.MapAuditLogs();
-        app.MapApiDocs();
-        app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync).WithMetadata(new JsonBody.RouteNotFoundMetadata()).WithoutRateLimit();
-        return app;
     }
 
     /// <summary>Applies migrations, then serves until stopped.</summary>

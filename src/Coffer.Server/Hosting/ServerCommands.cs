@@ -61,10 +61,10 @@ public static class ServerCommands
                 $"coffer-server: cannot listen on {options.Host}:{options.Port}: another process is using that port. Stop it, or set PORT to a free one.");
             return 1;
         }
-        catch (Npgsql.PostgresException ex)
+        catch (Exception ex) when (Data.PostgresEngine.Owns(ex) && Data.PostgresEngine.ServerRefusal(ex) is { } refusal)
         {
             // Wrong password, missing database, missing privilege: the server's own words name the fix.
-            await Console.Error.WriteLineAsync($"coffer-server: PostgreSQL refused: {ex.SqlState} {ex.MessageText}");
+            await Console.Error.WriteLineAsync($"coffer-server: PostgreSQL refused: {refusal}");
             return 1;
         }
     }

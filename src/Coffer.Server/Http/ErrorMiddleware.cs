@@ -37,8 +37,7 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
         BadHttpRequestException bad => new BadRequestException(bad.StatusCode == 400 ? "The request is invalid" : bad.Message),
         JsonException => new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'"),
         // PostgreSQL refuses some text SQLite takes (a NUL character, above all): the client sent it, so it is a 400.
-        Npgsql.PostgresException { SqlState: "22021" or "22P05" } =>
-            new BadRequestException(JsonBody.NulMessage),
+        _ when Data.PostgresEngine.Owns(ex) && Data.PostgresEngine.IsRefusedText(ex) => new BadRequestException(JsonBody.NulMessage),
         Microsoft.AspNetCore.Connections.ConnectionResetException => null,
         _ => null,
     };

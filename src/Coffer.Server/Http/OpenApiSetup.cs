@@ -66,9 +66,10 @@ public static class OpenApiSetup
         });
     }
 
-    public static void MapApiDocs(this WebApplication app)
+    public static void MapApiDocs(this WebApplication app, Func<WebApplication> createDocsHost)
     {
-        app.MapOpenApi("/api/docs/json").ExcludeFromDescription().WithoutRateLimit();
+        var docs = new ApiDocs(createDocsHost);
+        app.MapGet("/api/docs/json", docs.WriteAsync).ExcludeFromDescription().WithoutRateLimit();
         app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/docs/json").WithTitle("Coffer API"))
             .ExcludeFromDescription().WithoutRateLimit();
     }

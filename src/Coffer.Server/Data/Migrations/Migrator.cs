@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Coffer.Server.Hosting;
-using Dapper;
 using Microsoft.Extensions.Logging;
 
 namespace Coffer.Server.Data.Migrations;
@@ -34,23 +33,23 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         await using var conn = await db.OpenAsync(ct);
         if (db.Engine == DbEngine.Sqlite)
         {
-            await conn.ExecuteAsync("PRAGMA journal_mode=WAL");
+            await ExecAsync(conn, null, "PRAGMA journal_mode=WAL", ct);
             // BEGIN IMMEDIATE takes SQLite's write lock up front: a second process waits here instead of racing.
-            await conn.ExecuteAsync("BEGIN IMMEDIATE");
+            await ExecAsync(conn, null, "BEGIN IMMEDIATE", ct);
             try
             {
                 var applied = await ApplyAsync(conn, ct);
-                await conn.ExecuteAsync("COMMIT");
+                await ExecAsync(conn, null, "COMMIT", ct);
                 return applied;
             }
             catch
             {
-                await conn.ExecuteAsync("ROLLBACK");
+                await ExecAsync(conn, null, "ROLLBACK", CancellationToken.None);
                 throw;
             }
         }
 
-        await conn.ExecuteAsync("SELECT pg_advisory_lock(@k)", new { k = PostgresLockKey }, commandTimeout: CommandTimeoutSeconds);
+        await ExecAsync(conn, null, $"SELECT pg_advisory_lock({PostgresLockKey})", ct);
         try
         {
             await using var tx = await conn.BeginTransactionAsync(ct);
@@ -60,17 +59,19 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         }
         finally
         {
-            await conn.ExecuteAsync("SELECT pg_advisory_unlock(@k)", new { k = PostgresLockKey }, commandTimeout: CommandTimeoutSeconds);
+            await ExecAsync(conn, null, $"SELECT pg_advisory_unlock({PostgresLockKey})", CancellationToken.None);
         }
     }
 
     private async Task<int> ApplyAsync(DbConnection conn, CancellationToken ct, DbTransaction? tx = null)
     {
-        await conn.ExecuteAsync(
+        await ExecAsync(conn, tx,
             $"CREATE TABLE IF NOT EXISTS coffer_migrations (id {TableBuilder.TypeName(ColumnType.Long, db.Engine)} NOT NULL PRIMARY KEY, " +
-            $"name TEXT NOT NULL, applied_at {TableBuilder.TypeName(ColumnType.Time, db.Engine)} NOT NULL)", transaction: tx,
-            commandTimeout: CommandTimeoutSeconds);
-        var appliedIds = (await conn.QueryAsync<long>("SELECT id FROM coffer_migrations", transaction: tx, commandTimeout: CommandTimeoutSeconds)).ToHashSet();
+            $"name TEXT NOT NULL, applied_at {TableBuilder.TypeName(ColumnType.Time, db.Engine)} NOT NULL)", ct);
+        var appliedIds = new HashSet<long>();
+        await using (var select = Command(conn, tx, "SELECT id FROM coffer_migrations"))
+        await using (var reader = await select.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) appliedIds.Add(reader.GetInt64(0));
         var newest = appliedIds.Count == 0 ? 0 : appliedIds.Max();
         if (newest > LatestId)
             throw new ConfigurationException(
@@ -84,14 +85,43 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
             var schema = new SchemaBuilder(db.Engine);
             migration.Up(schema);
             foreach (var statement in schema.Statements)
-                await conn.ExecuteAsync(statement, transaction: tx, commandTimeout: CommandTimeoutSeconds);
-            await conn.ExecuteAsync(
-                "INSERT INTO coffer_migrations (id, name, applied_at) VALUES (@Id, @Name, @At)",
-                new { migration.Id, migration.Name, At = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, tx, CommandTimeoutSeconds);
+                await ExecAsync(conn, tx, statement, ct);
+            await using (var record = Command(conn, tx, "INSERT INTO coffer_migrations (id, name, applied_at) VALUES (@id, @name, @at)"))
+            {
+                AddParameter(record, "id", (long)migration.Id);
+                AddParameter(record, "name", migration.Name);
+                AddParameter(record, "at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                await record.ExecuteNonQueryAsync(ct);
+            }
             LogApplied(migration.Id, migration.Name);
             count++;
         }
         return count;
+    }
+
+    // Plain ADO.NET rather than Dapper: migrations run before the first request, and Dapper's first use loads and
+    // emits more than a start-up should pay for (System.Private.Xml among others; bench/README.md).
+    private static DbCommand Command(DbConnection conn, DbTransaction? tx, string sql)
+    {
+        var command = conn.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        command.CommandTimeout = CommandTimeoutSeconds;
+        return command;
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static async Task ExecAsync(DbConnection conn, DbTransaction? tx, string sql, CancellationToken ct)
+    {
+        await using var command = Command(conn, tx, sql);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied database migration {Id} ({Name})")]
