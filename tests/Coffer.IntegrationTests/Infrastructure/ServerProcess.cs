@@ -30,6 +30,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    public int ProcessId => _process.Id;
+
     public HttpClient Http { get; }
 
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
