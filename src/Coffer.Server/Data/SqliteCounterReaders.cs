@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Coffer.Server.Data;
 
@@ -81,34 +82,59 @@ internal sealed class SqliteCounterReaders(string connectionString) : IDisposabl
         for (var i = 0; i < _slots.Length; i++) Interlocked.Exchange(ref _slots[i], null)?.Dispose();
     }
 
-    /// <summary>One connection with its two statements prepared once; used by one caller at a time.</summary>
+    /// <summary>
+    /// One connection with its two statements prepared once; used by one caller at a time. The statements are stepped
+    /// through SQLite's own API: each read is one step, one column and a reset, where a command's ExecuteScalar also
+    /// built a data reader, a record and a callback and boxed the value (about 7 % of B1's allocations, bench/README.md).
+    /// </summary>
     private sealed class Reader : IDisposable
     {
         private readonly SqliteConnection _connection;
-        private readonly SqliteCommand _epoch;
-        private readonly SqliteCommand _version;
-        private readonly SqliteParameter _projectId;
+        private readonly sqlite3_stmt _epoch;
+        private readonly sqlite3_stmt _version;
 
         public Reader(string connectionString)
         {
             _connection = new SqliteConnection(connectionString);
             _connection.Open();
-            _epoch = _connection.CreateCommand();
-            _epoch.CommandText = "SELECT value FROM coffer_state WHERE key = 'security_epoch'";
-            _epoch.Prepare();
-            _version = _connection.CreateCommand();
-            _version.CommandText = "SELECT version FROM project_content_versions WHERE project_id = $projectId";
-            _projectId = _version.Parameters.Add("$projectId", SqliteType.Text);
-            _projectId.Value = "";
-            _version.Prepare();
+            _epoch = Prepare("SELECT value FROM coffer_state WHERE key = 'security_epoch'");
+            _version = Prepare("SELECT version FROM project_content_versions WHERE project_id = ?1");
         }
 
-        public long SecurityEpoch() => Convert.ToInt64(_epoch.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        public long SecurityEpoch() => ReadLong(_epoch);
 
         public long ContentVersion(string projectId)
         {
-            _projectId.Value = projectId;
-            return _version.ExecuteScalar() is { } v and not DBNull ? Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            Check(raw.sqlite3_bind_text(_version, 1, projectId));
+            return ReadLong(_version);
+        }
+
+        /// <summary>The first column of the first row; 0 when there is no row (a project whose content never changed).</summary>
+        private long ReadLong(sqlite3_stmt statement)
+        {
+            try
+            {
+                var rc = raw.sqlite3_step(statement);
+                if (rc == raw.SQLITE_ROW) return raw.sqlite3_column_int64(statement, 0);
+                if (rc != raw.SQLITE_DONE) Check(rc);
+                return 0;
+            }
+            finally
+            {
+                // Ends the read transaction the step began, so the next read sees whatever was committed meanwhile.
+                raw.sqlite3_reset(statement);
+            }
+        }
+
+        private sqlite3_stmt Prepare(string sql)
+        {
+            Check(raw.sqlite3_prepare_v2(_connection.Handle, sql, out var statement));
+            return statement;
+        }
+
+        private void Check(int rc)
+        {
+            if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
         }
 
         public void Dispose()

@@ -60,10 +60,16 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
         // The epoch is read before the state it tags, so a cached state is never newer than its epoch says.
         var epoch = await db.ReadSecurityEpochAsync();
         if (_cache.TryGetValue(tokenId, out var cached) && cached.Epoch == epoch) return (epoch, cached.State);
+        return (epoch, await LoadMissAsync(tokenId, epoch));
+    }
+
+    // Apart from LoadAsync so the lambda's closure is allocated on a miss only, not on every request.
+    private async Task<TokenState?> LoadMissAsync(string tokenId, long epoch)
+    {
         var state = await db.ReadAsync(conn => QueryAsync(conn, tokenId));
         if (_cache.Count >= MaxCachedTokens) _cache.Clear();
         _cache[tokenId] = new CachedState(epoch, state);
-        return (epoch, state);
+        return state;
     }
 
     private static async Task<TokenState?> QueryAsync(DbConnection conn, string tokenId)

@@ -21,6 +21,9 @@ public sealed class TokenSigner(CofferOptions options, TimeProvider time)
     /// <summary>Verifies signature, algorithm and expiry of any Coffer-issued token; the caller decides by its type.</summary>
     public VerifiedJwt VerifyAny(string token) => _codec.Verify(token);
 
+    /// <inheritdoc cref="VerifyAny(string)"/>
+    public VerifiedJwt VerifyAny(ReadOnlySpan<char> token) => _codec.Verify(token);
+
     public static IdentityClaims IdentityClaimsOf(VerifiedJwt verified) =>
         verified.TryGetIdentityClaims(out var claims)
             ? new IdentityClaims(claims.IdentityId, claims.IdentityAccessTokenId, claims.ClientSecretId)

@@ -61,7 +61,8 @@ public sealed class ProjectContent(string projectId, long version, long security
         return result;
     }
 
-    public async Task<IReadOnlyList<SecretRow>> SecretsAsync(string folderId) => (await SecretsAsync([folderId]))[folderId];
+    public async Task<IReadOnlyList<SecretRow>> SecretsAsync(string folderId) =>
+        _secrets.TryGetValue(folderId, out var rows) ? rows : (await SecretsAsync([folderId]))[folderId];
 
     /// <summary>
     /// The shared (non-personal) secret of a folder by key. Reference expansion looks targets up by name, several times

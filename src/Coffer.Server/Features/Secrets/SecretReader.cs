@@ -152,8 +152,8 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
             row = (await content.SecretsAsync(folder.Id)).FirstOrDefault(r =>
                 r.Key == req.Name && r.Type == req.Type && (req.Type == SecretTypes.Shared || r.UserId == userId));
 
-        perms.RequireSecretAccess(PermissionAction.DescribeSecret,
-            SubjectFields.Secret(req.Environment, req.Path, req.Name, row?.TagSlugs ?? []));
+        var fields = SubjectFields.Secret(req.Environment, req.Path, req.Name, row?.TagSlugs ?? []);
+        perms.RequireSecretAccess(PermissionAction.DescribeSecret, fields);
         var expander = new ReferenceExpander(content, key, perms);
 
         SecretView view;
@@ -164,7 +164,6 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
         }
         else
         {
-            var fields = SubjectFields.Secret(req.Environment, req.Path, req.Name, row.TagSlugs);
             view = SecretFields.View(key, row, req.Environment, req.Path, hidden: false);
             if (req.Expand && req.ViewSecretValue && view.Value.Length > 0)
                 view.Value = await ExpandOneAsync(expander, new SecretAddress(req.Environment, req.Path, row.Key), view.Value, row.SkipMultilineEncoding);

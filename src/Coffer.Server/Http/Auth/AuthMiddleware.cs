@@ -28,8 +28,8 @@ public sealed class AuthMiddleware(RequestDelegate next, TokenSigner signer, Tok
         if (authorization.Length == 0) throw new UnauthorizedException("Token missing");
 
         // Infisical drops the first seven characters ("Bearer ") without looking at them; so do we.
-        var token = authorization.Length > 7 ? authorization[7..].Trim() : "";
-        if (token.Length == 0) throw new TokenException(JwtErrors.Missing);
+        var token = authorization.Length > 7 ? authorization.AsSpan(7).Trim() : [];
+        if (token.IsEmpty) throw new TokenException(JwtErrors.Missing);
         var verified = signer.VerifyAny(token);
         Actor actor;
         if (verified.IsIdentityAccessToken)
