@@ -28,6 +28,11 @@ public static class AuditLog
     /// </summary>
     internal static async Task WriteManyAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<AuditRow> rows)
     {
+        if (conn is Microsoft.Data.Sqlite.SqliteConnection sqlite)
+        {
+            SqliteAuditInsert.WriteMany(sqlite, rows);
+            return;
+        }
         await using var cmd = conn.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = InsertSql;

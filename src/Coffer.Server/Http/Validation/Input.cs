@@ -76,26 +76,26 @@ public sealed class Input
     public string? String(string name, bool required = true, bool trim = false, int? min = null, int? max = null,
         string? fallback = null, bool nullable = false, bool allowNul = false)
     {
-        if (!TryGet(name, out var node, out var path))
+        if (!TryGet(name, out var node))
         {
             if (fallback is not null) return fallback;
-            if (required) Missing(path, "string");
+            if (required) Missing(PathOf(name), "string");
             return null;
         }
         if (node is null && nullable) return null;
         if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.String)
         {
-            _issues.Add(TypeIssue(path, "string", TypeName(node)));
+            _issues.Add(TypeIssue(PathOf(name), "string", TypeName(node)));
             return null;
         }
         var s = v.GetValue<string>();
         if (trim) s = s.Trim();
-        if (!allowNul && s.Contains('\0', StringComparison.Ordinal)) _issues.Add(new ValidationIssue("custom", path, JsonBody.NulMessage));
+        if (!allowNul && s.Contains('\0', StringComparison.Ordinal)) _issues.Add(new ValidationIssue("custom", PathOf(name), JsonBody.NulMessage));
         if (min is not null && s.Length < min)
-            _issues.Add(SizeIssue(path, "too_small", "minimum", min.Value, "string",
+            _issues.Add(SizeIssue(PathOf(name), "too_small", "minimum", min.Value, "string",
                 min == 1 ? "String must contain at least 1 character(s)" : $"String must contain at least {min} character(s)"));
         if (max is not null && s.Length > max)
-            _issues.Add(SizeIssue(path, "too_big", "maximum", max.Value, "string", $"String must contain at most {max} character(s)"));
+            _issues.Add(SizeIssue(PathOf(name), "too_big", "maximum", max.Value, "string", $"String must contain at most {max} character(s)"));
         return s;
     }
 
@@ -105,10 +105,10 @@ public sealed class Input
     public double? Number(string name, double? min = null, double? max = null, bool required = false, double? fallback = null,
         bool integer = false)
     {
-        if (!TryGet(name, out var node, out var path))
+        if (!TryGet(name, out var node))
         {
             if (fallback is not null) return fallback;
-            if (required) Missing(path, integer ? "integer" : "number");
+            if (required) Missing(PathOf(name), integer ? "integer" : "number");
             return null;
         }
         double value;
@@ -118,7 +118,7 @@ public sealed class Input
             if (text.Length == 0) value = 0; // Number("") is 0 in JavaScript, which zod's coerce uses.
             else if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || double.IsNaN(value))
             {
-                _issues.Add(TypeIssue(path, "number", "nan"));
+                _issues.Add(TypeIssue(PathOf(name), "number", "nan"));
                 return null;
             }
         }
@@ -128,36 +128,36 @@ public sealed class Input
         }
         else
         {
-            _issues.Add(TypeIssue(path, "number", TypeName(node)));
+            _issues.Add(TypeIssue(PathOf(name), "number", TypeName(node)));
             return null;
         }
         if (!double.IsFinite(value))
         {
-            _issues.Add(new ValidationIssue("not_finite", path, "Number must be finite"));
+            _issues.Add(new ValidationIssue("not_finite", PathOf(name), "Number must be finite"));
             return null;
         }
         if (Math.Abs(value) > MaxSafeInteger && max is null)
         {
             // Beyond JavaScript's safe integers a number is no longer exact, and beyond a 64-bit integer the database
             // would refuse it: say so instead of failing later.
-            _issues.Add(SizeIssue(path, value > 0 ? "too_big" : "too_small", value > 0 ? "maximum" : "minimum", value > 0 ? MaxSafeInteger : -MaxSafeInteger,
+            _issues.Add(SizeIssue(PathOf(name), value > 0 ? "too_big" : "too_small", value > 0 ? "maximum" : "minimum", value > 0 ? MaxSafeInteger : -MaxSafeInteger,
                 "number", value > 0 ? $"Number must be less than or equal to {MaxSafeInteger}" : $"Number must be greater than or equal to {-MaxSafeInteger}"));
             return null;
         }
         if (integer && Math.Floor(value) != value)
         {
-            _issues.Add(TypeIssue(path, "integer", "float"));
+            _issues.Add(TypeIssue(PathOf(name), "integer", "float"));
             return null;
         }
         var ok = true;
         if (min is not null && value < min)
         {
-            _issues.Add(SizeIssue(path, "too_small", "minimum", min.Value, "number", $"Number must be greater than or equal to {Format(min.Value)}"));
+            _issues.Add(SizeIssue(PathOf(name), "too_small", "minimum", min.Value, "number", $"Number must be greater than or equal to {Format(min.Value)}"));
             ok = false;
         }
         if (max is not null && value > max)
         {
-            _issues.Add(SizeIssue(path, "too_big", "maximum", max.Value, "number", $"Number must be less than or equal to {Format(max.Value)}"));
+            _issues.Add(SizeIssue(PathOf(name), "too_big", "maximum", max.Value, "number", $"Number must be less than or equal to {Format(max.Value)}"));
             ok = false;
         }
         return ok ? value : null;
@@ -165,13 +165,13 @@ public sealed class Input
 
     public bool? Boolean(string name, bool required = false, bool? fallback = null)
     {
-        if (!TryGet(name, out var node, out var path))
+        if (!TryGet(name, out var node))
         {
-            if (required) Missing(path, "boolean");
+            if (required) Missing(PathOf(name), "boolean");
             return fallback;
         }
         if (node is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False) return v.GetValue<bool>();
-        _issues.Add(TypeIssue(path, "boolean", TypeName(node)));
+        _issues.Add(TypeIssue(PathOf(name), "boolean", TypeName(node)));
         return fallback;
     }
 
@@ -181,9 +181,9 @@ public sealed class Input
 
     public string? Enum(string name, IReadOnlyList<string> options, string? fallback = null, bool required = false)
     {
-        if (!TryGet(name, out var node, out var path))
+        if (!TryGet(name, out var node))
         {
-            if (fallback is null && required) Missing(path, string.Join(" | ", options.Select(o => $"'{o}'")));
+            if (fallback is null && required) Missing(PathOf(name), string.Join(" | ", options.Select(o => $"'{o}'")));
             return fallback;
         }
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String && options.Contains(v.GetValue<string>()))
@@ -192,13 +192,13 @@ public sealed class Input
         {
             var received = sv.GetValue<string>();
             var extra = new JsonObject { ["received"] = received, ["options"] = new JsonArray(options.Select(o => (JsonNode?)o).ToArray()) };
-            _issues.Add(new ValidationIssue("invalid_enum_value", path,
+            _issues.Add(new ValidationIssue("invalid_enum_value", PathOf(name),
                 $"Invalid enum value. Expected {string.Join(" | ", options.Select(o => $"'{o}'"))}, received '{received}'")
             { Extra = extra });
         }
         else
         {
-            _issues.Add(new ValidationIssue("invalid_type", path, node is null ? "Expected " + string.Join(" | ", options.Select(o => $"'{o}'")) + ", received null" : "Expected " + string.Join(" | ", options.Select(o => $"'{o}'")) + ", received " + TypeName(node))
+            _issues.Add(new ValidationIssue("invalid_type", PathOf(name), node is null ? "Expected " + string.Join(" | ", options.Select(o => $"'{o}'")) + ", received null" : "Expected " + string.Join(" | ", options.Select(o => $"'{o}'")) + ", received " + TypeName(node))
             { Expected = string.Join(" | ", options.Select(o => $"'{o}'")), Received = TypeName(node) });
         }
         return null;
@@ -258,32 +258,32 @@ public sealed class Input
 
     public JsonArray? Array(string name, bool required = false, int? min = null, int? max = null)
     {
-        if (!TryGet(name, out var node, out var path))
+        if (!TryGet(name, out var node))
         {
-            if (required) Missing(path, "array");
+            if (required) Missing(PathOf(name), "array");
             return null;
         }
         if (node is not JsonArray array)
         {
-            _issues.Add(TypeIssue(path, "array", TypeName(node)));
+            _issues.Add(TypeIssue(PathOf(name), "array", TypeName(node)));
             return null;
         }
         if (min is not null && array.Count < min)
-            _issues.Add(SizeIssue(path, "too_small", "minimum", min.Value, "array", $"Array must contain at least {min} element(s)"));
+            _issues.Add(SizeIssue(PathOf(name), "too_small", "minimum", min.Value, "array", $"Array must contain at least {min} element(s)"));
         if (max is not null && array.Count > max)
-            _issues.Add(SizeIssue(path, "too_big", "maximum", max.Value, "array", $"Array must contain at most {max} element(s)"));
+            _issues.Add(SizeIssue(PathOf(name), "too_big", "maximum", max.Value, "array", $"Array must contain at most {max} element(s)"));
         return array;
     }
 
     public Input? Object(string name, bool required = false)
     {
-        if (!TryGet(name, out var node, out var path))
+        if (!TryGet(name, out var node))
         {
-            if (required) Missing(path, "object");
+            if (required) Missing(PathOf(name), "object");
             return null;
         }
-        if (node is JsonObject o) return new Input(o, path, _issues, _coerce);
-        _issues.Add(TypeIssue(path, "object", TypeName(node)));
+        if (node is JsonObject o) return new Input(o, PathOf(name), _issues, _coerce);
+        _issues.Add(TypeIssue(PathOf(name), "object", TypeName(node)));
         return null;
     }
 
@@ -300,9 +300,9 @@ public sealed class Input
         if (_obj is not null) _issues.Add(TypeIssue(path, expected, "undefined"));
     }
 
-    private bool TryGet(string name, out JsonNode? node, out object[] path)
+    // No path here: building it allocates, and it is needed only when an issue is recorded (PathOf).
+    private bool TryGet(string name, out JsonNode? node)
     {
-        path = [.. _path, name];
         node = null;
         if (_obj is null) return false;
         return _obj.TryGetPropertyValue(name, out node) && !(node is null && _coerce);
