@@ -19,9 +19,12 @@ public sealed class ProjectKeyRing(Db db, CofferOptions options, TimeProvider ti
     private readonly ConcurrentDictionary<string, DataKey> _keys = new(StringComparer.Ordinal);
 
     /// <summary>The project's key, or null when nothing was ever encrypted for it (then there is nothing to decrypt either).</summary>
-    public async Task<DataKey?> FindAsync(string projectId)
+    public ValueTask<DataKey?> FindAsync(string projectId) =>
+        // A ValueTask: every secret read asks, and almost always the key is already here (a Task would be garbage each time).
+        _keys.TryGetValue(projectId, out var key) ? ValueTask.FromResult<DataKey?>(key) : new ValueTask<DataKey?>(LoadAsync(projectId));
+
+    private async Task<DataKey?> LoadAsync(string projectId)
     {
-        if (_keys.TryGetValue(projectId, out var key)) return key;
         var row = await db.ReadAsync(conn => ReadAsync(conn, projectId, null));
         return row is null ? null : Remember(projectId, row);
     }

@@ -165,7 +165,8 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
         else
         {
             view = SecretFields.View(key, row, req.Environment, req.Path, hidden: false);
-            if (req.Expand && req.ViewSecretValue && view.Value.Length > 0)
+            // Checked here as well as in the expander: most values hold no reference, and the call would cost two tasks.
+            if (req.Expand && req.ViewSecretValue && SecretReferences.Contains(view.Value))
                 view.Value = await ExpandOneAsync(expander, new SecretAddress(req.Environment, req.Path, row.Key), view.Value, row.SkipMultilineEncoding);
             if (!req.ViewSecretValue)
                 view = SecretFields.View(key, row, req.Environment, req.Path, hidden: true);

@@ -36,19 +36,20 @@ public sealed class Input
     /// <summary>Query strings: every value is a string; numbers and booleans are coerced as zod's coerce/enum do.</summary>
     public static Input ForQuery(IQueryCollection query)
     {
-        var obj = new JsonObject();
+        // Built from a list sized up front: adding to an empty JsonObject grows its dictionary two or three times.
+        var properties = new List<KeyValuePair<string, JsonNode?>>(query.Count);
         foreach (var (key, values) in query)
-            if (values.Count > 0 && !obj.ContainsKey(key)) obj[key] = values[^1];
-        return new Input(obj, [], [], coerce: true);
+            if (values.Count > 0) properties.Add(new(key, values[^1]));
+        return new Input(new JsonObject(properties), [], [], coerce: true);
     }
 
     /// <summary>Path parameters are strings that are always present.</summary>
     public static Input ForRoute(RouteValueDictionary values)
     {
-        var obj = new JsonObject();
+        var properties = new List<KeyValuePair<string, JsonNode?>>(values.Count);
         foreach (var (key, value) in values)
-            if (value is string s) obj[key] = s;
-        return new Input(obj, [], [], coerce: false);
+            if (value is string s) properties.Add(new(key, s));
+        return new Input(new JsonObject(properties), [], [], coerce: false);
     }
 
     /// <summary>JavaScript's Number.MAX_SAFE_INTEGER: the largest integer a client's JSON number holds exactly.</summary>
