@@ -16,9 +16,12 @@ public sealed record AuditContext(
     string? UserAgent,
     string UserAgentType)
 {
-    public static AuditContext From(HttpContext context, Actor? actor)
+    public static AuditContext From(HttpContext context, Actor? actor) => From(context, actor, context.RequestServices);
+
+    /// <param name="services">Where to find <see cref="ClientIp"/>: the root provider spares the request a DI scope.</param>
+    public static AuditContext From(HttpContext context, Actor? actor, IServiceProvider services)
     {
-        var ip = context.RequestServices.GetRequiredService<ClientIp>().Resolve(context).ToString();
+        var ip = services.GetRequiredService<ClientIp>().Resolve(context).ToString();
         var userAgent = context.Request.Headers.UserAgent.ToString();
         var metadata = actor is null ? new JsonObject()
             : actor.IsIdentity ? new JsonObject { ["identityId"] = actor.Id, ["name"] = actor.Name }
