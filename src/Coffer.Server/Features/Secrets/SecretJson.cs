@@ -65,8 +65,8 @@ public static class SecretJson
         }
         else
         {
-            w.WriteString("createdAt", ApiJson.FormatTime(UnixMs.ToUtc(s.CreatedAt)));
-            w.WriteString("updatedAt", ApiJson.FormatTime(UnixMs.ToUtc(s.UpdatedAt)));
+            ApiJson.WriteTime(w, "createdAt", UnixMs.ToUtc(s.CreatedAt));
+            ApiJson.WriteTime(w, "updatedAt", UnixMs.ToUtc(s.UpdatedAt));
         }
         if (shape.HasFlag(SecretShape.Path)) w.WriteString("secretPath", s.SecretPath);
         if (shape.HasFlag(SecretShape.ValueHidden)) w.WriteBoolean("secretValueHidden", s.ValueHidden);
@@ -102,7 +102,7 @@ public static class SecretJson
     }
 
     /// <summary><c>{"secret": …}</c></summary>
-    public static byte[] One(SecretView s, SecretShape shape) => Build(w =>
+    public static SecretBody One(SecretView s, SecretShape shape) => Build(w =>
     {
         w.WriteStartObject();
         w.WritePropertyName("secret");
@@ -111,7 +111,7 @@ public static class SecretJson
     });
 
     /// <summary><c>{"secrets": […]}</c></summary>
-    public static byte[] Many(IEnumerable<SecretView> secrets, SecretShape shape) => Build(w =>
+    public static SecretBody Many(IEnumerable<SecretView> secrets, SecretShape shape) => Build(w =>
     {
         w.WriteStartObject();
         w.WriteStartArray("secrets");
@@ -128,7 +128,7 @@ public static class SecretJson
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
-    public static byte[] Build(Action<Utf8JsonWriter> write)
+    public static SecretBody Build(Action<Utf8JsonWriter> write)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
@@ -137,7 +137,7 @@ public static class SecretJson
         {
             write(writer);
             writer.Flush();
-            return buffer.WrittenSpan.ToArray();
+            return SecretBody.CopyOf(buffer.WrittenSpan);
         }
         finally
         {

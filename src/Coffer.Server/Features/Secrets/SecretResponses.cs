@@ -7,21 +7,24 @@ public static class SecretResponses
 {
     private const string JsonContentType = "application/json; charset=utf-8";
 
-    public static IResult Json(byte[] body) => new JsonBytes(body);
+    public static IResult Json(SecretBody body) => new JsonBytes(body);
 
     /// <summary>
     /// Writes the body as is. Results.Bytes would do the same after asking the request's services for a logger, which
     /// creates a DI scope per request; secret reads are the hottest routes.
     /// </summary>
-    private sealed class JsonBytes(byte[] body) : IResult
+    private sealed class JsonBytes(SecretBody body) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext)
+        public async Task ExecuteAsync(HttpContext httpContext)
         {
-            var response = httpContext.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = JsonContentType;
-            response.ContentLength = body.Length;
-            return response.Body.WriteAsync(body, 0, body.Length);
+            using (body)
+            {
+                var response = httpContext.Response;
+                response.StatusCode = StatusCodes.Status200OK;
+                response.ContentType = JsonContentType;
+                response.ContentLength = body.Length;
+                await response.Body.WriteAsync(body.Memory);
+            }
         }
     }
 
@@ -29,11 +32,15 @@ public static class SecretResponses
     /// A list response with a strong ETag over its bytes; <c>If-None-Match</c> naming it gets 304 and no body
     /// (Infisical's CLI re-polls this way).
     /// </summary>
-    public static IResult JsonWithETag(HttpContext http, byte[] body)
+    public static IResult JsonWithETag(HttpContext http, SecretBody body)
     {
-        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(body).AsSpan(0, 16)) + "\"";
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(body.Span, hash);
+        var etag = "\"" + Convert.ToHexStringLower(hash[..16]) + "\"";
         http.Response.Headers.ETag = etag;
-        return Matches(http.Request.Headers.IfNoneMatch.ToString(), etag) ? Results.StatusCode(StatusCodes.Status304NotModified) : Json(body);
+        if (!Matches(http.Request.Headers.IfNoneMatch.ToString(), etag)) return Json(body);
+        body.Dispose();
+        return Results.StatusCode(StatusCodes.Status304NotModified);
     }
 
     private static bool Matches(string ifNoneMatch, string etag)
@@ -50,7 +57,7 @@ public static class SecretResponses
     }
 
     /// <summary><c>{"secrets": […], "imports": […]}</c></summary>
-    public static byte[] List(ListSecretsResult result) => SecretJson.Build(w =>
+    public static SecretBody List(ListSecretsResult result) => SecretJson.Build(w =>
     {
         w.WriteStartObject();
         w.WriteStartArray("secrets");
