@@ -51,8 +51,8 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
                 throw new ForbiddenException("You are not allowed to access this resource from the current IP address");
 
             var lockoutKey = $"{AuthMethods.UniversalAuth}:{ua.IdentityId}:{ua.ClientId}";
-            if (ua.LockoutEnabled && await LockoutStore.LockedUntilAsync(conn, tx, lockoutKey) is { } until && until > now)
-                return (Outcome.Locked, null);
+            var lockedUntil = ua.LockoutEnabled ? await LockoutStore.LockedUntilAsync(conn, tx, lockoutKey) : null;
+            if (lockedUntil > now) return (Outcome.Locked, null);
 
             ClientSecretRow? match = null;
             var candidates = await UniversalAuthStore.FindByPrefixAsync(conn, tx, ua.Id, Prefix(clientSecret));
@@ -91,7 +91,8 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
                 return (Outcome.UsageLimit, null);
             }
 
-            if (ua.LockoutEnabled) await LockoutStore.ResetAsync(conn, tx, lockoutKey);
+            // Only a key with a lockout row has failures to forget: the common login skips the statement.
+            if (lockedUntil is not null) await LockoutStore.ResetAsync(conn, tx, lockoutKey);
             var token = await issuer.IssueAsync(conn, tx, ua.IdentityId, AuthMethods.UniversalAuth,
                 new TokenPolicy(ua.AccessTokenTtl, ua.AccessTokenMaxTtl, ua.AccessTokenNumUsesLimit, ua.AccessTokenPeriod),
                 now, clientSecretId: match.Id);
