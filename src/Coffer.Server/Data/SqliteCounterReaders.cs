@@ -105,7 +105,7 @@ internal sealed class SqliteCounterReaders(string connectionString) : IDisposabl
 
         public long ContentVersion(string projectId)
         {
-            Check(raw.sqlite3_bind_text(_version, 1, projectId));
+            SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_text(_version, 1, projectId), _connection.Handle);
             return ReadLong(_version);
         }
 
@@ -116,7 +116,7 @@ internal sealed class SqliteCounterReaders(string connectionString) : IDisposabl
             {
                 var rc = raw.sqlite3_step(statement);
                 if (rc == raw.SQLITE_ROW) return raw.sqlite3_column_int64(statement, 0);
-                if (rc != raw.SQLITE_DONE) Check(rc);
+                SqliteException.ThrowExceptionForRC(rc, _connection.Handle); // no-op for SQLITE_DONE: no row
                 return 0;
             }
             finally
@@ -128,13 +128,8 @@ internal sealed class SqliteCounterReaders(string connectionString) : IDisposabl
 
         private sqlite3_stmt Prepare(string sql)
         {
-            Check(raw.sqlite3_prepare_v2(_connection.Handle, sql, out var statement));
+            SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_connection.Handle, sql, out var statement), _connection.Handle);
             return statement;
-        }
-
-        private void Check(int rc)
-        {
-            if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
         }
 
         public void Dispose()

@@ -9,22 +9,16 @@ namespace Coffer.Server.Features.AuditLogs;
 /// The read-audit batcher's insert on SQLite, stepped through SQLite's own API: Microsoft.Data.Sqlite allocates a
 /// binder and a UTF-8 copy for every parameter of every row, which made the batcher the largest source of garbage
 /// under read load (about 11 % of B1's allocations, bench/README.md). Here each value is encoded into one reused
-/// buffer that SQLite copies when binding.
+/// buffer that SQLite copies when binding. The statement is <see cref="AuditLog.InsertSql"/>: SQLite numbers its
+/// named parameters 1–12 in order of appearance, which is <see cref="AuditRow"/>'s order.
 /// </summary>
 internal static class SqliteAuditInsert
 {
-    private const string Sql =
-        """
-        INSERT INTO audit_logs (id, org_id, project_id, actor_type, actor_id, actor_metadata, event_type, event_metadata,
-                                ip_address, user_agent, user_agent_type, created_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-        """;
-
     /// <summary>Inserts the rows in the connection's current transaction.</summary>
     public static void WriteMany(SqliteConnection conn, IReadOnlyList<AuditRow> rows)
     {
         var db = conn.Handle!;
-        Check(raw.sqlite3_prepare_v2(db, Sql, out var statement), db);
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, AuditLog.InsertSql, out var statement), db);
         var buffer = ArrayPool<byte>.Shared.Rent(1024);
         try
         {
@@ -41,10 +35,9 @@ internal static class SqliteAuditInsert
                 BindText(statement, 9, r.IpAddress, ref buffer, db);
                 BindText(statement, 10, r.UserAgent, ref buffer, db);
                 BindText(statement, 11, r.UserAgentType, ref buffer, db);
-                Check(raw.sqlite3_bind_int64(statement, 12, r.CreatedAt), db);
-                var rc = raw.sqlite3_step(statement);
+                SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(statement, 12, r.CreatedAt), db);
+                SqliteException.ThrowExceptionForRC(raw.sqlite3_step(statement), db);
                 raw.sqlite3_reset(statement);
-                if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, db);
             }
         }
         finally
@@ -58,13 +51,13 @@ internal static class SqliteAuditInsert
     {
         if (value is null)
         {
-            Check(raw.sqlite3_bind_null(statement, index), db);
+            SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_null(statement, index), db);
             return;
         }
         // An empty span reaches SQLite as a null pointer, which it stores as NULL; "" has to go through the string form.
         if (value.Length == 0)
         {
-            Check(raw.sqlite3_bind_text(statement, index, ""), db);
+            SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_text(statement, index, ""), db);
             return;
         }
         var most = Encoding.UTF8.GetMaxByteCount(value.Length);
@@ -74,11 +67,6 @@ internal static class SqliteAuditInsert
             buffer = ArrayPool<byte>.Shared.Rent(most);
         }
         var length = Encoding.UTF8.GetBytes(value, buffer);
-        Check(raw.sqlite3_bind_text(statement, index, buffer.AsSpan(0, length)), db);
-    }
-
-    private static void Check(int rc, sqlite3 db)
-    {
-        if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, db);
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_text(statement, index, buffer.AsSpan(0, length)), db);
     }
 }

@@ -30,9 +30,14 @@ public sealed class ReferenceExpander(ProjectContent content, DataKey? key, Perm
     }
 
     /// <summary>Expands one secret's value (no-op without references); applies Infisical's multi-line quoting when asked.</summary>
-    public async Task<string> ExpandAsync(SecretAddress secret, string value, bool skipMultilineEncoding)
+    /// <remarks>A ValueTask completed at once for the common value without references: lists ask for every secret.</remarks>
+    public ValueTask<string> ExpandAsync(SecretAddress secret, string value, bool skipMultilineEncoding) =>
+        value.Length == 0 || !SecretReferences.Contains(value)
+            ? ValueTask.FromResult(value)
+            : new ValueTask<string>(ExpandReferencesAsync(secret, value, skipMultilineEncoding));
+
+    private async Task<string> ExpandReferencesAsync(SecretAddress secret, string value, bool skipMultilineEncoding)
     {
-        if (value.Length == 0 || !SecretReferences.Contains(value)) return value;
         var own = await FetchAsync(secret);
         if (!CanRead(secret, own))
             throw new ReferenceDeniedException(

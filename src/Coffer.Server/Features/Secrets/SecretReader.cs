@@ -97,8 +97,7 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
             var denied = new List<string>();
             foreach (var view in secrets)
             {
-                // Most values hold no reference; skipping them here spares two tasks per secret.
-                if (view.ValueHidden || !SecretReferences.Contains(view.Value)) continue;
+                if (view.ValueHidden) continue;
                 try
                 {
                     view.Value = await expander.ExpandAsync(new SecretAddress(req.Environment, view.SecretPath, view.Key), view.Value, view.SkipMultilineEncoding);
@@ -166,8 +165,7 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
         else
         {
             view = SecretFields.View(key, row, req.Environment, req.Path, hidden: false);
-            // Checked here as well as in the expander: most values hold no reference, and the call would cost two tasks.
-            if (req.Expand && req.ViewSecretValue && SecretReferences.Contains(view.Value))
+            if (req.Expand && req.ViewSecretValue && view.Value.Length > 0)
                 view.Value = await ExpandOneAsync(expander, new SecretAddress(req.Environment, req.Path, row.Key), view.Value, row.SkipMultilineEncoding);
             if (!req.ViewSecretValue)
                 view = SecretFields.View(key, row, req.Environment, req.Path, hidden: true);
@@ -269,7 +267,7 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
         }
     }
 
-    private static async Task<string> ExpandOneAsync(ReferenceExpander expander, SecretAddress address, string value, bool skipMultiline)
+    private static async ValueTask<string> ExpandOneAsync(ReferenceExpander expander, SecretAddress address, string value, bool skipMultiline)
     {
         try
         {
