@@ -8,7 +8,7 @@ namespace Coffer.Server.Data;
 
 /// <summary>
 /// The one way into the database. Reads get a pooled connection; writes get a transaction that commits only if the
-/// work finishes. On SQLite, writers queue in process instead of spinning on SQLITE_BUSY.
+/// work finishes. On SQLite, writes queue for one in-process writer instead of spinning on SQLITE_BUSY.
 /// <para>When PostgreSQL cannot be reached, every call fails fast with <see cref="DatabaseUnavailableException"/>
 /// (503) and the pool is emptied, so the connections that died with the server are never handed out again; the
 /// first call after the server is back opens fresh ones. A read that hit a dead pooled connection is retried once
@@ -28,7 +28,7 @@ public sealed partial class Db : IAsyncDisposable
 
     private readonly string _sqliteConnectionString = "";
     private readonly DbDataSource? _postgres;
-    private readonly SemaphoreSlim _sqliteWriteGate = new(1, 1);
+    private readonly SqliteWriter? _sqliteWriter;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<nint, byte> _initializedSqliteHandles = new();
     private readonly ILogger _logger;
     private volatile bool _unavailable;
@@ -47,7 +47,9 @@ public sealed partial class Db : IAsyncDisposable
         _sqliteConnectionString = sqliteConnectionString ?? "";
         _postgres = postgres;
         _logger = logger ?? NullLogger.Instance;
-        if (engine == DbEngine.Sqlite) _sqliteCounters = new SqliteCounterReaders(_sqliteConnectionString);
+        if (engine != DbEngine.Sqlite) return;
+        _sqliteCounters = new SqliteCounterReaders(_sqliteConnectionString);
+        _sqliteWriter = new SqliteWriter(_sqliteConnectionString);
     }
 
     public DbEngine Engine { get; }
@@ -140,11 +142,14 @@ public sealed partial class Db : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> in one transaction; an exception rolls everything back.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction; an exception rolls all of its work back. On SQLite the work may
+    /// share its commit with other units queued at the same time (<see cref="SqliteWriter"/>); either way it has been
+    /// committed when the returned task completes.
+    /// </summary>
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
     {
-        var gated = Engine == DbEngine.Sqlite;
-        if (gated) await _sqliteWriteGate.WaitAsync(ct);
+        if (_sqliteWriter is not null) return await _sqliteWriter.RunAsync(work, ct);
         try
         {
             await using var conn = await OpenCheckedAsync(ct);
@@ -157,10 +162,6 @@ public sealed partial class Db : IAsyncDisposable
         catch (Exception ex) when (IsUnavailable(ex))
         {
             throw Unavailable(ex);
-        }
-        finally
-        {
-            if (gated) _sqliteWriteGate.Release();
         }
     }
 
@@ -237,9 +238,9 @@ public sealed partial class Db : IAsyncDisposable
         if (_postgres is not null) await _postgres.DisposeAsync();
         else
         {
+            if (_sqliteWriter is not null) await _sqliteWriter.DisposeAsync();
             _sqliteCounters?.Dispose();
             SqliteConnection.ClearAllPools();
         }
-        _sqliteWriteGate.Dispose();
     }
 }
