@@ -59,7 +59,7 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
     /// </summary>
     private sealed class ReusingCommand(StatementCachingConnection connection) : DbCommand
     {
-        private readonly SqliteParameterCollection _parameters = new SqliteCommand().Parameters;
+        private readonly ParameterList _parameters = new();
         private SqliteCommand? _rented;
 
         [AllowNull]
@@ -108,7 +108,7 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
             _rented = command;
             command.Transaction = (SqliteTransaction?)DbTransaction;
             command.CommandTimeout = CommandTimeout;
-            foreach (SqliteParameter p in _parameters) command.Parameters.Add(p);
+            foreach (DbParameter p in _parameters) command.Parameters.Add(p);
             return command;
         }
 
