@@ -34,6 +34,7 @@ public sealed partial class Db : IAsyncDisposable
     private volatile bool _unavailable;
     private long _lastSuccess = Stopwatch.GetTimestamp();
     private readonly SqliteCounterReaders? _sqliteCounters;
+    private readonly SqliteCounterCache? _sqliteCounterCache;
 
     static Db()
     {
@@ -50,6 +51,7 @@ public sealed partial class Db : IAsyncDisposable
         if (engine != DbEngine.Sqlite) return;
         _sqliteCounters = new SqliteCounterReaders(_sqliteConnectionString);
         _sqliteWriter = new SqliteWriter(_sqliteConnectionString);
+        _sqliteCounterCache = new SqliteCounterCache(_sqliteCounters, _sqliteWriter);
     }
 
     public DbEngine Engine { get; }
@@ -78,14 +80,14 @@ public sealed partial class Db : IAsyncDisposable
     /// <summary>The security epoch as committed now (see <see cref="SecurityEpoch"/>); read once per authenticated request.</summary>
     public async ValueTask<long> ReadSecurityEpochAsync()
     {
-        if (_sqliteCounters is not null) return _sqliteCounters.SecurityEpoch();
+        if (_sqliteCounterCache is not null) return _sqliteCounterCache.SecurityEpoch();
         return await ReadAsync(conn => Data.SecurityEpoch.ReadAsync(conn));
     }
 
     /// <summary>A project's content version as committed now; read once per secret read.</summary>
     public async ValueTask<long> ReadContentVersionAsync(string projectId)
     {
-        if (_sqliteCounters is not null) return _sqliteCounters.ContentVersion(projectId);
+        if (_sqliteCounterCache is not null) return _sqliteCounterCache.ContentVersion(projectId);
         return await ReadAsync(conn => Features.Secrets.ProjectContentVersion.ReadAsync(conn, projectId));
     }
 

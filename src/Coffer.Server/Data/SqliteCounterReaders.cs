@@ -7,8 +7,8 @@ namespace Coffer.Server.Data;
 /// The two reads every request makes on SQLite — the security epoch, and a project's content version on secret reads —
 /// through a few dedicated connections whose statements stay prepared. Through the general path each read paid for a
 /// pooled connection open (a lock shared by every request), a pragma, and parsing and planning its SQL again; that was
-/// most of what an authenticated read cost beyond HTTP itself. Every call still reads the committed database, so a
-/// revocation committed by any connection or process is seen by the very next request.
+/// most of what an authenticated read cost beyond HTTP itself. Every call reads the committed database;
+/// <see cref="SqliteCounterCache"/> decides when a call is needed.
 /// </summary>
 internal sealed class SqliteCounterReaders(string connectionString) : IDisposable
 {

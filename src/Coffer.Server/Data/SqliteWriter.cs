@@ -29,6 +29,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private int _wakePending;
+    private long _commits;
     private StatementCachingConnection? _conn;
 
     public SqliteWriter(string connectionString)
@@ -36,6 +37,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
         _connectionString = connectionString;
         _loop = Task.Run(LoopAsync);
     }
+
+    /// <summary>
+    /// How many batches have ended (committed or not) so far. It moves before any caller of a batch hears back, so a
+    /// value read from the database after seeing count N reflects every write whose caller was answered by then.
+    /// </summary>
+    public long Commits => Interlocked.Read(ref _commits);
 
     public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
@@ -107,10 +114,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             // The connection's state is unknown now (an open transaction, a lost savepoint): start the next batch on a new one.
             DropConnection();
+            Interlocked.Increment(ref _commits);
             current?.Fail(ex);
             foreach (var unit in done) unit.Fail(ex);
             return;
         }
+        Interlocked.Increment(ref _commits);
         foreach (var unit in done) unit.Complete();
     }
 
