@@ -19,6 +19,17 @@ public static class ServerCommands
             return 2;
         }
 
+        // Every command that opens a SQLite database takes the lock; "help" and unknown commands do not need it.
+        var needsLock = options.DatabaseUri is null && command is "serve" or "migrate" or "rotate-root-key";
+        using var sqliteLock = needsLock ? SqliteProcessLock.TryAcquire(options.SqlitePath) : null;
+        if (needsLock && sqliteLock is null)
+        {
+            await Console.Error.WriteLineAsync(
+                $"coffer-server: the SQLite database {options.SqlitePath} is in use by another coffer-server process. " +
+                "SQLite serves one process: stop the other one, or use PostgreSQL (DB_CONNECTION_URI) to run several.");
+            return 1;
+        }
+
         try
         {
             switch (command)
