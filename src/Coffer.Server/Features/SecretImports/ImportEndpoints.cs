@@ -89,7 +89,7 @@ public static class ImportEndpoints
             var path = SecretInputs.Path(query, "path");
             query.ThrowIfInvalid();
             var (groups, tree) = await service.SecretsAsync(http.GetActor(), projectId!, environment!, path);
-            var body = SecretJson.Build(w =>
+            var body = SecretJson.Build(list: true, write: w =>
             {
                 w.WriteStartObject();
                 w.WriteStartArray("secrets");

@@ -23,15 +23,14 @@ public sealed class SecretBody : IDisposable
 
     public ReadOnlyMemory<byte> Memory => _array is { } a ? a.AsMemory(0, Length) : throw new ObjectDisposedException(nameof(SecretBody));
 
-    public static SecretBody CopyOf(ReadOnlySpan<byte> bytes)
-    {
-        var array = ArrayPool<byte>.Shared.Rent(Math.Max(bytes.Length, 1));
-        bytes.CopyTo(array);
-        return new SecretBody(array, bytes.Length);
-    }
+    /// <summary>Takes over a pooled array holding <paramref name="length"/> bytes of body.</summary>
+    internal static SecretBody Own(byte[] array, int length) => new(array, length);
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _array, null) is { } array) ArrayPool<byte>.Shared.Return(array, clearArray: true);
+        if (Interlocked.Exchange(ref _array, null) is not { } array) return;
+        // Only the body's own bytes held decrypted values; clearing the whole (possibly much larger) array would not add to that.
+        array.AsSpan(0, Length).Clear();
+        ArrayPool<byte>.Shared.Return(array);
     }
 }

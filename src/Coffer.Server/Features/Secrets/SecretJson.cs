@@ -102,7 +102,7 @@ public static class SecretJson
     }
 
     /// <summary><c>{"secret": …}</c></summary>
-    public static SecretBody One(SecretView s, SecretShape shape) => Build(w =>
+    public static SecretBody One(SecretView s, SecretShape shape) => Build(list: false, write: w =>
     {
         w.WriteStartObject();
         w.WritePropertyName("secret");
@@ -111,7 +111,7 @@ public static class SecretJson
     });
 
     /// <summary><c>{"secrets": […]}</c></summary>
-    public static SecretBody Many(IEnumerable<SecretView> secrets, SecretShape shape) => Build(w =>
+    public static SecretBody Many(IEnumerable<SecretView> secrets, SecretShape shape) => Build(list: true, write: w =>
     {
         w.WriteStartObject();
         w.WriteStartArray("secrets");
@@ -120,34 +120,39 @@ public static class SecretJson
         w.WriteEndObject();
     });
 
-    // Every secret response is built here: one growable buffer and writer per thread instead of a fresh buffer grown by
-    // doubling (~3 KB of garbage for one secret, ~90 KB for a list of 100). A buffer that grew past MaxRetainedBytes
-    // for one large answer is not kept. The write callback is synchronous, so a thread never uses its pair twice at once.
-    private const int MaxRetainedBytes = 64 * 1024;
+    // Every secret response is written straight into a pooled array that becomes the body (no copy of a 50 KB list),
+    // sized from the previous answer of the same kind so that it rarely grows. One writer per thread: the write callback
+    // is synchronous, so a thread never uses its writer twice at once.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    private static readonly ArrayBufferWriter<byte> Detached = new(1);
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
+    private static int s_lastOne = 2048;
+    private static int s_lastList = 16384;
 
-    public static SecretBody Build(Action<Utf8JsonWriter> write)
+    /// <param name="list">Whether this is a list answer: lists and single secrets keep separate size guesses.</param>
+    public static SecretBody Build(Action<Utf8JsonWriter> write, bool list)
     {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
-        writer.Reset(buffer);
+        ref var last = ref list ? ref s_lastList : ref s_lastOne;
+        var lastSize = Volatile.Read(ref last);
+        var output = new PooledBodyWriter(lastSize + (lastSize / 8));
+        var writer = t_writer ??= new Utf8JsonWriter(Detached, WriterOptions);
+        writer.Reset(output);
         try
         {
             write(writer);
             writer.Flush();
-            return SecretBody.CopyOf(buffer.WrittenSpan);
+            Volatile.Write(ref last, output.Written);
+            return output.Detach();
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
         }
         finally
         {
-            // Clear, not just rewind: the bytes are decrypted secret values, and should not outlive the request in a buffer.
-            buffer.Clear();
-            if (buffer.Capacity > MaxRetainedBytes)
-            {
-                t_buffer = null;
-                t_writer = null;
-            }
+            // The thread's writer must not keep the body (decrypted values) reachable after it was handed on.
+            writer.Reset(Detached);
         }
     }
 }

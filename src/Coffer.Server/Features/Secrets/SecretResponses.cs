@@ -57,7 +57,7 @@ public static class SecretResponses
     }
 
     /// <summary><c>{"secrets": […], "imports": […]}</c></summary>
-    public static SecretBody List(ListSecretsResult result) => SecretJson.Build(w =>
+    public static SecretBody List(ListSecretsResult result) => SecretJson.Build(list: true, write: w =>
     {
         w.WriteStartObject();
         w.WriteStartArray("secrets");
