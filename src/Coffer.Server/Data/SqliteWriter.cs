@@ -89,7 +89,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
                     current = null;
                     continue;
                 }
-                Exec(conn, "SAVEPOINT unit");
+                conn.Savepoint();
                 try
                 {
                     await current.RunAsync(conn, tx);
@@ -97,14 +97,14 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 catch (Exception ex)
                 {
                     // If the failure took the whole transaction with it (SQLite rolls back by itself on a full disk, an
-                    // I/O error, …), there is no savepoint left to return to: Exec throws and the batch fails as a whole.
-                    Exec(conn, "ROLLBACK TO unit");
-                    Exec(conn, "RELEASE unit");
+                    // I/O error, …), there is no savepoint left to return to: that throws, and the batch fails as a whole.
+                    conn.RollbackToSavepoint();
+                    conn.ReleaseSavepoint();
                     current.Fail(ex);
                     current = null;
                     continue;
                 }
-                Exec(conn, "RELEASE unit");
+                conn.ReleaseSavepoint();
                 done.Add(current);
                 current = null;
             }

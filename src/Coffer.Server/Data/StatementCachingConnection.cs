@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Coffer.Server.Data;
 
@@ -19,6 +20,33 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
     // cache without bound; past this many distinct texts it starts over.
     private const int MaxStatements = 256;
     private readonly Dictionary<string, SqliteCommand> _idle = new(StringComparer.Ordinal);
+    private sqlite3_stmt? _savepoint;
+    private sqlite3_stmt? _release;
+    private sqlite3_stmt? _rollbackTo;
+
+    /// <summary>The writer's per-unit savepoint, as statements compiled once (it runs twice for every write).</summary>
+    internal void Savepoint() => Step(ref _savepoint, "SAVEPOINT unit");
+
+    internal void ReleaseSavepoint() => Step(ref _release, "RELEASE unit");
+
+    internal void RollbackToSavepoint() => Step(ref _rollbackTo, "ROLLBACK TO unit");
+
+    private void Step(ref sqlite3_stmt? statement, string sql)
+    {
+        if (statement is null)
+        {
+            SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(Handle, sql, out var prepared), Handle);
+            statement = prepared;
+        }
+        try
+        {
+            SqliteException.ThrowExceptionForRC(raw.sqlite3_step(statement), Handle); // no-op for SQLITE_DONE
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+        }
+    }
 
     protected override DbCommand CreateDbCommand() => new ReusingCommand(this);
 
@@ -49,8 +77,22 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
     protected override void Dispose(bool disposing)
     {
         // Statements must be finalized before the connection closes, or closing fails with SQLITE_BUSY.
-        if (disposing) ClearCache();
+        if (disposing)
+        {
+            ClearCache();
+            _savepoint?.Dispose();
+            _release?.Dispose();
+            _rollbackTo?.Dispose();
+        }
         base.Dispose(disposing);
+    }
+
+    /// <summary>"@name" for each parameter name, made once: the names come from the code's SQL, a small fixed set.</summary>
+    private static class AtNames
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
+
+        public static string Of(string name) => Names.GetOrAdd(name, static n => "@" + n);
     }
 
     /// <summary>
@@ -108,7 +150,14 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
             _rented = command;
             command.Transaction = (SqliteTransaction?)DbTransaction;
             command.CommandTimeout = CommandTimeout;
-            foreach (DbParameter p in _parameters) command.Parameters.Add(p);
+            foreach (DbParameter p in _parameters)
+            {
+                // Dapper names parameters without their sigil; Microsoft.Data.Sqlite then looks each one up as written
+                // and again with "@", "$" and ":" in front, converting every candidate to UTF-8. Named as the SQL
+                // writes them, the first lookup finds it.
+                if (p.ParameterName is { Length: > 0 } name && name[0] is not ('@' or '$' or ':')) p.ParameterName = AtNames.Of(name);
+                command.Parameters.Add(p);
+            }
             return command;
         }
 
