@@ -22,6 +22,9 @@ public sealed partial class AuditBatcher(Db db, TimeProvider time, ILogger<Audit
     // never asked for holds nothing that needs disposing.
     private readonly SemaphoreSlim _wake = new(0);
     private int _wakePending; // 1 from the first event after a drain until the batcher takes it: one wake-up per batch
+    // One drain at a time: a flush must not return while the background loop still holds rows it dequeued but has not
+    // committed (the flush would find the queue empty and report "settled" too early). Never disposed, like _wake.
+    private readonly SemaphoreSlim _draining = new(1, 1);
 
     public void Enqueue(AuditContext ctx, AuditEvent e)
     {
@@ -49,7 +52,10 @@ public sealed partial class AuditBatcher(Db db, TimeProvider time, ILogger<Audit
         await DrainAsync(batch);
     }
 
-    /// <summary>Writes whatever is queued now; tests call it to see read events without waiting.</summary>
+    /// <summary>
+    /// Returns once every event queued before the call is on disk (or reported lost): the audit-log route calls it
+    /// before reading, tests to see batched events without waiting.
+    /// </summary>
     public async Task FlushAsync()
     {
         var batch = new List<AuditRow>(BatchSize);
@@ -57,6 +63,19 @@ public sealed partial class AuditBatcher(Db db, TimeProvider time, ILogger<Audit
     }
 
     private async Task DrainAsync(List<AuditRow> batch)
+    {
+        await _draining.WaitAsync();
+        try
+        {
+            await DrainQueueAsync(batch);
+        }
+        finally
+        {
+            _draining.Release();
+        }
+    }
+
+    private async Task DrainQueueAsync(List<AuditRow> batch)
     {
         while (true)
         {

@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using Coffer.Server.Data;
+using Coffer.Server.Data.Migrations;
+using Coffer.Server.Features.AuditLogs;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Coffer.Tests.Data;
+
+/// <summary>
+/// <see cref="AuditBatcher.FlushAsync"/> means "everything queued is on disk", also when the background loop has
+/// already taken the events off the queue and is waiting for its write: the audit-log route and the tests' database
+/// snapshots rely on it. Runs on a real database file.
+/// </summary>
+public sealed class AuditFlushTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("coffer-audit-flush-").FullName;
+    private Db _db = null!;
+    private AuditBatcher _batcher = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _db = Db.ForSqlite(Path.Combine(_dir, "audit.db"));
+        await new Migrator(_db, NullLogger<Migrator>.Instance).MigrateAsync(Ct);
+        _batcher = new AuditBatcher(_db, TimeProvider.System, NullLogger<AuditBatcher>.Instance);
+        await _batcher.StartAsync(Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _batcher.StopAsync(CancellationToken.None);
+        _batcher.Dispose();
+        await _db.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_flush_waits_for_events_the_background_loop_holds_but_has_not_written()
+    {
+        // Hold the writer, so the background batch that takes the event stays in flight.
+        var release = new TaskCompletionSource();
+        var holder = _db.WriteAsync((conn, tx) => release.Task, Ct);
+        _batcher.Enqueue(new AuditContext("identity", "id-1", new JsonObject(), "127.0.0.1", "test", "other"),
+            new AuditEvent("login-identity-universal-auth", new JsonObject(), null));
+        // The loop wakes, lingers 25 ms and dequeues; its write then waits behind the holder.
+        await Task.Delay(300, Ct);
+
+        Task flush;
+        bool returnedEarly;
+        try
+        {
+            flush = _batcher.FlushAsync();
+            await Task.Delay(100, Ct);
+            returnedEarly = flush.IsCompleted;
+        }
+        finally
+        {
+            release.SetResult();
+        }
+        await holder;
+        await flush;
+        Assert.False(returnedEarly, "the flush returned while the event was still in flight");
+        var count = await _db.ReadAsync(conn => conn.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM audit_logs WHERE event_type = 'login-identity-universal-auth'"), Ct);
+        Assert.Equal(1, count);
+    }
+}
