@@ -20,6 +20,7 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
     // cache without bound; past this many distinct texts it starts over.
     private const int MaxStatements = 256;
     private readonly Dictionary<string, SqliteCommand> _idle = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RawStatement?> _raw = new(StringComparer.Ordinal);
     private sqlite3_stmt? _savepoint;
     private sqlite3_stmt? _release;
     private sqlite3_stmt? _rollbackTo;
@@ -59,6 +60,14 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
         return command;
     }
 
+    /// <summary>The statement for <paramref name="sql"/> on SQLite's own API, or null when it cannot be one.</summary>
+    internal RawStatement? Raw(string sql)
+    {
+        if (_raw.TryGetValue(sql, out var statement)) return statement;
+        if (_raw.Count >= MaxStatements) ClearCache();
+        return _raw[sql] = RawStatement.TryPrepare(Handle!, sql);
+    }
+
     internal void Return(SqliteCommand command)
     {
         command.Parameters.Clear();
@@ -72,6 +81,8 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
     {
         foreach (var command in _idle.Values) command.Dispose();
         _idle.Clear();
+        foreach (var statement in _raw.Values) statement?.Dispose();
+        _raw.Clear();
     }
 
     protected override void Dispose(bool disposing)
@@ -139,8 +150,15 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
         protected override DbParameter CreateDbParameter() => new SqliteParameter();
 
         protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior) => Ready().ExecuteReader(behavior);
-        public override int ExecuteNonQuery() => Ready().ExecuteNonQuery();
-        public override object? ExecuteScalar() => Ready().ExecuteScalar();
+        public override int ExecuteNonQuery() =>
+            connection.Raw(CommandText) is { IsReadOnly: false } statement && statement.TryBind(_parameters)
+                ? statement.ExecuteNonQuery()
+                : Ready().ExecuteNonQuery();
+
+        public override object? ExecuteScalar() =>
+            connection.Raw(CommandText) is { } statement && statement.TryBind(_parameters)
+                ? statement.ExecuteScalar()
+                : Ready().ExecuteScalar();
 
         private SqliteCommand Ready()
         {

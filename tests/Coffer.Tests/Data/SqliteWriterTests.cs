@@ -169,4 +169,45 @@ public sealed class SqliteWriterTests : IAsyncLifetime
         Assert.Contains("@n", ex.Message, StringComparison.Ordinal);
         Assert.Equal(["a"], await Names());
     }
+
+    [Fact]
+    public async Task Writes_and_scalars_through_sqlite_s_own_api_bind_and_read_values_as_microsoft_data_sqlite_does()
+    {
+        await Write((conn, tx) => conn.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS typed (id TEXT PRIMARY KEY, flag BOOLEAN, big INTEGER, ratio REAL, data BLOB, note TEXT)", transaction: tx));
+        var result = await Write(async (conn, tx) =>
+        {
+            const string insert = "INSERT INTO typed (id, flag, big, ratio, data, note) VALUES (@id, @flag, @big, @ratio, @data, @note)";
+            var first = await conn.ExecuteAsync(insert, new { id = "a", flag = true, big = long.MaxValue, ratio = 0.5, data = new byte[] { 1, 2, 3 }, note = "é ✓" }, tx);
+            var second = await conn.ExecuteAsync(insert, new { id = "b", flag = false, big = 7, ratio = 1.5, data = (byte[]?)null, note = (string?)null }, tx);
+            var updated = await conn.ExecuteAsync("UPDATE typed SET big = big + 1 WHERE id = @id AND big < @max", new { id = "b", max = 100 }, tx);
+            var none = await conn.ExecuteAsync("UPDATE typed SET big = 0 WHERE id = @id", new { id = "missing" }, tx);
+            var returned = await conn.ExecuteScalarAsync<string>("UPDATE typed SET note = @note WHERE id = @id RETURNING note", new { id = "b", note = "set" }, tx);
+            var noRow = await conn.ExecuteScalarAsync<string?>("UPDATE typed SET note = 'x' WHERE id = @id RETURNING note", new { id = "missing" }, tx);
+            var flag = await conn.ExecuteScalarAsync<bool>("SELECT flag FROM typed WHERE id = @id", new { id = "a" }, tx);
+            var big = await conn.ExecuteScalarAsync<long>("SELECT big FROM typed WHERE id = @id", new { id = "a" }, tx);
+            var ratio = await conn.ExecuteScalarAsync<double>("SELECT ratio FROM typed WHERE id = @id", new { id = "a" }, tx);
+            var data = await conn.ExecuteScalarAsync<byte[]>("SELECT data FROM typed WHERE id = @id", new { id = "a" }, tx);
+            var note = await conn.ExecuteScalarAsync<string>("SELECT note FROM typed WHERE id = @id", new { id = "a" }, tx);
+            var nullData = await conn.ExecuteScalarAsync<byte[]?>("SELECT data FROM typed WHERE id = @id", new { id = "b" }, tx);
+            var small = await conn.ExecuteScalarAsync<long>("SELECT big FROM typed WHERE id = @id", new { id = "b" }, tx);
+            return (first, second, updated, none, returned, noRow, flag, big, ratio, data, note, nullData, small);
+        });
+
+        Assert.Equal((1, 1, 1, 0), (result.first, result.second, result.updated, result.none));
+        Assert.Equal("set", result.returned);
+        Assert.Null(result.noRow);
+        Assert.True(result.flag);
+        Assert.Equal(long.MaxValue, result.big);
+        Assert.Equal(0.5, result.ratio);
+        Assert.Equal([1, 2, 3], result.data);
+        Assert.Equal("é ✓", result.note);
+        Assert.Null(result.nullData);
+        Assert.Equal(8, result.small);
+
+        // A constraint failure surfaces as the same SqliteException, extended code included.
+        var ex = await Assert.ThrowsAsync<SqliteException>(() => Write((conn, tx) =>
+            conn.ExecuteAsync("INSERT INTO typed (id) VALUES (@id)", new { id = "a" }, tx)));
+        Assert.True(UniqueViolation.Is(ex), $"{ex.SqliteErrorCode}/{ex.SqliteExtendedErrorCode}: {ex.Message}");
+    }
 }
