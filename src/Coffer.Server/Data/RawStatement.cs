@@ -65,7 +65,7 @@ internal sealed class RawStatement : IDisposable
     private int IndexOf(string name)
     {
         if (_indexes.TryGetValue(name, out var index)) return index;
-        index = raw.sqlite3_bind_parameter_index(_statement, name.Length > 0 && name[0] is '@' or '$' or ':' ? name : "@" + name);
+        index = raw.sqlite3_bind_parameter_index(_statement, ParameterNames.AsWritten(name));
         _indexes[name] = index;
         return index;
     }

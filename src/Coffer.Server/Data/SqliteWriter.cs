@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace Coffer.Server.Data;
 
@@ -89,7 +88,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
                     current = null;
                     continue;
                 }
-                conn.Savepoint();
+                conn.Execute("SAVEPOINT unit");
                 try
                 {
                     await current.RunAsync(conn, tx);
@@ -98,13 +97,13 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 {
                     // If the failure took the whole transaction with it (SQLite rolls back by itself on a full disk, an
                     // I/O error, …), there is no savepoint left to return to: that throws, and the batch fails as a whole.
-                    conn.RollbackToSavepoint();
-                    conn.ReleaseSavepoint();
+                    conn.Execute("ROLLBACK TO unit");
+                    conn.Execute("RELEASE unit");
                     current.Fail(ex);
                     current = null;
                     continue;
                 }
-                conn.ReleaseSavepoint();
+                conn.Execute("RELEASE unit");
                 done.Add(current);
                 current = null;
             }
@@ -129,14 +128,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
         conn.Open();
         // Per connection, not persistent. NORMAL in WAL mode never loses a committed transaction to a process crash,
         // only (possibly) the last ones to a power cut, and spares an fsync per commit.
-        Exec(conn, "PRAGMA synchronous=NORMAL");
+        conn.Execute("PRAGMA synchronous=NORMAL");
         return conn;
-    }
-
-    private static void Exec(SqliteConnection conn, string sql)
-    {
-        var rc = raw.sqlite3_exec(conn.Handle, sql, null, null, out var error);
-        if (rc != raw.SQLITE_OK) throw new SqliteException(error ?? raw.sqlite3_errstr(rc).utf8_to_string(), rc);
     }
 
     private void DropConnection()

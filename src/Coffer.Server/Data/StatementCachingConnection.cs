@@ -2,7 +2,6 @@ using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace Coffer.Server.Data;
 
@@ -21,33 +20,13 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
     private const int MaxStatements = 256;
     private readonly Dictionary<string, SqliteCommand> _idle = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RawStatement?> _raw = new(StringComparer.Ordinal);
-    private sqlite3_stmt? _savepoint;
-    private sqlite3_stmt? _release;
-    private sqlite3_stmt? _rollbackTo;
 
-    /// <summary>The writer's per-unit savepoint, as statements compiled once (it runs twice for every write).</summary>
-    internal void Savepoint() => Step(ref _savepoint, "SAVEPOINT unit");
-
-    internal void ReleaseSavepoint() => Step(ref _release, "RELEASE unit");
-
-    internal void RollbackToSavepoint() => Step(ref _rollbackTo, "ROLLBACK TO unit");
-
-    private void Step(ref sqlite3_stmt? statement, string sql)
-    {
-        if (statement is null)
-        {
-            SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(Handle, sql, out var prepared), Handle);
-            statement = prepared;
-        }
-        try
-        {
-            SqliteException.ThrowExceptionForRC(raw.sqlite3_step(statement), Handle); // no-op for SQLITE_DONE
-        }
-        finally
-        {
-            raw.sqlite3_reset(statement);
-        }
-    }
+    /// <summary>
+    /// Runs SQL without parameters or results on a statement compiled once: the writer's pragma and its per-unit
+    /// savepoints, which run twice for every write.
+    /// </summary>
+    internal void Execute(string sql) =>
+        (Raw(sql) ?? throw new InvalidOperationException($"SQLite could not compile \"{sql}\".")).ExecuteNonQuery();
 
     protected override DbCommand CreateDbCommand() => new ReusingCommand(this);
 
@@ -88,22 +67,8 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
     protected override void Dispose(bool disposing)
     {
         // Statements must be finalized before the connection closes, or closing fails with SQLITE_BUSY.
-        if (disposing)
-        {
-            ClearCache();
-            _savepoint?.Dispose();
-            _release?.Dispose();
-            _rollbackTo?.Dispose();
-        }
+        if (disposing) ClearCache();
         base.Dispose(disposing);
-    }
-
-    /// <summary>"@name" for each parameter name, made once: the names come from the code's SQL, a small fixed set.</summary>
-    private static class AtNames
-    {
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
-
-        public static string Of(string name) => Names.GetOrAdd(name, static n => "@" + n);
     }
 
     /// <summary>
@@ -170,10 +135,7 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
             command.CommandTimeout = CommandTimeout;
             foreach (DbParameter p in _parameters)
             {
-                // Dapper names parameters without their sigil; Microsoft.Data.Sqlite then looks each one up as written
-                // and again with "@", "$" and ":" in front, converting every candidate to UTF-8. Named as the SQL
-                // writes them, the first lookup finds it.
-                if (p.ParameterName is { Length: > 0 } name && name[0] is not ('@' or '$' or ':')) p.ParameterName = AtNames.Of(name);
+                p.ParameterName = ParameterNames.AsWritten(p.ParameterName);
                 command.Parameters.Add(p);
             }
             return command;
