@@ -24,8 +24,7 @@ internal sealed class PooledBodyWriter(int initialSize) : IBufferWriter<byte>, I
         if (array.Length - Written >= Math.Max(sizeHint, 1)) return array;
         var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(array.Length * 2, Written + Math.Max(sizeHint, 256)));
         array.AsSpan(0, Written).CopyTo(bigger);
-        array.AsSpan(0, Written).Clear();
-        ArrayPool<byte>.Shared.Return(array);
+        SecretBody.ReturnCleared(array, Written);
         return _array = bigger;
     }
 
@@ -41,7 +40,6 @@ internal sealed class PooledBodyWriter(int initialSize) : IBufferWriter<byte>, I
     {
         if (_array is not { } array) return;
         _array = null;
-        array.AsSpan(0, Written).Clear();
-        ArrayPool<byte>.Shared.Return(array);
+        SecretBody.ReturnCleared(array, Written);
     }
 }

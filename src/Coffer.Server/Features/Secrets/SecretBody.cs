@@ -28,9 +28,16 @@ public sealed class SecretBody : IDisposable
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _array, null) is not { } array) return;
-        // Only the body's own bytes held decrypted values; clearing the whole (possibly much larger) array would not add to that.
-        array.AsSpan(0, Length).Clear();
+        if (Interlocked.Exchange(ref _array, null) is { } array) ReturnCleared(array, Length);
+    }
+
+    /// <summary>
+    /// Gives a pooled array back with its first <paramref name="written"/> bytes cleared: those held decrypted values;
+    /// clearing the whole (possibly much larger) array would not add to that.
+    /// </summary>
+    internal static void ReturnCleared(byte[] array, int written)
+    {
+        array.AsSpan(0, written).Clear();
         ArrayPool<byte>.Shared.Return(array);
     }
 }
