@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
-using Coffer.Server.Data.Migrations;
 using Coffer.Server.Features.AuditLogs;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Coffer.Tests.Data;
@@ -15,17 +13,16 @@ namespace Coffer.Tests.Data;
 /// </summary>
 public sealed class AuditFlushTests : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("coffer-audit-flush-").FullName;
-    private Db _db = null!;
+    private TempSqliteDb _temp = null!;
     private AuditBatcher _batcher = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private Db Db => _temp.Db;
 
     public async ValueTask InitializeAsync()
     {
-        _db = Db.ForSqlite(Path.Combine(_dir, "audit.db"));
-        await new Migrator(_db, NullLogger<Migrator>.Instance).MigrateAsync(Ct);
-        _batcher = new AuditBatcher(_db, TimeProvider.System, NullLogger<AuditBatcher>.Instance);
+        _temp = await TempSqliteDb.CreateAsync(migrate: true, Ct);
+        _batcher = new AuditBatcher(Db, TimeProvider.System, NullLogger<AuditBatcher>.Instance);
         await _batcher.StartAsync(Ct);
     }
 
@@ -33,9 +30,7 @@ public sealed class AuditFlushTests : IAsyncLifetime
     {
         await _batcher.StopAsync(CancellationToken.None);
         _batcher.Dispose();
-        await _db.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
+        await _temp.DisposeAsync();
     }
 
     [Fact]
@@ -43,7 +38,7 @@ public sealed class AuditFlushTests : IAsyncLifetime
     {
         // Hold the writer, so the background batch that takes the event stays in flight.
         var release = new TaskCompletionSource();
-        var holder = _db.WriteAsync((conn, tx) => release.Task, Ct);
+        var holder = Db.WriteAsync((conn, tx) => release.Task, Ct);
         _batcher.Enqueue(new AuditContext("identity", "id-1", new JsonObject(), "127.0.0.1", "test", "other"),
             new AuditEvent("login-identity-universal-auth", new JsonObject(), null));
         // The loop wakes, lingers 25 ms and dequeues; its write then waits behind the holder.
@@ -64,7 +59,7 @@ public sealed class AuditFlushTests : IAsyncLifetime
         await holder;
         await flush;
         Assert.False(returnedEarly, "the flush returned while the event was still in flight");
-        var count = await _db.ReadAsync(conn => conn.ExecuteScalarAsync<long>(
+        var count = await Db.ReadAsync(conn => conn.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM audit_logs WHERE event_type = 'login-identity-universal-auth'"), Ct);
         Assert.Equal(1, count);
     }

@@ -1,9 +1,7 @@
 using Coffer.Server.Data;
-using Coffer.Server.Data.Migrations;
 using Coffer.Server.Features.Secrets;
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Coffer.Tests.Data;
 
@@ -13,18 +11,16 @@ namespace Coffer.Tests.Data;
 /// </summary>
 public sealed class SqliteCounterCacheTests : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("coffer-counters-").FullName;
-    private Db _db = null!;
+    private TempSqliteDb _temp = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private string DbPath => Path.Combine(_dir, "counters.db");
+    private Db Db => _temp.Db;
 
     public async ValueTask InitializeAsync()
     {
-        _db = Db.ForSqlite(DbPath);
-        await new Migrator(_db, NullLogger<Migrator>.Instance).MigrateAsync(Ct);
+        _temp = await TempSqliteDb.CreateAsync(migrate: true, Ct);
         // Content versions belong to a project.
-        await _db.WriteAsync(async (conn, tx) =>
+        await Db.WriteAsync(async (conn, tx) =>
         {
             await conn.ExecuteAsync("INSERT INTO organizations (id, name, slug, created_at, updated_at) VALUES ('o1', 'o', 'o', 0, 0)", transaction: tx);
             await conn.ExecuteAsync(
@@ -33,42 +29,37 @@ public sealed class SqliteCounterCacheTests : IAsyncLifetime
         }, Ct);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _temp.DisposeAsync();
 
     [Fact]
     public async Task Every_committed_change_is_seen_by_the_next_read()
     {
-        var epoch = await _db.ReadSecurityEpochAsync();
-        var version = await _db.ReadContentVersionAsync("p1");
+        var epoch = await Db.ReadSecurityEpochAsync();
+        var version = await Db.ReadContentVersionAsync("p1");
         for (var i = 1; i <= 50; i++)
         {
-            await _db.WriteAsync((conn, tx) => SecurityEpoch.BumpAsync(conn, tx), Ct);
-            Assert.Equal(epoch + i, await _db.ReadSecurityEpochAsync());
-            await _db.WriteAsync((conn, tx) => ProjectContentVersion.BumpAsync(conn, tx, "p1"), Ct);
-            Assert.Equal(version + i, await _db.ReadContentVersionAsync("p1"));
-            Assert.Equal(0, await _db.ReadContentVersionAsync("p2"));
+            await Db.WriteAsync((conn, tx) => SecurityEpoch.BumpAsync(conn, tx), Ct);
+            Assert.Equal(epoch + i, await Db.ReadSecurityEpochAsync());
+            await Db.WriteAsync((conn, tx) => ProjectContentVersion.BumpAsync(conn, tx, "p1"), Ct);
+            Assert.Equal(version + i, await Db.ReadContentVersionAsync("p1"));
+            Assert.Equal(0, await Db.ReadContentVersionAsync("p2"));
         }
     }
 
     [Fact]
     public async Task Without_a_commit_through_the_writer_the_database_is_not_read_again()
     {
-        var epoch = await _db.ReadSecurityEpochAsync();
+        var epoch = await Db.ReadSecurityEpochAsync();
         // A change behind the server's back (SQLite serves one process; this is what a second one would do).
-        await using (var other = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        await using (var other = new SqliteConnection($"Data Source={_temp.Path};Pooling=False"))
         {
             await other.OpenAsync(Ct);
             await other.ExecuteAsync("UPDATE coffer_state SET value = value + 10 WHERE key = 'security_epoch'");
         }
-        Assert.Equal(epoch, await _db.ReadSecurityEpochAsync());
+        Assert.Equal(epoch, await Db.ReadSecurityEpochAsync());
 
         // Any commit of the writer makes the next read go to the database.
-        await _db.WriteAsync((conn, tx) => Task.CompletedTask, Ct);
-        Assert.Equal(epoch + 10, await _db.ReadSecurityEpochAsync());
+        await Db.WriteAsync((conn, tx) => Task.CompletedTask, Ct);
+        Assert.Equal(epoch + 10, await Db.ReadSecurityEpochAsync());
     }
 }

@@ -11,34 +11,30 @@ namespace Coffer.Tests.Data;
 /// </summary>
 public sealed class SqliteWriterTests : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("coffer-writer-").FullName;
-    private Db _db = null!;
+    private TempSqliteDb _temp = null!;
+
+    private Db Db => _temp.Db;
 
     public async ValueTask InitializeAsync()
     {
-        _db = Db.ForSqlite(Path.Combine(_dir, "writer.db"));
+        _temp = await TempSqliteDb.CreateAsync(migrate: false, Ct);
         await Write((conn, tx) => conn.ExecuteAsync(
             "CREATE TABLE IF NOT EXISTS items (name TEXT PRIMARY KEY, n INTEGER NOT NULL)", transaction: tx));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _temp.DisposeAsync();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private Task<T> Write<T>(Func<DbConnection, DbTransaction, Task<T>> work) => _db.WriteAsync(work, Ct);
+    private Task<T> Write<T>(Func<DbConnection, DbTransaction, Task<T>> work) => Db.WriteAsync(work, Ct);
 
-    private Task Write(Func<DbConnection, DbTransaction, Task> work) => _db.WriteAsync(work, Ct);
+    private Task Write(Func<DbConnection, DbTransaction, Task> work) => Db.WriteAsync(work, Ct);
 
     private static Task<int> Insert(DbConnection conn, DbTransaction tx, string name, long n = 0) =>
         conn.ExecuteAsync("INSERT INTO items (name, n) VALUES (@name, @n)", new { name, n }, tx);
 
     private Task<List<string>> Names() =>
-        _db.ReadAsync(async conn => (await conn.QueryAsync<string>("SELECT name FROM items ORDER BY name")).ToList(), Ct);
+        Db.ReadAsync(async conn => (await conn.QueryAsync<string>("SELECT name FROM items ORDER BY name")).ToList(), Ct);
 
     /// <summary>
     /// Starts a unit that holds the writer until <paramref name="queued"/> is set, then a little longer, so the units
