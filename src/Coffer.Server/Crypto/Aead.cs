@@ -36,12 +36,12 @@ public static class Aead
     public static void Seal(ReadOnlySpan<byte> key, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData, Span<byte> destination)
     {
         CheckKey(key);
-        using var gcm = new AesGcm(key, TagSize);
+        using var gcm = GcmCiphers.Create(key);
         Seal(gcm, plaintext, associatedData, destination);
     }
 
     /// <summary>Seals with an existing cipher instance (see <see cref="DataKey"/>, which keeps a few per key).</summary>
-    internal static void Seal(AesGcm gcm, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData, Span<byte> destination)
+    internal static void Seal(IGcmCipher gcm, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData, Span<byte> destination)
     {
         if (destination.Length != GetSealedLength(plaintext.Length))
         {
@@ -84,7 +84,7 @@ public static class Aead
         return result;
     }
 
-    internal static byte[] Seal(AesGcm gcm, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    internal static byte[] Seal(IGcmCipher gcm, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
         var result = new byte[GetSealedLength(plaintext.Length)];
         Seal(gcm, plaintext, associatedData, result);
@@ -95,11 +95,11 @@ public static class Aead
     public static byte[] Seal(ReadOnlySpan<byte> key, string plaintext, ReadOnlySpan<byte> associatedData)
     {
         CheckKey(key);
-        using var gcm = new AesGcm(key, TagSize);
+        using var gcm = GcmCiphers.Create(key);
         return Seal(gcm, plaintext, associatedData);
     }
 
-    internal static byte[] Seal(AesGcm gcm, string plaintext, ReadOnlySpan<byte> associatedData)
+    internal static byte[] Seal(IGcmCipher gcm, string plaintext, ReadOnlySpan<byte> associatedData)
     {
         ArgumentNullException.ThrowIfNull(plaintext);
         var byteCount = Encoding.UTF8.GetByteCount(plaintext);
@@ -131,11 +131,11 @@ public static class Aead
     public static int Open(ReadOnlySpan<byte> key, ReadOnlySpan<byte> sealedData, ReadOnlySpan<byte> associatedData, Span<byte> destination)
     {
         CheckKey(key);
-        using var gcm = new AesGcm(key, TagSize);
+        using var gcm = GcmCiphers.Create(key);
         return Open(gcm, sealedData, associatedData, destination);
     }
 
-    internal static int Open(AesGcm gcm, ReadOnlySpan<byte> sealedData, ReadOnlySpan<byte> associatedData, Span<byte> destination)
+    internal static int Open(IGcmCipher gcm, ReadOnlySpan<byte> sealedData, ReadOnlySpan<byte> associatedData, Span<byte> destination)
     {
         var plaintextLength = GetPlaintextLength(sealedData.Length);
         if (plaintextLength < 0)
@@ -166,12 +166,8 @@ public static class Aead
         try
         {
             aad = VersionedAad(aad, version, associatedData);
-            gcm.Decrypt(nonce, ciphertext, tag, plaintext, aad);
+            if (!gcm.TryDecrypt(nonce, ciphertext, tag, plaintext, aad)) throw DecryptionFailedException.Authentication();
             return plaintextLength;
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            throw DecryptionFailedException.Authentication();
         }
         finally
         {
@@ -199,11 +195,11 @@ public static class Aead
     public static string OpenString(ReadOnlySpan<byte> key, ReadOnlySpan<byte> sealedData, ReadOnlySpan<byte> associatedData)
     {
         CheckKey(key);
-        using var gcm = new AesGcm(key, TagSize);
+        using var gcm = GcmCiphers.Create(key);
         return OpenString(gcm, sealedData, associatedData);
     }
 
-    internal static string OpenString(AesGcm gcm, ReadOnlySpan<byte> sealedData, ReadOnlySpan<byte> associatedData)
+    internal static string OpenString(IGcmCipher gcm, ReadOnlySpan<byte> sealedData, ReadOnlySpan<byte> associatedData)
     {
         var plaintextLength = GetPlaintextLength(sealedData.Length);
         if (plaintextLength < 0)
