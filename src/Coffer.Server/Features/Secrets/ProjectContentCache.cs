@@ -68,16 +68,18 @@ public sealed class ProjectContent(string projectId, long version, long security
     /// The shared (non-personal) secret of a folder by key. Reference expansion looks targets up by name, several times
     /// per secret on a list; an index per folder turns each lookup from a scan of the folder into one hash probe.
     /// </summary>
-    public async Task<SecretRow?> FindSharedAsync(string folderId, string key)
+    /// <remarks>A ValueTask completed at once once the index exists: a list asks for every reference of every secret.</remarks>
+    public ValueTask<SecretRow?> FindSharedAsync(string folderId, string key) =>
+        _sharedByKey.TryGetValue(folderId, out var index)
+            ? ValueTask.FromResult(index.GetValueOrDefault(key))
+            : new ValueTask<SecretRow?>(IndexAndFindAsync(folderId, key));
+
+    private async Task<SecretRow?> IndexAndFindAsync(string folderId, string key)
     {
-        if (!_sharedByKey.TryGetValue(folderId, out var index))
-        {
-            var built = new Dictionary<string, SecretRow>(StringComparer.Ordinal);
-            foreach (var row in await SecretsAsync(folderId))
-                if (!row.IsPersonal) built.TryAdd(row.Key, row);
-            index = _sharedByKey.GetOrAdd(folderId, built);
-        }
-        return index.GetValueOrDefault(key);
+        var built = new Dictionary<string, SecretRow>(StringComparer.Ordinal);
+        foreach (var row in await SecretsAsync(folderId))
+            if (!row.IsPersonal) built.TryAdd(row.Key, row);
+        return _sharedByKey.GetOrAdd(folderId, built).GetValueOrDefault(key);
     }
 
     /// <summary>The imports of each folder, by position.</summary>

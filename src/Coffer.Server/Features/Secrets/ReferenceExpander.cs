@@ -48,10 +48,10 @@ public sealed class ReferenceExpander(ProjectContent content, DataKey? key, Perm
 
     private async Task<string> ResolveAsync(SecretAddress at, string value, List<SecretAddress> chain, SecretAddress root)
     {
-        var before = new HashSet<string>(SecretReferences.Find(value), StringComparer.Ordinal);
-        for (var pass = 0; pass <= MaxPasses; pass++)
+        var references = SecretReferences.Find(value);
+        for (var pass = 0; pass <= MaxPasses && references.Count > 0; pass++)
         {
-            foreach (var reference in SecretReferences.Find(value))
+            foreach (var reference in references)
             {
                 if (SecretReferences.Resolve(reference, at.Environment, at.Path) is not { } target) continue;
                 var row = await FetchAsync(target);
@@ -70,7 +70,8 @@ public sealed class ReferenceExpander(ProjectContent content, DataKey? key, Perm
                 if (!_expanded.TryGetValue(target, out var replacement))
                 {
                     var raw = key is null ? "" : Plain(row);
-                    replacement = await ResolveAsync(target, raw, [.. chain, target], root);
+                    // Most targets are plain values: no chain to copy, nothing to resolve.
+                    replacement = SecretReferences.Contains(raw) ? await ResolveAsync(target, raw, [.. chain, target], root) : raw;
                     _expanded[target] = replacement;
                 }
                 value = value.Replace(reference, replacement, StringComparison.Ordinal);
@@ -78,16 +79,23 @@ public sealed class ReferenceExpander(ProjectContent content, DataKey? key, Perm
 
             // A substitution can assemble a new reference (${dev.${dev.VENDOR}.KEY}); run again over anything new.
             var after = SecretReferences.Find(value);
-            if (!after.Any(r => !before.Contains(r))) break;
-            before = new HashSet<string>(after, StringComparer.Ordinal);
+            if (!HasNew(after, references)) break;
+            references = after;
         }
         return value;
     }
 
-    private async Task<SecretRow?> FetchAsync(SecretAddress address)
+    private static bool HasNew(IReadOnlyList<string> after, IReadOnlyList<string> before)
+    {
+        foreach (var reference in after)
+            if (!before.Contains(reference, StringComparer.Ordinal)) return true;
+        return false;
+    }
+
+    private ValueTask<SecretRow?> FetchAsync(SecretAddress address)
     {
         var folder = content.Tree.Find(address.Environment, address.Path);
-        return folder is null ? null : await content.FindSharedAsync(folder.Id, address.Key);
+        return folder is null ? ValueTask.FromResult<SecretRow?>(null) : content.FindSharedAsync(folder.Id, address.Key);
     }
 
     private string Plain(SecretRow row)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Coffer.Server.Crypto;
 
 namespace Coffer.Server.Features.Secrets;
@@ -14,11 +13,19 @@ public static class SecretCrypto
     public const string Comment = "comment";
     public const string Metadata = "metadata";
 
-    public static byte[] Seal(DataKey key, string projectId, string secretId, long version, string field, string plaintext) =>
-        key.Seal(plaintext, Aad(projectId, secretId, version, field));
+    public static byte[] Seal(DataKey key, string projectId, string secretId, long version, string field, string plaintext)
+    {
+        var length = AadLength(projectId, secretId, version, field);
+        var aad = WriteAad(length <= StackLimit ? stackalloc byte[StackLimit] : new byte[length], projectId, secretId, version, field);
+        return key.Seal(plaintext, aad);
+    }
 
-    public static string Open(DataKey key, string projectId, string secretId, long version, string field, byte[] sealedData) =>
-        key.OpenString(sealedData, Aad(projectId, secretId, version, field));
+    public static string Open(DataKey key, string projectId, string secretId, long version, string field, byte[] sealedData)
+    {
+        var length = AadLength(projectId, secretId, version, field);
+        var aad = WriteAad(length <= StackLimit ? stackalloc byte[StackLimit] : new byte[length], projectId, secretId, version, field);
+        return key.OpenString(sealedData, aad);
+    }
 
     /// <summary>
     /// Null stays null (an absent comment or metadata list), and so does empty: an empty field has nothing to protect (a
@@ -31,6 +38,23 @@ public static class SecretCrypto
     public static string? OpenOptional(DataKey key, string projectId, string secretId, long version, string field, byte[]? sealedData) =>
         sealedData is null ? null : Open(key, projectId, secretId, version, field, sealedData);
 
-    private static byte[] Aad(string projectId, string secretId, long version, string field) =>
-        AssociatedData.Create("coffer-secret", projectId, secretId, version.ToString(CultureInfo.InvariantCulture), field);
+    private const string Label = "coffer-secret";
+
+    // Every listed secret is opened with its own associated data: built on the stack, not in a fresh array each time.
+    private const int StackLimit = 256;
+
+    private static int AadLength(string projectId, string secretId, long version, string field) =>
+        AssociatedData.LengthOf(Label) + AssociatedData.LengthOf(projectId) + AssociatedData.LengthOf(secretId) +
+        AssociatedData.LengthOf(version) + AssociatedData.LengthOf(field);
+
+    private static ReadOnlySpan<byte> WriteAad(Span<byte> buffer, string projectId, string secretId, long version, string field)
+    {
+        var aad = new AssociatedDataWriter(buffer);
+        aad.Add(Label);
+        aad.Add(projectId);
+        aad.Add(secretId);
+        aad.Add(version);
+        aad.Add(field);
+        return aad.Written;
+    }
 }

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.Buffers;
 using Coffer.Server.Features.Folders;
 
 namespace Coffer.Server.Features.Secrets;
@@ -9,22 +9,49 @@ public readonly record struct SecretAddress(string Environment, string Path, str
     public override string ToString() => $"{Environment}:{Path}:{Key}";
 }
 
-/// <summary>Infisical's reference syntax: <c>${…}</c> around letters, digits, "-", "_", "." and "@".</summary>
-public static partial class SecretReferences
+/// <summary>
+/// Infisical's reference syntax: <c>${…}</c> around one or more letters, digits, "-", "_", "." and "@" (its pattern is
+/// <c>\$\{([a-zA-Z0-9\-_.@]+)\}</c>). Scanned by hand: lists look at every value, and the regular expression's
+/// match objects were a fifth of what a list of 100 allocated.
+/// </summary>
+public static class SecretReferences
 {
-    [GeneratedRegex(@"\$\{([a-zA-Z0-9\-_.@]+)\}")]
-    public static partial Regex Pattern();
+    private static readonly SearchValues<char> NameChars =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.@");
 
-    public static bool Contains(string value) => value.Contains("${", StringComparison.Ordinal) && Pattern().IsMatch(value);
+    public static bool Contains(string value) => Next(value, 0, out _, out _);
 
     /// <summary>The distinct reference texts (<c>${…}</c>) in a value, in order of appearance.</summary>
     public static IReadOnlyList<string> Find(string value)
     {
-        if (!value.Contains("${", StringComparison.Ordinal)) return [];
-        var found = new List<string>();
-        foreach (Match m in Pattern().Matches(value))
-            if (!found.Contains(m.Value, StringComparer.Ordinal)) found.Add(m.Value);
-        return found;
+        List<string>? found = null;
+        for (var from = 0; Next(value, from, out var start, out var length); from = start + length)
+        {
+            var reference = value.Substring(start, length);
+            found ??= [];
+            if (!found.Contains(reference, StringComparer.Ordinal)) found.Add(reference);
+        }
+        return found ?? (IReadOnlyList<string>)[];
+    }
+
+    /// <summary>The first reference at or after <paramref name="from"/>, scanning as a regular expression would.</summary>
+    private static bool Next(string value, int from, out int start, out int length)
+    {
+        while (from < value.Length)
+        {
+            var open = value.IndexOf("${", from, StringComparison.Ordinal);
+            if (open < 0) break;
+            var name = value.AsSpan(open + 2);
+            var nameLength = name.IndexOfAnyExcept(NameChars);
+            if (nameLength > 0 && name[nameLength] == '}')
+            {
+                (start, length) = (open, nameLength + 3);
+                return true;
+            }
+            from = open + 1;
+        }
+        (start, length) = (0, 0);
+        return false;
     }
 
     /// <summary>
