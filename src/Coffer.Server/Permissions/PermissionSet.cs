@@ -93,7 +93,14 @@ public sealed class PermissionSet
     public IReadOnlyList<PermissionRule> RulesFor(string action, string subject) =>
         _index.TryGetValue(subject, out var byAction) && byAction.TryGetValue(action, out var rules) ? rules : NoRules;
 
-    public bool Can(string action, string subject, ISubjectFields? fields = null)
+    public bool Can(string action, string subject, ISubjectFields? fields = null) =>
+        fields is null ? Evaluate(action, subject, NoFields.Instance, typeOnly: true) : Evaluate(action, subject, fields, typeOnly: false);
+
+    /// <summary>The same check on fields held in a struct (a listed secret's), which then need no object per check.</summary>
+    public bool Can<TFields>(string action, string subject, in TFields fields) where TFields : struct, ISubjectFields =>
+        Evaluate(action, subject, fields, typeOnly: false);
+
+    private bool Evaluate<TFields>(string action, string subject, in TFields fields, bool typeOnly) where TFields : ISubjectFields
     {
         if (!_index.TryGetValue(subject, out var byAction) || !byAction.TryGetValue(action, out var rules))
             return false;
@@ -101,7 +108,7 @@ public sealed class PermissionSet
         {
             if (rule.Conditions is null)
                 return !rule.Inverted;
-            if (fields is null)
+            if (typeOnly)
             {
                 if (!rule.Inverted)
                     return true;
@@ -111,6 +118,17 @@ public sealed class PermissionSet
                 return !rule.Inverted;
         }
         return false;
+    }
+
+    private sealed class NoFields : ISubjectFields
+    {
+        public static readonly NoFields Instance = new();
+
+        public bool TryGet(string field, out FieldValue value)
+        {
+            value = default;
+            return false;
+        }
     }
 
     /// <summary>Throws 403 <c>PermissionDenied</c> "You are not allowed to {action} on {subject}" with Infisical's details.</summary>
@@ -137,6 +155,10 @@ public sealed class PermissionSet
     /// (Infisical's <c>hasSecretReadValueOrDescribePermission</c>).
     /// </summary>
     public bool CanAccessSecret(string action, ISubjectFields? fields = null) =>
+        Can(action, ProjectSubject.Secrets, fields) || Can(PermissionAction.DescribeAndReadValue, ProjectSubject.Secrets, fields);
+
+    /// <inheritdoc cref="CanAccessSecret(string, ISubjectFields?)"/>
+    public bool CanAccessSecret(string action, in SecretSubject fields) =>
         Can(action, ProjectSubject.Secrets, fields) || Can(PermissionAction.DescribeAndReadValue, ProjectSubject.Secrets, fields);
 
     /// <summary>

@@ -20,7 +20,8 @@ public sealed class RuleConditions
     internal bool HasPlaceholders { get; }
 
     /// <summary>Whether an object with these fields satisfies every condition.</summary>
-    public bool Matches(ISubjectFields subject)
+    /// <remarks>Generic so that a struct's fields (a listed secret's) are read without boxing.</remarks>
+    public bool Matches<TFields>(in TFields subject) where TFields : ISubjectFields
     {
         foreach (var field in Fields)
         {

@@ -13,12 +13,14 @@ public sealed class ReferenceDeniedException(string message) : Exception(message
 /// which silently stops, a cycle or a chain deeper than <see cref="MaxDepth"/> is a 400 naming the chain.
 /// Expanded values are memoised per request; a memo only ever holds a completed, cycle-free expansion.
 /// </summary>
-public sealed class ReferenceExpander(ProjectContent content, DataKey? key, PermissionSet permissions)
+/// <param name="expectedSecrets">How many secrets the caller will hand to <see cref="Remember"/>: sized once, the memos
+/// do not regrow on a list.</param>
+public sealed class ReferenceExpander(ProjectContent content, DataKey? key, PermissionSet permissions, int expectedSecrets = 0)
 {
     public const int MaxDepth = 10;
     private const int MaxPasses = 10;
-    private readonly Dictionary<SecretAddress, string> _expanded = [];
-    private readonly Dictionary<string, string> _plain = new(StringComparer.Ordinal);
+    private readonly Dictionary<SecretAddress, string> _expanded = new(expectedSecrets / 2);
+    private readonly Dictionary<string, string> _plain = new(expectedSecrets, StringComparer.Ordinal);
 
     /// <summary>
     /// A value the caller already decrypted (a list decrypts every secret it returns), so a reference to that secret
@@ -60,13 +62,8 @@ public sealed class ReferenceExpander(ProjectContent content, DataKey? key, Perm
                         $"You do not have permission to read secret '{target.Key}' in environment '{target.Environment}' at path '{target.Path}', " +
                         $"which is referenced by secret '{root.Key}' in environment '{root.Environment}' at path '{root.Path}'.");
                 if (row is null) continue; // Left as written, like Infisical.
-                if (chain.Contains(target))
-                    throw new BadRequestException(
-                        $"Circular secret reference detected: {string.Join(" -> ", chain.SkipWhile(c => c != target).Append(target))}");
-                if (chain.Count > MaxDepth)
-                    throw new BadRequestException(
-                        $"Secret reference depth limit of {MaxDepth} exceeded while expanding secret '{root.Key}' in environment " +
-                        $"'{root.Environment}' at path '{root.Path}': {string.Join(" -> ", chain.Append(target))}");
+                if (chain.Contains(target)) throw Circular(chain, target);
+                if (chain.Count > MaxDepth) throw TooDeep(chain, target, root);
                 if (!_expanded.TryGetValue(target, out var replacement))
                 {
                     var raw = key is null ? "" : Plain(row);
@@ -84,6 +81,14 @@ public sealed class ReferenceExpander(ProjectContent content, DataKey? key, Perm
         }
         return value;
     }
+
+    // Built here, not inline: a lambda capturing the loop's target allocated a closure on every reference resolved.
+    private static BadRequestException Circular(List<SecretAddress> chain, SecretAddress target) =>
+        new($"Circular secret reference detected: {string.Join(" -> ", chain.SkipWhile(c => c != target).Append(target))}");
+
+    private static BadRequestException TooDeep(List<SecretAddress> chain, SecretAddress target, SecretAddress root) =>
+        new($"Secret reference depth limit of {MaxDepth} exceeded while expanding secret '{root.Key}' in environment " +
+            $"'{root.Environment}' at path '{root.Path}': {string.Join(" -> ", chain.Append(target))}");
 
     private static bool HasNew(IReadOnlyList<string> after, IReadOnlyList<string> before)
     {

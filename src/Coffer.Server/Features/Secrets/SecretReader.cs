@@ -67,14 +67,14 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
 
         var key = await keys.FindAsync(req.ProjectId);
         var rowsByFolder = await content.SecretsAsync(folders.Select(f => f.Folder.Id).ToList());
-        var expander = new ReferenceExpander(content, key, perms);
+        var expander = new ReferenceExpander(content, key, perms, rowsByFolder.Values.Sum(rows => rows.Count));
         var secrets = new List<SecretView>();
         foreach (var (folder, path) in folders)
         {
             foreach (var row in rowsByFolder[folder.Id])
             {
                 if (row.IsPersonal && !OwnedBy(row, actor)) continue;
-                if (req.TagSlugs.Count > 0 && !row.Tags.Any(t => req.TagSlugs.Contains(t.Slug, StringComparer.Ordinal))) continue;
+                if (req.TagSlugs.Count > 0 && !HasAnyTag(row, req.TagSlugs)) continue;
                 var fields = SubjectFields.Secret(req.Environment, path, row.Key, row.TagSlugs);
                 if (!perms.CanAccessSecret(PermissionAction.DescribeSecret, fields)) continue;
                 var canRead = perms.CanAccessSecret(PermissionAction.ReadValue, fields);
@@ -85,8 +85,7 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
                     perms.RequireSecretAccess(PermissionAction.ReadValue, fields);
                 }
                 var view = SecretFields.View(key, row, req.Environment, path, hidden: !req.ViewSecretValue || !canRead);
-                if (req.MetadataFilter.Count > 0 && !req.MetadataFilter.All(f => view.Metadata.Any(m => m.Key == f.Key && m.Value == f.Value)))
-                    continue;
+                if (req.MetadataFilter.Count > 0 && !HasAllMetadata(view, req.MetadataFilter)) continue;
                 if (!view.ValueHidden && key is not null) expander.Remember(row, view.Value);
                 secrets.Add(view);
             }
@@ -278,6 +277,13 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
             throw new ForbiddenException(ex.Message);
         }
     }
+
+    // Filters as methods, not lambdas in the loop: a lambda capturing the row's view allocated a closure for every row.
+    private static bool HasAnyTag(SecretRow row, IReadOnlyList<string> slugs) =>
+        row.Tags.Any(t => slugs.Contains(t.Slug, StringComparer.Ordinal));
+
+    private static bool HasAllMetadata(SecretView view, IReadOnlyList<(string Key, string Value)> filter) =>
+        filter.All(f => view.Metadata.Any(m => m.Key == f.Key && m.Value == f.Value));
 
     private static bool OwnedBy(SecretRow row, Actor actor) => !actor.IsIdentity && string.Equals(row.UserId, actor.Id, StringComparison.Ordinal);
 }
