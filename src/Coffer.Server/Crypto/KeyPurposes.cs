@@ -15,6 +15,9 @@ public static class KeyPurposes
     /// <summary>Wrapping label (associated data) of a project's secret-manager data key; the owner is the project id.</summary>
     public const string ProjectSecretsDataKey = "project-secrets";
 
+    /// <summary>AES and GHASH keys of response ETags (<see cref="BodyFingerprint"/>); changing the root key changes every ETag once.</summary>
+    public const string ResponseETag = "response-etag";
+
     /// <summary>Wrapping label of server-wide keys stored in <c>server_keys</c>; the owner is the key's purpose.</summary>
     public const string ServerKey = "server-key";
 }

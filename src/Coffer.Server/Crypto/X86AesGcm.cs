@@ -150,11 +150,25 @@ internal sealed class X86AesGcm : IGcmCipher
     /// high word) and fold the same way once more, which is why they are added to Q's high word before the shifts.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<ulong> Multiply(Vector128<ulong> a, Vector128<ulong> b)
+    internal static Vector128<ulong> Multiply(Vector128<ulong> a, Vector128<ulong> b)
     {
-        var low = Pclmulqdq.CarrylessMultiply(a, b, 0x00);
-        var high = Pclmulqdq.CarrylessMultiply(a, b, 0x11);
-        var middle = Pclmulqdq.CarrylessMultiply(a, b, 0x01) ^ Pclmulqdq.CarrylessMultiply(a, b, 0x10);
+        var (low, middle, high) = MultiplyWide(a, b);
+        return Reduce(low, middle, high);
+    }
+
+    /// <summary>
+    /// The unreduced carry-less product as its three partial products: the low and high halves' and the sum of the two
+    /// cross terms. Products are linear, so several of them can be added (XOR) and reduced once (see BodyFingerprint).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector128<ulong> Low, Vector128<ulong> Middle, Vector128<ulong> High) MultiplyWide(Vector128<ulong> a, Vector128<ulong> b) =>
+        (Pclmulqdq.CarrylessMultiply(a, b, 0x00),
+         Pclmulqdq.CarrylessMultiply(a, b, 0x01) ^ Pclmulqdq.CarrylessMultiply(a, b, 0x10),
+         Pclmulqdq.CarrylessMultiply(a, b, 0x11));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<ulong> Reduce(Vector128<ulong> low, Vector128<ulong> middle, Vector128<ulong> high)
+    {
         ulong x0 = low.GetElement(0);
         ulong x1 = low.GetElement(1) ^ middle.GetElement(0);
         ulong x2 = high.GetElement(0) ^ middle.GetElement(1);
@@ -172,10 +186,10 @@ internal sealed class X86AesGcm : IGcmCipher
     }
 
     /// <summary>Byte reversal: puts GCM's first bit (the coefficient of x^0) at bit 127 of the register.</summary>
-    private static Vector128<byte> Reflect(Vector128<byte> block) =>
+    internal static Vector128<byte> Reflect(Vector128<byte> block) =>
         Ssse3.Shuffle(block, Vector128.Create((byte)15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0));
 
-    private Vector128<byte> EncryptBlock(Vector128<byte> block)
+    internal Vector128<byte> EncryptBlock(Vector128<byte> block)
     {
         ReadOnlySpan<Vector128<byte>> keys = _keys;
         var state = block ^ keys[0];

@@ -1,3 +1,4 @@
+using Coffer.Server.Crypto;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
@@ -66,7 +67,7 @@ public static class SecretEndpoints
         var reader = services.GetRequiredService<SecretReader>();
         var result = await reader.ListAsync(actor, AuditContext.From(http, actor, services),
             new ListSecretsRequest(projectId, environment, path, view, expand, recursive, includeImports, tagSlugs, metadataFilter));
-        return SecretResponses.JsonWithETag(http, SecretResponses.List(result));
+        return SecretResponses.JsonWithETag(http, services.GetRequiredService<BodyFingerprint>(), SecretResponses.List(result));
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, IServiceProvider services, SecretApi api)
@@ -93,7 +94,8 @@ public static class SecretEndpoints
         var secret = await reader.GetByNameAsync(actor, AuditContext.From(http, actor, services), new GetSecretRequest(
             projectId, environment, path, name, type, version is { } v ? (long)v : null, view, expand, includeImports));
         // Infisical's CLI reads the ETag of this answer as well.
-        return SecretResponses.JsonWithETag(http, SecretJson.One(secret, api.IsV4 ? SecretShapes.Listed : SecretShapes.FetchedV3));
+        return SecretResponses.JsonWithETag(http, services.GetRequiredService<BodyFingerprint>(),
+            SecretJson.One(secret, api.IsV4 ? SecretShapes.Listed : SecretShapes.FetchedV3));
     }
 
     private static async Task<IResult> GetByIdAsync(HttpContext http, IServiceProvider services, string secretId)

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Coffer.Server.Crypto;
 
 namespace Coffer.Server.Features.Secrets;
 
@@ -32,11 +32,9 @@ public static class SecretResponses
     /// A list response with a strong ETag over its bytes; <c>If-None-Match</c> naming it gets 304 and no body
     /// (Infisical's CLI re-polls this way).
     /// </summary>
-    public static IResult JsonWithETag(HttpContext http, SecretBody body)
+    public static IResult JsonWithETag(HttpContext http, BodyFingerprint fingerprint, SecretBody body)
     {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(body.Span, hash);
-        var etag = "\"" + Convert.ToHexStringLower(hash[..16]) + "\"";
+        var etag = fingerprint.ETag(body.Span);
         http.Response.Headers.ETag = etag;
         if (!Matches(http.Request.Headers.IfNoneMatch.ToString(), etag)) return Json(body);
         body.Dispose();

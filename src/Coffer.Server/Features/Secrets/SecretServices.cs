@@ -1,6 +1,8 @@
+using Coffer.Server.Crypto;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.SecretImports;
 using Coffer.Server.Features.SecretTags;
+using Coffer.Server.Hosting;
 
 namespace Coffer.Server.Features.Secrets;
 
@@ -8,6 +10,7 @@ public static class SecretServices
 {
     /// <summary>Everything the secret, folder, import and tag routes need, in one line for <c>CofferApp</c>.</summary>
     public static IServiceCollection AddSecrets(this IServiceCollection services) => services
+        .AddSingleton(sp => new BodyFingerprint(sp.GetRequiredService<CofferOptions>().RootKey))
         .AddSingleton<ProjectKeyRing>()
         .AddSingleton<ProjectContentCache>()
         .AddSingleton<SecretReader>()
