@@ -8,6 +8,7 @@ public sealed class EnvironmentFolders
     private readonly Dictionary<string, FolderRow> _byId;
     private readonly Dictionary<string, List<FolderRow>> _children;
     private readonly Dictionary<string, string> _paths = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FolderRow> _byPath = new(StringComparer.Ordinal);
 
     public EnvironmentFolders(EnvironmentRow environment, IEnumerable<FolderRow> folders)
     {
@@ -39,6 +40,8 @@ public sealed class EnvironmentFolders
     /// <summary>The folder at <paramref name="path"/> (any form: "a/b", "/a/b", "/a/b/"), or null.</summary>
     public FolderRow? Find(string path)
     {
+        // Canonical paths, which is what lookups almost always pass (reference expansion: once per reference), by index.
+        if (_byPath.TryGetValue(path, out var indexed)) return indexed;
         var current = Root;
         foreach (var segment in SecretPath.Segments(path))
         {
@@ -92,6 +95,7 @@ public sealed class EnvironmentFolders
     private void IndexPaths(FolderRow folder, string path)
     {
         _paths[folder.Id] = path;
+        _byPath.TryAdd(path, folder);
         foreach (var child in Children(folder.Id)) IndexPaths(child, SecretPath.Join(path, child.Name));
     }
 }

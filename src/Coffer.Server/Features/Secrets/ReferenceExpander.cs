@@ -36,9 +36,9 @@ public sealed class ReferenceExpander(ProjectContent content, DataKey? key, Perm
     public ValueTask<string> ExpandAsync(SecretAddress secret, string value, bool skipMultilineEncoding) =>
         value.Length == 0 || !SecretReferences.Contains(value)
             ? ValueTask.FromResult(value)
-            : new ValueTask<string>(ExpandReferencesAsync(secret, value, skipMultilineEncoding));
+            : ExpandReferencesAsync(secret, value, skipMultilineEncoding);
 
-    private async Task<string> ExpandReferencesAsync(SecretAddress secret, string value, bool skipMultilineEncoding)
+    private async ValueTask<string> ExpandReferencesAsync(SecretAddress secret, string value, bool skipMultilineEncoding)
     {
         var own = await FetchAsync(secret);
         if (!CanRead(secret, own))
@@ -48,7 +48,7 @@ public sealed class ReferenceExpander(ProjectContent content, DataKey? key, Perm
         return skipMultilineEncoding ? FormatMultiline(expanded) : expanded;
     }
 
-    private async Task<string> ResolveAsync(SecretAddress at, string value, List<SecretAddress> chain, SecretAddress root)
+    private async ValueTask<string> ResolveAsync(SecretAddress at, string value, List<SecretAddress> chain, SecretAddress root)
     {
         var references = SecretReferences.Find(value);
         for (var pass = 0; pass <= MaxPasses && references.Count > 0; pass++)

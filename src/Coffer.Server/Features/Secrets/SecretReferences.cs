@@ -61,6 +61,9 @@ public static class SecretReferences
     public static SecretAddress? Resolve(string reference, string fromEnvironment, string fromPath)
     {
         var inner = reference[2..^1].Trim();
+        // The usual ${KEY}: no parts to split.
+        if (!inner.Contains('.', StringComparison.Ordinal))
+            return inner.StartsWith('@') ? null : new SecretAddress(fromEnvironment, fromPath, inner);
         var parts = inner.Split('.');
         if (parts.Length == 0 || parts[0].StartsWith('@')) return null;
         if (parts.Length == 1) return new SecretAddress(fromEnvironment, fromPath, parts[0]);

@@ -23,7 +23,14 @@ public static class SecretResponses
                 response.StatusCode = StatusCodes.Status200OK;
                 response.ContentType = JsonContentType;
                 response.ContentLength = body.Length;
-                await response.Body.WriteAsync(body.Memory);
+                // Headers first, then the body into one span of the response pipe, then one flush. Written through the
+                // stream, a 54 KB list went in 4 KB blocks, each taking the pipe's lock while the socket sender took it
+                // to send the previous ones: under load that contention was ~15 % of a list's samples.
+                await response.StartAsync();
+                var writer = response.BodyWriter;
+                body.Span.CopyTo(writer.GetSpan(body.Length));
+                writer.Advance(body.Length);
+                await writer.FlushAsync();
             }
         }
     }
