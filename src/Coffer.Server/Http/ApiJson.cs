@@ -34,11 +34,53 @@ public static class ApiJson
     /// <summary>A <see cref="FormatTime"/> property written without the intermediate string (lists write two per secret).</summary>
     public static void WriteTime(Utf8JsonWriter writer, string name, DateTime utc)
     {
-        Span<byte> utf8 = stackalloc byte[32];
-        if (utc.ToUniversalTime().TryFormat(utf8, out var length, TimeFormat, CultureInfo.InvariantCulture))
-            writer.WriteString(name, utf8[..length]);
-        else
-            writer.WriteString(name, FormatTime(utc));
+        Span<byte> utf8 = stackalloc byte[TimeLength];
+        writer.WriteString(name, FormatUtf8(utc, utf8));
+    }
+
+    /// <inheritdoc cref="WriteTime(Utf8JsonWriter, string, DateTime)"/>
+    public static void WriteTime(Utf8JsonWriter writer, JsonEncodedText name, DateTime utc)
+    {
+        Span<byte> utf8 = stackalloc byte[TimeLength];
+        writer.WriteString(name, FormatUtf8(utc, utf8));
+    }
+
+    private const int TimeLength = 24;
+
+    /// <summary>
+    /// <see cref="FormatTime"/>'s text as UTF-8, digit by digit: the general custom-format path was a few percent of a
+    /// list of 100 secrets, which writes 200 of these.
+    /// </summary>
+    internal static ReadOnlySpan<byte> FormatUtf8(DateTime utc, Span<byte> destination)
+    {
+        utc = utc.ToUniversalTime();
+        utc.Deconstruct(out int year, out int month, out int day);
+        var time = utc.TimeOfDay;
+        var d = destination[..TimeLength];
+        Digits(d[..4], year);
+        d[4] = (byte)'-';
+        Digits(d.Slice(5, 2), month);
+        d[7] = (byte)'-';
+        Digits(d.Slice(8, 2), day);
+        d[10] = (byte)'T';
+        Digits(d.Slice(11, 2), time.Hours);
+        d[13] = (byte)':';
+        Digits(d.Slice(14, 2), time.Minutes);
+        d[16] = (byte)':';
+        Digits(d.Slice(17, 2), time.Seconds);
+        d[19] = (byte)'.';
+        Digits(d.Slice(20, 3), time.Milliseconds);
+        d[23] = (byte)'Z';
+        return d;
+    }
+
+    private static void Digits(Span<byte> destination, int value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
     }
 
     private sealed class UtcMillisecondsConverter : JsonConverter<DateTime>
