@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Coffer.Server.Data;
+using Coffer.Server.Features.UniversalAuth;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Coffer.Tests.Data;
+
+/// <summary>
+/// The login's reads inside the SQLite writer are mapped by hand; they must give exactly the rows Dapper's mapper gives
+/// from the same data (which PostgreSQL and every other SQLite connection still use).
+/// </summary>
+public class RawReadTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task HandMappedLoginReadsEqualDappersRows()
+    {
+        await using var temp = await TempSqliteDb.CreateAsync(migrate: true, Ct);
+        await using var plain = new SqliteConnection($"Data Source={temp.Path}");
+        await plain.OpenAsync(Ct);
+        // Rows only for these tables: the organization and identity they belong to do not matter here.
+        await plain.ExecuteAsync("PRAGMA foreign_keys = OFF");
+        await plain.ExecuteAsync(
+            """
+            INSERT INTO identity_universal_auths (id, identity_id, client_id, access_token_ttl, access_token_max_ttl,
+                access_token_num_uses_limit, access_token_period, client_secret_trusted_ips, access_token_trusted_ips,
+                lockout_enabled, lockout_threshold, lockout_duration_seconds, lockout_counter_reset_seconds, created_at, updated_at)
+            VALUES ('ua-1', 'id-1', 'client-1', 7200, 2592000, 5, 0, '[{"ipAddress":"10.0.0.0/8"}]', '[]', 0, 4, 600, 45, 1000, 2000)
+            """);
+        await plain.ExecuteAsync(
+            """
+            INSERT INTO identity_ua_client_secrets (id, identity_ua_id, description, client_secret_prefix, client_secret_hash,
+                client_secret_last_used_at, client_secret_num_uses, client_secret_num_uses_limit, client_secret_ttl,
+                is_client_secret_revoked, created_at, updated_at)
+            VALUES ('cs-1', 'ua-1', 'ci', 'abcd', 'hash-1', NULL, 0, 0, 0, FALSE, 10, 11),
+                   ('cs-2', 'ua-1', '', 'abcd', 'hash-2', 1234, 3, 3, 60, TRUE, 12, 13),
+                   ('cs-3', 'ua-1', 'other', 'ffff', 'hash-3', NULL, 0, 0, 0, FALSE, 14, 15)
+            """);
+        await plain.ExecuteAsync(
+            """
+            INSERT INTO auth_lockouts (id, identity_id, auth_method, lockout_key, failed_attempts, window_started_at, locked_until, created_at, updated_at)
+            VALUES ('lo-1', 'id-1', 'universal-auth', 'locked', 0, 1, 99999, 1, 1), ('lo-2', 'id-1', 'universal-auth', 'counting', 2, 1, NULL, 1, 1)
+            """);
+
+        await using var cached = new StatementCachingConnection($"Data Source={temp.Path}");
+        await cached.OpenAsync(Ct);
+        await using var plainTx = plain.BeginTransaction(deferred: true);
+        await using var cachedTx = cached.BeginTransaction(deferred: true);
+
+        async Task<string> Both<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<T>> read)
+        {
+            var viaDapper = JsonSerializer.Serialize(await read(plain, plainTx));
+            var viaRaw = JsonSerializer.Serialize(await read(cached, cachedTx));
+            Assert.Equal(viaDapper, viaRaw);
+            return viaRaw;
+        }
+
+        Assert.Contains("10.0.0.0/8", await Both((c, t) => UniversalAuthStore.FindByClientIdAsync(c, "client-1", t)));
+        Assert.Equal("null", await Both((c, t) => UniversalAuthStore.FindByClientIdAsync(c, "nobody", t)));
+        Assert.Contains("cs-2", await Both((c, t) => UniversalAuthStore.FindByPrefixAsync(c, t, "ua-1", "abcd")));
+        Assert.Equal("[]", await Both((c, t) => UniversalAuthStore.FindByPrefixAsync(c, t, "ua-1", "0000")));
+        Assert.Equal("99999", await Both((c, t) => LockoutStore.LockedUntilAsync(c, t, "locked")));
+        Assert.Equal("0", await Both((c, t) => LockoutStore.LockedUntilAsync(c, t, "counting")));
+        Assert.Equal("null", await Both((c, t) => LockoutStore.LockedUntilAsync(c, t, "none")));
+    }
+}
