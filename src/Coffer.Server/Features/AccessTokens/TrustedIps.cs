@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -64,7 +65,21 @@ public static class TrustedIps
         return true;
     }
 
+    /// <summary>
+    /// The stored list as networks. Every login and every token check asks, almost always about one of a few stored
+    /// texts (the default list above all), so parsed lists are kept by text; the arrays are shared and never changed.
+    /// </summary>
     public static IPNetwork[] Parse(string storedJson)
+    {
+        if (Parsed.TryGetValue(storedJson, out var known)) return known;
+        if (Parsed.Count >= MaxParsed) Parsed.Clear();
+        return Parsed[storedJson] = ParseUncached(storedJson);
+    }
+
+    private const int MaxParsed = 1024;
+    private static readonly ConcurrentDictionary<string, IPNetwork[]> Parsed = new(StringComparer.Ordinal);
+
+    private static IPNetwork[] ParseUncached(string storedJson)
     {
         var list = new List<IPNetwork>();
         using var doc = JsonDocument.Parse(storedJson);
