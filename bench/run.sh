@@ -46,10 +46,23 @@ fi
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$DB" = postgres ] && prepare_postgres
+# Start-up is one process start, the noisiest figure of a run on a shared VM: on SQLite take the median of three lone
+# starts on fresh databases (the third is the server under test); every sample is kept in the JSON.
+STARTUP_SAMPLES=()
+if [ "$DB" = sqlite ]; then
+  for _ in 1 2; do
+    start_server
+    STARTUP_SAMPLES+=("$STARTUP_MS")
+    stop_server
+    rm -rf "$WORK/data"
+  done
+fi
 start_server
+STARTUP_SAMPLES+=("$STARTUP_MS")
+STARTUP_MS="$(printf '%s\n' "${STARTUP_SAMPLES[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')"
 sleep 2
 RSS_IDLE_KB="$(proc_status_kb VmRSS)"
-log "server up in ${STARTUP_MS} ms, idle RSS $((RSS_IDLE_KB / 1024)) MB"
+log "server up in ${STARTUP_MS} ms (median of ${STARTUP_SAMPLES[*]}), idle RSS $((RSS_IDLE_KB / 1024)) MB"
 
 seed
 RSS_SEEDED_KB="$(proc_status_kb VmRSS)"
