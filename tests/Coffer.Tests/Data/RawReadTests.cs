@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Coffer.Server.Data;
+using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.UniversalAuth;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -7,15 +8,15 @@ using Microsoft.Data.Sqlite;
 namespace Coffer.Tests.Data;
 
 /// <summary>
-/// The login's reads inside the SQLite writer are mapped by hand; they must give exactly the rows Dapper's mapper gives
-/// from the same data (which PostgreSQL and every other SQLite connection still use).
+/// The login's statements inside the SQLite writer are bound and mapped by hand; they must read exactly the rows Dapper's mapper reads
+/// from the same data and write the same rows (PostgreSQL and every other SQLite connection still use Dapper).
 /// </summary>
 public class RawReadTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task HandMappedLoginReadsEqualDappersRows()
+    public async Task HandBoundLoginStatementsDoWhatDapperDoes()
     {
         await using var temp = await TempSqliteDb.CreateAsync(migrate: true, Ct);
         await using var plain = new SqliteConnection($"Data Source={temp.Path}");
@@ -46,6 +47,7 @@ public class RawReadTests
 
         await using var cached = new StatementCachingConnection($"Data Source={temp.Path}");
         await cached.OpenAsync(Ct);
+        await cached.ExecuteAsync("PRAGMA foreign_keys = OFF");
         await using var plainTx = plain.BeginTransaction(deferred: true);
         await using var cachedTx = cached.BeginTransaction(deferred: true);
 
@@ -64,5 +66,41 @@ public class RawReadTests
         Assert.Equal("99999", await Both((c, t) => LockoutStore.LockedUntilAsync(c, t, "locked")));
         Assert.Equal("0", await Both((c, t) => LockoutStore.LockedUntilAsync(c, t, "counting")));
         Assert.Equal("null", await Both((c, t) => LockoutStore.LockedUntilAsync(c, t, "none")));
+
+        // The hand-bound writes: the same row and the same use-limit answers as through Dapper.
+        await plainTx.CommitAsync(Ct);
+        await cachedTx.CommitAsync(Ct);
+        await using (var tx = plain.BeginTransaction(deferred: true))
+        {
+            Assert.True(await UniversalAuthStore.TryUseSecretAsync(plain, tx, "cs-1", 50));
+            await tx.CommitAsync(Ct);
+        }
+        await using var writeTx = cached.BeginTransaction(deferred: true);
+        Assert.True(await UniversalAuthStore.TryUseSecretAsync(cached, writeTx, "cs-1", 60));
+        Assert.False(await UniversalAuthStore.TryUseSecretAsync(cached, writeTx, "cs-2", 60));
+        var token = new AccessTokenRow
+        {
+            Id = "tok-raw", IdentityId = "id-1", AuthMethod = "universal-auth", IdentityUaClientSecretId = "cs-1", Name = null,
+            AccessTokenTtl = 7200, AccessTokenMaxTtl = 2592000, AccessTokenNumUsesLimit = 3, AccessTokenPeriod = 0,
+            SubOrganizationId = null, CreatedAt = 70, UpdatedAt = 71,
+        };
+        await AccessTokenStore.InsertAsync(cached, writeTx, token);
+        await writeTx.CommitAsync(Ct);
+        await using (var tx = plain.BeginTransaction(deferred: true))
+        {
+            await AccessTokenStore.InsertAsync(plain, tx, new AccessTokenRow
+            {
+                Id = "tok-dapper", IdentityId = token.IdentityId, AuthMethod = token.AuthMethod,
+                IdentityUaClientSecretId = token.IdentityUaClientSecretId, Name = token.Name, AccessTokenTtl = token.AccessTokenTtl,
+                AccessTokenMaxTtl = token.AccessTokenMaxTtl, AccessTokenNumUsesLimit = token.AccessTokenNumUsesLimit,
+                AccessTokenPeriod = token.AccessTokenPeriod, SubOrganizationId = token.SubOrganizationId,
+                CreatedAt = token.CreatedAt, UpdatedAt = token.UpdatedAt,
+            });
+            await tx.CommitAsync(Ct);
+        }
+        var rows = (await plain.QueryAsync("SELECT * FROM identity_access_tokens ORDER BY id")).Select(r => (IDictionary<string, object>)r).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(rows[0].Where(kv => kv.Key != "id"), rows[1].Where(kv => kv.Key != "id"));
+        Assert.Equal(2L, await plain.ExecuteScalarAsync<long>("SELECT client_secret_num_uses FROM identity_ua_client_secrets WHERE id = 'cs-1'"));
     }
 }

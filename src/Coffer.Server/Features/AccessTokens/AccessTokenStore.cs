@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coffer.Server.Data;
 using Dapper;
 
 namespace Coffer.Server.Features.AccessTokens;
@@ -10,15 +11,27 @@ public static class AccessTokenStore
         "access_token_num_uses, access_token_num_uses_limit, access_token_period, access_token_last_used_at, " +
         "access_token_last_renewed_at, is_access_token_revoked, sub_organization_id, created_at, updated_at";
 
-    public static Task InsertAsync(DbConnection conn, DbTransaction tx, AccessTokenRow row) =>
-        conn.ExecuteAsync(
-            """
-            INSERT INTO identity_access_tokens (id, identity_id, auth_method, identity_ua_client_secret_id, name,
-                access_token_ttl, access_token_max_ttl, access_token_num_uses, access_token_num_uses_limit,
-                access_token_period, is_access_token_revoked, sub_organization_id, created_at, updated_at)
-            VALUES (@Id, @IdentityId, @AuthMethod, @IdentityUaClientSecretId, @Name, @AccessTokenTtl, @AccessTokenMaxTtl,
-                0, @AccessTokenNumUsesLimit, @AccessTokenPeriod, FALSE, @SubOrganizationId, @CreatedAt, @UpdatedAt)
-            """, row, tx);
+    private const string Insert =
+        """
+        INSERT INTO identity_access_tokens (id, identity_id, auth_method, identity_ua_client_secret_id, name,
+            access_token_ttl, access_token_max_ttl, access_token_num_uses, access_token_num_uses_limit,
+            access_token_period, is_access_token_revoked, sub_organization_id, created_at, updated_at)
+        VALUES (@Id, @IdentityId, @AuthMethod, @IdentityUaClientSecretId, @Name, @AccessTokenTtl, @AccessTokenMaxTtl,
+            0, @AccessTokenNumUsesLimit, @AccessTokenPeriod, FALSE, @SubOrganizationId, @CreatedAt, @UpdatedAt)
+        """;
+
+    /// <remarks>Inside the SQLite writer (every login) bound by hand: Dapper's parameter objects were a tenth of what a login allocated.</remarks>
+    public static Task InsertAsync(DbConnection conn, DbTransaction tx, AccessTokenRow row)
+    {
+        if (conn is not StatementCachingConnection cached) return conn.ExecuteAsync(Insert, row, tx);
+        cached.Statement(Insert).With(
+            ("@Id", row.Id), ("@IdentityId", row.IdentityId), ("@AuthMethod", row.AuthMethod),
+            ("@IdentityUaClientSecretId", row.IdentityUaClientSecretId), ("@Name", row.Name), ("@AccessTokenTtl", row.AccessTokenTtl),
+            ("@AccessTokenMaxTtl", row.AccessTokenMaxTtl), ("@AccessTokenNumUsesLimit", row.AccessTokenNumUsesLimit),
+            ("@AccessTokenPeriod", row.AccessTokenPeriod), ("@SubOrganizationId", row.SubOrganizationId), ("@CreatedAt", row.CreatedAt),
+            ("@UpdatedAt", row.UpdatedAt)).ExecuteNonQuery();
+        return Task.CompletedTask;
+    }
 
     public static Task<AccessTokenRow?> FindActiveAsync(DbConnection conn, string id, DbTransaction? tx = null) =>
         conn.QuerySingleOrDefaultAsync<AccessTokenRow>(

@@ -99,10 +99,10 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
             var token = await issuer.IssueAsync(conn, tx, ua.IdentityId, AuthMethods.UniversalAuth,
                 new TokenPolicy(ua.AccessTokenTtl, ua.AccessTokenMaxTtl, ua.AccessTokenNumUsesLimit, ua.AccessTokenPeriod),
                 now, clientSecretId: match.Id);
-            var orgId = await conn.ExecuteScalarAsync<string>(
-                "UPDATE org_memberships SET last_login_auth_method = @method, last_login_time = @now " +
-                "WHERE identity_id = @identityId RETURNING org_id",
-                new { method = AuthMethods.UniversalAuth, now, identityId = ua.IdentityId }, tx);
+            var orgId = conn is StatementCachingConnection cached
+                ? cached.Statement(RecordLogin).With(("@method", AuthMethods.UniversalAuth), ("@now", now), ("@identityId", ua.IdentityId))
+                    .ExecuteScalar() as string
+                : await conn.ExecuteScalarAsync<string>(RecordLogin, new { method = AuthMethods.UniversalAuth, now, identityId = ua.IdentityId }, tx);
             return (Outcome.Success, new Issued(token, orgId, ua.IdentityId, ua.Id, match.Id));
         });
 
@@ -131,6 +131,9 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
             _ => throw new UnauthorizedException("Invalid credentials"),
         };
     }
+
+    private const string RecordLogin =
+        "UPDATE org_memberships SET last_login_auth_method = @method, last_login_time = @now WHERE identity_id = @identityId RETURNING org_id";
 
     private bool Verify(string secret, string hash)
     {

@@ -119,13 +119,17 @@ public static class UniversalAuthStore
             "UPDATE identity_ua_client_secrets SET is_client_secret_revoked = TRUE, updated_at = @now WHERE id = @id",
             new { id, now }, tx);
 
+    private const string UseSecret =
+        """
+        UPDATE identity_ua_client_secrets
+        SET client_secret_num_uses = client_secret_num_uses + 1, client_secret_last_used_at = @now
+        WHERE id = @id AND is_client_secret_revoked = FALSE
+          AND (client_secret_num_uses_limit = 0 OR client_secret_num_uses < client_secret_num_uses_limit)
+        """;
+
     /// <summary>Takes one use of a client secret atomically; false when its limit is already spent (also across instances).</summary>
     public static async Task<bool> TryUseSecretAsync(DbConnection conn, DbTransaction tx, string id, long now) =>
-        await conn.ExecuteAsync(
-            """
-            UPDATE identity_ua_client_secrets
-            SET client_secret_num_uses = client_secret_num_uses + 1, client_secret_last_used_at = @now
-            WHERE id = @id AND is_client_secret_revoked = FALSE
-              AND (client_secret_num_uses_limit = 0 OR client_secret_num_uses < client_secret_num_uses_limit)
-            """, new { id, now }, tx) == 1;
+        (conn is StatementCachingConnection cached
+            ? cached.Statement(UseSecret).With(("@id", id), ("@now", now)).ExecuteNonQuery()
+            : await conn.ExecuteAsync(UseSecret, new { id, now }, tx)) == 1;
 }
