@@ -80,9 +80,18 @@ public class RawReadTests
         Assert.False(await UniversalAuthStore.TryUseSecretAsync(cached, writeTx, "cs-2", 60));
         var token = new AccessTokenRow
         {
-            Id = "tok-raw", IdentityId = "id-1", AuthMethod = "universal-auth", IdentityUaClientSecretId = "cs-1", Name = null,
-            AccessTokenTtl = 7200, AccessTokenMaxTtl = 2592000, AccessTokenNumUsesLimit = 3, AccessTokenPeriod = 0,
-            SubOrganizationId = null, CreatedAt = 70, UpdatedAt = 71,
+            Id = "tok-raw",
+            IdentityId = "id-1",
+            AuthMethod = "universal-auth",
+            IdentityUaClientSecretId = "cs-1",
+            Name = null,
+            AccessTokenTtl = 7200,
+            AccessTokenMaxTtl = 2592000,
+            AccessTokenNumUsesLimit = 3,
+            AccessTokenPeriod = 0,
+            SubOrganizationId = null,
+            CreatedAt = 70,
+            UpdatedAt = 71,
         };
         await AccessTokenStore.InsertAsync(cached, writeTx, token);
         await writeTx.CommitAsync(Ct);
@@ -90,11 +99,18 @@ public class RawReadTests
         {
             await AccessTokenStore.InsertAsync(plain, tx, new AccessTokenRow
             {
-                Id = "tok-dapper", IdentityId = token.IdentityId, AuthMethod = token.AuthMethod,
-                IdentityUaClientSecretId = token.IdentityUaClientSecretId, Name = token.Name, AccessTokenTtl = token.AccessTokenTtl,
-                AccessTokenMaxTtl = token.AccessTokenMaxTtl, AccessTokenNumUsesLimit = token.AccessTokenNumUsesLimit,
-                AccessTokenPeriod = token.AccessTokenPeriod, SubOrganizationId = token.SubOrganizationId,
-                CreatedAt = token.CreatedAt, UpdatedAt = token.UpdatedAt,
+                Id = "tok-dapper",
+                IdentityId = token.IdentityId,
+                AuthMethod = token.AuthMethod,
+                IdentityUaClientSecretId = token.IdentityUaClientSecretId,
+                Name = token.Name,
+                AccessTokenTtl = token.AccessTokenTtl,
+                AccessTokenMaxTtl = token.AccessTokenMaxTtl,
+                AccessTokenNumUsesLimit = token.AccessTokenNumUsesLimit,
+                AccessTokenPeriod = token.AccessTokenPeriod,
+                SubOrganizationId = token.SubOrganizationId,
+                CreatedAt = token.CreatedAt,
+                UpdatedAt = token.UpdatedAt,
             });
             await tx.CommitAsync(Ct);
         }
