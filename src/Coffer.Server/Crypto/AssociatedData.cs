@@ -20,9 +20,10 @@ public static class AssociatedData
             length = checked(length + LengthOf(part));
         }
 
-        var writer = new AssociatedDataWriter(new byte[length]);
+        var result = new byte[length];
+        var writer = new AssociatedDataWriter(result);
         foreach (var part in parts) writer.Add(part);
-        return writer.Written.ToArray();
+        return result;
     }
 
     /// <summary>Bytes a text part takes, prefix included.</summary>
