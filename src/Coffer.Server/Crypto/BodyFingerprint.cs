@@ -101,20 +101,12 @@ public sealed class BodyFingerprint : IDisposable
                 u1 ^ u2 ^ u3 ^ u4 ^ u5 ^ u6 ^ u7 ^ u8);
             body = body[(Stride * BlockSize)..];
         }
-        for (; body.Length >= BlockSize; body = body[BlockSize..]) y = X86AesGcm.Multiply(y ^ Block(body), h);
-        if (body.Length > 0)
-        {
-            Span<byte> last = stackalloc byte[BlockSize];
-            last.Clear();
-            body.CopyTo(last);
-            y = X86AesGcm.Multiply(y ^ Block(last), h);
-        }
+        // The last blocks (fewer than eight, the final one zero-padded) one at a time, as GCM absorbs any data.
+        y = X86AesGcm.Absorb(y, h, body);
         // GCM's length block (the body as associated data, no ciphertext): bodies that differ only in trailing zero bytes
         // differ here. Reflected, the associated data's length is the high word.
         return X86AesGcm.Multiply(y ^ Vector128.Create(0UL, length), h);
     }
-
-    private static Vector128<ulong> Block(ReadOnlySpan<byte> data) => X86AesGcm.Reflect(Vector128.Create(data)).AsUInt64();
 
     /// <summary>Block <paramref name="index"/> from <paramref name="start"/>; the caller has checked that it lies in the span.</summary>
     private static Vector128<ulong> Block(ref byte start, int index) =>

@@ -123,7 +123,7 @@ internal sealed class X86AesGcm : IGcmCipher
         return Reflect(y.AsByte()) ^ mask;
     }
 
-    private static Vector128<ulong> Absorb(Vector128<ulong> y, Vector128<ulong> h, ReadOnlySpan<byte> data)
+    internal static Vector128<ulong> Absorb(Vector128<ulong> y, Vector128<ulong> h, ReadOnlySpan<byte> data)
     {
         while (data.Length >= BlockSize)
         {
