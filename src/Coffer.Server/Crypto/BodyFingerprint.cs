@@ -20,7 +20,7 @@ public sealed class BodyFingerprint : IDisposable
     private readonly X86AesGcm? _cipher;
     private const int Stride = 8;
     private readonly Vector128<ulong>[] _powers = GC.AllocateArray<Vector128<ulong>>(Stride, pinned: true); // H, H², …, H⁸
-    private readonly byte[] _macKey = GC.AllocateArray<byte>(Aead.KeySize, pinned: true);
+    private readonly byte[]? _macKey; // only without AES-NI: the HMAC fallback's key
 
     public BodyFingerprint(RootKey root)
         : this(DeriveKeys(root))
@@ -36,8 +36,12 @@ public sealed class BodyFingerprint : IDisposable
     /// <summary>From explicit keys: the tests check the hash against GCM's own GHASH this way.</summary>
     internal BodyFingerprint(ReadOnlySpan<byte> cipherKey, ReadOnlySpan<byte> hashKey)
     {
-        cipherKey.CopyTo(_macKey);
-        if (!X86AesGcm.IsSupported) return;
+        if (!X86AesGcm.IsSupported)
+        {
+            _macKey = GC.AllocateArray<byte>(Aead.KeySize, pinned: true);
+            cipherKey.CopyTo(_macKey);
+            return;
+        }
         _cipher = new X86AesGcm(cipherKey);
         var h = X86AesGcm.Reflect(Vector128.Create(hashKey)).AsUInt64();
         _powers[0] = h;
@@ -64,7 +68,7 @@ public sealed class BodyFingerprint : IDisposable
         if (_cipher is null)
         {
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(_macKey, body, mac);
+            HMACSHA256.HashData(_macKey!, body, mac);
             mac[..BlockSize].CopyTo(tag);
             return;
         }
@@ -116,6 +120,6 @@ public sealed class BodyFingerprint : IDisposable
     {
         _cipher?.Dispose();
         Array.Clear(_powers);
-        CryptographicOperations.ZeroMemory(_macKey);
+        if (_macKey is not null) CryptographicOperations.ZeroMemory(_macKey);
     }
 }
