@@ -279,20 +279,26 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             }
             if (moving.Count != req.SecretIds.Count || moving.Any(r => r.FolderId != source.Id)) throw new BadRequestException("Invalid secrets");
 
+            // Every moved row may land as a new secret or overwrite one, so both are checked at the destination before
+            // the split, and a row it would overwrite is checked as it stands now (its own tags).
+            foreach (var row in moving)
+            {
+                var fields = SubjectFields.Secret(req.DestinationEnvironment, req.DestinationPath, row.Key, row.TagSlugs);
+                access.Require(PermissionAction.Create, ProjectSubject.Secrets, fields);
+                access.Require(PermissionAction.Edit, ProjectSubject.Secrets, fields);
+            }
             var atDestination = (await SecretStore.ListByFoldersAsync(conn, [destination.Id], tx))
                 .Where(r => !r.IsPersonal).ToDictionary(r => r.Key, StringComparer.Ordinal);
+            foreach (var row in moving)
+                if (atDestination.TryGetValue(row.Key, out var overwritten))
+                    access.Require(PermissionAction.Edit, ProjectSubject.Secrets,
+                        SubjectFields.Secret(req.DestinationEnvironment, req.DestinationPath, overwritten.Key, overwritten.TagSlugs));
             var toCreate = moving.Where(r => !atDestination.ContainsKey(r.Key)).ToList();
             var toUpdate = moving.Where(r => atDestination.TryGetValue(r.Key, out var d) && SecretFields.Value(key, d) != SecretFields.Value(key, r)).ToList();
             if (toUpdate.Count > 0 && !req.ShouldOverwrite)
                 throw new BadRequestException(
                     $"Failed to move secrets. The following secrets already exist in the destination: {string.Join(",", toUpdate.Select(r => r.Key))}");
             if (toCreate.Count + toUpdate.Count == 0) throw new BadRequestException("Selected secrets already exist in the destination.");
-            foreach (var row in toCreate)
-            {
-                var fields = SubjectFields.Secret(req.DestinationEnvironment, req.DestinationPath, row.Key, row.TagSlugs);
-                access.Require(PermissionAction.Create, ProjectSubject.Secrets, fields);
-                access.Require(PermissionAction.Edit, ProjectSubject.Secrets, fields);
-            }
 
             foreach (var row in toCreate)
             {
