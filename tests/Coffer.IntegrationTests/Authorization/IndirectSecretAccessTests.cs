@@ -90,4 +90,75 @@ public sealed class IndirectSecretAccessTests(ServerFixture fx) : IClassFixture<
         Expect.Error(r, 403, "PermissionDenied", "You are not allowed to edit on secrets", allowDetails: true);
         Assert.Equal(before, await DbSnapshot.TakeAsync(fx.Server));
     }
+
+    [Fact]
+    public async Task Version_reads_are_checked_on_the_current_tags_and_the_versions_tags()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        var locked = await TagAsync(p.Id, "locked");
+        var (_, token) = await fx.Given.CustomMemberAsync(p.Id,
+            """[["describeSecret,readValue","secrets",{"environment":"dev"}],["readValue","secrets",{"secretTags":{"$in":["locked"]}},1]]""");
+
+        // Locked now, not when version 1 was written: the current tags refuse the old version.
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "LOCKED_NOW", "v1");
+        Expect.Ok(await Api.PatchAsync("/api/v4/secrets/LOCKED_NOW",
+            new { projectId = p.Id, environment = "dev", secretValue = "v2", tagIds = new[] { locked } }, fx.AdminToken));
+        var now = await Api.GetAsync($"/api/v3/secrets/raw/LOCKED_NOW?workspaceId={p.Id}&environment=dev&version=1", token);
+        Expect.Error(now, 403, "ForbiddenReadSecretError", "You do not have permission to view secret value on secret with name 'LOCKED_NOW'");
+
+        // Locked when version 1 was written, unlocked since: the version's own tags refuse it, on v3 and v4.
+        Expect.Ok(await Api.PostAsync("/api/v4/secrets/LOCKED_THEN",
+            new { projectId = p.Id, environment = "dev", secretValue = "locked-value", tagIds = new[] { locked } }, fx.AdminToken));
+        Expect.Ok(await Api.PatchAsync("/api/v4/secrets/LOCKED_THEN",
+            new { projectId = p.Id, environment = "dev", secretValue = "open-value", tagIds = Array.Empty<string>() }, fx.AdminToken));
+        foreach (var path in new[]
+                 {
+                     $"/api/v3/secrets/raw/LOCKED_THEN?workspaceId={p.Id}&environment=dev&version=1",
+                     $"/api/v4/secrets/LOCKED_THEN?projectId={p.Id}&environment=dev&version=1",
+                 })
+        {
+            var then = await Api.GetAsync(path, token);
+            Expect.Error(then, 403, "ForbiddenReadSecretError", "You do not have permission to view secret value on secret with name 'LOCKED_THEN'");
+            Assert.DoesNotContain("locked-value", then.RawBody, StringComparison.Ordinal);
+        }
+
+        // What neither denies stays readable.
+        var open = await Api.GetAsync($"/api/v3/secrets/raw/LOCKED_THEN?workspaceId={p.Id}&environment=dev&version=2", token);
+        Expect.Ok(open);
+        Assert.Equal("open-value", open.Json["secret"]!["secretValue"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Version_reads_follow_the_secret_not_the_name()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        var (_, token) = await fx.Given.CustomMemberAsync(p.Id,
+            """[["describeSecret,readValue","secrets",{"environment":"dev","secretName":"REUSED"}]]""");
+
+        // REUSED at versions 1 and 2 is renamed to HIDDEN; a new REUSED starts its own history at version 1.
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "REUSED", "hidden-1");
+        Expect.Ok(await Api.PatchAsync("/api/v4/secrets/REUSED", new { projectId = p.Id, environment = "dev", secretValue = "hidden-2" }, fx.AdminToken));
+        Expect.Ok(await Api.PatchAsync("/api/v4/secrets/REUSED", new { projectId = p.Id, environment = "dev", newSecretName = "HIDDEN" }, fx.AdminToken));
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "REUSED", "new-1");
+
+        var old = await Api.GetAsync($"/api/v3/secrets/raw/REUSED?workspaceId={p.Id}&environment=dev&version=2", token);
+        Expect.Error(old, 404, "NotFound", "Secret with name 'REUSED' not found");
+        var own = await Api.GetAsync($"/api/v3/secrets/raw/REUSED?workspaceId={p.Id}&environment=dev&version=1", token);
+        Expect.Ok(own);
+        Assert.Equal("new-1", own.Json["secret"]!["secretValue"]!.GetValue<string>());
+
+        // Deleted and created again: the deleted secret's history is gone with it.
+        Expect.Ok(await Api.PatchAsync("/api/v4/secrets/REUSED", new { projectId = p.Id, environment = "dev", secretValue = "new-2" }, fx.AdminToken));
+        Expect.Ok(await Api.DeleteAsync("/api/v4/secrets/REUSED", fx.AdminToken, new { projectId = p.Id, environment = "dev" }));
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "REUSED", "third-1");
+        var deleted = await Api.GetAsync($"/api/v3/secrets/raw/REUSED?workspaceId={p.Id}&environment=dev&version=2", token);
+        Expect.Error(deleted, 404, "NotFound", "Secret with name 'REUSED' not found");
+    }
+
+    private async Task<string> TagAsync(string projectId, string slug)
+    {
+        var r = await Api.PostAsync($"/api/v1/projects/{projectId}/tags", new { slug, color = "#ff0000" }, fx.AdminToken);
+        Expect.Ok(r);
+        return r.Json["tag"]!["id"]!.GetValue<string>();
+    }
 }

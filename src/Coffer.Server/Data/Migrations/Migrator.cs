@@ -24,6 +24,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M003Secrets(),
         new M004RateLimits(),
         new M005UserSessions(),
+        new M006SecretVersionTags(),
     ];
 
     public static int LatestId => All[^1].Id;

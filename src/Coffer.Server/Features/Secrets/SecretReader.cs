@@ -144,15 +144,23 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
         var key = await keys.FindAsync(req.ProjectId);
         var userId = req.Type == SecretTypes.Personal ? actor.Id : null;
 
-        SecretRow? row;
-        if (req.Version is { } version)
-            row = await db.ReadAsync(conn => SecretStore.FindVersionAsync(conn, folder.Id, req.Name, req.Type, userId, version));
-        else
-            row = (await content.SecretsAsync(folder.Id)).FirstOrDefault(r =>
-                r.Key == req.Name && r.Type == req.Type && (req.Type == SecretTypes.Shared || r.UserId == userId));
-
-        var fields = SubjectFields.Secret(req.Environment, req.Path, req.Name, row?.TagSlugs ?? []);
+        var row = (await content.SecretsAsync(folder.Id)).FirstOrDefault(r =>
+            r.Key == req.Name && r.Type == req.Type && (req.Type == SecretTypes.Shared || r.UserId == userId));
+        var currentTags = row?.TagSlugs ?? [];
+        var fields = SubjectFields.Secret(req.Environment, req.Path, req.Name, currentTags);
         perms.RequireSecretAccess(PermissionAction.DescribeSecret, fields);
+
+        // A version is a row of this secret's own history, checked as the secret is now and as the version was: a deny
+        // on either its current tags or the tags (and name) it had then refuses it.
+        var versionFields = fields;
+        if (row is not null && req.Version is { } version)
+        {
+            var found = await db.ReadAsync(conn => SecretStore.FindVersionAsync(conn, row.Id, version))
+                ?? throw new NotFoundException($"Secret with name '{req.Name}' not found");
+            row = found.Row;
+            versionFields = SubjectFields.Secret(req.Environment, req.Path, row.Key, found.TagSlugs ?? currentTags);
+            perms.RequireSecretAccess(PermissionAction.DescribeSecret, versionFields);
+        }
         var expander = new ReferenceExpander(content, key, perms);
 
         SecretView view;
@@ -165,10 +173,11 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
         {
             view = SecretFields.View(key, row, req.Environment, req.Path, hidden: false);
             if (req.Expand && req.ViewSecretValue && view.Value.Length > 0)
-                view.Value = await ExpandOneAsync(expander, new SecretAddress(req.Environment, req.Path, row.Key), view.Value, row.SkipMultilineEncoding);
+                view.Value = await ExpandOneAsync(expander, new SecretAddress(req.Environment, req.Path, req.Name), view.Value, row.SkipMultilineEncoding);
             if (!req.ViewSecretValue)
                 view = SecretFields.View(key, row, req.Environment, req.Path, hidden: true);
-            else if (!perms.CanAccessSecret(PermissionAction.ReadValue, fields) && req.Type != SecretTypes.Personal)
+            else if (!(perms.CanAccessSecret(PermissionAction.ReadValue, fields) && perms.CanAccessSecret(PermissionAction.ReadValue, versionFields))
+                && req.Type != SecretTypes.Personal)
                 throw new ForbiddenException($"You do not have permission to view secret value on secret with name '{req.Name}'",
                     "ForbiddenReadSecretError");
         }

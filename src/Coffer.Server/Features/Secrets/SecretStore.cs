@@ -38,9 +38,13 @@ public static class SecretStore
         return rows;
     }
 
-    /// <summary>Every secret of a project (for the rare whole-project rewrite after a rename).</summary>
-    public static async Task<List<SecretRow>> ListByProjectAsync(DbConnection conn, DbTransaction tx, string projectId) =>
-        (await conn.QueryAsync<SecretRow>($"SELECT {Columns} FROM secrets WHERE project_id = @projectId ORDER BY id", new { projectId }, tx)).AsList();
+    /// <summary>Every secret of a project, with tags (for the rare whole-project rewrite after a rename).</summary>
+    public static async Task<List<SecretRow>> ListByProjectAsync(DbConnection conn, DbTransaction tx, string projectId)
+    {
+        var rows = (await conn.QueryAsync<SecretRow>($"SELECT {Columns} FROM secrets WHERE project_id = @projectId ORDER BY id", new { projectId }, tx)).AsList();
+        await AttachTagsAsync(conn, rows, "s.project_id = @projectId", new { projectId }, tx);
+        return rows;
+    }
 
     public static async Task<SecretRow?> FindByIdAsync(DbConnection conn, string id, DbTransaction? tx = null)
     {
@@ -72,18 +76,28 @@ public static class SecretStore
         return rows;
     }
 
-    /// <summary>One version of a secret from its history, found as Infisical finds it: by folder, name, owner and number.</summary>
-    public static Task<SecretRow?> FindVersionAsync(DbConnection conn, string folderId, string key, string type, string? userId, long version) =>
-        conn.QuerySingleOrDefaultAsync<SecretRow>(
+    /// <summary>
+    /// One version of a secret from its history, by the secret's id (a name may have belonged to another secret before),
+    /// with the tags it carried then that still exist. Tags are null for versions written before they were recorded.
+    /// </summary>
+    public static async Task<(SecretRow Row, IReadOnlyList<string>? TagSlugs)?> FindVersionAsync(DbConnection conn, string secretId, long version)
+    {
+        var rows = await conn.QueryAsync<SecretRow, string?, (SecretRow Row, string? TagIds)>(
             """
             SELECT secret_id AS id, project_id, folder_id, key, type, user_id, version, encrypted_value, encrypted_comment,
-                   encrypted_metadata, skip_multiline_encoding, reminder_note, reminder_repeat_days, created_at, updated_at
+                   encrypted_metadata, skip_multiline_encoding, reminder_note, reminder_repeat_days, created_at, updated_at, tag_ids
             FROM secret_versions
-            WHERE folder_id = @folderId AND key = @key AND type = @type AND version = @version
-              AND ((@userId IS NULL AND user_id IS NULL) OR user_id = @userId)
-            ORDER BY created_at DESC
-            LIMIT 1
-            """, new { folderId, key, type, userId, version });
+            WHERE secret_id = @secretId AND version = @version
+            """, (row, tagIds) => (row, tagIds), new { secretId, version }, splitOn: "tag_ids");
+        if (rows.FirstOrDefault() is not { Row: not null } hit) return null;
+        var (found, tagIds) = hit;
+        if (tagIds is null) return (found, null);
+        var ids = tagIds.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var tags = ids.Length == 0 ? [] : (await conn.QueryAsync<TagRef>(
+            $"SELECT id, slug, color FROM secret_tags WHERE {SqlText.In(conn, "id", "ids")} ORDER BY slug", new { ids })).AsList();
+        found.Tags = tags;
+        return (found, tags.Select(t => t.Slug).ToArray());
+    }
 
     public static async Task InsertAsync(DbConnection conn, DbTransaction tx, SecretRow s, SecretActor actor)
     {
@@ -140,9 +154,10 @@ public static class SecretStore
             """
             INSERT INTO secret_versions (id, secret_id, project_id, folder_id, key, type, user_id, version, encrypted_value,
                 encrypted_comment, encrypted_metadata, skip_multiline_encoding, reminder_note, reminder_repeat_days, actor_type, actor_id,
-                created_at, updated_at)
+                tag_ids, created_at, updated_at)
             VALUES (@VersionId, @Id, @ProjectId, @FolderId, @Key, @Type, @UserId, @Version, @EncryptedValue, @EncryptedComment,
-                @EncryptedMetadata, @SkipMultilineEncoding, @ReminderNote, @ReminderRepeatDays, @ActorType, @ActorId, @UpdatedAt, @UpdatedAt)
+                @EncryptedMetadata, @SkipMultilineEncoding, @ReminderNote, @ReminderRepeatDays, @ActorType, @ActorId, @TagIds, @UpdatedAt,
+                @UpdatedAt)
             """,
             new
             {
@@ -162,6 +177,7 @@ public static class SecretStore
                 s.ReminderRepeatDays,
                 ActorType = actor.Type,
                 ActorId = actor.Id,
+                TagIds = string.Join(',', s.Tags.Select(t => t.Id)),
                 s.UpdatedAt,
             }, tx);
 

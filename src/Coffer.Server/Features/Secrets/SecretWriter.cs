@@ -430,6 +430,8 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
 
     private static async Task InsertAsync(DbConnection conn, DbTransaction tx, SecretRow row, IReadOnlyList<TagRow> tags, Actor actor)
     {
+        // Set first: the version row records the tags the secret carries.
+        row.Tags = TagRefs(tags);
         try
         {
             await SecretStore.InsertAsync(conn, tx, row, new SecretActor(actor.TypeName, actor.Id));
@@ -439,11 +441,11 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             throw new BadRequestException("Secret already exists");
         }
         if (tags.Count > 0) await SecretStore.SetTagsAsync(conn, tx, row.Id, tags.Select(t => t.Id).ToList());
-        row.Tags = tags.Select(t => new TagRef(t.Id, t.Slug, t.Color)).OrderBy(t => t.Slug, StringComparer.Ordinal).ToArray();
     }
 
     private static async Task UpdateRowAsync(DbConnection conn, DbTransaction tx, SecretRow row, IReadOnlyList<TagRow>? tags, Actor actor)
     {
+        if (tags is not null) row.Tags = TagRefs(tags);
         try
         {
             await SecretStore.UpdateAsync(conn, tx, row, new SecretActor(actor.TypeName, actor.Id));
@@ -452,10 +454,11 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
         {
             throw new BadRequestException("Secret with the new name already exists");
         }
-        if (tags is null) return;
-        await SecretStore.SetTagsAsync(conn, tx, row.Id, tags.Select(t => t.Id).ToList());
-        row.Tags = tags.Select(t => new TagRef(t.Id, t.Slug, t.Color)).OrderBy(t => t.Slug, StringComparer.Ordinal).ToArray();
+        if (tags is not null) await SecretStore.SetTagsAsync(conn, tx, row.Id, tags.Select(t => t.Id).ToList());
     }
+
+    private static TagRef[] TagRefs(IReadOnlyList<TagRow> tags) =>
+        tags.Select(t => new TagRef(t.Id, t.Slug, t.Color)).OrderBy(t => t.Slug, StringComparer.Ordinal).ToArray();
 
     /// <summary>Deleting a shared secret deletes every personal override of its name in the folder, as in Infisical.</summary>
     private static async Task DeleteRowsAsync(DbConnection conn, DbTransaction tx, string folderId, IReadOnlyList<SecretRow> rows)
