@@ -155,6 +155,40 @@ public sealed class IndirectSecretAccessTests(ServerFixture fx) : IClassFixture<
         Expect.Error(deleted, 404, "NotFound", "Secret with name 'REUSED' not found");
     }
 
+    [Fact]
+    public async Task Import_updates_are_checked_on_the_new_source()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "PROD_ONLY", "prod-value", environment: "prod");
+        var import = await Api.PostAsync("/api/v2/secret-imports",
+            new { projectId = p.Id, environment = "dev", path = "/", import = new { environment = "staging", path = "/" } }, fx.AdminToken);
+        Expect.Ok(import);
+        var importId = import.Json["secretImport"]!["id"]!.GetValue<string>();
+        var (_, token) = await fx.Given.CustomMemberAsync(p.Id,
+            """[["read,create,edit,delete","secret-imports"],["describeSecret,readValue","secrets",{"environment":{"$in":["dev","staging"]}}]]""");
+
+        var before = await DbSnapshot.TakeAsync(fx.Server);
+        foreach (var (root, field) in new[] { ("/api/v1/secret-imports", "workspaceId"), ("/api/v2/secret-imports", "projectId") })
+        {
+            var body = new Dictionary<string, object>
+            {
+                [field] = p.Id,
+                ["environment"] = "dev",
+                ["path"] = "/",
+                ["import"] = new { environment = "prod", path = "/" },
+            };
+            var r = await Api.PatchAsync($"{root}/{importId}", body, token);
+            Expect.Error(r, 403, "PermissionDenied", "You are not allowed to describeSecret on secrets", allowDetails: true);
+        }
+        Assert.Equal(before, await DbSnapshot.TakeAsync(fx.Server));
+        var list = await SecretKeys.ListAsync(Api, token, p.Id, "&include_imports=true");
+        Assert.DoesNotContain("prod-value", list.ToJsonString(), StringComparison.Ordinal);
+
+        // A source the caller may read is accepted.
+        Expect.Ok(await Api.PatchAsync($"/api/v2/secret-imports/{importId}",
+            new { projectId = p.Id, environment = "dev", path = "/", import = new { environment = "staging", path = "/", position = 1 } }, token));
+    }
+
     private async Task<string> TagAsync(string projectId, string slug)
     {
         var r = await Api.PostAsync($"/api/v1/projects/{projectId}/tags", new { slug, color = "#ff0000" }, fx.AdminToken);

@@ -23,7 +23,7 @@ public sealed class ImportService(
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Create, ProjectSubject.SecretImports, SubjectFields.EnvironmentAndPath(environment, path));
-        access.Permissions.RequireSecretAccess(PermissionAction.DescribeSecret, SubjectFields.EnvironmentAndPath(importEnvironment, importPath));
+        RequireSourceReadable(access, importEnvironment, importPath);
         if (isReplication)
             throw new BadRequestException("Failed to create secret replication due to plan restriction. Upgrade plan to create replication.");
         var now = UnixMs.Now(time);
@@ -79,6 +79,7 @@ public sealed class ImportService(
             var importEnv = (change.Environment.IsSet ? tree.Environment(change.Environment.Value) : tree.EnvironmentById(existing.ImportEnvId))
                 ?? throw new NotFoundException();
             var importPath = change.Path.IsSet && change.Path.Value.Length > 0 ? change.Path.Value : existing.ImportPath;
+            RequireSourceReadable(access, importEnv.Environment.Slug, importPath);
             await RejectCycleAsync(conn, tx, tree, folder, importEnv, importPath);
             var position = existing.Position;
             if (change.Position is { } to && to != existing.Position)
@@ -190,6 +191,13 @@ public sealed class ImportService(
             (e, p, k, tags) => access.Permissions.CanAccessSecret(PermissionAction.ReadValue, SubjectFields.Secret(e, p, k, tags)));
         return (groups, snapshot.Tree);
     }
+
+    /// <summary>
+    /// An import shows its source's secrets to everyone who reads the folder, so whoever points an import at a source,
+    /// on create or on any update, must be able to see that source's secrets themselves.
+    /// </summary>
+    private static void RequireSourceReadable(ProjectAccess access, string environment, string path) =>
+        access.Permissions.RequireSecretAccess(PermissionAction.DescribeSecret, SubjectFields.EnvironmentAndPath(environment, path));
 
     /// <summary>Infisical refuses an import when the source folder already imports the destination back.</summary>
     private static async Task RejectCycleAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, ProjectTree tree,
