@@ -1,5 +1,6 @@
 using Coffer.IntegrationTests.Infrastructure;
 using Coffer.IntegrationTests.Secrets;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.IntegrationTests.Authorization;
 
@@ -187,6 +188,87 @@ public sealed class IndirectSecretAccessTests(ServerFixture fx) : IClassFixture<
         // A source the caller may read is accepted.
         Expect.Ok(await Api.PatchAsync($"/api/v2/secret-imports/{importId}",
             new { projectId = p.Id, environment = "dev", path = "/", import = new { environment = "staging", path = "/", position = 1 } }, token));
+    }
+
+    [Fact]
+    public async Task Secret_names_outside_the_safe_alphabet_are_refused_on_every_create_and_rename_path()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "EXISTING", "v");
+        var before = await DbSnapshot.TakeAsync(fx.Server);
+        const string rule = "Secret name can only contain letters (A-Z, a-z), digits, underscores, hyphens and dots.";
+        foreach (var name in new[] { "A B", "A\nB", "A\tB", "A=B", "A$B", "A{B", "X}${prod.DB", "A\"B", "A'B", "A;B", "A@B", "A`B", "CLÉ", "A\u0007B" })
+        {
+            var item = new { secretKey = name, secretValue = "x" };
+            var cases = new (string Method, string Path, object Body, object[] Where)[]
+            {
+                ("POST", $"/api/v3/secrets/raw/{Uri.EscapeDataString(name)}", new { workspaceId = p.Id, environment = "dev", secretValue = "x" }, ["secretName"]),
+                ("POST", $"/api/v4/secrets/{Uri.EscapeDataString(name)}", new { projectId = p.Id, environment = "dev", secretValue = "x" }, ["secretName"]),
+                ("PATCH", "/api/v3/secrets/raw/EXISTING", new { workspaceId = p.Id, environment = "dev", newSecretName = name }, ["newSecretName"]),
+                ("PATCH", "/api/v4/secrets/EXISTING", new { projectId = p.Id, environment = "dev", newSecretName = name }, ["newSecretName"]),
+                ("POST", "/api/v4/secrets/batch", new { projectId = p.Id, environment = "dev", secrets = new[] { item } }, ["secrets", 0, "secretKey"]),
+                ("POST", "/api/v3/secrets/batch/raw", new { workspaceId = p.Id, environment = "dev", secrets = new[] { item } }, ["secrets", 0, "secretKey"]),
+                ("PATCH", "/api/v4/secrets/batch",
+                    new { projectId = p.Id, environment = "dev", secrets = new[] { new { secretKey = "EXISTING", newSecretName = name } } },
+                    ["secrets", 0, "newSecretName"]),
+                ("PATCH", "/api/v4/secrets/batch", new { projectId = p.Id, environment = "dev", mode = "upsert", secrets = new[] { item } },
+                    ["secrets", 0, "secretKey"]),
+            };
+            foreach (var (method, path, body, where) in cases)
+            {
+                var r = await Api.SendAsync(new HttpMethod(method), path, body, fx.AdminToken);
+                Expect.Validation(r, Issue.Custom(where, rule));
+            }
+        }
+        Assert.Equal(before, await DbSnapshot.TakeAsync(fx.Server));
+    }
+
+    [Fact]
+    public async Task Existing_secrets_with_names_outside_the_alphabet_stay_readable_and_deletable()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        var created = await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "LEGACY", "old-value");
+        // Written by an earlier release that accepted any name; the name is not part of the sealed value's associated data.
+        await fx.Server.Services.GetRequiredService<Coffer.Server.Data.Db>().WriteAsync((conn, tx) =>
+            Dapper.SqlMapper.ExecuteAsync(conn, "UPDATE secrets SET key = 'LEGACY NAME' WHERE id = @id", new { id = created["id"]!.GetValue<string>() }, tx), TestContext.Current.CancellationToken);
+        Expect.Ok(await Api.PostAsync($"/api/v4/secrets/NEXT", new { projectId = p.Id, environment = "dev", secretValue = "bump" }, fx.AdminToken));
+
+        var read = await Api.GetAsync($"/api/v3/secrets/raw/LEGACY%20NAME?workspaceId={p.Id}&environment=dev", fx.AdminToken);
+        Expect.Ok(read);
+        Assert.Equal("old-value", read.Json["secret"]!["secretValue"]!.GetValue<string>());
+        Expect.Ok(await Api.PatchAsync("/api/v4/secrets/LEGACY%20NAME", new { projectId = p.Id, environment = "dev", newSecretName = "LEGACY_NAME" }, fx.AdminToken));
+        Expect.Ok(await Api.DeleteAsync("/api/v4/secrets/LEGACY_NAME", fx.AdminToken, new { projectId = p.Id, environment = "dev" }));
+    }
+
+    [Fact]
+    public async Task Rename_is_refused_when_it_would_rewrite_references_the_actor_may_not_edit()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/app");
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "OLD", "db-host", path: "/app");
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "LOCAL", "${OLD}:5432", path: "/app");
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "DB_URL", "postgres://${dev.app.OLD}/prod", environment: "prod");
+        var (_, devApp) = await fx.Given.CustomMemberAsync(p.Id, DevApp);
+        var (_, seesAll) = await fx.Given.CustomMemberAsync(p.Id,
+            """[["describeSecret","secrets"],["describeSecret,readValue,create,edit,delete","secrets",{"environment":"dev","secretPath":{"$glob":"/app/**"}}]]""");
+
+        var before = await DbSnapshot.TakeAsync(fx.Server);
+        var body = new { projectId = p.Id, environment = "dev", secretPath = "/app", newSecretName = "NEW" };
+        var hidden = await Api.PatchAsync("/api/v4/secrets/OLD", body, devApp);
+        Expect.Error(hidden, 403, "PermissionDenied",
+            "Renaming secret 'OLD' would rewrite references to it in secrets you are not allowed to edit: 1 secret you cannot see");
+        Assert.DoesNotContain("DB_URL", hidden.RawBody, StringComparison.Ordinal);
+        var named = await Api.PatchAsync("/api/v4/secrets/batch",
+            new { projectId = p.Id, environment = "dev", secretPath = "/app", secrets = new[] { new { secretKey = "OLD", newSecretName = "NEW" } } }, seesAll);
+        Expect.Error(named, 403, "PermissionDenied",
+            "Renaming secret 'OLD' would rewrite references to it in secrets you are not allowed to edit: prod:/DB_URL");
+        Assert.Equal(before, await DbSnapshot.TakeAsync(fx.Server));
+
+        // Once the only reference outside its scope is gone, the same rename goes through and rewrites what it may.
+        Expect.Ok(await Api.PatchAsync("/api/v4/secrets/DB_URL", new { projectId = p.Id, environment = "prod", secretValue = "postgres://fixed/prod" }, fx.AdminToken));
+        Expect.Ok(await Api.PatchAsync("/api/v4/secrets/OLD", body, devApp));
+        var app = SecretKeys.Values(await SecretKeys.ListAsync(Api, fx.AdminToken, p.Id, "&secretPath=/app"));
+        Assert.Equal("${NEW}:5432", app["LOCAL"]);
     }
 
     private async Task<string> TagAsync(string projectId, string slug)

@@ -35,13 +35,13 @@ public sealed class SecretApi(bool v4)
     }
 
     /// <summary>
-    /// Reads the route's <c>secretName</c> with the route's schema: create is strict (SecretNameSchema), update trims and
+    /// Reads the route's <c>secretName</c> with the route's schema: create is strict (a new name), update trims and
     /// needs a character, delete needs a character untrimmed, reads only trim.
     /// </summary>
     public static string RouteName(HttpContext http, bool strict = false, bool trim = true, bool nonEmpty = false)
     {
         var route = Input.ForRoute(http.Request.RouteValues);
-        var name = strict ? SecretInputs.StrictName(route, "secretName") : route.String("secretName", trim: trim, min: nonEmpty ? 1 : null);
+        var name = strict ? SecretInputs.NewName(route, "secretName") : route.String("secretName", trim: trim, min: nonEmpty ? 1 : null);
         route.ThrowIfInvalid();
         return name!;
     }

@@ -25,7 +25,7 @@ public static class SecretBatchEndpoints
         var items = new List<BatchCreateItem>();
         foreach (var item in body.Objects("secrets", required: true, min: 1) ?? [])
         {
-            var key = SecretInputs.StrictName(item, "secretKey");
+            var key = SecretInputs.NewName(item, "secretKey");
             item.Raw("metadata");
             var input = SecretInputs.ForCreate(item, api.IsV4);
             items.Add(new BatchCreateItem(key ?? "", input));
@@ -49,9 +49,10 @@ public static class SecretBatchEndpoints
         var items = new List<BatchUpdateItem>();
         foreach (var item in body.Objects("secrets", required: true, min: 1) ?? [])
         {
-            var key = SecretInputs.StrictName(item, "secretKey");
+            // An upsert may create the secret, so its key is held to the rule for new names.
+            var key = mode == BatchUpdateModes.Upsert ? SecretInputs.NewName(item, "secretKey") : SecretInputs.StrictName(item, "secretKey");
             var itemPath = item.Has("secretPath") ? SecretInputs.Path(item) : null;
-            var newName = item.Has("newSecretName") ? SecretInputs.StrictName(item, "newSecretName") : null;
+            var newName = item.Has("newSecretName") ? SecretInputs.NewName(item, "newSecretName") : null;
             var input = SecretInputs.ForUpdate(item) with { Comment = item.String("secretComment", required: false, trim: true, allowNul: true) };
             items.Add(new BatchUpdateItem(key ?? "", itemPath, newName, input));
         }

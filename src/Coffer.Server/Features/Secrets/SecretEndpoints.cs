@@ -133,7 +133,7 @@ public static class SecretEndpoints
         var path = SecretInputs.Path(body);
         var input = SecretInputs.ForUpdate(body);
         var type = SecretInputs.Type(body);
-        var newName = body.Has("newSecretName") ? SecretInputs.StrictName(body, "newSecretName") : null;
+        var newName = body.Has("newSecretName") ? SecretInputs.NewName(body, "newSecretName") : null;
         body.ThrowIfInvalid();
 
         var actor = http.GetActor();

@@ -17,6 +17,21 @@ public static class SecretInputs
         return name;
     }
 
+    /// <summary>
+    /// A name a secret is about to take (create, rename, upsert): <see cref="StrictName"/> and Coffer's alphabet. Names
+    /// outside it cannot be referenced (<c>${...}</c> resolves over these characters only), are not environment variable
+    /// names, and characters such as <c>}</c>, <c>$</c> or a newline let a name forge a reference when a rename rewrites
+    /// references. Existing rows with other names stay readable and deletable.
+    /// </summary>
+    public static string? NewName(Input input, string field, bool required = true)
+    {
+        var before = input.Issues.Count;
+        var name = StrictName(input, field, required);
+        if (name is not null && input.Issues.Count == before && !SecretNames.IsAllowed(name))
+            input.Fail(SecretNames.Rule, field);
+        return name;
+    }
+
     /// <summary>A <c>secretPath</c>: default "/", trimmed, one trailing slash removed; Coffer then writes it canonically ("/a/b").</summary>
     public static string Path(Input input, string field = "secretPath", bool optional = false)
     {

@@ -80,7 +80,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             var row = Reseal(key, existing, req.NewName, input, now);
             await UpdateRowAsync(conn, tx, row, input.TagIds is null ? null : newTags, actor);
             var touched = new List<string> { folder.Id };
-            if (shared && row.Key != name) touched.AddRange(await RewriteReferencesAsync(conn, tx, key, at, row, name, now));
+            if (shared && row.Key != name) touched.AddRange(await RewriteReferencesAsync(conn, tx, key, access, at, row, name, now));
             await FinishAsync(conn, tx, at.ProjectId, touched, now);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-secret", SecretEvent(at, row), access.Project.OrgId, at.ProjectId), now);
             var hidden = !access.Permissions.CanAccessSecret(PermissionAction.ReadValue, SubjectFields.Secret(at.Environment, at.Path, name, tagsToCheck));
@@ -168,6 +168,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             }
 
             var result = new List<SecretView>();
+            var rewritten = new List<string>();
             var updatedEvents = new JsonArray();
             var createdEvents = new JsonArray();
             foreach (var (folder, path, group) in folders)
@@ -206,7 +207,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                 {
                     var row = Reseal(key, existing[item.Name], string.IsNullOrEmpty(item.NewName) ? null : item.NewName, item.Input, now);
                     await UpdateRowAsync(conn, tx, row, item.Input.TagIds is null ? null : Pick(tags, item.Input.TagIds), actor);
-                    if (row.Key != item.Name) await RewriteReferencesAsync(conn, tx, key, at with { Path = path }, row, item.Name, now);
+                    if (row.Key != item.Name) rewritten.AddRange(await RewriteReferencesAsync(conn, tx, key, access, at with { Path = path }, row, item.Name, now));
                     updatedEvents.Add(new JsonObject { ["secretId"] = row.Id, ["secretPath"] = path, ["secretKey"] = row.Key, ["secretVersion"] = row.Version });
                     result.Add(SecretFields.View(key, row, at.Environment, path, Hidden(access, at.Environment, path, row)));
                 }
@@ -218,7 +219,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                     result.Add(SecretFields.View(key, row, at.Environment, path, Hidden(access, at.Environment, path, row)));
                 }
             }
-            await FinishAsync(conn, tx, at.ProjectId, folders.Select(f => f.Folder.Id).ToList(), now);
+            await FinishAsync(conn, tx, at.ProjectId, [.. folders.Select(f => f.Folder.Id), .. rewritten], now);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-secrets", BatchEvent(at, updatedEvents), access.Project.OrgId, at.ProjectId), now);
             if (createdEvents.Count > 0)
                 await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-secrets", BatchEvent(at, createdEvents), access.Project.OrgId, at.ProjectId), now);
@@ -472,15 +473,18 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
     /// <summary>
     /// Infisical's <c>fnUpdateSecretLinkedReferences</c>: after a shared secret is renamed, every secret that referred to it
     /// (<c>${OLD}</c> in its folder, <c>${env.path.OLD}</c> anywhere in the project) is rewritten to the new name, as a new
-    /// version by the "platform" actor. Returns the folders that changed.
+    /// version by the "platform" actor. Unlike Infisical, each rewritten secret is a write by the actor: it must be one
+    /// the actor may edit (as it stands: environment, path, name, tags) and its new value passes the write-time reference
+    /// check, or the whole rename is refused. Returns the folders that changed.
     /// </summary>
-    private static async Task<List<string>> RewriteReferencesAsync(DbConnection conn, DbTransaction tx, DataKey key, SecretLocation at,
-        SecretRow renamed, string oldName, long now)
+    private static async Task<List<string>> RewriteReferencesAsync(DbConnection conn, DbTransaction tx, DataKey key, ProjectAccess access,
+        SecretLocation at, SecretRow renamed, string oldName, long now)
     {
         var pathPart = at.Path == "/" ? "" : "." + string.Join('.', Folders.SecretPath.Segments(at.Path));
         var oldNested = "${" + at.Environment + pathPart + "." + oldName + "}";
         var newNested = "${" + at.Environment + pathPart + "." + renamed.Key + "}";
-        var folders = new List<string>();
+        var rewrites = new List<(SecretRow Row, SecretLocation At, string Value)>();
+        ProjectTree? tree = null;
         foreach (var row in await SecretStore.ListByProjectAsync(conn, tx, at.ProjectId))
         {
             if (row.Id == renamed.Id) continue;
@@ -490,10 +494,38 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             if (row.FolderId == renamed.FolderId)
                 rewritten = rewritten.Replace("${" + oldName + "}", "${" + renamed.Key + "}", StringComparison.Ordinal);
             if (rewritten == value) continue;
-            await SecretStore.UpdateAsync(conn, tx, Reseal(key, row, null, new SecretInput { Value = rewritten }, now), SecretActor.Platform);
-            folders.Add(row.FolderId);
+            tree ??= await SecretStore.LoadTreeAsync(conn, at.ProjectId, tx);
+            var env = tree.EnvironmentOf(row.FolderId)!;
+            rewrites.Add((row, new SecretLocation(at.ProjectId, env.Environment.Slug, env.PathOf(env.ById(row.FolderId)!)), rewritten));
         }
-        return folders;
+
+        var refused = rewrites.Where(r => !access.Can(PermissionAction.Edit, ProjectSubject.Secrets,
+            SubjectFields.Secret(r.At.Environment, r.At.Path, r.Row.Key, r.Row.TagSlugs))).ToList();
+        if (refused.Count > 0) throw RenameRefused(access, oldName, refused.Select(r => (r.Row, r.At)).ToList());
+        foreach (var (_, location, value) in rewrites) await ValidateReferencesAsync(conn, tx, access.Permissions, location, value);
+
+        foreach (var (row, _, value) in rewrites)
+            await SecretStore.UpdateAsync(conn, tx, Reseal(key, row, null, new SecretInput { Value = value }, now), SecretActor.Platform);
+        return rewrites.Select(r => r.Row.FolderId).ToList();
+    }
+
+    /// <summary>
+    /// The refusal names the secrets the caller may see and only counts the others, so a refused rename does not
+    /// reveal names the caller could not list.
+    /// </summary>
+    private static ForbiddenException RenameRefused(ProjectAccess access, string oldName, List<(SecretRow Row, SecretLocation At)> refused)
+    {
+        var visible = refused
+            .Where(r => access.Permissions.CanAccessSecret(PermissionAction.DescribeSecret,
+                SubjectFields.Secret(r.At.Environment, r.At.Path, r.Row.Key, r.Row.TagSlugs)))
+            .Select(r => $"{r.At.Environment}:{r.At.Path}{(r.At.Path == "/" ? "" : "/")}{r.Row.Key}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var hidden = refused.Count - visible.Count;
+        if (hidden > 0) visible.Add(hidden == 1 ? "1 secret you cannot see" : $"{hidden} secrets you cannot see");
+        return new ForbiddenException(
+            $"Renaming secret '{oldName}' would rewrite references to it in secrets you are not allowed to edit: {string.Join(", ", visible)}",
+            "PermissionDenied");
     }
 
     private static async Task FinishAsync(DbConnection conn, DbTransaction tx, string projectId, IReadOnlyCollection<string> folderIds, long now)
