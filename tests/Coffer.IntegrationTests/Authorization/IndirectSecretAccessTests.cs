@@ -271,6 +271,101 @@ public sealed class IndirectSecretAccessTests(ServerFixture fx) : IClassFixture<
         Assert.Equal("${NEW}:5432", app["LOCAL"]);
     }
 
+    [Fact]
+    public async Task Folder_renames_and_deletes_are_checked_on_every_secret_below()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/locked");
+        await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/locked/deep");
+        await SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/plain");
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "HIDDEN", "locked-value", path: "/locked/deep");
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "PLAIN", "plain-value", path: "/plain");
+        var folders = await Api.GetAsync($"/api/v2/folders?projectId={p.Id}&environment=dev&path=/", fx.AdminToken);
+        string FolderId(string name) => folders.Json["folders"]!.AsArray().Single(f => f!["name"]!.GetValue<string>() == name)!["id"]!.GetValue<string>();
+
+        // May do anything to folders and secrets, except read values below /locked or delete secrets below /locked.
+        var (_, token) = await fx.Given.CustomMemberAsync(p.Id, """
+            [["read,create,edit,delete","secret-folders"],["describeSecret,readValue,create,edit,delete","secrets"],
+             ["readValue,delete","secrets",{"secretPath":{"$glob":"/locked/**"}},1]]
+            """);
+        var before = await DbSnapshot.TakeAsync(fx.Server);
+
+        var rename = await Api.PatchAsync($"/api/v2/folders/{FolderId("locked")}", new { projectId = p.Id, environment = "dev", path = "/", name = "open" }, token);
+        Expect.Error(rename, 403, "PermissionDenied", "You are not allowed to readValue on secrets", allowDetails: true);
+        var batch = await Api.PatchAsync("/api/v2/folders/batch", new
+        {
+            projectId = p.Id,
+            folders = new[] { new { id = FolderId("locked"), environment = "dev", name = "open", path = "/" } },
+        }, token);
+        Expect.Error(batch, 403, "PermissionDenied", "You are not allowed to readValue on secrets", allowDetails: true);
+        var delete = await Api.DeleteAsync($"/api/v2/folders/{FolderId("locked")}", token, new { projectId = p.Id, environment = "dev", path = "/", forceDelete = true });
+        Expect.Error(delete, 403, "PermissionDenied", "You are not allowed to delete on secrets", allowDetails: true);
+        Assert.Equal(before, await DbSnapshot.TakeAsync(fx.Server));
+
+        // Folders whose secrets the caller may fully handle rename and delete as before.
+        Expect.Ok(await Api.PatchAsync($"/api/v2/folders/{FolderId("plain")}", new { projectId = p.Id, environment = "dev", path = "/", name = "moved" }, token));
+        Assert.Equal("plain-value", SecretKeys.Values(await SecretKeys.ListAsync(Api, token, p.Id, "&secretPath=/moved"))["PLAIN"]);
+        Expect.Ok(await Api.DeleteAsync($"/api/v2/folders/{FolderId("plain")}", token, new { projectId = p.Id, environment = "dev", path = "/", forceDelete = true }));
+    }
+
+    [Fact]
+    public async Task Tag_renames_and_deletes_are_checked_on_every_tagged_secret()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        var locked = await TagAsync(p.Id, "locked");
+        Expect.Ok(await Api.PostAsync("/api/v4/secrets/TAGGED",
+            new { projectId = p.Id, environment = "dev", secretValue = "tagged-value", tagIds = new[] { locked } }, fx.AdminToken));
+        var (_, token) = await fx.Given.CustomMemberAsync(p.Id, """
+            [["read,create,edit,delete","tags"],["describeSecret,readValue,create,edit,delete","secrets"],
+             ["readValue","secrets",{"secretTags":{"$in":["locked"]}},1]]
+            """);
+        var before = await DbSnapshot.TakeAsync(fx.Server);
+
+        foreach (var prefix in new[] { "/api/v1/projects", "/api/v1/workspace" })
+        {
+            var rename = await Api.PatchAsync($"{prefix}/{p.Id}/tags/{locked}", new { slug = "unlocked", color = "#00ff00" }, token);
+            Expect.Error(rename, 403, "PermissionDenied", "You are not allowed to readValue on secrets", allowDetails: true);
+            var delete = await Api.DeleteAsync($"{prefix}/{p.Id}/tags/{locked}", token);
+            Expect.Error(delete, 403, "PermissionDenied", "You are not allowed to readValue on secrets", allowDetails: true);
+        }
+        Assert.Equal(before, await DbSnapshot.TakeAsync(fx.Server));
+        var read = await Api.GetAsync($"/api/v3/secrets/raw/TAGGED?workspaceId={p.Id}&environment=dev", token);
+        Expect.Error(read, 403, "ForbiddenReadSecretError", "You do not have permission to view secret value on secret with name 'TAGGED'");
+
+        // A tag on no secret the caller is denied renames and deletes as before.
+        var free = await TagAsync(p.Id, "free");
+        Expect.Ok(await Api.PatchAsync($"/api/v1/projects/{p.Id}/tags/{free}", new { slug = "free-2", color = "#0000ff" }, token));
+        Expect.Ok(await Api.DeleteAsync($"/api/v1/projects/{p.Id}/tags/{free}", token));
+    }
+
+    [Fact]
+    public async Task Environment_renames_and_deletes_are_checked_on_every_secret_in_it()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "PROD_PASS", "prod-value", environment: "prod");
+        var (_, token) = await fx.Given.CustomMemberAsync(p.Id, """
+            [["read,create,edit,delete","environments"],["describeSecret,readValue,create,edit,delete","secrets"],
+             ["readValue,delete","secrets",{"environment":"prod"},1]]
+            """);
+        var before = await DbSnapshot.TakeAsync(fx.Server);
+
+        foreach (var prefix in new[] { "/api/v1/projects", "/api/v1/workspace" })
+        {
+            var envs = $"{prefix}/{p.Id}/environments/{p.EnvironmentIds["prod"]}";
+            var rename = await Api.PatchAsync(envs, new { slug = "production" }, token);
+            Expect.Error(rename, 403, "PermissionDenied", "You are not allowed to readValue on secrets", allowDetails: true);
+            var delete = await Api.DeleteAsync(envs, token);
+            Expect.Error(delete, 403, "PermissionDenied", "You are not allowed to delete on secrets", allowDetails: true);
+        }
+        Assert.Equal(before, await DbSnapshot.TakeAsync(fx.Server));
+
+        // Renaming without a new slug, and renaming or deleting an environment whose secrets the caller may handle, work.
+        Expect.Ok(await Api.PatchAsync($"/api/v1/projects/{p.Id}/environments/{p.EnvironmentIds["prod"]}", new { name = "Production!" }, token));
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "STAGING_KEY", "s", environment: "staging");
+        Expect.Ok(await Api.PatchAsync($"/api/v1/projects/{p.Id}/environments/{p.EnvironmentIds["staging"]}", new { slug = "stage" }, token));
+        Expect.Ok(await Api.DeleteAsync($"/api/v1/projects/{p.Id}/environments/{p.EnvironmentIds["staging"]}", token));
+    }
+
     private async Task<string> TagAsync(string projectId, string slug)
     {
         var r = await Api.PostAsync($"/api/v1/projects/{projectId}/tags", new { slug, color = "#ff0000" }, fx.AdminToken);

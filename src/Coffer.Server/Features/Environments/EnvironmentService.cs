@@ -2,7 +2,9 @@ using System.Data.Common;
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Projects;
+using Coffer.Server.Features.Secrets;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
@@ -74,6 +76,13 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
                 await ShiftAsync(conn, tx, projectId, p, 1, now);
                 newPosition = p;
             }
+            if (slug is not null && slug != env.Slug)
+            {
+                // Every secret of the environment is checked under the old and the new slug.
+                var folders = await EnvironmentFoldersAsync(conn, tx, projectId, env.Id);
+                AffectedSecrets.RequireRelabel(access, await AffectedSecrets.InFoldersAsync(conn, tx, folders, folders.SelfAndDescendantsOfRoot()),
+                    s => s with { Environment = slug });
+            }
             var updated = new EnvironmentRow
             {
                 Id = env.Id,
@@ -107,6 +116,9 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
         {
             var env = await ProjectStore.FindEnvironmentAsync(conn, projectId, envId, tx)
                 ?? throw new NotFoundException($"Environment with id '{envId}' in project with ID '{projectId}' not found");
+            // Its folders and secrets go with it (ON DELETE CASCADE), so each secret is checked for delete.
+            var folders = await EnvironmentFoldersAsync(conn, tx, projectId, env.Id);
+            AffectedSecrets.RequireDelete(access, await AffectedSecrets.InFoldersAsync(conn, tx, folders, folders.SelfAndDescendantsOfRoot()));
             await conn.ExecuteAsync("DELETE FROM project_environments WHERE id = @id", new { id = env.Id }, tx);
             await ShiftAsync(conn, tx, projectId, env.Position + 1, -1, now);
             await SecurityEpoch.BumpAsync(conn, tx);
@@ -124,6 +136,9 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
             ?? throw new NotFoundException($"Environment with id '{envId}' in project with ID '{projectId}' not found");
         return EnvironmentDto.From(env);
     }
+
+    private static async Task<EnvironmentFolders> EnvironmentFoldersAsync(DbConnection conn, DbTransaction tx, string projectId, string envId) =>
+        (await SecretStore.LoadTreeAsync(conn, projectId, tx)).EnvironmentById(envId)!;
 
     private static Task ShiftAsync(DbConnection conn, DbTransaction tx, string projectId, long from, int by, long now) =>
         conn.ExecuteAsync(

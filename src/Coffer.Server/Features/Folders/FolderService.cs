@@ -62,7 +62,7 @@ public sealed class FolderService(Db db, PermissionService permissions, ProjectC
         var result = await db.WriteAsync(async (conn, tx) =>
         {
             var tree = await SecretStore.LoadTreeAsync(conn, projectId, tx);
-            var updated = await ApplyUpdateAsync(conn, tx, tree, update, "UpdateFolder", now);
+            var updated = await ApplyUpdateAsync(conn, tx, access, tree, update, "UpdateFolder", now);
             await ProjectContentVersion.BumpAsync(conn, tx, projectId);
             await AuditLog.WriteAsync(conn, tx, audit, UpdateEvent(access, projectId, update, updated.Old, updated.Folder.Folder), now);
             return updated;
@@ -85,7 +85,7 @@ public sealed class FolderService(Db db, PermissionService permissions, ProjectC
             {
                 // Reload between items: an earlier rename changes the paths a later item may name.
                 var tree = await SecretStore.LoadTreeAsync(conn, projectId, tx);
-                var updated = await ApplyUpdateAsync(conn, tx, tree, update, "UpdateManyFolders", now);
+                var updated = await ApplyUpdateAsync(conn, tx, access, tree, update, "UpdateManyFolders", now);
                 await AuditLog.WriteAsync(conn, tx, audit, UpdateEvent(access, projectId, update, updated.Old, updated.Folder.Folder), now);
                 done.Add(updated);
             }
@@ -113,7 +113,8 @@ public sealed class FolderService(Db db, PermissionService permissions, ProjectC
                 throw new BadRequestException(
                     $"Cannot delete folder \"{folder.Name}\" because it contains resources. Use forceDelete=true to delete it forcefully.",
                     "deleteFolder");
-            // Subfolders, their secrets and imports go with it (ON DELETE CASCADE).
+            // Subfolders, their secrets and imports go with it (ON DELETE CASCADE), so each secret is checked for delete.
+            AffectedSecrets.RequireDelete(access, await AffectedSecrets.InFoldersAsync(conn, tx, env, env.SelfAndDescendants(folder)));
             await FolderStore.DeleteAsync(conn, tx, folder.Id);
             await ProjectContentVersion.BumpAsync(conn, tx, projectId);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("delete-folder", new JsonObject
@@ -157,7 +158,7 @@ public sealed class FolderService(Db db, PermissionService permissions, ProjectC
     }
 
     private static async Task<(FolderChange Folder, FolderRow Old)> ApplyUpdateAsync(System.Data.Common.DbConnection conn,
-        System.Data.Common.DbTransaction tx, ProjectTree tree, FolderUpdate update, string errorName, long now)
+        System.Data.Common.DbTransaction tx, ProjectAccess access, ProjectTree tree, FolderUpdate update, string errorName, long now)
     {
         var env = tree.Environment(update.Environment);
         var parent = env?.Find(update.Path)
@@ -166,6 +167,14 @@ public sealed class FolderService(Db db, PermissionService permissions, ProjectC
             ?? throw new NotFoundException($"Folder with ID '{update.IdOrName}' not found", errorName);
         if (!string.Equals(update.Name, folder.Name, StringComparison.Ordinal) && env!.ChildNamed(parent.Id, update.Name) is not null)
             throw new BadRequestException("Folder with specified name already exists", errorName);
+        if (!string.Equals(update.Name, folder.Name, StringComparison.Ordinal))
+        {
+            // Every secret below moves to a new path: each is checked under its old and its new path.
+            var oldPath = env!.PathOf(folder);
+            var newPath = SecretPath.Join(env.PathOf(parent), update.Name);
+            AffectedSecrets.RequireRelabel(access, await AffectedSecrets.InFoldersAsync(conn, tx, env, env.SelfAndDescendants(folder)),
+                s => s with { Path = newPath + s.Path[oldPath.Length..] });
+        }
         var updated = new FolderRow
         {
             Id = folder.Id,

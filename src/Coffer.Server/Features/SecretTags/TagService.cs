@@ -88,6 +88,10 @@ public sealed class TagService(Db db, PermissionService permissions, ProjectCont
         };
         await db.WriteAsync(async (conn, tx) =>
         {
+            // A new slug changes the tags every tagged secret is checked on.
+            if (updated.Slug != tag.Slug)
+                AffectedSecrets.RequireRelabel(access, await AffectedSecrets.WithTagAsync(conn, tx, tag.ProjectId, tag.Id),
+                    s => s with { Tags = [.. s.Tags.Where(t => t != tag.Slug), updated.Slug] });
             try
             {
                 await TagStore.UpdateAsync(conn, tx, updated);
@@ -110,6 +114,9 @@ public sealed class TagService(Db db, PermissionService permissions, ProjectCont
         access.Require(PermissionAction.Delete, ProjectSubject.Tags);
         await db.WriteAsync(async (conn, tx) =>
         {
+            // The tag comes off every secret that carries it; a rule on the tag stops applying to them.
+            AffectedSecrets.RequireRelabel(access, await AffectedSecrets.WithTagAsync(conn, tx, tag.ProjectId, tag.Id),
+                s => s with { Tags = [.. s.Tags.Where(t => t != tag.Slug)] });
             await TagStore.DeleteAsync(conn, tx, tag.Id);
             await ProjectContentVersion.BumpAsync(conn, tx, tag.ProjectId);
         });

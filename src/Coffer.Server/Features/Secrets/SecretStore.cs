@@ -46,6 +46,15 @@ public static class SecretStore
         return rows;
     }
 
+    /// <summary>Every secret carrying a tag, with all its tags.</summary>
+    public static async Task<List<SecretRow>> ListByTagAsync(DbConnection conn, DbTransaction tx, string tagId)
+    {
+        const string Tagged = "SELECT secret_id FROM secret_tag_links WHERE tag_id = @tagId";
+        var rows = (await conn.QueryAsync<SecretRow>($"SELECT {Columns} FROM secrets WHERE id IN ({Tagged}) ORDER BY id", new { tagId }, tx)).AsList();
+        await AttachTagsAsync(conn, rows, $"s.id IN ({Tagged})", new { tagId }, tx);
+        return rows;
+    }
+
     public static async Task<SecretRow?> FindByIdAsync(DbConnection conn, string id, DbTransaction? tx = null)
     {
         var row = await conn.QuerySingleOrDefaultAsync<SecretRow>($"SELECT {Columns} FROM secrets WHERE id = @id", new { id }, tx);
