@@ -366,6 +366,47 @@ public sealed class IndirectSecretAccessTests(ServerFixture fx) : IClassFixture<
         Expect.Ok(await Api.DeleteAsync($"/api/v1/projects/{p.Id}/environments/{p.EnvironmentIds["staging"]}", token));
     }
 
+    [Fact]
+    public async Task Secret_renames_and_retags_cannot_carry_a_secret_out_from_under_a_deny()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        var locked = await TagAsync(p.Id, "locked");
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "DB_PASS", "named-value");
+        Expect.Ok(await Api.PostAsync("/api/v4/secrets/LOCKED_ONE",
+            new { projectId = p.Id, environment = "dev", secretValue = "tagged-value", tagIds = new[] { locked } }, fx.AdminToken));
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, "FREE", "free-value");
+        var (_, token) = await fx.Given.CustomMemberAsync(p.Id, """
+            [["describeSecret,readValue,create,edit,delete","secrets",{"environment":"dev"}],
+             ["readValue","secrets",{"secretName":"DB_PASS"},1],["readValue","secrets",{"secretTags":{"$in":["locked"]}},1]]
+            """);
+        var before = await DbSnapshot.TakeAsync(fx.Server);
+
+        var attempts = new (string Method, string Path, object Body)[]
+        {
+            ("PATCH", "/api/v3/secrets/raw/DB_PASS", new { workspaceId = p.Id, environment = "dev", newSecretName = "READABLE" }),
+            ("PATCH", "/api/v4/secrets/DB_PASS", new { projectId = p.Id, environment = "dev", newSecretName = "READABLE" }),
+            ("PATCH", "/api/v4/secrets/batch",
+                new { projectId = p.Id, environment = "dev", secrets = new[] { new { secretKey = "DB_PASS", newSecretName = "READABLE" } } }),
+            ("PATCH", "/api/v3/secrets/batch/raw",
+                new { workspaceId = p.Id, environment = "dev", secrets = new[] { new { secretKey = "DB_PASS", newSecretName = "READABLE" } } }),
+            ("PATCH", "/api/v4/secrets/LOCKED_ONE", new { projectId = p.Id, environment = "dev", tagIds = Array.Empty<string>() }),
+            ("PATCH", "/api/v3/secrets/raw/LOCKED_ONE", new { workspaceId = p.Id, environment = "dev", tagIds = Array.Empty<string>() }),
+            ("PATCH", "/api/v4/secrets/batch",
+                new { projectId = p.Id, environment = "dev", secrets = new[] { new { secretKey = "LOCKED_ONE", tagIds = Array.Empty<string>() } } }),
+        };
+        foreach (var (method, path, body) in attempts)
+        {
+            var r = await Api.SendAsync(new HttpMethod(method), path, body, token);
+            Expect.Error(r, 403, "PermissionDenied", "You are not allowed to readValue on secrets", allowDetails: true);
+        }
+        Assert.Equal(before, await DbSnapshot.TakeAsync(fx.Server));
+
+        // Renaming and retagging a secret no rule singles out work as before.
+        Expect.Ok(await Api.PatchAsync("/api/v4/secrets/FREE", new { projectId = p.Id, environment = "dev", newSecretName = "FREE_2" }, token));
+        Expect.Ok(await Api.PatchAsync("/api/v4/secrets/batch",
+            new { projectId = p.Id, environment = "dev", secrets = new[] { new { secretKey = "FREE_2", newSecretName = "FREE_3" } } }, token));
+    }
+
     private async Task<string> TagAsync(string projectId, string slug)
     {
         var r = await Api.PostAsync($"/api/v1/projects/{projectId}/tags", new { slug, color = "#ff0000" }, fx.AdminToken);

@@ -5,9 +5,14 @@ using Coffer.Server.Permissions;
 namespace Coffer.Server.Features.Secrets;
 
 /// <summary>A secret as permissions see it: where it lives and what it is called and tagged, at one moment.</summary>
-public readonly record struct LocatedSecret(SecretRow Row, string Environment, string Path, IReadOnlyList<string> Tags)
+public readonly record struct LocatedSecret(SecretRow Row, string Environment, string Path, string Name, IReadOnlyList<string> Tags)
 {
-    public SecretSubject Fields => SubjectFields.Secret(Environment, Path, Row.Key, Tags);
+    public LocatedSecret(SecretRow row, string environment, string path)
+        : this(row, environment, path, row.Key, row.TagSlugs)
+    {
+    }
+
+    public SecretSubject Fields => SubjectFields.Secret(Environment, Path, Name, Tags);
 }
 
 /// <summary>
@@ -27,7 +32,7 @@ public static class AffectedSecrets
     {
         var ids = folders.Select(f => f.Id).ToList();
         var rows = await SecretStore.ListByFoldersAsync(conn, ids, tx);
-        return rows.Select(r => new LocatedSecret(r, env.Environment.Slug, env.PathOf(env.ById(r.FolderId)!), r.TagSlugs)).ToList();
+        return rows.Select(r => new LocatedSecret(r, env.Environment.Slug, env.PathOf(env.ById(r.FolderId)!))).ToList();
     }
 
     /// <summary>Every secret carrying a tag.</summary>
@@ -39,7 +44,7 @@ public static class AffectedSecrets
         return rows.Select(r =>
         {
             var env = tree.EnvironmentOf(r.FolderId)!;
-            return new LocatedSecret(r, env.Environment.Slug, env.PathOf(env.ById(r.FolderId)!), r.TagSlugs);
+            return new LocatedSecret(r, env.Environment.Slug, env.PathOf(env.ById(r.FolderId)!));
         }).ToList();
     }
 
@@ -50,28 +55,37 @@ public static class AffectedSecrets
     }
 
     /// <summary>
-    /// Changing their identity: <c>edit</c> on each before and after, and no permission gained by the move: whatever the
-    /// actor could do to the secret under its new identity it must already be able to do under the old one, so a
-    /// rename cannot carry a secret out from under a rule that denies the actor.
+    /// Changing their identity: <c>edit</c> on each before and after, and <see cref="RequireNoGain"/>.
     /// </summary>
     public static void RequireRelabel(ProjectAccess access, IEnumerable<LocatedSecret> secrets, Func<LocatedSecret, LocatedSecret> relabel)
     {
+        foreach (var before in secrets) RequireRelabel(access, before, relabel(before));
+    }
+
+    /// <inheritdoc cref="RequireRelabel(ProjectAccess, IEnumerable{LocatedSecret}, Func{LocatedSecret, LocatedSecret})"/>
+    public static void RequireRelabel(ProjectAccess access, LocatedSecret before, LocatedSecret after)
+    {
+        access.Require(PermissionAction.Edit, ProjectSubject.Secrets, before.Fields);
+        access.Require(PermissionAction.Edit, ProjectSubject.Secrets, after.Fields);
+        RequireNoGain(access, before, after);
+    }
+
+    /// <summary>
+    /// Whatever the actor could do to the secret under its new identity it must already be able to do under the old
+    /// one, so a rename, a retag or a move cannot carry a secret out from under a rule that denies the actor.
+    /// </summary>
+    public static void RequireNoGain(ProjectAccess access, LocatedSecret before, LocatedSecret after)
+    {
         var perms = access.Permissions;
-        foreach (var before in secrets)
+        foreach (var action in SecretActions)
         {
-            var after = relabel(before);
-            access.Require(PermissionAction.Edit, ProjectSubject.Secrets, before.Fields);
-            access.Require(PermissionAction.Edit, ProjectSubject.Secrets, after.Fields);
-            foreach (var action in SecretActions)
+            if (action is PermissionAction.DescribeSecret or PermissionAction.ReadValue)
             {
-                if (action is PermissionAction.DescribeSecret or PermissionAction.ReadValue)
-                {
-                    if (perms.CanAccessSecret(action, after.Fields)) perms.RequireSecretAccess(action, before.Fields);
-                }
-                else if (perms.Can(action, ProjectSubject.Secrets, after.Fields))
-                {
-                    access.Require(action, ProjectSubject.Secrets, before.Fields);
-                }
+                if (perms.CanAccessSecret(action, after.Fields)) perms.RequireSecretAccess(action, before.Fields);
+            }
+            else if (perms.Can(action, ProjectSubject.Secrets, after.Fields))
+            {
+                access.Require(action, ProjectSubject.Secrets, before.Fields);
             }
         }
     }

@@ -75,6 +75,11 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                     throw new BadRequestException("Secret with the new name already exists");
                 access.Require(PermissionAction.Edit, ProjectSubject.Secrets, SubjectFields.Secret(at.Environment, at.Path, req.NewName, tagsToCheck));
             }
+            if (shared)
+            {
+                var before = new LocatedSecret(existing, at.Environment, at.Path);
+                AffectedSecrets.RequireNoGain(access, before, before with { Name = req.NewName ?? name, Tags = tagsToCheck });
+            }
             await ValidateReferencesAsync(conn, tx, access.Permissions, at, input.Value);
 
             var row = Reseal(key, existing, req.NewName, input, now);
@@ -199,6 +204,16 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                     foreach (var item in renames)
                         access.Require(PermissionAction.Create, ProjectSubject.Secrets,
                             SubjectFields.Secret(at.Environment, path, item.NewName!, Slugs(Pick(tags, item.Input.TagIds))));
+                }
+                // Each updated secret under the name and tags it ends up with, against what it was.
+                foreach (var item in toUpdate)
+                {
+                    var before = new LocatedSecret(existing[item.Name], at.Environment, path);
+                    AffectedSecrets.RequireRelabel(access, before, before with
+                    {
+                        Name = string.IsNullOrEmpty(item.NewName) ? before.Name : item.NewName,
+                        Tags = item.Input.TagIds is null ? before.Tags : Slugs(Pick(tags, item.Input.TagIds)),
+                    });
                 }
                 var location = at with { Path = path };
                 foreach (var item in toUpdate.Concat(toCreate)) await ValidateReferencesAsync(conn, tx, access.Permissions, location, item.Input.Value);
