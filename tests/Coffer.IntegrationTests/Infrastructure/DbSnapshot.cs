@@ -24,11 +24,40 @@ public static class DbSnapshot
                 sb.Append("## ").AppendLine(table);
                 // Reads are audited too (get-…); they are not state a request "changes", so they are left out.
                 var sql = table == "audit_logs" ? "SELECT * FROM audit_logs WHERE event_type NOT LIKE 'get-%'" : $"SELECT * FROM {table}";
-                var rows = (await conn.QueryAsync(sql))
-                    .Select(r => string.Join("|", ((IDictionary<string, object?>)r).OrderBy(kv => kv.Key, StringComparer.Ordinal)
-                        .Select(kv => $"{kv.Key}={Format(kv.Value)}")))
-                    .Order(StringComparer.Ordinal);
-                foreach (var row in rows) sb.AppendLine(row);
+                foreach (var row in Lines(await conn.QueryAsync(sql))) sb.AppendLine(row);
+            }
+            return sb.ToString();
+        });
+    }
+
+    /// <summary>
+    /// The rows of one project's secrets data plane (environments, folders, secrets and their history and tags, imports,
+    /// its content version and its non-read audit events): what a refused request on the project must leave unchanged.
+    /// Cheaper than <see cref="TakeAsync"/> when a test makes many projects.
+    /// </summary>
+    public static Task<string> TakeProjectAsync(TestServer server, string projectId)
+    {
+        const string Envs = "SELECT id FROM project_environments WHERE project_id = @projectId";
+        const string Folders = $"SELECT id FROM secret_folders WHERE env_id IN ({Envs})";
+        var queries = new (string Table, string Sql)[]
+        {
+            ("project_environments", "SELECT * FROM project_environments WHERE project_id = @projectId"),
+            ("secret_folders", $"SELECT * FROM secret_folders WHERE env_id IN ({Envs})"),
+            ("secrets", "SELECT * FROM secrets WHERE project_id = @projectId"),
+            ("secret_versions", "SELECT * FROM secret_versions WHERE project_id = @projectId"),
+            ("secret_tags", "SELECT * FROM secret_tags WHERE project_id = @projectId"),
+            ("secret_tag_links", "SELECT * FROM secret_tag_links WHERE secret_id IN (SELECT id FROM secrets WHERE project_id = @projectId)"),
+            ("secret_imports", $"SELECT * FROM secret_imports WHERE folder_id IN ({Folders})"),
+            ("project_content_versions", "SELECT * FROM project_content_versions WHERE project_id = @projectId"),
+            ("audit_logs", "SELECT * FROM audit_logs WHERE project_id = @projectId AND event_type NOT LIKE 'get-%'"),
+        };
+        return server.Services.GetRequiredService<Db>().ReadAsync(async conn =>
+        {
+            var sb = new StringBuilder();
+            foreach (var (table, sql) in queries)
+            {
+                sb.Append("## ").AppendLine(table);
+                foreach (var row in Lines(await conn.QueryAsync(sql, new { projectId }))) sb.AppendLine(row);
             }
             return sb.ToString();
         });
@@ -41,6 +70,11 @@ public static class DbSnapshot
         var b = after.Split('\n').ToHashSet();
         return string.Join("\n", a.Except(b).Select(l => "- " + l).Concat(b.Except(a).Select(l => "+ " + l)).Take(20));
     }
+
+    private static IEnumerable<string> Lines(IEnumerable<dynamic> rows) =>
+        rows.Select(r => string.Join("|", ((IDictionary<string, object?>)r).OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => $"{kv.Key}={Format(kv.Value)}")))
+            .Order(StringComparer.Ordinal);
 
     private static string Format(object? value) => value switch
     {

@@ -194,7 +194,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                         SubjectFields.Secret(at.Environment, path, item.Name, Slugs(Pick(tags, item.Input.TagIds))));
                 foreach (var item in toUpdate)
                     access.Require(PermissionAction.Edit, ProjectSubject.Secrets,
-                        SubjectFields.Secret(at.Environment, path, item.Name, Slugs(Pick(tags, item.Input.TagIds))));
+                        SubjectFields.Secret(at.Environment, path, item.Name, TagsAfter(existing[item.Name], tags, item.Input.TagIds)));
                 var renames = toUpdate.Where(i => !string.IsNullOrEmpty(i.NewName) && i.NewName != i.Name).ToList();
                 if (renames.Count > 0)
                 {
@@ -203,7 +203,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                         throw new BadRequestException($"Secret with new name already exists: {string.Join(", ", renames.Select(i => i.NewName))}");
                     foreach (var item in renames)
                         access.Require(PermissionAction.Create, ProjectSubject.Secrets,
-                            SubjectFields.Secret(at.Environment, path, item.NewName!, Slugs(Pick(tags, item.Input.TagIds))));
+                            SubjectFields.Secret(at.Environment, path, item.NewName!, TagsAfter(existing[item.Name], tags, item.Input.TagIds)));
                 }
                 // Each updated secret under the name and tags it ends up with, against what it was.
                 foreach (var item in toUpdate)
@@ -212,7 +212,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                     AffectedSecrets.RequireRelabel(access, before, before with
                     {
                         Name = string.IsNullOrEmpty(item.NewName) ? before.Name : item.NewName,
-                        Tags = item.Input.TagIds is null ? before.Tags : Slugs(Pick(tags, item.Input.TagIds)),
+                        Tags = TagsAfter(existing[item.Name], tags, item.Input.TagIds),
                     });
                 }
                 var location = at with { Path = path };
@@ -364,6 +364,10 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
         ids is null ? [] : tags.Where(t => ids.Contains(t.Id, StringComparer.Ordinal)).ToList();
 
     private static IReadOnlyList<string> Slugs(IEnumerable<TagRow> tags) => tags.Select(t => t.Slug).ToArray();
+
+    /// <summary>The tags a secret carries after an update: the ones named, or, when none are named, the ones it has.</summary>
+    private static IReadOnlyList<string> TagsAfter(SecretRow existing, List<TagRow> tags, IReadOnlyList<string>? tagIds) =>
+        tagIds is null ? existing.TagSlugs : Slugs(Pick(tags, tagIds));
 
     /// <summary>Infisical checks, at write time, that the writer may at least describe every existing secret a new value refers to.</summary>
     private static async Task ValidateReferencesAsync(DbConnection conn, DbTransaction tx, PermissionSet permissions, SecretLocation at, string? value)
