@@ -55,7 +55,7 @@ public sealed class FineGrainedAuthorizationTests(ServerFixture fx, ITestOutputH
                         {
                             Assert.True(r.Code == 200, $"expected 200 (in scope: {actor.Description}) but got {r}");
                             if (operation.ExpectedList is { } list) Same(list(actor, w), Listed(r.Json["secrets"]!.AsArray(), null, null), "secrets");
-                            if (operation.ExpectedImports is { } imports) Same(imports(actor, w), Imported(r.Json), "imported secrets");
+                            if (operation.ExpectedImports is { } imports) Same(imports(actor, w), Imported(r.Json, operation.ImportGroupsKey), "imported secrets");
                             await operation.Verify(w, r);
                             allowed++;
                         }
@@ -101,8 +101,8 @@ public sealed class FineGrainedAuthorizationTests(ServerFixture fx, ITestOutputH
                 s!["secretKey"]!.GetValue<string>()),
             s => s!["secretValue"]!.GetValue<string>());
 
-    private static Dictionary<string, string> Imported(JsonObject list) =>
-        list["imports"]!.AsArray()
+    private static Dictionary<string, string> Imported(JsonObject list, string key) =>
+        list[key]!.AsArray()
             .SelectMany(g => Listed(g!["secrets"]!.AsArray(), g["environment"]!.GetValue<string>(), g["secretPath"]!.GetValue<string>()))
             .ToDictionary(kv => kv.Key, kv => kv.Value);
 

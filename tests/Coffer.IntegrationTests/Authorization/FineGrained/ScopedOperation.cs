@@ -23,6 +23,9 @@ public sealed record ScopedOperation(
     /// <summary>For a list with imports: the imported secrets (address in the source → value) the actor must get.</summary>
     public Func<ScopedActor, ScopedWorld, Dictionary<string, string>>? ExpectedImports { get; init; }
 
+    /// <summary>Where the response lists import groups: <c>imports</c> in a secrets list, <c>secrets</c> in the imports' own route.</summary>
+    public string ImportGroupsKey { get; init; } = "imports";
+
     /// <summary>Allowed iff every touched secret is in the actor's scope.</summary>
     public static Func<ScopedActor, ScopedWorld, bool> Touching(Func<ScopedWorld, IEnumerable<SecretIdentity>> touched) =>
         (actor, world) => touched(world).All(actor.InScope);

@@ -47,8 +47,36 @@ public static class ScopedReads
         foreach (var (env, path, recursive) in new[] { ("dev", "/", true), ("dev", "/app", false), ("prod", "/", true), ("dev", "", false) })
             yield return List(env, path, recursive);
         yield return ExpandedList();
+        yield return ExpandedGet();
         yield return ListWithImports();
+        yield return SecretsFromImports();
     }
+
+    private static ScopedOperation ExpandedGet() =>
+        new("get dev:/app/PUBLIC_URL expanded", false, w =>
+        [
+            new("v3", "GET", $"/api/v3/secrets/raw/PUBLIC_URL?workspaceId={w.ProjectId}&environment=dev&secretPath=/app&expandSecretReferences=true", null),
+            new("v4", "GET", $"/api/v4/secrets/PUBLIC_URL?projectId={w.ProjectId}&environment=dev&secretPath=/app&expandSecretReferences=true", null),
+        ],
+        ScopedOperation.Touching(w => [w.Secret("dev", "/app", "PUBLIC_URL").Identity, w.Secret("dev", "/", "ROOT_KEY").Identity]),
+        (_, r) =>
+        {
+            Assert.Equal(ScopedWorld.ExpandedPublicUrl, r.Json["secret"]!["secretValue"]!.GetValue<string>());
+            return Task.CompletedTask;
+        });
+
+    private static ScopedOperation SecretsFromImports() =>
+        new("secrets from dev:/ops's imports", false, w =>
+        [
+            new("v1", "GET", $"/api/v1/secret-imports/secrets/raw?workspaceId={w.ProjectId}&environment=dev&path=/ops", null),
+            new("v2", "GET", $"/api/v2/secret-imports/secrets?projectId={w.ProjectId}&environment=dev&path=/ops", null),
+        ], (_, _) => true, (_, _) => Task.CompletedTask)
+        {
+            ImportGroupsKey = "secrets",
+            ExpectedImports = (actor, w) => w.Secrets
+                .Where(s => s.Environment == "prod" && s.Path == "/app" && actor.InScope(s.Identity))
+                .ToDictionary(s => s.Key, s => s.Value),
+        };
 
     private static ScopedOperation List(string env, string path, bool recursive)
     {

@@ -20,6 +20,33 @@ public sealed class ScopedStructure(Api api, string admin, ScopedWrites writes)
         yield return EnvironmentDelete();
         yield return ImportCreate();
         yield return ImportUpdate();
+        foreach (var operation in TouchingNoSecret()) yield return operation;
+    }
+
+    /// <summary>Writes that touch no secret row: every actor (all of whom may manage folders, imports, tags and environments) may.</summary>
+    private static IEnumerable<ScopedOperation> TouchingNoSecret()
+    {
+        static Task Done(ScopedWorld w, ApiResponse r) => Task.CompletedTask;
+        yield return new("create folder dev:/app/new", true, w =>
+        [
+            new("v1", "POST", "/api/v1/folders", new { workspaceId = w.ProjectId, environment = "dev", path = "/app", name = "new" }),
+            new("v2", "POST", "/api/v2/folders", new { projectId = w.ProjectId, environment = "dev", path = "/app", name = "new" }),
+        ], (_, _) => true, Done);
+        yield return new("delete dev:/ops's import", true, w =>
+        [
+            new("v1", "DELETE", $"/api/v1/secret-imports/{w.ImportId}", new { workspaceId = w.ProjectId, environment = "dev", path = "/ops" }),
+            new("v2", "DELETE", $"/api/v2/secret-imports/{w.ImportId}", new { projectId = w.ProjectId, environment = "dev", path = "/ops" }),
+        ], (_, _) => true, Done);
+        yield return new("create tag", true, w =>
+        [
+            new("/projects", "POST", $"/api/v1/projects/{w.ProjectId}/tags", new { slug = "fresh", color = "#abcdef" }),
+            new("/workspace", "POST", $"/api/v1/workspace/{w.ProjectId}/tags", new { slug = "fresh", color = "#abcdef" }),
+        ], (_, _) => true, Done);
+        yield return new("create environment", true, w =>
+        [
+            new("/projects", "POST", $"/api/v1/projects/{w.ProjectId}/environments", new { name = "QA", slug = "qa" }),
+            new("/workspace", "POST", $"/api/v1/workspace/{w.ProjectId}/environments", new { name = "QA", slug = "qa" }),
+        ], (_, _) => true, Done);
     }
 
     private static IEnumerable<SeedSecret> Under(ScopedWorld w, string env, string root) =>
@@ -35,6 +62,8 @@ public sealed class ScopedStructure(Api api, string admin, ScopedWrites writes)
                 new("v2", "PATCH", $"/api/v2/folders/{id}", new { projectId = w.ProjectId, environment = "dev", path = "/", name = "application" }),
                 new("v2 batch", "PATCH", "/api/v2/folders/batch",
                     new { projectId = w.ProjectId, folders = new[] { new { id, environment = "dev", name = "application", path = "/" } } }),
+                new("v1 batch", "PATCH", "/api/v1/folders/batch",
+                    new { projectSlug = w.ProjectSlug, folders = new[] { new { id, environment = "dev", name = "application", path = "/" } } }),
             ];
         },
         ScopedOperation.Touching(w => Under(w, "dev", "/app").SelectMany(s => new[]

@@ -19,9 +19,10 @@ public sealed record SeedSecret(string Environment, string Path, string Name, st
 /// </summary>
 public sealed class ScopedWorld
 {
-    private ScopedWorld(string projectId, string ownPath, IReadOnlyDictionary<string, string> environmentIds)
+    private ScopedWorld(string projectId, string projectSlug, string ownPath, IReadOnlyDictionary<string, string> environmentIds)
     {
         ProjectId = projectId;
+        ProjectSlug = projectSlug;
         OwnPath = ownPath;
         EnvironmentIds = environmentIds;
         Secrets =
@@ -41,6 +42,8 @@ public sealed class ScopedWorld
     }
 
     public string ProjectId { get; }
+
+    public string ProjectSlug { get; }
 
     /// <summary>The own-folder actor's folder, named by its identity id.</summary>
     public string OwnPath { get; }
@@ -69,7 +72,7 @@ public sealed class ScopedWorld
         var admin = fx.AdminToken;
         var project = await fx.Given.TestProjectAsync();
         var own = actors.Single(a => a.Name == "own-folder");
-        var world = new ScopedWorld(project.Id, "/" + own.IdentityId, project.EnvironmentIds);
+        var world = new ScopedWorld(project.Id, project.Slug, "/" + own.IdentityId, project.EnvironmentIds);
         var p = project.Id;
 
         foreach (var slug in new[] { "locked", "team" })
