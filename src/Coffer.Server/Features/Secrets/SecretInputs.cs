@@ -18,10 +18,9 @@ public static class SecretInputs
     }
 
     /// <summary>
-    /// A name a secret is about to take (create, rename, upsert): <see cref="StrictName"/> and Coffer's alphabet. Names
-    /// outside it cannot be referenced (<c>${...}</c> resolves over these characters only), are not environment variable
-    /// names, and characters such as <c>}</c>, <c>$</c> or a newline let a name forge a reference when a rename rewrites
-    /// references. Existing rows with other names stay readable and deletable.
+    /// A name a secret is about to take (create, rename, upsert): <see cref="StrictName"/> and <see cref="SecretNames"/>.
+    /// Characters such as <c>}</c>, <c>$</c> or a newline would let a name forge a reference when a rename rewrites
+    /// references, or break a dotenv line or a shell. Existing rows with other names stay readable and deletable.
     /// </summary>
     public static string? NewName(Input input, string field, bool required = true)
     {

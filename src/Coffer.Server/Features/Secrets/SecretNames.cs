@@ -2,13 +2,22 @@ using System.Buffers;
 
 namespace Coffer.Server.Features.Secrets;
 
-/// <summary>The characters a new secret name may use: the ones references resolve over (see docs/compatibility.md).</summary>
+/// <summary>
+/// What a new secret name may not contain beyond Infisical's rule (no ":" or "/"): whitespace, control characters and
+/// the characters that let a name break out of a reference, a dotenv line or a shell (see docs/compatibility.md).
+/// </summary>
 public static class SecretNames
 {
-    public const string Rule = "Secret name can only contain letters (A-Z, a-z), digits, underscores, hyphens and dots.";
+    public const string Rule = "Secret name cannot contain whitespace, control characters or any of = $ { } ' \" ` ; \\";
 
-    private static readonly SearchValues<char> Allowed =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.");
+    private static readonly SearchValues<char> Forbidden = SearchValues.Create("=${}'\"`;\\");
 
-    public static bool IsAllowed(string name) => name.Length > 0 && !name.AsSpan().ContainsAnyExcept(Allowed);
+    public static bool IsAllowed(string name)
+    {
+        if (name.AsSpan().ContainsAny(Forbidden)) return false;
+        foreach (var c in name)
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
+                return false;
+        return true;
+    }
 }
