@@ -86,6 +86,7 @@ public static class CofferApp
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<UserSessions>();
         services.AddSingleton<PermissionService>();
+        services.AddSingleton<IdentityBoundary>();
         services.AddSingleton<AuditBatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditBatcher>());
         services.AddSingleton<IdentityAccess>();

@@ -57,22 +57,10 @@ public sealed class PermissionService(Db db, TimeProvider time)
 
         if (_orgCache.TryGetValue((actor.Id, orgId), out var cached) && cached.Epoch == actor.Epoch) return cached.Access;
 
-        var row = await db.ReadAsync(conn => conn.QuerySingleOrDefaultAsync<OrgMembershipPermissionRow>(
-            $"""
-            SELECT m.role, r.permissions AS custom_permissions, o.should_use_new_privilege_system
-            FROM org_memberships m
-            JOIN organizations o ON o.id = m.org_id
-            LEFT JOIN org_roles r ON r.id = m.role_id
-            WHERE m.org_id = @orgId AND m.{(actor.IsIdentity ? "identity_id" : "user_id")} = @actorId AND m.is_active = TRUE
-            """, new { orgId, actorId = actor.Id }));
-        if (row is null)
-            throw new ForbiddenException(
+        var row = await db.ReadAsync(conn => FindOrgMembershipAsync(conn, orgId, actor.IsIdentity, actor.Id))
+            ?? throw new ForbiddenException(
                 $"You are not a member of this organization with ID {orgId}. Please assign this {actor.TypeName} to the organization with the appropriate permissions, then try again.");
-
-        var rules = row.Role == OrgRoleSlugs.Custom && row.CustomPermissions is not null
-            ? PermissionStorage.Unpack(row.CustomPermissions)
-            : OrgRoles.BuiltIn(row.Role) ?? [];
-        var access = new OrgAccess(orgId, PermissionSet.Build([InvertedLast(rules)]), row.ShouldUseNewPrivilegeSystem);
+        var access = new OrgAccess(orgId, row.Permissions(), row.ShouldUseNewPrivilegeSystem) { IsAdmin = row.Role == OrgRoleSlugs.Admin };
         if (_orgCache.Count >= MaxCached) _orgCache.Clear();
         _orgCache[(actor.Id, orgId)] = (actor.Epoch, access);
         return access;
@@ -93,10 +81,24 @@ public sealed class PermissionService(Db db, TimeProvider time)
     internal static IReadOnlyList<PermissionRule> InvertedLast(IEnumerable<PermissionRule> rules) =>
         rules.OrderBy(r => r.Inverted ? 1 : 0).ToList();
 
-    private sealed class OrgMembershipPermissionRow
+    /// <summary>A user's or identity's active membership of an organization, with what its role grants.</summary>
+    internal static Task<OrgMembershipPermissionRow?> FindOrgMembershipAsync(System.Data.Common.DbConnection conn, string orgId, bool identity, string id) =>
+        conn.QuerySingleOrDefaultAsync<OrgMembershipPermissionRow>(
+            $"""
+            SELECT m.role, r.permissions AS custom_permissions, o.should_use_new_privilege_system
+            FROM org_memberships m
+            JOIN organizations o ON o.id = m.org_id
+            LEFT JOIN org_roles r ON r.id = m.role_id
+            WHERE m.org_id = @orgId AND m.{(identity ? "identity_id" : "user_id")} = @id AND m.is_active = TRUE
+            """, new { orgId, id });
+
+    internal sealed class OrgMembershipPermissionRow
     {
         public string Role { get; init; } = "";
         public string? CustomPermissions { get; init; }
         public bool ShouldUseNewPrivilegeSystem { get; init; }
+
+        public PermissionSet Permissions() => PermissionSet.Build([InvertedLast(
+            Role == OrgRoleSlugs.Custom && CustomPermissions is not null ? PermissionStorage.Unpack(CustomPermissions) : OrgRoles.BuiltIn(Role) ?? [])]);
     }
 }

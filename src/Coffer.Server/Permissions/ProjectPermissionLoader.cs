@@ -11,7 +11,8 @@ internal static class ProjectPermissionLoader
     /// <summary>The built set, and the moment it stops being right because a temporary grant starts or ends.</summary>
     public sealed record Loaded(string? MembershipId, PermissionSet Permissions, long ValidUntilMs);
 
-    public static async Task<Loaded> LoadAsync(DbConnection conn, ProjectRow project, Actor actor, long now)
+    /// <param name="template">The values templates render with; by default the actor's id, name and stored metadata.</param>
+    public static async Task<Loaded> LoadAsync(DbConnection conn, ProjectRow project, Actor actor, long now, ActorTemplateContext? template = null)
     {
         var column = actor.IsIdentity ? "identity_id" : "user_id";
         var roles = (await conn.QueryAsync<RoleRow>(
@@ -50,14 +51,16 @@ internal static class ProjectPermissionLoader
             if (Active(privilege.IsTemporary, privilege.TemporaryAccessStartTime, privilege.TemporaryAccessEndTime, now, ref validUntil))
                 rules.AddRange(PermissionStorage.Unpack(privilege.Permissions));
 
-        var metadata = actor.IsIdentity
+        template ??= new ActorTemplateContext(actor.Id, actor.Name) { Metadata = await MetadataAsync(conn, actor) };
+        return new Loaded(roles[0].MembershipId, PermissionSet.Build([PermissionService.InvertedLast(rules)], template), validUntil);
+    }
+
+    public static async Task<IReadOnlyDictionary<string, string>> MetadataAsync(DbConnection conn, Actor actor) =>
+        actor.IsIdentity
             ? (await conn.QueryAsync<(string Key, string Value)>(
                 "SELECT key, value FROM identity_metadata WHERE identity_id = @id", new { id = actor.Id }))
                 .GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Last().Value)
             : new Dictionary<string, string>();
-        var template = new ActorTemplateContext(actor.Id, actor.Name) { Metadata = metadata };
-        return new Loaded(roles[0].MembershipId, PermissionSet.Build([PermissionService.InvertedLast(rules)], template), validUntil);
-    }
 
     /// <summary>
     /// A temporary grant counts from its start time until its end time, and not a moment outside (Infisical checks

@@ -15,7 +15,7 @@ public sealed record UpdateIdentityRequest(string? Name, string? Role, bool? Has
     IReadOnlyList<(string Key, string Value)>? Metadata);
 
 /// <summary>Machine identities in an organization: Infisical's identity service, with its checks in its order.</summary>
-public sealed class IdentityService(Db db, PermissionService permissions, IdentityAccess identities, TimeProvider time)
+public sealed class IdentityService(Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, TimeProvider time)
 {
     public async Task<CreatedIdentityDto> CreateAsync(Actor actor, AuditContext audit, CreateIdentityRequest request)
     {
@@ -55,6 +55,8 @@ public sealed class IdentityService(Db db, PermissionService permissions, Identi
         var access = await permissions.ForOrgAsync(actor, identity.OrgId);
         access.Require(PermissionAction.Edit, OrgSubject.Identity);
         if (identity.ProjectId is not null) throw new BadRequestException("Identity is managed by project");
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to update identity",
+            request.Name is not null && request.Name != identity.Name ? request.Name : null, request.Metadata);
 
         OrgRoleRef? role = null;
         if (request.Role is not null)
@@ -99,6 +101,7 @@ public sealed class IdentityService(Db db, PermissionService permissions, Identi
         var access = await permissions.ForOrgAsync(actor, identity.OrgId);
         access.Require(PermissionAction.Delete, OrgSubject.Identity);
         if (identity.ProjectId is not null) throw new BadRequestException("Identity is managed by project");
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to delete identity");
         if (identity.HasDeleteProtection) throw new BadRequestException("Identity has delete protection");
 
         var now = UnixMs.Now(time);

@@ -12,12 +12,14 @@ namespace Coffer.Server.Features.TokenAuth;
 
 /// <summary>Token auth: the identity's tokens are minted directly by someone allowed to, no login involved.</summary>
 public sealed class TokenAuthService(
-    Db db, PermissionService permissions, IdentityAccess identities, TokenIssuer issuer, AuditBatcher auditBatcher, TimeProvider time)
+    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, TokenIssuer issuer, AuditBatcher auditBatcher,
+    TimeProvider time)
 {
     public async Task<TokenAuthDto> AttachAsync(Actor actor, AuditContext audit, string identityId, TokenSettings s)
     {
         var identity = await identities.FindAsync(actor, identityId);
         (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Create, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to add token auth to identity");
         var now = UnixMs.Now(time);
         var row = new TokenAuthRow
         {
@@ -45,6 +47,7 @@ public sealed class TokenAuthService(
     {
         var identity = await identities.FindAsync(actor, identityId);
         (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Edit, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to update token auth");
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {
@@ -88,6 +91,7 @@ public sealed class TokenAuthService(
         var access = await permissions.ForOrgAsync(actor, identity.OrgId);
         access.Require(PermissionAction.Edit, OrgSubject.Identity);
         access.Require(PermissionAction.RevokeAuth, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to revoke token auth");
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {
@@ -106,6 +110,7 @@ public sealed class TokenAuthService(
     {
         var identity = await identities.FindAsync(actor, identityId);
         (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.CreateToken, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to create token");
         var now = UnixMs.Now(time);
         var issued = await db.WriteAsync(async (conn, tx) =>
         {
@@ -147,6 +152,7 @@ public sealed class TokenAuthService(
     {
         var (row, identity) = await FindTokenAsync(actor, tokenId);
         (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Edit, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to update token");
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {
@@ -165,6 +171,7 @@ public sealed class TokenAuthService(
     {
         var (row, identity) = await FindTokenAsync(actor, tokenId);
         (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.DeleteToken, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to revoke token");
         var now = UnixMs.Now(time);
         await db.WriteAsync(async (conn, tx) =>
         {

@@ -16,7 +16,8 @@ public sealed record CreateClientSecretRequest(string Description, long NumUsesL
 /// only an HMAC of it and its first four characters, which narrow the comparison at login.
 /// </summary>
 public sealed class ClientSecretService(
-    Db db, PermissionService permissions, IdentityAccess identities, SecretHasher hasher, AuditBatcher auditBatcher, TimeProvider time)
+    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, SecretHasher hasher, AuditBatcher auditBatcher,
+    TimeProvider time)
 {
     public const int PrefixLength = 4;
 
@@ -25,6 +26,7 @@ public sealed class ClientSecretService(
         var identity = await identities.FindAsync(actor, identityId);
         var access = await permissions.ForOrgAsync(actor, identity.OrgId);
         access.Require(PermissionAction.CreateToken, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to create client secret");
         var secret = RandomSecrets.Hex(32);
         var now = UnixMs.Now(time);
         var row = await db.WriteAsync(async (conn, tx) =>
@@ -89,6 +91,7 @@ public sealed class ClientSecretService(
         var identity = await identities.FindAsync(actor, identityId);
         var access = await permissions.ForOrgAsync(actor, identity.OrgId);
         access.Require(PermissionAction.DeleteToken, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to revoke client secret");
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {

@@ -18,13 +18,15 @@ public sealed record UniversalAuthSettings(
     long? LockoutCounterResetSeconds);
 
 /// <summary>Attaching, changing and removing universal auth on an identity.</summary>
-public sealed class UniversalAuthService(Db db, PermissionService permissions, IdentityAccess identities, AuditBatcher auditBatcher, TimeProvider time)
+public sealed class UniversalAuthService(
+    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, AuditBatcher auditBatcher, TimeProvider time)
 {
     public async Task<UniversalAuthDto> AttachAsync(Actor actor, AuditContext audit, string identityId, UniversalAuthSettings s)
     {
         var identity = await identities.FindAsync(actor, identityId);
         var access = await permissions.ForOrgAsync(actor, identity.OrgId);
         access.Require(PermissionAction.Create, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to add universal auth to identity");
         var now = UnixMs.Now(time);
         var row = new UniversalAuthRow
         {
@@ -65,6 +67,7 @@ public sealed class UniversalAuthService(Db db, PermissionService permissions, I
         var identity = await identities.FindAsync(actor, identityId);
         var access = await permissions.ForOrgAsync(actor, identity.OrgId);
         access.Require(PermissionAction.Edit, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to update universal auth");
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {
@@ -122,6 +125,7 @@ public sealed class UniversalAuthService(Db db, PermissionService permissions, I
         var access = await permissions.ForOrgAsync(actor, identity.OrgId);
         access.Require(PermissionAction.Edit, OrgSubject.Identity);
         access.Require(PermissionAction.RevokeAuth, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to revoke universal auth");
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {
@@ -142,6 +146,7 @@ public sealed class UniversalAuthService(Db db, PermissionService permissions, I
         var identity = await identities.FindAsync(actor, identityId);
         var access = await permissions.ForOrgAsync(actor, identity.OrgId);
         access.Require(PermissionAction.Edit, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to clear universal auth lockouts");
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {

@@ -1,0 +1,104 @@
+using Coffer.IntegrationTests.Infrastructure;
+
+namespace Coffer.IntegrationTests.Authorization;
+
+/// <summary>
+/// Issue 28's findings, one test each: whatever grants, widens or removes access passes the privilege boundary against
+/// what the target holds now, and a refusal leaves the database unchanged.
+/// </summary>
+public sealed class PrivilegeBoundaryTests(ServerFixture fx) : IClassFixture<ServerFixture>
+{
+    private static readonly string[] Stateful = ["auth_lockouts", "rate_limit_counters", "rate_limits"];
+
+    private Api Api => fx.Api;
+
+    private string InstanceAdminId => fx.Given.Bootstrap["identity"]!["id"]!.GetValue<string>();
+
+    /// <summary>Every write an org <c>member</c> may make to an identity or its auth methods, aimed at <paramref name="id"/>.</summary>
+    private static (string Method, string Path, object? Body)[] IdentityWrites(string id) =>
+    [
+        ("PATCH", $"/api/v1/identities/{id}", new { name = "taken-over" }),
+        ("PATCH", $"/api/v1/identities/{id}", new { hasDeleteProtection = false }),
+        ("DELETE", $"/api/v1/identities/{id}", null),
+        ("PATCH", $"/api/v1/auth/universal-auth/identities/{id}", new { accessTokenTrustedIps = new[] { new { ipAddress = "192.0.2.1/32" } } }),
+        ("POST", $"/api/v1/auth/universal-auth/identities/{id}/clear-lockouts", new { }),
+        ("POST", $"/api/v1/auth/token-auth/identities/{id}", new { }),
+    ];
+
+    [Fact]
+    public async Task An_org_member_cannot_reconfigure_delete_or_lock_out_the_instance_admin_or_an_org_admin()
+    {
+        var (_, member) = await fx.Given.IdentityWithTokenAsync("member");
+        var orgAdmin = await fx.Given.IdentityAsync("admin");
+        await fx.Given.UniversalAuthAsync(orgAdmin);
+        await fx.Given.UniversalAuthAsync(InstanceAdminId);
+
+        var before = await DbSnapshot.TakeAsync(fx.Server, Stateful);
+        foreach (var (method, path, body) in IdentityWrites(InstanceAdminId))
+        {
+            var r = await Api.SendAsync(new HttpMethod(method), path, body, member);
+            Expect.Error(r, 403, "PermissionBoundaryError", $"{Operation(method, path)}. The instance admin identity can only be changed by itself or a server administrator");
+        }
+        foreach (var (method, path, body) in IdentityWrites(orgAdmin))
+        {
+            var r = await Api.SendAsync(new HttpMethod(method), path, body, member);
+            var error = Expect.Error(r, 403, "PermissionBoundaryError", $"{Operation(method, path)}. Actor privilege level is not high enough to perform this action",
+                allowDetails: true);
+            Assert.NotEmpty(error["details"]!["missingPermissions"]!.AsArray());
+        }
+        Assert.True(before == await DbSnapshot.TakeAsync(fx.Server, Stateful), "a refused change to an identity changed the database");
+
+        // Another organization admin holds everything an admin holds, but the instance admin identity is still its own.
+        var (_, otherAdmin) = await fx.Given.IdentityWithTokenAsync("admin");
+        var guarded = await Api.PatchAsync($"/api/v1/auth/universal-auth/identities/{InstanceAdminId}",
+            new { accessTokenTrustedIps = new[] { new { ipAddress = "192.0.2.1/32" } } }, otherAdmin);
+        Expect.Error(guarded, 403, "PermissionBoundaryError",
+            "Failed to update universal auth. The instance admin identity can only be changed by itself or a server administrator");
+        Expect.Ok(await Api.PatchAsync($"/api/v1/identities/{orgAdmin}", new { name = "renamed-by-admin" }, otherAdmin));
+        Expect.Ok(await Api.PatchAsync($"/api/v1/identities/{InstanceAdminId}", new { hasDeleteProtection = true }, fx.AdminToken));
+    }
+
+    [Fact]
+    public async Task An_org_member_may_change_itself_and_peers_that_hold_no_more_than_it_does()
+    {
+        var (self, member) = await fx.Given.IdentityWithTokenAsync("member");
+        var peer = await fx.Given.IdentityAsync("member");
+        await fx.Given.UniversalAuthAsync(peer);
+        Expect.Ok(await Api.PatchAsync($"/api/v1/auth/universal-auth/identities/{self}", new { accessTokenTTL = 600 }, member));
+        Expect.Ok(await Api.PatchAsync($"/api/v1/auth/universal-auth/identities/{peer}", new { accessTokenTTL = 600 }, member));
+        Expect.Ok(await Api.PatchAsync($"/api/v1/identities/{peer}", new { name = "peer-renamed" }, member));
+
+        // A peer that is a member of a project the actor is not in holds what the actor does not.
+        var project = await fx.Given.ProjectAsync();
+        await fx.Given.MemberAsync(project, peer, "admin");
+        var before = await DbSnapshot.TakeAsync(fx.Server, Stateful);
+        var refused = await Api.PatchAsync($"/api/v1/auth/universal-auth/identities/{peer}", new { accessTokenTTL = 60 }, member);
+        var error = Expect.Error(refused, 403, "PermissionBoundaryError",
+            "Failed to update universal auth. Actor privilege level is not high enough to perform this action", allowDetails: true);
+        Assert.Contains(error["details"]!["missingPermissions"]!.AsArray(), m => m!["subject"]!.GetValue<string>() == "secrets");
+        var deleted = await Api.DeleteAsync($"/api/v1/identities/{peer}", member);
+        Expect.Error(deleted, 403, "PermissionBoundaryError", "Failed to delete identity. Actor privilege level is not high enough to perform this action",
+            allowDetails: true);
+        Assert.True(before == await DbSnapshot.TakeAsync(fx.Server, Stateful), "a refused change to an identity changed the database");
+
+        // Once the actor holds as much in that project, it may.
+        var (_, projectAdmin) = await ProjectAdminMemberAsync(project);
+        Expect.Ok(await Api.PatchAsync($"/api/v1/auth/universal-auth/identities/{peer}", new { accessTokenTTL = 60 }, projectAdmin));
+    }
+
+    private async Task<(string Id, string Token)> ProjectAdminMemberAsync(string projectId)
+    {
+        var (id, token) = await fx.Given.IdentityWithTokenAsync("member");
+        await fx.Given.MemberAsync(projectId, id, "admin");
+        return (id, token);
+    }
+
+    private static string Operation(string method, string path) => (method, path) switch
+    {
+        ("PATCH", _) when path.StartsWith("/api/v1/identities/", StringComparison.Ordinal) => "Failed to update identity",
+        ("DELETE", _) => "Failed to delete identity",
+        ("PATCH", _) => "Failed to update universal auth",
+        (_, _) when path.EndsWith("/clear-lockouts", StringComparison.Ordinal) => "Failed to clear universal auth lockouts",
+        _ => "Failed to add token auth to identity",
+    };
+}
