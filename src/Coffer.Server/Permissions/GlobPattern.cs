@@ -19,6 +19,21 @@ internal sealed class GlobPattern
     // Zero or more path segments, none starting with '.': what a globstar may consume.
     private const string AnySegments = "(?:[^/.][^/]*)?(?:/(?:[^/.][^/]*)?)*";
 
+    private static readonly System.Buffers.SearchValues<char> Special = System.Buffers.SearchValues.Create("\\*?[]{}()!+@|^$,");
+
+    /// <summary>Text that, inside a pattern, matches only itself: every character with a meaning gets a backslash.</summary>
+    public static string EscapeLiteral(string text)
+    {
+        if (text.AsSpan().IndexOfAny(Special) < 0) return text;
+        var sb = new StringBuilder(text.Length * 2);
+        foreach (var c in text)
+        {
+            if (Special.Contains(c)) sb.Append('\\');
+            sb.Append(c);
+        }
+        return sb.ToString();
+    }
+
     private readonly bool _negated;
     private readonly Regex? _regex;
 

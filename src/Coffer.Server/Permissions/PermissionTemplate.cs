@@ -16,7 +16,8 @@ internal static class PermissionTemplate
 
     public static bool HasPlaceholder(string value) => value.Contains("{{", StringComparison.Ordinal);
 
-    public static string Render(string value, ActorTemplateContext actor)
+    /// <param name="escape">Applied to each rendered value (not to the text around it), e.g. to keep it literal inside a glob.</param>
+    public static string Render(string value, ActorTemplateContext actor, Func<string, string>? escape = null)
     {
         if (!HasPlaceholder(value))
             return value;
@@ -40,7 +41,8 @@ internal static class PermissionTemplate
             if (TryParsePath(expression, out var segments))
             {
                 var rendered = Resolve(segments, actor);
-                sb.Append(triple ? rendered : HtmlEscape(rendered));
+                rendered = triple ? rendered : HtmlEscape(rendered);
+                sb.Append(escape is null ? rendered : escape(rendered));
             }
             else
             {

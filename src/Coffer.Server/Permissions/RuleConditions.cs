@@ -165,7 +165,8 @@ internal sealed class ConditionTest
         }
         if (ElemMatch is not null)
             return ElementMatch(RenderStrings(ElemMatch.DeepClone(), actor).AsObject());
-        return Single(Operator, PermissionTemplate.Render(Value!, actor));
+        // A value pasted into a glob is matched literally: an identity named or tagged "**" must not widen its own scope.
+        return Single(Operator, PermissionTemplate.Render(Value!, actor, Operator == Op.Glob ? GlobPattern.EscapeLiteral : null));
     }
 
     private static JsonNode RenderStrings(JsonNode node, ActorTemplateContext actor)

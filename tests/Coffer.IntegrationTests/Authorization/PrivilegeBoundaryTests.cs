@@ -86,6 +86,69 @@ public sealed class PrivilegeBoundaryTests(ServerFixture fx) : IClassFixture<Ser
         Expect.Ok(await Api.PatchAsync($"/api/v1/auth/universal-auth/identities/{peer}", new { accessTokenTTL = 60 }, projectAdmin));
     }
 
+    [Fact]
+    public async Task Identity_names_and_metadata_that_feed_templates_pass_the_boundary_match_literally_and_apply_at_once()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        foreach (var team in new[] { "team-a", "team-b" })
+        {
+            await Secrets.SecretKeys.FolderAsync(Api, fx.AdminToken, p.Id, "/" + team);
+            await Secrets.SecretKeys.CreateAsync(Api, fx.AdminToken, p.Id, team.ToUpperInvariant().Replace('-', '_') + "_KEY", team, path: "/" + team);
+        }
+        await fx.Given.RoleAsync(p.Id, "by-team", [new
+        {
+            subject = "secrets",
+            action = new[] { "describeSecret", "readValue" },
+            conditions = new { secretPath = new Dictionary<string, string> { ["$glob"] = "/{{identity.metadata.team}}/**" } },
+        }]);
+        await fx.Given.RoleAsync(p.Id, "by-name", [new
+        {
+            subject = "secrets",
+            action = new[] { "describeSecret", "readValue" },
+            conditions = new { secretPath = new Dictionary<string, string> { ["$glob"] = "/{{identity.username}}/**" } },
+        }]);
+        var (id, token) = await fx.Given.IdentityWithTokenAsync("member");
+        await fx.Given.MemberAsync(p.Id, id, "by-team");
+        Expect.Ok(await Api.PatchAsync($"/api/v1/identities/{id}", new { metadata = new[] { new { key = "team", value = "team-a" } } }, fx.AdminToken));
+        var named = await fx.Given.IdentityAsync("member", name: "team-a");
+        var (clientId, secret) = await fx.Given.UniversalAuthAsync(named);
+        var namedToken = await fx.Given.LoginAsync(clientId, secret);
+        await fx.Given.MemberAsync(p.Id, named, "by-name");
+        Assert.Equal(["TEAM_A_KEY"], await VisibleAsync(p.Id, token));
+        Assert.Equal(["TEAM_A_KEY"], await VisibleAsync(p.Id, namedToken));
+
+        // Neither may move its own scope: the rules as they would render afterwards are not within what it holds now.
+        var before = await DbSnapshot.TakeAsync(fx.Server, Stateful);
+        foreach (var value in new[] { "team-b", "**" })
+        {
+            var r = await Api.PatchAsync($"/api/v1/identities/{id}", new { metadata = new[] { new { key = "team", value } } }, token);
+            Expect.Error(r, 403, "PermissionBoundaryError", "Failed to update identity. Actor privilege level is not high enough to perform this action",
+                allowDetails: true);
+        }
+        var renamed = await Api.PatchAsync($"/api/v1/identities/{named}", new { name = "team-b" }, namedToken);
+        Expect.Error(renamed, 403, "PermissionBoundaryError", "Failed to update identity. Actor privilege level is not high enough to perform this action",
+            allowDetails: true);
+        Assert.True(before == await DbSnapshot.TakeAsync(fx.Server, Stateful), "a refused identity change changed the database");
+        // A change that renders the same rules is no widening.
+        Expect.Ok(await Api.PatchAsync($"/api/v1/identities/{id}", new { metadata = new[] { new { key = "team", value = "team-a" }, new { key = "x", value = "y" } } },
+            token));
+
+        // A value is pasted into the glob literally, and a change by someone entitled to make it applies on the next request.
+        Expect.Ok(await Api.PatchAsync($"/api/v1/identities/{id}", new { metadata = new[] { new { key = "team", value = "**" } } }, fx.AdminToken));
+        Assert.Empty(await VisibleAsync(p.Id, token));
+        Expect.Ok(await Api.PatchAsync($"/api/v1/identities/{id}", new { metadata = new[] { new { key = "team", value = "team-b" } } }, fx.AdminToken));
+        Assert.Equal(["TEAM_B_KEY"], await VisibleAsync(p.Id, token));
+        Expect.Ok(await Api.PatchAsync($"/api/v1/identities/{named}", new { name = "team-b" }, fx.AdminToken));
+        Assert.Equal(["TEAM_B_KEY"], await VisibleAsync(p.Id, namedToken));
+    }
+
+    private async Task<string[]> VisibleAsync(string projectId, string token)
+    {
+        var r = await Api.GetAsync($"/api/v3/secrets/raw?workspaceId={projectId}&environment=dev&recursive=true", token);
+        Expect.Ok(r);
+        return [.. r.Json["secrets"]!.AsArray().Select(s => s!["secretKey"]!.GetValue<string>()).Order(StringComparer.Ordinal)];
+    }
+
     private async Task<(string Id, string Token)> ProjectAdminMemberAsync(string projectId)
     {
         var (id, token) = await fx.Given.IdentityWithTokenAsync("member");

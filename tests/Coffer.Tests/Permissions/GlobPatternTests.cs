@@ -166,6 +166,19 @@ public class GlobPatternTests
         Assert.Equal(expected, GlobPattern.Get(glob).IsMatch(input));
 
     [Fact]
+    public void EscapedTextMatchesOnlyItself()
+    {
+        string[] texts = ["**", "*", "a*b", "?", "[abc]", "{a,b}", "{1..3}", "!(x)", "+(a)", "@(a)", "a|b", "\\", "team-a", "^x$", "R&D", "a,b"];
+        foreach (var text in texts)
+        {
+            var literal = GlobPattern.Get("/" + GlobPattern.EscapeLiteral(text) + "/**");
+            Assert.True(literal.IsMatch("/" + text + "/x"), text);
+            foreach (var other in texts.Where(t => t != text).Concat(["a", "b", "abc", "x", "1"]))
+                Assert.False(literal.IsMatch("/" + other + "/x"), $"{text} matched {other}");
+        }
+    }
+
+    [Fact]
     public void CompiledPatternsAreCached() =>
         Assert.Same(GlobPattern.Get("/cache/**"), GlobPattern.Get("/cache/**"));
 

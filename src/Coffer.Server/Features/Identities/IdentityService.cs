@@ -73,12 +73,13 @@ public sealed class IdentityService(Db db, PermissionService permissions, Identi
         {
             await IdentityStore.UpdateAsync(conn, tx, identity.Id, name, protection, now);
             if (role is not null)
-            {
                 await IdentityStore.UpdateOrgRoleAsync(conn, tx, identity.Id, identity.OrgId, role.StoredRole, role.CustomRoleId, now);
-                await SecurityEpoch.BumpAsync(conn, tx);
-            }
             if (request.Metadata is not null)
                 await IdentityStore.ReplaceMetadataAsync(conn, tx, identity.Id, identity.OrgId, request.Metadata, now);
+            // A role, a name and metadata all decide what the identity may do (templates render the last two), so every
+            // instance rebuilds its permissions on the next request.
+            if (role is not null || name != identity.Name || request.Metadata is not null)
+                await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLog.WriteAsync(conn, tx, audit,
                 new AuditEvent("update-identity", new JsonObject { ["name"] = name, ["identityId"] = identity.Id }, identity.OrgId), now);
         });
