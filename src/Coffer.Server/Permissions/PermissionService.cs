@@ -66,6 +66,19 @@ public sealed class PermissionService(Db db, TimeProvider time)
         return access;
     }
 
+    /// <summary>
+    /// What a member of a project (an identity, or a user) may do there now, templates rendered for it: the target's
+    /// side of the privilege boundary when its roles, privileges or membership change.
+    /// </summary>
+    public Task<PermissionSet> MemberPermissionsAsync(Features.Projects.ProjectRow project, ActorType type, string id) =>
+        db.ReadAsync(async conn =>
+        {
+            var name = await conn.ExecuteScalarAsync<string?>(
+                type == ActorType.Identity ? "SELECT name FROM identities WHERE id = @id" : "SELECT username FROM users WHERE id = @id", new { id });
+            var member = new Actor(type, id, project.OrgId, name ?? "", "");
+            return (await ProjectPermissionLoader.LoadAsync(conn, project, member, UnixMs.Now(time))).Permissions;
+        });
+
     /// <summary>A role slug as given in a request: built-in, or a custom role of the organization (else 404).</summary>
     public async Task<OrgRoleRef> ResolveOrgRoleAsync(string orgId, string slug)
     {

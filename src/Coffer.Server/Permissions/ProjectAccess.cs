@@ -17,6 +17,12 @@ public sealed class ProjectAccess(ProjectRow project, string membershipId, Permi
 
     public void Require(string action, string subject, ISubjectFields? fields = null) => Permissions.Require(action, subject, fields);
 
+    /// <summary>
+    /// The boundary on anything that grants, widens or removes access: the actor must hold everything
+    /// <paramref name="target"/> grants (403 <c>PermissionBoundaryError</c> listing what it lacks).
+    /// </summary>
+    public void RequireHolds(PermissionSet target, string operation) => PrivilegeBoundary.RequireSuperset(Permissions, target, operation);
+
     /// <summary>The privilege boundary for giving <paramref name="target"/> to someone in this project.</summary>
     public void RequireCanGrant(string subject, string operation, PermissionSet target) =>
         PrivilegeBoundary.Require(UseNewPrivilegeSystem, Permissions, subject, target, operation);

@@ -142,6 +142,44 @@ public sealed class PrivilegeBoundaryTests(ServerFixture fx) : IClassFixture<Ser
         Assert.Equal(["TEAM_B_KEY"], await VisibleAsync(p.Id, namedToken));
     }
 
+    [Fact]
+    public async Task A_role_editor_cannot_write_a_role_beyond_its_own_rights_or_change_one_held_by_someone_with_more()
+    {
+        var p = await fx.Given.ProjectAsync();
+        object[] editorRules =
+        [
+            new { subject = "role", action = new[] { "read", "create", "edit" } },
+            new { subject = "secrets", action = new[] { "describeSecret" }, conditions = new { environment = "dev" } },
+        ];
+        var editorRole = await fx.Given.RoleAsync(p, "role-editor", editorRules);
+        var readersRole = await fx.Given.RoleAsync(p, "readers", [new { subject = "secrets", action = new[] { "describeSecret", "readValue" } }]);
+        var (editor, token) = await fx.Given.IdentityWithTokenAsync("member");
+        await fx.Given.MemberAsync(p, editor, "role-editor");
+        var reader = await fx.Given.IdentityAsync("member");
+        await fx.Given.MemberAsync(p, reader, "readers");
+        object[] everything = [new { subject = "secrets", action = new[] { "describeSecret", "readValue", "create", "edit", "delete" } }, .. editorRules];
+
+        var before = await DbSnapshot.TakeAsync(fx.Server, Stateful);
+        var own = await Api.PatchAsync($"/api/v1/projects/{p}/roles/{editorRole}", new { permissions = everything }, token);
+        Expect.Error(own, 403, "PermissionBoundaryError", "Failed to update role. Actor privilege level is not high enough to perform this action",
+            allowDetails: true);
+        var created = await Api.PostAsync($"/api/v1/projects/{p}/roles", new { slug = "super", name = "super", permissions = everything }, token);
+        Expect.Error(created, 403, "PermissionBoundaryError", "Failed to create role. Actor privilege level is not high enough to perform this action",
+            allowDetails: true);
+        var narrowed = await Api.PatchAsync($"/api/v1/projects/{p}/roles/{readersRole}",
+            new { permissions = new[] { new { subject = "secrets", action = new[] { "describeSecret" }, conditions = new { environment = "dev" } } } }, token);
+        Expect.Error(narrowed, 403, "PermissionBoundaryError", "Failed to update role. Actor privilege level is not high enough to perform this action",
+            allowDetails: true);
+        Assert.True(before == await DbSnapshot.TakeAsync(fx.Server, Stateful), "a refused role change changed the database");
+
+        // Within its own rights it may create and change roles.
+        object[] subset = [new { subject = "secrets", action = new[] { "describeSecret" }, conditions = new { environment = "dev" } }];
+        var mine = await Api.PostAsync($"/api/v1/projects/{p}/roles", new { slug = "dev-describe", name = "dev-describe", permissions = subset }, token);
+        Expect.Ok(mine);
+        Expect.Ok(await Api.PatchAsync($"/api/v1/projects/{p}/roles/{mine.Json["role"]!["id"]!.GetValue<string>()}", new { name = "renamed", permissions = subset },
+            token));
+    }
+
     private async Task<string[]> VisibleAsync(string projectId, string token)
     {
         var r = await Api.GetAsync($"/api/v3/secrets/raw?workspaceId={projectId}&environment=dev&recursive=true", token);

@@ -22,6 +22,7 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Create, ProjectSubject.Role);
+        access.RequireHolds(PermissionSet.FromRules(input.Permissions!), "Failed to create role");
         var now = UnixMs.Now(time);
         var row = new ProjectRoleRow(Ids.New(), projectId, input.Name!, input.Slug!, input.Description,
             PermissionStorage.Pack(input.Permissions!), now, now);
@@ -41,6 +42,21 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Edit, ProjectSubject.Role);
+        if (input.Permissions is not null)
+        {
+            // New rules widen what every holder may do and may narrow it: the actor must hold the new rules and
+            // everything each holder holds now (otherwise a role editor rewrites its own role into admin).
+            access.RequireHolds(PermissionSet.FromRules(input.Permissions), "Failed to update role");
+            var holders = await db.ReadAsync(conn => conn.QueryAsync<(string? IdentityId, string? UserId)>(
+                """
+                SELECT DISTINCT m.identity_id, m.user_id
+                FROM project_memberships m JOIN project_membership_roles r ON r.membership_id = m.id
+                WHERE m.project_id = @projectId AND r.custom_role_id = @roleId
+                """, new { projectId, roleId }));
+            foreach (var (identityId, userId) in holders)
+                access.RequireHolds(await permissions.MemberPermissionsAsync(access.Project,
+                    identityId is not null ? ActorType.Identity : ActorType.User, identityId ?? userId!), "Failed to update role");
+        }
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {
