@@ -23,16 +23,18 @@ public sealed record MissingPermissionEntry(string Action, string Subject, RuleC
 public static class PrivilegeBoundary
 {
     /// <summary>
-    /// Runs the check the organization is configured for: the current system (the actor needs <c>grant-privileges</c>
-    /// on <paramref name="subject"/>) or the legacy one (the actor must hold everything <paramref name="target"/> grants).
+    /// Runs the check the organization is configured for — the current system (the actor needs <c>grant-privileges</c>
+    /// on <paramref name="subject"/>) or the legacy one — and then, in both, the boundary: the actor must hold
+    /// everything <paramref name="target"/> grants.
     /// </summary>
     public static void Require(
         bool useNewPrivilegeSystem, PermissionSet actor, string subject, PermissionSet target, string operationMessagePrefix)
     {
+        // The current system asks for grant-privileges first (Infisical's check, with its message); in both, the actor
+        // must also hold everything it grants, so grant-privileges alone never hands out more than its holder has.
         if (useNewPrivilegeSystem)
             RequireCanGrant(actor, subject, operationMessagePrefix);
-        else
-            RequireSuperset(actor, target, operationMessagePrefix);
+        RequireSuperset(actor, target, operationMessagePrefix);
     }
 
     /// <summary>

@@ -180,6 +180,68 @@ public sealed class PrivilegeBoundaryTests(ServerFixture fx) : IClassFixture<Ser
             token));
     }
 
+    [Fact]
+    public async Task A_project_member_cannot_demote_or_remove_the_project_admin_or_strip_its_privileges()
+    {
+        var p = await fx.Given.ProjectAsync();
+        var (admin, _) = await ProjectAdminMemberAsync(p);
+        var privilege = await fx.Given.PrivilegeAsync(p, admin);
+        var (_, member) = await fx.Given.ProjectMemberAsync(p, "member");
+
+        var before = await DbSnapshot.TakeAsync(fx.Server, Stateful);
+        var demoted = await Api.PatchAsync($"/api/v1/projects/{p}/identity-memberships/{admin}", new { roles = new[] { new { role = "no-access" } } }, member);
+        Expect.Error(demoted, 403, "PermissionBoundaryError",
+            "Failed to update identity project membership. Actor privilege level is not high enough to perform this action", allowDetails: true);
+        foreach (var path in new[] { $"/api/v1/projects/{p}/identity-memberships/{admin}", $"/api/v2/workspace/{p}/identity-memberships/{admin}" })
+        {
+            var removed = await Api.DeleteAsync(path, member);
+            Expect.Error(removed, 403, "PermissionBoundaryError",
+                "Failed to delete identity project membership. Actor privilege level is not high enough to perform this action", allowDetails: true);
+        }
+        var stripped = await Api.DeleteAsync($"/api/v2/identity-project-additional-privilege/{privilege}", member);
+        Expect.Error(stripped, 403, "PermissionBoundaryError",
+            "Failed to delete more privileged identity. Actor privilege level is not high enough to perform this action", allowDetails: true);
+        Assert.True(before == await DbSnapshot.TakeAsync(fx.Server, Stateful), "a refused membership change changed the database");
+
+        // A peer holding no more than the member may be changed by it.
+        var (peer, _) = await fx.Given.ProjectMemberAsync(p, "member");
+        Expect.Ok(await Api.PatchAsync($"/api/v1/projects/{p}/identity-memberships/{peer}", new { roles = new[] { new { role = "no-access" } } }, member));
+        Expect.Ok(await Api.DeleteAsync($"/api/v1/projects/{p}/identity-memberships/{peer}", member));
+    }
+
+    [Fact]
+    public async Task An_identity_cannot_make_its_own_temporary_privilege_permanent()
+    {
+        var p = await fx.Given.ProjectAsync();
+        var (self, token) = await ProjectAdminMemberAsync(p);
+        var start = DateTime.UtcNow.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        var created = await Api.PostAsync("/api/v2/identity-project-additional-privilege", new
+        {
+            identityId = self,
+            projectId = p,
+            slug = "break-glass",
+            permissions = new[] { new { subject = "secrets", action = new[] { "describeSecret" } } },
+            type = new { isTemporary = true, temporaryMode = "relative", temporaryRange = "1h", temporaryAccessStartTime = start },
+        }, fx.AdminToken);
+        Expect.Ok(created);
+        var id = created.Json["privilege"]!["id"]!.GetValue<string>();
+
+        var before = await DbSnapshot.TakeAsync(fx.Server, Stateful);
+        var permanent = await Api.PatchAsync($"/api/v2/identity-project-additional-privilege/{id}", new { type = new { isTemporary = false } }, token);
+        Expect.Error(permanent, 403, "PermissionBoundaryError",
+            "Failed to update more privileged identity. An identity cannot make its own temporary privilege permanent or longer");
+        var longer = await Api.PatchAsync($"/api/v2/identity-project-additional-privilege/{id}",
+            new { type = new { isTemporary = true, temporaryMode = "relative", temporaryRange = "30d", temporaryAccessStartTime = start } }, token);
+        Expect.Error(longer, 403, "PermissionBoundaryError",
+            "Failed to update more privileged identity. An identity cannot make its own temporary privilege permanent or longer");
+        Assert.True(before == await DbSnapshot.TakeAsync(fx.Server, Stateful), "a refused privilege change changed the database");
+
+        // Shortening it is allowed; the admin may make it permanent.
+        Expect.Ok(await Api.PatchAsync($"/api/v2/identity-project-additional-privilege/{id}",
+            new { type = new { isTemporary = true, temporaryMode = "relative", temporaryRange = "10m", temporaryAccessStartTime = start } }, token));
+        Expect.Ok(await Api.PatchAsync($"/api/v2/identity-project-additional-privilege/{id}", new { type = new { isTemporary = false } }, fx.AdminToken));
+    }
+
     private async Task<string[]> VisibleAsync(string projectId, string token)
     {
         var r = await Api.GetAsync($"/api/v3/secrets/raw?workspaceId={projectId}&environment=dev&recursive=true", token);

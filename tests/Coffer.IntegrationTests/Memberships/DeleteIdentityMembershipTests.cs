@@ -171,13 +171,18 @@ public sealed class DeleteIdentityMembershipTests(ServerFixture fx) : IClassFixt
     }
 
     [Fact]
-    public async Task Project_member_may_delete_any_identity_membership_without_a_privilege_boundary()
+    public async Task Project_member_may_delete_only_memberships_that_hold_no_more_than_it_does()
     {
+        // Infisical lets a project member delete the admin's membership; Coffer runs the privilege boundary (issue 28).
         var projectId = await fx.Given.ProjectAsync();
         var adminTarget = await fx.Given.IdentityAsync();
         await fx.Given.MemberAsync(projectId, adminTarget, "admin");
+        var peer = await fx.Given.IdentityAsync();
+        await fx.Given.MemberAsync(projectId, peer, "member");
         var (_, member) = await fx.Given.ProjectMemberAsync(projectId, "member");
-        Expect.Ok(await Api.DeleteAsync($"/api/v1/projects/{projectId}/identity-memberships/{adminTarget}", member));
+        Expect.Error(await Api.DeleteAsync($"/api/v1/projects/{projectId}/identity-memberships/{adminTarget}", member), 403, "PermissionBoundaryError",
+            "Failed to delete identity project membership. Actor privilege level is not high enough to perform this action", allowDetails: true);
+        Expect.Ok(await Api.DeleteAsync($"/api/v1/projects/{projectId}/identity-memberships/{peer}", member));
     }
 
     [Fact]
@@ -186,8 +191,9 @@ public sealed class DeleteIdentityMembershipTests(ServerFixture fx) : IClassFixt
         var projectId = await fx.Given.ProjectAsync();
         var allowed = await fx.Given.IdentityAsync();
         var other = await fx.Given.IdentityAsync();
-        await fx.Given.MemberAsync(projectId, allowed);
-        await fx.Given.MemberAsync(projectId, other);
+        // Both hold nothing, so the privilege boundary does not stand in the way of the condition under test.
+        await fx.Given.MemberAsync(projectId, allowed, "no-access");
+        await fx.Given.MemberAsync(projectId, other, "no-access");
         await fx.Given.RoleAsync(projectId, "identity-janitor", new object[]
         {
             new { subject = "identity", action = new[] { "read" } },

@@ -91,6 +91,10 @@ public sealed class PrivilegeService(Db db, PermissionService permissions, TimeP
         access.Require(PermissionAction.Edit, ProjectSubject.Identity, SubjectFields.Identity(current.IdentityId));
         if (rules is not null)
             access.RequireCanGrant(ProjectSubject.Identity, "Failed to update more privileged identity", PermissionSet.FromRules(rules));
+        await RequireHoldsTargetAsync(access, current, "Failed to update more privileged identity");
+        if (actor.IsIdentity && actor.Id == current.IdentityId && timing is not null && Extends(current, timing))
+            throw new PermissionBoundaryException(
+                "Failed to update more privileged identity. An identity cannot make its own temporary privilege permanent or longer", null);
         var now = UnixMs.Now(time);
         var updated = new PrivilegeRow
         {
@@ -131,6 +135,7 @@ public sealed class PrivilegeService(Db db, PermissionService permissions, TimeP
         var current = await FindForActorAsync(actor, privilegeId);
         var access = await permissions.ForProjectAsync(actor, current.ProjectId);
         access.Require(PermissionAction.Edit, ProjectSubject.Identity, SubjectFields.Identity(current.IdentityId));
+        await RequireHoldsTargetAsync(access, current, "Failed to delete more privileged identity");
         var now = UnixMs.Now(time);
         await db.WriteAsync(async (conn, tx) =>
         {
@@ -203,4 +208,12 @@ public sealed class PrivilegeService(Db db, PermissionService permissions, TimeP
     }
 
     private static JsonNode? Time(long? ms) => ms is { } v ? JsonValue.Create(ApiJson.FormatTime(UnixMs.ToUtc(v))) : null;
+
+    /// <summary>Changing or removing a privilege changes what its identity may do: the actor must hold everything it holds now.</summary>
+    private async Task RequireHoldsTargetAsync(ProjectAccess access, PrivilegeRow privilege, string operation) =>
+        access.RequireHolds(await permissions.MemberPermissionsAsync(access.Project, ActorType.Identity, privilege.IdentityId), operation);
+
+    /// <summary>Whether new timing keeps a temporary privilege active longer: permanent, or ending later.</summary>
+    private static bool Extends(PrivilegeRow current, PrivilegeTiming timing) =>
+        current.IsTemporary && (!timing.IsTemporary || timing.EndMs is not { } end || current.TemporaryAccessEndTime is not { } was || end > was);
 }

@@ -18,6 +18,7 @@ public sealed class MembershipService(Db db, PermissionService permissions, Time
 {
     private const string CreatePrefix = "Failed to create identity project membership";
     private const string UpdatePrefix = "Failed to update identity project membership";
+    private const string DeletePrefix = "Failed to delete identity project membership";
 
     public async Task<MembershipDto> CreateAsync(Actor actor, AuditContext audit, string projectId, string identityId,
         IReadOnlyList<RoleAssignment> assignments)
@@ -69,6 +70,8 @@ public sealed class MembershipService(Db db, PermissionService permissions, Time
             return (identity, await ProjectRoleResolver.ResolveAsync(conn, projectId, assignments.Select(a => a.Role)));
         });
         RequireBoundary(access, roles.Values, UpdatePrefix);
+        // Replacing the roles also takes away what the identity holds now (down to no-access): the actor must hold that too.
+        access.RequireHolds(await permissions.MemberPermissionsAsync(access.Project, ActorType.Identity, identity.Id), UpdatePrefix);
         if (assignments.All(a => a.IsTemporary)) throw new BadRequestException("Identity must have at least one permanent role");
 
         var now = UnixMs.Now(time);
@@ -112,6 +115,7 @@ public sealed class MembershipService(Db db, PermissionService permissions, Time
             throw new BadRequestException("Failed to delete project membership for a project scoped identity");
         if (actor.IsIdentity && actor.Id == identity.Id)
             throw new BadRequestException("You can't delete your own membership");
+        access.RequireHolds(await permissions.MemberPermissionsAsync(access.Project, ActorType.Identity, identity.Id), DeletePrefix);
 
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
