@@ -9,6 +9,7 @@ using Coffer.Server.Features.Environments;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Identities;
 using Coffer.Server.Features.IdentityMemberships;
+using Coffer.Server.Features.OrgAdmin;
 using Coffer.Server.Features.Projects;
 using Coffer.Server.Features.Roles;
 using Coffer.Server.Features.SecretImports;
@@ -98,6 +99,7 @@ public static class CofferApp
         services.AddSingleton<AccessTokenService>();
         services.AddSingleton<BootstrapService>();
         services.AddSingleton<ProjectService>();
+        services.AddSingleton<ProjectAccessRecovery>();
         services.AddSingleton<EnvironmentService>();
         services.AddSecrets();
         services.AddSingleton<MembershipService>();
@@ -116,6 +118,7 @@ public static class CofferApp
         app.MapAccessTokens();
         app.MapUserAuth();
         app.MapProjects();
+        app.MapOrgAdmin();
         app.MapEnvironments();
         app.MapFolders();
         app.MapSecrets();

@@ -33,6 +33,15 @@ public sealed partial class DenialRouteTable
         Write("DELETE", "/api/v2/workspace/{slug}", $"/api/v2/workspace/{w.ProjectSlug}", null, ProjectSlugNotFound, delete, delete);
     }
 
+    private void OrgAdminRoutes()
+    {
+        // Another organization's project is not found from this organization; the others lack the admin console.
+        var console = Deny.Permission("access-all-projects", "organization-admin-console");
+        Write("POST", "/api/v1/organization-admin/projects/{projectId}/grant-admin-access",
+            $"/api/v1/organization-admin/projects/{w.ProjectId}/grant-admin-access", null,
+            Deny.NotFound($"Project with ID '{w.ProjectId}' not found"), console, console, org: true);
+    }
+
     private void EnvironmentRoutes()
     {
         foreach (var prefix in new[] { "/api/v1/projects", "/api/v1/workspace" })

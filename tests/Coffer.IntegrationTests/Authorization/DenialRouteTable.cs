@@ -22,6 +22,7 @@ public sealed partial class DenialRouteTable
         table.UserSessionRoutes();
         table.AuditLogRoutes();
         table.ProjectRoutes();
+        table.OrgAdminRoutes();
         table.EnvironmentRoutes();
         table.RoleRoutes();
         table.MembershipRoutes();

@@ -242,6 +242,39 @@ public sealed class PrivilegeBoundaryTests(ServerFixture fx) : IClassFixture<Ser
         Expect.Ok(await Api.PatchAsync($"/api/v2/identity-project-additional-privilege/{id}", new { type = new { isTemporary = false } }, fx.AdminToken));
     }
 
+    [Fact]
+    public async Task An_org_admin_gets_back_into_a_project_through_the_audited_recovery_route()
+    {
+        var (_, creator) = await fx.Given.IdentityWithTokenAsync("member");
+        var p = await fx.Given.ProjectAsync(token: creator);
+        var (orgAdmin, orgAdminToken) = await fx.Given.IdentityWithTokenAsync("admin");
+        var (_, member) = await fx.Given.IdentityWithTokenAsync("member");
+        var path = $"/api/v1/organization-admin/projects/{p}/grant-admin-access";
+
+        Expect.Error(await Api.GetAsync($"/api/v1/projects/{p}", orgAdminToken), 403, "ProjectMembershipNotFound",
+            $"You are not a member of this project with ID {p}. Please assign this identity to the project with the appropriate permissions, then try again.");
+        Expect.Error(await Api.PostAsync(path, null, member), 403, "PermissionDenied",
+            "You are not allowed to access-all-projects on organization-admin-console", allowDetails: true);
+
+        var granted = await Api.PostAsync(path, null, orgAdminToken);
+        Expect.Ok(granted);
+        var membership = granted.Json["membership"]!.AsObject();
+        Expect.Keys(membership, "id", "projectId", "identityId", "userId", "createdAt", "updatedAt");
+        Assert.Equal(orgAdmin, membership["identityId"]!.GetValue<string>());
+        Expect.Ok(await Api.GetAsync($"/api/v1/projects/{p}", orgAdminToken));
+        var listed = await Api.GetAsync($"/api/v1/projects/{p}/identity-memberships/{orgAdmin}", orgAdminToken);
+        Expect.Ok(listed);
+        Assert.Equal(["admin"], listed.Json["identityMembership"]!["roles"]!.AsArray().Select(r => r!["role"]!.GetValue<string>()));
+
+        // Asking again changes nothing but the audit trail.
+        Expect.Ok(await Api.PostAsync(path, null, orgAdminToken));
+        var again = await Api.GetAsync($"/api/v1/projects/{p}/identity-memberships/{orgAdmin}", orgAdminToken);
+        Assert.Single(again.Json["identityMembership"]!["roles"]!.AsArray());
+        var audit = await Api.GetAsync($"/api/v1/organization/audit-logs?projectId={p}&eventType=org-admin-accessed-project", orgAdminToken);
+        Expect.Ok(audit);
+        Assert.Equal(2, audit.Json["auditLogs"]!.AsArray().Count);
+    }
+
     private async Task<string[]> VisibleAsync(string projectId, string token)
     {
         var r = await Api.GetAsync($"/api/v3/secrets/raw?workspaceId={projectId}&environment=dev&recursive=true", token);

@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using Coffer.Server.Data;
+using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Projects;
+using Coffer.Server.Http;
+using Coffer.Server.Http.Auth;
+using Coffer.Server.Permissions;
+using Dapper;
+
+namespace Coffer.Server.Features.OrgAdmin;
+
+public sealed record RecoveredMembership(string Id, string ProjectId, string? IdentityId, string? UserId, DateTime CreatedAt, DateTime UpdatedAt);
+
+/// <summary>
+/// The way back into a project for an organization admin (Infisical's <c>grant-admin-access</c>): whoever holds
+/// <c>access-all-projects</c> on the admin console makes itself a permanent project admin, audited as
+/// <c>org-admin-accessed-project</c>. The privilege boundary means nobody below a project's admin can demote or remove
+/// it, so this is how a project whose admins are all gone, or were demoted before the boundary existed, is repaired.
+/// </summary>
+public sealed class ProjectAccessRecovery(Db db, PermissionService permissions, TimeProvider time)
+{
+    public async Task<RecoveredMembership> GrantAdminAccessAsync(Actor actor, AuditContext audit, string projectId)
+    {
+        var access = await permissions.ForOrgAsync(actor, actor.OrgId);
+        access.Require("access-all-projects", OrgSubject.AdminConsole);
+        var now = UnixMs.Now(time);
+        return await db.WriteAsync(async (conn, tx) =>
+        {
+            var project = await ProjectStore.FindAsync(conn, projectId, tx);
+            if (project is null || !string.Equals(project.OrgId, actor.OrgId, StringComparison.Ordinal))
+                throw new NotFoundException($"Project with ID '{projectId}' not found");
+            var column = actor.IsIdentity ? "identity_id" : "user_id";
+            var membership = await conn.QuerySingleOrDefaultAsync<(string Id, long CreatedAt)?>(
+                $"SELECT id, created_at FROM project_memberships WHERE project_id = @projectId AND {column} = @actorId",
+                new { projectId, actorId = actor.Id }, tx);
+            var (id, createdAt) = membership ?? (Ids.New(), now);
+            if (membership is null)
+                await ProjectStore.InsertMembershipAsync(conn, tx, id, projectId, actor.IsIdentity ? actor.Id : null, actor.IsIdentity ? null : actor.Id, now);
+            var isAdmin = await conn.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM project_membership_roles WHERE membership_id = @id AND role = @role AND is_temporary = FALSE",
+                new { id, role = ProjectRoles.Admin }, tx) > 0;
+            if (!isAdmin) await ProjectStore.InsertPermanentRoleAsync(conn, tx, id, ProjectRoles.Admin, null, now);
+            await conn.ExecuteAsync("UPDATE project_memberships SET updated_at = @now WHERE id = @id", new { id, now }, tx);
+            await SecurityEpoch.BumpAsync(conn, tx);
+            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("org-admin-accessed-project", new JsonObject
+            {
+                ["projectId"] = projectId,
+                ["wasMember"] = membership is not null,
+                ["wasAdmin"] = isAdmin,
+            }, project.OrgId, projectId), now);
+            return new RecoveredMembership(id, projectId, actor.IsIdentity ? actor.Id : null, actor.IsIdentity ? null : actor.Id,
+                UnixMs.ToUtc(createdAt), UnixMs.ToUtc(now));
+        });
+    }
+}
