@@ -275,6 +275,34 @@ public sealed class PrivilegeBoundaryTests(ServerFixture fx) : IClassFixture<Ser
         Assert.Equal(2, audit.Json["auditLogs"]!.AsArray().Count);
     }
 
+    [Fact]
+    public async Task Audit_reads_without_a_project_show_only_what_the_actor_may_read_whatever_the_filter()
+    {
+        var mine = await fx.Given.TestProjectAsync();
+        var theirs = await fx.Given.TestProjectAsync();
+        await Secrets.SecretKeys.CreateAsync(Api, fx.AdminToken, mine.Id, "MINE", "m");
+        await Secrets.SecretKeys.CreateAsync(Api, fx.AdminToken, theirs.Id, "THEIRS", "t");
+        var (memberId, member) = await fx.Given.IdentityWithTokenAsync("member");
+        await fx.Given.MemberAsync(mine.Id, memberId, "member");
+
+        foreach (var query in new[] { "", "?eventType=create-secret", "?limit=1000", $"?actor=identity:{InstanceAdminId}", "?actorType=identity&offset=0" })
+        {
+            var r = await Api.GetAsync("/api/v1/organization/audit-logs" + query, member);
+            Expect.Ok(r);
+            var projects = r.Json["auditLogs"]!.AsArray().Select(e => e!["projectId"]?.GetValue<string>()).Distinct().ToList();
+            Assert.DoesNotContain(theirs.Id, projects);
+            Assert.All(projects, id => Assert.True(id is null || id == mine.Id, $"{query}: an event of project {id}"));
+        }
+        var own = await Api.GetAsync("/api/v1/organization/audit-logs?eventType=create-secret", member);
+        Assert.Contains(own.Json["auditLogs"]!.AsArray(), e => e!["projectId"]?.GetValue<string>() == mine.Id);
+        Expect.Error(await Api.GetAsync($"/api/v1/organization/audit-logs?projectId={theirs.Id}", member), 403, "ProjectMembershipNotFound",
+            $"You are not a member of this project with ID {theirs.Id}. Please assign this identity to the project with the appropriate permissions, then try again.");
+
+        // The org admin reads every project's events.
+        var all = await Api.GetAsync("/api/v1/organization/audit-logs?eventType=create-secret&limit=1000", fx.AdminToken);
+        Assert.Contains(all.Json["auditLogs"]!.AsArray(), e => e!["projectId"]?.GetValue<string>() == theirs.Id);
+    }
+
     private async Task<string[]> VisibleAsync(string projectId, string token)
     {
         var r = await Api.GetAsync($"/api/v3/secrets/raw?workspaceId={projectId}&environment=dev&recursive=true", token);

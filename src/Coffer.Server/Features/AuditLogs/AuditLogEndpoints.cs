@@ -22,14 +22,23 @@ public static class AuditLogEndpoints
         {
             var query = Read(http.Request.Query);
             var actor = http.GetActor();
+            IReadOnlyList<string>? readableProjects = null;
             if (query.ProjectId is not null)
+            {
                 (await permissions.ForProjectAsync(actor, query.ProjectId)).Require(PermissionAction.Read, ProjectSubject.AuditLogs);
+            }
             else
-                (await permissions.ForOrgAsync(actor, actor.OrgId)).Require(PermissionAction.Read, OrgSubject.AuditLogs);
+            {
+                var org = await permissions.ForOrgAsync(actor, actor.OrgId);
+                org.Require(PermissionAction.Read, OrgSubject.AuditLogs);
+                // Without a project filter an org admin reads everything; anyone else reads the organization's own events
+                // and those of the projects whose audit logs it may read, whatever other filters it sends.
+                if (!org.IsAdmin) readableProjects = await ReadableProjectsAsync(db, permissions, actor);
+            }
 
             // Read events are batched; make what happened before this request visible to it.
             await batcher.FlushAsync();
-            var rows = await db.ReadAsync(conn => QueryAsync(conn, actor.OrgId, query));
+            var rows = await db.ReadAsync(conn => QueryAsync(conn, actor.OrgId, query, readableProjects));
             return TypedResults.Ok(new JsonObject { ["auditLogs"] = new JsonArray(rows.Select(r => (JsonNode)ToJson(r)).ToArray()) });
         }).RequireActor().WithTags("Audit Logs").WithSummary("Get audit logs");
 
@@ -67,9 +76,33 @@ public static class AuditLogEndpoints
         return null;
     }
 
-    private static async Task<IReadOnlyList<Row>> QueryAsync(System.Data.Common.DbConnection conn, string orgId, AuditLogQuery q)
+    private static async Task<IReadOnlyList<string>> ReadableProjectsAsync(Db db, PermissionService permissions, Actor actor)
+    {
+        var memberOf = await db.ReadAsync(conn => conn.QueryAsync<string>(
+            $"SELECT DISTINCT project_id FROM project_memberships WHERE {(actor.IsIdentity ? "identity_id" : "user_id")} = @id", new { id = actor.Id }));
+        var readable = new List<string>();
+        foreach (var projectId in memberOf)
+        {
+            try
+            {
+                if ((await permissions.ForProjectAsync(actor, projectId)).Can(PermissionAction.Read, ProjectSubject.AuditLogs)) readable.Add(projectId);
+            }
+            catch (ApiException)
+            {
+                // A project of another organization, or a membership without an active role: nothing to read there.
+            }
+        }
+        return readable;
+    }
+
+    private static async Task<IReadOnlyList<Row>> QueryAsync(System.Data.Common.DbConnection conn, string orgId, AuditLogQuery q,
+        IReadOnlyList<string>? readableProjects)
     {
         var where = new List<string> { "a.org_id = @orgId" };
+        if (readableProjects is not null)
+            where.Add(readableProjects.Count == 0
+                ? "a.project_id IS NULL"
+                : $"(a.project_id IS NULL OR {SqlText.In(conn, "a.project_id", "ReadableProjects")})");
         if (q.ProjectId is not null) where.Add("a.project_id = @ProjectId");
         if (q.EventTypes is not null) where.Add(SqlText.In(conn, "a.event_type", "EventTypes"));
         if (q.ActorType is not null) where.Add("a.actor_type = @ActorType");
@@ -86,6 +119,7 @@ public static class AuditLogEndpoints
             """;
         var args = new DynamicParameters(q);
         args.Add("orgId", orgId);
+        if (readableProjects is { Count: > 0 }) args.Add("ReadableProjects", readableProjects.ToArray());
         return (await conn.QueryAsync<Row>(sql, args)).AsList();
     }
 
