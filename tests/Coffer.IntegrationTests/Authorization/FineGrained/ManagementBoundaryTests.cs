@@ -1,4 +1,5 @@
 using Coffer.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.IntegrationTests.Authorization.FineGrained;
 
@@ -34,9 +35,17 @@ public sealed class ManagementBoundaryTests(ServerFixture fx, ITestOutputHelper 
 
     private static readonly object[] IdentityEditorRules = [new { subject = "identity", action = new[] { "read", "create", "edit", "delete" } }];
 
-    // Organization member and admin: which identity actions their built-in roles allow.
-    private static bool OrgCan(string orgRole, string action) =>
-        orgRole == "admin" || (orgRole == "member" && action is "read" or "create" or "edit" or "delete");
+    /// <summary>A custom organization role: every identity action including minting credentials, and nothing else.</summary>
+    private const string CustomOrgRole = "identity-operator";
+
+    // Which identity actions each organization role allows.
+    private static bool OrgCan(string orgRole, string action) => orgRole switch
+    {
+        "admin" => true,
+        "member" => action is "read" or "create" or "edit" or "delete",
+        CustomOrgRole => action is "read" or "create" or "edit" or "delete" or "create-token",
+        _ => false,
+    };
 
     private static bool ProjectCan(string? role, string action, string subject) => (role, subject) switch
     {
@@ -64,6 +73,7 @@ public sealed class ManagementBoundaryTests(ServerFixture fx, ITestOutputHelper 
             new("project admin", new("member", "admin")),
             new("role editor", new("member", "role-editor")),
             new("identity editor", new("member", "identity-editor")),
+            new("custom org role", new(CustomOrgRole, null)),
         };
         var instanceAdmin = new Party("instance admin", new("admin", null))
         {
@@ -77,6 +87,7 @@ public sealed class ManagementBoundaryTests(ServerFixture fx, ITestOutputHelper 
             new("a project admin", new("member", "admin")),
             new("a peer", new("member", "member")),
         };
+        await CreateCustomOrgRoleAsync();
         foreach (var party in actors.Concat(targets.Skip(1)))
         {
             (party.Id, party.Token) = await fx.Given.IdentityWithTokenAsync(party.Holding.OrgRole);
@@ -191,11 +202,22 @@ public sealed class ManagementBoundaryTests(ServerFixture fx, ITestOutputHelper 
                 () => Task.CompletedTask);
         }
 
-        var summary = $"{actors.Count} callers (org member, org admin, project member, project admin, role editor, identity editor) × " +
+        var summary = $"{actors.Count} callers (org member, org admin, a custom org role, project member, project admin, role editor, identity editor) × " +
             "{instance admin, org admin, project admin, peer, itself} × identity, auth-method, membership, privilege and role writes = " +
             $"{denied + allowed} cells: {denied} refused with the database unchanged, {allowed} allowed and checked; {projects} projects seeded";
         output.WriteLine(summary);
         Assert.True(failures.Count == 0, $"{failures.Count} cell(s) differ:\n{string.Join("\n", failures)}");
         TestReport.Write("authorization (privilege boundary, management routes)", summary);
+    }
+
+    /// <summary>Coffer serves no route that writes organization roles, so the custom one is written as Infisical stores it.</summary>
+    private Task<int> CreateCustomOrgRoleAsync()
+    {
+        var rules = Coffer.Server.Permissions.PermissionStorage.Pack(
+            [new Coffer.Server.Permissions.PermissionRule("identity", ["read", "create", "edit", "delete", "create-token"])]);
+        return fx.Server.Services.GetRequiredService<Coffer.Server.Data.Db>().WriteAsync((conn, tx) => Dapper.SqlMapper.ExecuteAsync(conn,
+            "INSERT INTO org_roles (id, org_id, name, slug, description, permissions, created_at, updated_at) " +
+            "VALUES (@id, @orgId, @slug, @slug, NULL, @rules, 0, 0)",
+            new { id = Guid.CreateVersion7().ToString(), orgId = fx.OrgId, slug = CustomOrgRole, rules }, tx), TestContext.Current.CancellationToken);
     }
 }
