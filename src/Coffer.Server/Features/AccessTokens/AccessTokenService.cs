@@ -39,7 +39,8 @@ public sealed class AccessTokenService(Db db, TokenSigner signer, TokenIssuer is
         if (outcome == "ok")
         {
             var ttl = LifetimeAfterRenewal(row!, now);
-            return new LoginResponse(signer.Sign(row!.IdentityId, row.Id, row.IdentityUaClientSecretId, issuer.EffectiveTtl(ttl)),
+            var maxLeft = row!.AccessTokenPeriod == 0 && row.AccessTokenMaxTtl > 0 ? SecondsLeft(row, now) : 0;
+            return new LoginResponse(signer.Sign(row.IdentityId, row.Id, row.IdentityUaClientSecretId, issuer.JwtLifetime(ttl, maxLeft)),
                 ttl, row.AccessTokenMaxTtl, "Bearer");
         }
         throw outcome switch
@@ -56,13 +57,16 @@ public sealed class AccessTokenService(Db db, TokenSigner signer, TokenIssuer is
     /// the max TTL instead, which makes renewal impossible whenever TTL equals max TTL (its default); a renewal that
     /// cannot give a full TTL gives what is left.
     /// </summary>
-    private static long LifetimeAfterRenewal(AccessTokenRow row, long nowMs)
+    internal static long LifetimeAfterRenewal(AccessTokenRow row, long nowMs)
     {
         if (row.AccessTokenPeriod > 0) return row.AccessTokenPeriod;
         if (row.AccessTokenMaxTtl == 0) return row.AccessTokenTtl;
-        var leftSeconds = (row.CreatedAt + (row.AccessTokenMaxTtl * 1000) - nowMs) / 1000;
+        var leftSeconds = SecondsLeft(row, nowMs);
         return row.AccessTokenTtl == 0 ? leftSeconds : Math.Min(row.AccessTokenTtl, leftSeconds);
     }
+
+    /// <summary>Whole seconds to the max TTL, rounded up: a renewal in its last second still gets an <c>exp</c> (1 s), never none.</summary>
+    internal static long SecondsLeft(AccessTokenRow row, long nowMs) => (row.CreatedAt + (row.AccessTokenMaxTtl * 1000) - nowMs + 999) / 1000;
 
     public async Task RevokeAsync(string accessToken)
     {

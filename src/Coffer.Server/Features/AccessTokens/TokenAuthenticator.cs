@@ -38,6 +38,10 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
         var now = UnixMs.Now(time);
         if (state.Ttl > 0 && now > (state.LastRenewedAt ?? state.CreatedAt) + (state.Ttl * 1000))
             throw new TokenException("Failed to renew MI access token due to TTL expiration");
+        // A max TTL bounds a token's whole life, renewed or not (Infisical checks it only on renewal, so a token with
+        // TTL 0 outlived it). Periodic tokens renew without end.
+        if (state.Period == 0 && state.MaxTtl > 0 && now >= state.CreatedAt + (state.MaxTtl * 1000))
+            throw new TokenException("Failed to renew MI access token due to Max TTL expiration");
 
         // Only tokens with a use limit pay for a write; everything else stays read-only.
         if (state.NumUsesLimit > 0)
@@ -77,7 +81,8 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
         var row = await conn.QuerySingleOrDefaultAsync<StateRow>(
             """
             SELECT t.id AS token_id, t.identity_id, t.auth_method, t.identity_ua_client_secret_id AS client_secret_id,
-                   t.access_token_ttl AS ttl, t.access_token_num_uses_limit AS num_uses_limit,
+                   t.access_token_ttl AS ttl, t.access_token_max_ttl AS max_ttl, t.access_token_period AS period,
+                   t.access_token_num_uses_limit AS num_uses_limit,
                    t.access_token_last_renewed_at AS last_renewed_at, t.created_at,
                    i.name AS identity_name, i.org_id,
                    CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS in_org,
@@ -92,7 +97,7 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
         if (row is null) return null;
         var ips = row.UaIps ?? row.TaIps;
         return new TokenState(row.TokenId, row.IdentityId, row.OrgId, row.IdentityName, row.AuthMethod, row.ClientSecretId,
-            row.Ttl, row.NumUsesLimit, row.CreatedAt, row.LastRenewedAt, row.InOrg == 1,
+            row.Ttl, row.MaxTtl, row.Period, row.NumUsesLimit, row.CreatedAt, row.LastRenewedAt, row.InOrg == 1,
             TrustedIps.Parse(ips ?? AllowAllJson));
     }
 
@@ -102,7 +107,7 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
 
     private sealed record TokenState(
         string TokenId, string IdentityId, string OrgId, string IdentityName, string AuthMethod, string? ClientSecretId,
-        long Ttl, long NumUsesLimit, long CreatedAt, long? LastRenewedAt, bool InOrg, IPNetwork[] TrustedIps);
+        long Ttl, long MaxTtl, long Period, long NumUsesLimit, long CreatedAt, long? LastRenewedAt, bool InOrg, IPNetwork[] TrustedIps);
 
     private sealed class StateRow
     {
@@ -111,6 +116,8 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
         public string AuthMethod { get; init; } = "";
         public string? ClientSecretId { get; init; }
         public long Ttl { get; init; }
+        public long MaxTtl { get; init; }
+        public long Period { get; init; }
         public long NumUsesLimit { get; init; }
         public long? LastRenewedAt { get; init; }
         public long CreatedAt { get; init; }

@@ -35,10 +35,25 @@ public sealed class TokenIssuer(TokenSigner signer, CofferOptions options)
             UpdatedAt = nowMs,
         };
         await AccessTokenStore.InsertAsync(conn, tx, row);
-        var jwt = signer.Sign(identityId, row.Id, clientSecretId, EffectiveTtl(ttl));
+        var jwt = signer.Sign(identityId, row.Id, clientSecretId, JwtLifetime(ttl, policy.Period > 0 ? 0 : maxTtl));
         return new IssuedToken(jwt, ttl, maxTtl, row);
     }
 
-    /// <summary>TTL 0 means "no expiry" unless the operator capped identity token lifetimes.</summary>
-    public long EffectiveTtl(long ttl) => ttl == 0 ? options.MaxIdentityAccessTokenTtlSeconds : ttl;
+    /// <summary>
+    /// The JWT's <c>exp</c>, in seconds from now: the TTL, never past the max TTL (so a token with TTL 0 and a max TTL
+    /// still carries one), else the operator's cap; 0 (no <c>exp</c>) only for a token nothing bounds.
+    /// </summary>
+    public long JwtLifetime(long ttl, long maxTtlLeft) => JwtLifetime(ttl, maxTtlLeft, options.MaxIdentityAccessTokenTtlSeconds);
+
+    /// <inheritdoc cref="JwtLifetime(long, long)"/>
+    internal static long JwtLifetime(long ttl, long maxTtlLeft, long operatorCap)
+    {
+        var bound = ttl switch
+        {
+            > 0 when maxTtlLeft > 0 => Math.Min(ttl, maxTtlLeft),
+            > 0 => ttl,
+            _ => maxTtlLeft,
+        };
+        return bound > 0 ? bound : operatorCap;
+    }
 }
