@@ -56,6 +56,13 @@ public static class AccessTokenStore
             "WHERE identity_id = @identityId AND auth_method = @authMethod AND is_access_token_revoked = FALSE",
             new { identityId, authMethod, now }, tx);
 
+    /// <summary>Revokes every token minted from a universal-auth client secret (renewals keep the token's row, so they go too).</summary>
+    public static Task<int> RevokeByClientSecretAsync(DbConnection conn, DbTransaction tx, string clientSecretId, long now) =>
+        conn.ExecuteAsync(
+            "UPDATE identity_access_tokens SET is_access_token_revoked = TRUE, updated_at = @now " +
+            "WHERE identity_ua_client_secret_id = @clientSecretId AND is_access_token_revoked = FALSE",
+            new { clientSecretId, now }, tx);
+
     /// <summary>
     /// Counts one use, atomically: two instances racing for the last use cannot both win.
     /// Returns false when the limit was already reached.

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Crypto;
 using Coffer.Server.Data;
+using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Identities;
 using Coffer.Server.Http;
@@ -100,6 +101,10 @@ public sealed class ClientSecretService(
             var row = await UniversalAuthStore.FindSecretAsync(conn, ua.Id, clientSecretId, tx)
                 ?? throw new NotFoundException($"Failed to find client secret with ID {clientSecretId}");
             await UniversalAuthStore.RevokeSecretAsync(conn, tx, row.Id, now);
+            // Unlike Infisical, the tokens minted from the secret die with it (decided in docs/compatibility.md); the
+            // epoch bump drops them from every instance's token cache, so they fail on their next request.
+            await AccessTokenStore.RevokeByClientSecretAsync(conn, tx, row.Id, now);
+            await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("revoke-identity-universal-auth-client-secret",
                 new JsonObject { ["identityId"] = identity.Id, ["clientSecretId"] = row.Id }, identity.OrgId), now);
             return ClientSecretDto.From(await UniversalAuthStore.FindSecretAsync(conn, ua.Id, row.Id, tx) ?? row);
