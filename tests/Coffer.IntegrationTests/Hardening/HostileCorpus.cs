@@ -108,6 +108,14 @@ public sealed class HostileCorpus(int seed, IReadOnlyList<(string Method, string
             case 7: return Raw(method, path, "", "empty json body");
             case 8: return Raw(method, path, Pick(["null", "[]", "[{}]", "42", "\"text\"", "true"]), "non-object root");
             case 9: return Raw(method, path, "{\"name\":\"" + new string('A', 5 * 1024 * 1024) + "\"}", "oversized body");
+            case 10:
+                {
+                    // Half a surrogate pair, escaped, as a value or as a key, among otherwise plausible fields.
+                    var half = Pick(["\\ud800", "\\udbff", "\\udc00", "\\udfff", "x\\udc00\\ud800y"]);
+                    var json = PlausibleBody().ToJsonString();
+                    var lone = _random.Next(2) == 0 ? $"\"{Pick(FieldNames)}\":\"{half}\"" : $"\"{half}\":\"v\"";
+                    return Raw(method, path, json.Length > 2 ? "{" + lone + "," + json[1..] : "{" + lone + "}", "lone surrogate");
+                }
             default: return Raw(method, path, PlausibleBody().ToJsonString(), "hostile fields");
         }
     }

@@ -34,6 +34,7 @@ public sealed class HostileInputTests(ServerFixture fx, ITestOutputHelper output
         var corpus = new HostileCorpus(seed, routes, ids).Generate(count).ToList();
 
         var statuses = new Dictionary<int, int>();
+        var surrogateStatuses = new Dictionary<int, int>();
         var verifiedRejected = 0;
         var acceptedWrites = 0;
         foreach (var batch in corpus.Chunk(20))
@@ -45,6 +46,7 @@ public sealed class HostileInputTests(ServerFixture fx, ITestOutputHelper output
             {
                 var (status, body) = await SendAsync(request);
                 statuses[status] = statuses.GetValueOrDefault(status) + 1;
+                if (request.Kind == "lone surrogate") surrogateStatuses[status] = surrogateStatuses.GetValueOrDefault(status) + 1;
                 Check(seed, request, status, body);
                 if (status >= 300) rejected.Add(request);
                 else if (request.Method != "GET")
@@ -72,13 +74,17 @@ public sealed class HostileInputTests(ServerFixture fx, ITestOutputHelper output
         }
 
         var summary = $"seed {seed}; requests tried: {corpus.Count}; 5xx seen: {statuses.Where(kv => kv.Key >= 500).Sum(kv => kv.Value)}; " +
-            $"accepted writes: {acceptedWrites}; rejected and verified unchanged: {verifiedRejected}; statuses: {string.Join(", ", statuses.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}×{kv.Value}"))}";
+            $"accepted writes: {acceptedWrites}; rejected and verified unchanged: {verifiedRejected}; statuses: {string.Join(", ", statuses.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}×{kv.Value}"))}; " +
+            $"lone surrogates: {surrogateStatuses.Values.Sum()} ({string.Join(", ", surrogateStatuses.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}×{kv.Value}"))})";
         output.WriteLine(summary);
         TestReport.Write("hostile input", summary);
         Assert.True(corpus.Count >= count);
         Assert.Contains(statuses.Keys, k => k == 413);
         Assert.Contains(statuses.Keys, k => k == 422);
         Assert.Contains(statuses.Keys, k => k == 400);
+        // Half a surrogate pair is never accepted, and (past authentication) it is the validation envelope that refuses it.
+        Assert.True(surrogateStatuses.Count > 0 && surrogateStatuses.Keys.All(k => k is >= 400 and < 500), "lone surrogates: " + string.Join(",", surrogateStatuses));
+        Assert.Contains(surrogateStatuses.Keys, k => k == 422);
     }
 
     private static void AssertUnchanged(int seed, string before, string after, IEnumerable<HostileRequest> suspects) =>

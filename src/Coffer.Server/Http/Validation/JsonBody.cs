@@ -78,16 +78,107 @@ public static class JsonBody
         await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
         if (buffer.Length == 0)
             throw new BadRequestException("Body cannot be empty when content-type is set to 'application/json'");
+        JsonNode? root;
         try
         {
             using var doc = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions);
-            var root = JsonNode.Parse(doc.RootElement.GetRawText(), documentOptions: DocumentOptions);
-            return (root, true);
+            root = JsonNode.Parse(doc.RootElement.GetRawText(), documentOptions: DocumentOptions);
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
+            if (EscapedLoneSurrogate(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is { } where)
+                throw new ValidationException([new ValidationIssue("custom", [where], LoneSurrogateMessage)]);
             throw new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'");
         }
+        var path = new List<object>();
+        if (FindLoneSurrogate(root, path))
+            throw new ValidationException([new ValidationIssue("custom", path, LoneSurrogateMessage)]);
+        return (root, true);
+    }
+
+    public const string LoneSurrogateMessage = "Text values cannot contain unpaired UTF-16 surrogates";
+
+    /// <summary>
+    /// JSON lets a string escape half a surrogate pair (<c>"\ud800"</c>); such text is not Unicode, cannot be encoded
+    /// as UTF-8 for hashing, signing or storage, and is refused here, for every key and value of every body, before any
+    /// handler sees it. Fills <paramref name="path"/> with the first offender's location.
+    /// </summary>
+    private static bool FindLoneSurrogate(JsonNode? node, List<object> path)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    path.Add(key);
+                    if (HasLoneSurrogate(key) || FindLoneSurrogate(value, path)) return true;
+                    path.RemoveAt(path.Count - 1);
+                }
+                return false;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    path.Add(i);
+                    if (FindLoneSurrogate(array[i], path)) return true;
+                    path.RemoveAt(path.Count - 1);
+                }
+                return false;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                try
+                {
+                    return HasLoneSurrogate(value.GetValue<string>());
+                }
+                catch (InvalidOperationException)
+                {
+                    // The reader refuses to unescape half a pair into a string: the same fault.
+                    return true;
+                }
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// A body the parser refused because a key unescapes to half a surrogate pair: the offending key as written (escaped),
+    /// or null when the body is malformed for another reason.
+    /// </summary>
+    private static string? EscapedLoneSurrogate(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = DocumentOptions.MaxDepth });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.String)) continue;
+                try
+                {
+                    if (!HasLoneSurrogate(reader.GetString()!)) continue;
+                }
+                catch (InvalidOperationException)
+                {
+                }
+                return System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
+    }
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!char.IsSurrogate(text[i])) continue;
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+            return true;
+        }
+        return false;
     }
 
     /// <summary>Marks the catch-all that answers unknown routes: its body is never looked at.</summary>
