@@ -45,8 +45,8 @@ start_server() {
     AUTH_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
     ROOT_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64)"
     RATE_LIMIT_AUTH=0 RATE_LIMIT_READ=0 RATE_LIMIT_WRITE=0 RATE_LIMIT_SECRETS=0)
-  # PostgreSQL runs in production mode, as deployed (JSON logs; production refuses to start without DB_CONNECTION_URI,
-  # so the embedded SQLite default runs as a developer or a small install runs it).
+  # PostgreSQL runs in production mode, as deployed (JSON logs); the embedded SQLite default runs as a developer runs it,
+  # so its numbers stay comparable with earlier runs.
   [ "$DB" = postgres ] && env+=(DB_CONNECTION_URI="$PG_CS" COFFER_ENV=production)
   local t0
   t0="$(now_ms)"

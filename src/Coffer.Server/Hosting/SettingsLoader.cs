@@ -15,57 +15,109 @@ public static class SettingsLoader
 {
     public const string DevKeysFileName = "dev-keys.json";
 
+    /// <summary>Set to <c>true</c> to let a server whose keys were generated for development listen beyond loopback.</summary>
+    public const string DevListenAnyVariable = "COFFER_DEV_LISTEN_ANY";
+
+    public const int MinAuthSecretBytes = 32;
+
     public static CofferOptions Load(IReadOnlyDictionary<string, string?> env, Action<string>? warn = null)
     {
         string? Get(string name) => env.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+
+        // Every problem is collected and reported at once: an operator fixes a deployment in one pass, not one per restart.
+        var problems = new List<string>();
+        T Try<T>(Func<T> read, T fallback)
+        {
+            try
+            {
+                return read();
+            }
+            catch (ConfigurationException ex)
+            {
+                problems.Add(ex.Message);
+                return fallback;
+            }
+        }
 
         var isProduction = IsProductionValue(Get("NODE_ENV")) || IsProductionValue(Get("COFFER_ENV"));
         var dataDir = Path.GetFullPath(Get("COFFER_DATA_DIR") ?? "data");
         var authSecret = Get("AUTH_SECRET") ?? Get("JWT_AUTH_SECRET");
         var rootKeyB64 = Get("ROOT_ENCRYPTION_KEY");
         var encryptionKeyHex = Get("ENCRYPTION_KEY");
+        var host = Get("HOST") ?? "localhost";
+        var usesDevKeys = false;
 
         if (isProduction)
         {
+            // SQLite is a production store for one instance (as Vaultwarden's is): DB_CONNECTION_URI is not required.
             var missing = new List<string>();
             if (authSecret is null) missing.Add("AUTH_SECRET");
             if (rootKeyB64 is null && encryptionKeyHex is null) missing.Add("ROOT_ENCRYPTION_KEY (or ENCRYPTION_KEY)");
-            if (Get("DB_CONNECTION_URI") is null) missing.Add("DB_CONNECTION_URI");
             if (missing.Count > 0)
-                throw new ConfigurationException(
-                    $"Coffer is running in production mode and these required environment variables are missing: {string.Join(", ", missing)}.");
+                problems.Add($"Coffer is running in production mode and these required environment variables are missing: {string.Join(", ", missing)}.");
+            if (authSecret is not null && WeakAuthSecret(authSecret) is { } weakness) problems.Add(weakness);
         }
         else if (authSecret is null || (rootKeyB64 is null && encryptionKeyHex is null))
         {
             var dev = DevKeys.LoadOrCreate(dataDir, warn);
             authSecret ??= dev.AuthSecret;
             if (rootKeyB64 is null && encryptionKeyHex is null) rootKeyB64 = dev.RootEncryptionKey;
+            usesDevKeys = true;
         }
+        if (usesDevKeys && !IsLoopback(host) && !string.Equals(Get(DevListenAnyVariable), "true", StringComparison.OrdinalIgnoreCase))
+            problems.Add(
+                $"HOST={host} would expose a server whose keys were generated for development (in {Path.Combine(dataDir, DevKeysFileName)}) to the " +
+                $"network. Set AUTH_SECRET and ROOT_ENCRYPTION_KEY (with NODE_ENV=production) for a real deployment, or {DevListenAnyVariable}=true " +
+                "to listen beyond loopback with development keys anyway.");
 
-        return new CofferOptions
+        var port = Try(() => ParseInt(Get("PORT"), "PORT", 8080, 0, 65535), 8080);
+        var options = new CofferOptions
         {
-            Host = Get("HOST") ?? "localhost",
-            Port = ParseInt(Get("PORT"), "PORT", 8080, 0, 65535),
-            SiteUrl = Get("SITE_URL") ?? $"http://localhost:{ParseInt(Get("PORT"), "PORT", 8080, 0, 65535)}",
+            Host = host,
+            Port = port,
+            SiteUrl = Get("SITE_URL") ?? $"http://localhost:{port}",
             IsProduction = isProduction,
             DataDirectory = dataDir,
-            AuthSecret = Encoding.UTF8.GetBytes(authSecret!),
-            RootKey = ParseRootKey(rootKeyB64, encryptionKeyHex),
+            AuthSecret = Encoding.UTF8.GetBytes(authSecret ?? ""),
+            // A missing key is already named above; only a malformed one adds a problem here.
+            RootKey = rootKeyB64 is null && encryptionKeyHex is null ? null! : Try(() => ParseRootKey(rootKeyB64, encryptionKeyHex), null!),
             DatabaseUri = Get("DB_CONNECTION_URI"),
             DatabaseRootCertificate = Get("DB_ROOT_CERT"),
             RedisUrl = Get("REDIS_URL"),
-            TrustedProxies = ParseNetworks(Get("TRUSTED_PROXIES"), "TRUSTED_PROXIES"),
-            MaxIdentityAccessTokenTtlSeconds = ParseInt(Get("MAX_IDENTITY_ACCESS_TOKEN_TTL"), "MAX_IDENTITY_ACCESS_TOKEN_TTL", 0, 0, 315360000),
-            MaxRequestBodyBytes = ParseInt(Get("MAX_REQUEST_BODY_BYTES"), "MAX_REQUEST_BODY_BYTES", 4 * 1024 * 1024, 1024, int.MaxValue),
+            TrustedProxies = Try(() => ParseNetworks(Get("TRUSTED_PROXIES"), "TRUSTED_PROXIES"), []),
+            MaxIdentityAccessTokenTtlSeconds = Try(() => ParseInt(Get("MAX_IDENTITY_ACCESS_TOKEN_TTL"), "MAX_IDENTITY_ACCESS_TOKEN_TTL", 0, 0, 315360000), 0),
+            MaxRequestBodyBytes = Try(() => ParseInt(Get("MAX_REQUEST_BODY_BYTES"), "MAX_REQUEST_BODY_BYTES", 4 * 1024 * 1024, 1024, int.MaxValue), 0),
             RateLimits = new RateLimitOptions
             {
-                ReadPerMinute = ParseInt(Get("RATE_LIMIT_READ"), "RATE_LIMIT_READ", 0, 0, int.MaxValue),
-                WritePerMinute = ParseInt(Get("RATE_LIMIT_WRITE"), "RATE_LIMIT_WRITE", 0, 0, int.MaxValue),
-                SecretsPerMinute = ParseInt(Get("RATE_LIMIT_SECRETS"), "RATE_LIMIT_SECRETS", 0, 0, int.MaxValue),
-                AuthPerMinute = ParseInt(Get("RATE_LIMIT_AUTH"), "RATE_LIMIT_AUTH", 60, 0, int.MaxValue),
+                ReadPerMinute = Try(() => ParseInt(Get("RATE_LIMIT_READ"), "RATE_LIMIT_READ", 0, 0, int.MaxValue), 0),
+                WritePerMinute = Try(() => ParseInt(Get("RATE_LIMIT_WRITE"), "RATE_LIMIT_WRITE", 0, 0, int.MaxValue), 0),
+                SecretsPerMinute = Try(() => ParseInt(Get("RATE_LIMIT_SECRETS"), "RATE_LIMIT_SECRETS", 0, 0, int.MaxValue), 0),
+                AuthPerMinute = Try(() => ParseInt(Get("RATE_LIMIT_AUTH"), "RATE_LIMIT_AUTH", 60, 0, int.MaxValue), 0),
             },
         };
+        if (problems.Count == 1) throw new ConfigurationException(problems[0]);
+        if (problems.Count > 1)
+            throw new ConfigurationException($"Coffer cannot start; fix these {problems.Count} problems:\n" + string.Join("\n", problems.Select(p => "  - " + p)));
+        return options;
     }
+
+    /// <summary>
+    /// Why a production AUTH_SECRET is unfit, or null: shorter than 32 bytes, or so repetitive that it is obviously not
+    /// random (fewer than 10 distinct characters), since whoever knows it can mint any identity's token.
+    /// </summary>
+    public static string? WeakAuthSecret(string secret)
+    {
+        var bytes = Encoding.UTF8.GetByteCount(secret);
+        if (bytes < MinAuthSecretBytes)
+            return $"AUTH_SECRET must be at least {MinAuthSecretBytes} bytes in production (it is {bytes}); generate one with `openssl rand -base64 32`.";
+        var distinct = secret.Distinct().Count();
+        if (distinct < 10)
+            return $"AUTH_SECRET is not random enough for production (only {distinct} distinct characters); generate one with `openssl rand -base64 32`.";
+        return null;
+    }
+
+    private static bool IsLoopback(string host) =>
+        host is "localhost" or "127.0.0.1" or "::1" or "[::1]" || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
     public static IReadOnlyDictionary<string, string?> FromProcessEnvironment()
     {
