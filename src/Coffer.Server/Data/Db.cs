@@ -58,7 +58,10 @@ public sealed partial class Db : IAsyncDisposable
 
     public static Db ForSqlite(string path, ILogger? logger = null)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var full = Path.GetFullPath(path);
+        PrivateFiles.EnsureFolder(Path.GetDirectoryName(full)!);
+        PrivateFiles.CreateEmpty(full);
+        PrivateFiles.Tighten(full, full + "-wal", full + "-shm", full + "-journal");
         var cs = new SqliteConnectionStringBuilder
         {
             DataSource = path,

@@ -171,6 +171,7 @@ public static class SettingsLoader
             var path = Path.Combine(dataDir, DevKeysFileName);
             if (File.Exists(path))
             {
+                Data.PrivateFiles.Tighten(path);
                 var node = JsonNode.Parse(File.ReadAllText(path));
                 var auth = node?["authSecret"]?.GetValue<string>();
                 var root = node?["rootEncryptionKey"]?.GetValue<string>();
@@ -179,7 +180,7 @@ public static class SettingsLoader
                 return new DevKeys(auth, root);
             }
 
-            Directory.CreateDirectory(dataDir);
+            Data.PrivateFiles.EnsureFolder(dataDir);
             var keys = new DevKeys(
                 Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));

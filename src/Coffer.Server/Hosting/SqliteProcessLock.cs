@@ -18,11 +18,13 @@ public sealed class SqliteProcessLock : IDisposable
     /// <summary>Takes the lock, or returns null when another process holds it.</summary>
     public static SqliteProcessLock? TryAcquire(string databasePath)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        Data.PrivateFiles.EnsureFolder(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         try
         {
             // FileShare.None is an exclusive, non-blocking flock on Unix and a sharing-mode lock on Windows.
-            return new SqliteProcessLock(new FileStream(PathFor(databasePath), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            var file = new FileStream(PathFor(databasePath), Data.PrivateFiles.Options(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            Data.PrivateFiles.Tighten(PathFor(databasePath));
+            return new SqliteProcessLock(file);
         }
         catch (IOException)
         {
