@@ -63,7 +63,7 @@ internal static class ExportCommand
                 result = (await SecretFetcher.FetchAsync(client, request, null, ct))!;
             }
 
-            var text = ExportFormat.Write(chosenFormat, result.Secrets);
+            var text = ExportFormat.Write(chosenFormat, result.Secrets, warning => context.Console.Error.WriteLine("warning: " + warning));
             if (parse.GetValue(outputFile) is not { Length: > 0 } target)
             {
                 await context.Console.Out.WriteAsync(text);

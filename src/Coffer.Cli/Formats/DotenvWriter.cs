@@ -11,11 +11,18 @@ namespace Coffer.Cli.Formats;
 /// </summary>
 internal static class DotenvWriter
 {
-    public static string Write(IEnumerable<Secret> secrets, bool export)
+    public static string Write(IEnumerable<Secret> secrets, bool export, Action<string>? warn = null)
     {
         var sb = new StringBuilder();
         foreach (var secret in secrets)
         {
+            // The key is written bare, so only a name that cannot be read as shell code gets in.
+            if (!EnvironmentNames.IsValid(secret.Key))
+            {
+                warn?.Invoke(EnvironmentNames.Skipped(secret.Key));
+                continue;
+            }
+
             if (export)
             {
                 sb.Append("export ");

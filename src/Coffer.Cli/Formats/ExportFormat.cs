@@ -13,10 +13,11 @@ internal static class ExportFormat
 
     public static readonly string[] All = [Dotenv, DotenvExport, Json, Yaml, Csv];
 
-    public static string Write(string format, IReadOnlyList<Secret> secrets) => format.ToLowerInvariant() switch
+    /// <param name="warn">Told about each secret a format leaves out (a name no dotenv reader or shell may see as a key).</param>
+    public static string Write(string format, IReadOnlyList<Secret> secrets, Action<string>? warn = null) => format.ToLowerInvariant() switch
     {
-        Dotenv => DotenvWriter.Write(secrets, export: false),
-        DotenvExport => DotenvWriter.Write(secrets, export: true),
+        Dotenv => DotenvWriter.Write(secrets, export: false, warn),
+        DotenvExport => DotenvWriter.Write(secrets, export: true, warn),
         Json => JsonWriter.Write(secrets),
         Yaml => YamlWriter.Write(secrets),
         Csv => CsvWriter.Write(secrets),

@@ -31,6 +31,12 @@ internal static class ChildEnvironment
         var count = 0;
         foreach (var secret in secrets)
         {
+            if (!Formats.EnvironmentNames.IsValid(secret.Key))
+            {
+                warnings.Add(Formats.EnvironmentNames.Skipped(secret.Key));
+                continue;
+            }
+
             if (Reserved.Contains(secret.Key))
             {
                 warnings.Add($"secret named [{secret.Key}] has been removed because it is a reserved secret name");
