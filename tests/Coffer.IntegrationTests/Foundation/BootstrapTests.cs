@@ -10,7 +10,7 @@ public sealed class BootstrapTests
     {
         await using var server = await TestServer.StartAsync();
         var api = new Api(server.Http);
-        var r = await api.PostAsync("/api/v1/admin/bootstrap", new { email = " Admin@Example.com ", password = "pw-1", organization = "Acme Corp" });
+        var r = await api.PostAsync("/api/v1/admin/bootstrap", new { email = " Admin@Example.com ", password = "a password of 14+", organization = "Acme Corp" });
         Expect.Ok(r);
         Expect.Keys(r.Json, "message", "user", "organization", "identity");
         Assert.Equal("Successfully bootstrapped instance", r.Json["message"]!.GetValue<string>());
@@ -43,8 +43,8 @@ public sealed class BootstrapTests
     {
         await using var server = await TestServer.StartAsync();
         var api = new Api(server.Http);
-        Expect.Ok(await api.PostAsync("/api/v1/admin/bootstrap", new { email = "a@example.com", password = "x", organization = "A" }));
-        var again = await api.PostAsync("/api/v1/admin/bootstrap", new { email = "b@example.com", password = "y", organization = "B" });
+        Expect.Ok(await api.PostAsync("/api/v1/admin/bootstrap", new { email = "a@example.com", password = "fourteen chars", organization = "A" }));
+        var again = await api.PostAsync("/api/v1/admin/bootstrap", new { email = "b@example.com", password = "fourteen chars", organization = "B" });
         Expect.Error(again, 400, "BadRequest", "Instance has already been set up");
     }
 
@@ -54,7 +54,7 @@ public sealed class BootstrapTests
         await using var server = await TestServer.StartAsync();
         var api = new Api(server.Http);
         var results = await Task.WhenAll(Enumerable.Range(0, 5).Select(i =>
-            api.PostAsync("/api/v1/admin/bootstrap", new { email = $"a{i}@example.com", password = "x", organization = "A" })));
+            api.PostAsync("/api/v1/admin/bootstrap", new { email = $"a{i}@example.com", password = "fourteen chars", organization = "A" })));
         Assert.Equal(1, results.Count(r => r.Code == 200));
         Assert.All(results.Where(r => r.Code != 200), r => Expect.Error(r, 400, "BadRequest", "Instance has already been set up"));
     }
@@ -64,9 +64,10 @@ public sealed class BootstrapTests
     {
         await using var server = await TestServer.StartAsync();
         var api = new Api(server.Http);
+        // Passwords are taken as typed (decision 20): " " is one character, not an empty string, and 14 is the minimum.
         var r = await api.PostAsync("/api/v1/admin/bootstrap", new { email = "not-an-email", password = " ", organization = 5 });
         Expect.Validation(r,
-            Issue.TooSmall(["password"], "string", 1, "String must contain at least 1 character(s)"),
+            Issue.TooSmall(["password"], "string", 14, "String must contain at least 14 character(s)"),
             Issue.WrongType(["organization"], "string", "number"),
             new System.Text.Json.Nodes.JsonObject
             {
@@ -76,7 +77,21 @@ public sealed class BootstrapTests
                 ["message"] = "Invalid email",
             });
         // Nothing was set up by the rejected call.
-        Expect.Ok(await api.PostAsync("/api/v1/admin/bootstrap", new { email = "a@example.com", password = "x", organization = "A" }));
+        Expect.Ok(await api.PostAsync("/api/v1/admin/bootstrap", new { email = "a@example.com", password = "fourteen chars", organization = "A" }));
+    }
+
+    [Fact]
+    public async Task Passwords_are_not_trimmed_and_need_14_characters()
+    {
+        await using var server = await TestServer.StartAsync();
+        var api = new Api(server.Http);
+        var shortOne = await api.PostAsync("/api/v1/admin/bootstrap", new { email = "a@example.com", password = "thirteen-char", organization = "A" });
+        Expect.Validation(shortOne, Issue.TooSmall(["password"], "string", 14, "String must contain at least 14 character(s)"));
+        // Thirteen characters padded with spaces is fourteen characters, as typed.
+        Expect.Ok(await api.PostAsync("/api/v1/admin/bootstrap", new { email = "a@example.com", password = " thirteen-char", organization = "A" }));
+        Expect.Error(await api.PostAsync("/api/v3/auth/login", new { email = "a@example.com", password = "thirteen-char" }), 401, "UnauthorizedError",
+            "Invalid credentials");
+        Expect.Ok(await api.PostAsync("/api/v3/auth/login", new { email = "a@example.com", password = " thirteen-char" }));
     }
 
     [Fact]

@@ -6,13 +6,16 @@ namespace Coffer.Server.Features.Admin;
 
 public static class AdminEndpoints
 {
+    public const int MinPasswordLength = 14;
+
     public static void MapAdmin(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/admin/bootstrap", async (HttpContext http, BootstrapService service) =>
         {
             var body = await JsonBody.ReadInputAsync(http.Request);
             var email = body.String("email", trim: true, min: 1);
-            var password = body.String("password", trim: true, min: 1);
+            // Taken as typed (never trimmed), at least Infisical's minimum of 14 characters (decision 20).
+            var password = body.String("password", min: MinPasswordLength);
             var organization = body.String("organization", trim: true, min: 1);
             if (email is { Length: > 0 } && !EmailAddress.IsValid(email))
                 body.AddIssue(new Http.ValidationIssue("invalid_string", ["email"], "Invalid email")

@@ -13,7 +13,7 @@ public static class UserAuthEndpoints
         {
             var body = await JsonBody.ReadInputAsync(http.Request);
             var email = body.String("email", trim: true);
-            var password = body.String("password", trim: true);
+            var password = body.String("password");
             body.String("providerAuthToken", required: false);
             body.String("captchaToken", required: false);
             body.ThrowIfInvalid();
