@@ -25,6 +25,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M004RateLimits(),
         new M005UserSessions(),
         new M006SecretVersionTags(),
+        new M007UserLoginLockouts(),
     ];
 
     public static int LatestId => All[^1].Id;

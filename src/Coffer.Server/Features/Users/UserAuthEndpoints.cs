@@ -1,3 +1,4 @@
+using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.RateLimiting;
@@ -17,7 +18,8 @@ public static class UserAuthEndpoints
             body.String("providerAuthToken", required: false);
             body.String("captchaToken", required: false);
             body.ThrowIfInvalid();
-            var token = await sessions.LoginAsync(email!, password!, clientIp.Resolve(http), http.Request.Headers.UserAgent.ToString());
+            var token = await sessions.LoginAsync(email!, password!, clientIp.Resolve(http), http.Request.Headers.UserAgent.ToString(),
+                AuditContext.From(http, null));
             return TypedResults.Ok(new LoginResponse(token));
         }).WithTags("Authentication").WithSummary("Sign in with email and password").WithRateLimit(RateLimitPolicy.Auth);
 

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text.Json.Nodes;
 using Coffer.Server.Crypto;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AccessTokens;
+using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Dapper;
@@ -20,22 +22,56 @@ public sealed class UserSessions(Db db, TokenSigner signer, TimeProvider time)
 
     private readonly ConcurrentDictionary<string, (long Epoch, SessionState? State)> _cache = new(StringComparer.Ordinal);
 
-    public async Task<string> LoginAsync(string email, string password, IPAddress ip, string? userAgent)
+    public const string LockedMessage = "This account is temporarily locked after repeated failed sign-ins, please try again later";
+
+    public async Task<string> LoginAsync(string email, string password, IPAddress ip, string? userAgent, AuditContext audit)
     {
-        var user = await db.ReadAsync(conn => conn.QuerySingleOrDefaultAsync<(string Id, string PasswordHash)?>(
-            "SELECT id, password_hash FROM users WHERE username = @username", new { username = email.Trim().ToLowerInvariant() }));
+        var username = email.Trim().ToLowerInvariant();
+        var user = await db.ReadAsync(conn => conn.QuerySingleOrDefaultAsync<(string Id, string PasswordHash, long? LockedUntil)?>(
+            """
+            SELECT u.id, u.password_hash, l.locked_until
+            FROM users u LEFT JOIN user_login_lockouts l ON l.user_id = u.id
+            WHERE u.username = @username
+            """, new { username }));
+        var now = UnixMs.Now(time);
+        // A locked account refuses even the right password, until the lock ends on its own.
+        if (user?.LockedUntil > now) throw new UnauthorizedException(LockedMessage);
         // Hash even for unknown users, so the answer time does not tell which addresses have accounts.
         var valid = PasswordHasher.Verify(password, user?.PasswordHash ?? DecoyHash.Value);
-        if (user is null || !valid) throw new UnauthorizedException("Invalid credentials");
+        if (user is null) throw new UnauthorizedException("Invalid credentials");
+        var userId = user.Value.Id;
+        if (!valid)
+        {
+            await db.WriteAsync(async (conn, tx) =>
+            {
+                if (!await UserLockouts.RecordFailureAsync(conn, tx, userId, now)) return;
+                // Recorded in the account's organization, where its admins read the audit trail.
+                var orgId = await conn.ExecuteScalarAsync<string?>(
+                    "SELECT org_id FROM org_memberships WHERE user_id = @userId ORDER BY created_at LIMIT 1", new { userId }, tx);
+                await AuditLog.WriteAsync(conn, tx,
+                    audit with { ActorType = "user", ActorId = userId, ActorMetadata = new JsonObject { ["userId"] = userId, ["email"] = username } },
+                    new AuditEvent("user-login-locked", new JsonObject
+                    {
+                        ["userId"] = userId,
+                        ["failedAttempts"] = UserLockouts.Threshold,
+                        ["lockedForSeconds"] = UserLockouts.DurationSeconds,
+                    }, orgId), now);
+            });
+            throw new UnauthorizedException("Invalid credentials");
+        }
 
-        var now = UnixMs.Now(time);
         var sessionId = Ids.New();
-        await db.WriteAsync((conn, tx) => conn.ExecuteAsync(
-            """
-            INSERT INTO auth_token_sessions (id, user_id, ip, user_agent, access_version, is_revoked, last_used, created_at, updated_at)
-            VALUES (@sessionId, @userId, @ip, @userAgent, 1, FALSE, @now, @now, @now)
-            """, new { sessionId, userId = user.Value.Id, ip = ip.ToString(), userAgent, now }, tx));
-        return Sign(user.Value.Id, sessionId, null);
+        await db.WriteAsync(async (conn, tx) =>
+        {
+            // A success forgets earlier failures (user sign-ins are rare enough for the extra statement).
+            await UserLockouts.ResetAsync(conn, tx, userId);
+            await conn.ExecuteAsync(
+                """
+                INSERT INTO auth_token_sessions (id, user_id, ip, user_agent, access_version, is_revoked, last_used, created_at, updated_at)
+                VALUES (@sessionId, @userId, @ip, @userAgent, 1, FALSE, @now, @now, @now)
+                """, new { sessionId, userId, ip = ip.ToString(), userAgent, now }, tx);
+        });
+        return Sign(userId, sessionId, null);
     }
 
     /// <summary>A token for the same session, scoped to an organization the user belongs to.</summary>
