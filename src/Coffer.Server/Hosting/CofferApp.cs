@@ -86,6 +86,7 @@ public static class CofferApp
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<UserSessions>();
+        services.AddSingleton(new PasswordWork());
         services.AddSingleton<PermissionService>();
         services.AddSingleton<IdentityBoundary>();
         services.AddSingleton<AuditBatcher>();

@@ -18,14 +18,14 @@ public sealed record BootstrapRequest(string Email, string Password, string Orga
 /// First-run set-up, as Infisical's <c>bootstrapInstance</c>: a super-admin user, an organization, and the
 /// "Instance Admin Identity" (org admin, token auth) with a never-expiring token. Runs once per database.
 /// </summary>
-public sealed class BootstrapService(Db db, TokenIssuer issuer, TimeProvider time)
+public sealed class BootstrapService(Db db, TokenIssuer issuer, Users.PasswordWork passwordWork, TimeProvider time)
 {
     public const string AdminIdentityName = "Instance Admin Identity";
 
     public async Task<BootstrapResponse> BootstrapAsync(BootstrapRequest request, AuditContext audit)
     {
         // Hash before taking the write lock: PBKDF2 is deliberately slow.
-        var passwordHash = PasswordHasher.Hash(request.Password);
+        var passwordHash = await passwordWork.RunAsync(() => PasswordHasher.Hash(request.Password));
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {

@@ -15,7 +15,7 @@ namespace Coffer.Server.Features.Users;
 /// Users sign in with their password (Infisical's non-SRP <c>/api/v3/auth/login</c>), pick an organization, and get a
 /// token tied to a session row, so logging out takes effect on the next request on every instance.
 /// </summary>
-public sealed class UserSessions(Db db, TokenSigner signer, TimeProvider time)
+public sealed class UserSessions(Db db, TokenSigner signer, PasswordWork passwordWork, TimeProvider time)
 {
     /// <summary>Infisical's JWT_AUTH_LIFETIME default.</summary>
     public const long TokenLifetimeSeconds = 10 * 24 * 3600;
@@ -37,7 +37,7 @@ public sealed class UserSessions(Db db, TokenSigner signer, TimeProvider time)
         // A locked account refuses even the right password, until the lock ends on its own.
         if (user?.LockedUntil > now) throw new UnauthorizedException(LockedMessage);
         // Hash even for unknown users, so the answer time does not tell which addresses have accounts.
-        var valid = PasswordHasher.Verify(password, user?.PasswordHash ?? DecoyHash.Value);
+        var valid = await passwordWork.RunAsync(() => PasswordHasher.Verify(password, user?.PasswordHash ?? DecoyHash.Value));
         if (user is null) throw new UnauthorizedException("Invalid credentials");
         var userId = user.Value.Id;
         if (!valid)
