@@ -15,6 +15,13 @@ public static class KeyPurposes
     /// <summary>Wrapping label (associated data) of a project's secret-manager data key; the owner is the project id.</summary>
     public const string ProjectSecretsDataKey = "project-secrets";
 
+    /// <summary>
+    /// The owner a project's data key is wrapped for. Key 1 keeps the bare project id it always had; later keys add their
+    /// number, so one version's wrapped key pasted into another version's row does not unwrap.
+    /// </summary>
+    public static string ProjectDataKeyOwner(string projectId, long keyVersion) =>
+        keyVersion == 1 ? projectId : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{projectId}#{keyVersion}");
+
     /// <summary>AES and GHASH keys of response ETags (<see cref="BodyFingerprint"/>); changing the root key changes every ETag once.</summary>
     public const string ResponseETag = "response-etag";
 

@@ -5,6 +5,7 @@ using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AdditionalPrivileges;
 using Coffer.Server.Features.Admin;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.DataKeyRotation;
 using Coffer.Server.Features.Environments;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Identities;
@@ -101,6 +102,8 @@ public static class CofferApp
         services.AddSingleton<BootstrapService>();
         services.AddSingleton<ProjectService>();
         services.AddSingleton<ProjectAccessRecovery>();
+        services.AddSingleton<DataKeyRotationService>();
+        services.AddHostedService<DataKeyRotationResumer>();
         services.AddSingleton<EnvironmentService>();
         services.AddSecrets();
         services.AddSingleton<MembershipService>();
@@ -120,6 +123,7 @@ public static class CofferApp
         app.MapUserAuth();
         app.MapProjects();
         app.MapOrgAdmin();
+        app.MapDataKeyRotation();
         app.MapEnvironments();
         app.MapFolders();
         app.MapSecrets();

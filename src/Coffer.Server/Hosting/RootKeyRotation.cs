@@ -20,7 +20,9 @@ public static class RootKeyRotation
         {
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var dataKeys = (await conn.QueryAsync<KeyRow>(
-                "SELECT id, project_id AS owner, wrapped_key, root_key_id FROM project_data_keys", transaction: tx)).AsList();
+                "SELECT id, project_id AS owner, key_version, wrapped_key, root_key_id FROM project_data_keys", transaction: tx))
+                .Select(k => new KeyRow { Id = k.Id, Owner = KeyPurposes.ProjectDataKeyOwner(k.Owner, k.KeyVersion), WrappedKey = k.WrappedKey, RootKeyId = k.RootKeyId })
+                .ToList();
             var serverKeys = (await conn.QueryAsync<KeyRow>(
                 "SELECT id, purpose AS owner, wrapped_key, root_key_id FROM server_keys", transaction: tx)).AsList();
             var rewrapped = 0;
@@ -52,5 +54,6 @@ public static class RootKeyRotation
         public string Owner { get; init; } = "";
         public byte[] WrappedKey { get; init; } = [];
         public string RootKeyId { get; init; } = "";
+        public long KeyVersion { get; init; } = 1;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Coffer.Server.Data;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
@@ -32,7 +31,7 @@ public sealed class IdentityBoundary(Db db, PermissionService permissions, TimeP
         var now = UnixMs.Now(time);
         var targets = await db.ReadAsync(async conn =>
         {
-            if (!self && !await IsServerAdminAsync(conn, actor) && await IsInstanceAdminIdentityAsync(conn, identityId))
+            if (!self && !await InstanceAdmins.IsServerAdminAsync(conn, actor) && await InstanceAdmins.IsAdminIdentityAsync(conn, identityId))
                 throw new PermissionBoundaryException($"{operation}. The instance admin identity can only be changed by itself or a server administrator",
                     null);
             var name = await conn.ExecuteScalarAsync<string>("SELECT name FROM identities WHERE id = @identityId", new { identityId }) ?? "";
@@ -72,13 +71,4 @@ public sealed class IdentityBoundary(Db db, PermissionService permissions, TimeP
             return PermissionSet.Build([]);
         }
     }
-
-    private static async Task<bool> IsInstanceAdminIdentityAsync(System.Data.Common.DbConnection conn, string identityId)
-    {
-        var ids = await conn.ExecuteScalarAsync<string?>("SELECT admin_identity_ids FROM server_config WHERE id = 'singleton'");
-        return ids is not null && (JsonSerializer.Deserialize<string[]>(ids) ?? []).Contains(identityId, StringComparer.Ordinal);
-    }
-
-    private static async Task<bool> IsServerAdminAsync(System.Data.Common.DbConnection conn, Actor actor) =>
-        !actor.IsIdentity && await conn.ExecuteScalarAsync<bool>("SELECT super_admin FROM users WHERE id = @id", new { id = actor.Id });
 }

@@ -40,6 +40,10 @@ public sealed partial class DenialRouteTable
         Write("POST", "/api/v1/organization-admin/projects/{projectId}/grant-admin-access",
             $"/api/v1/organization-admin/projects/{w.ProjectId}/grant-admin-access", null,
             Deny.NotFound($"Project with ID '{w.ProjectId}' not found"), console, console, org: true);
+        // An instance operation: none of these callers is an instance admin, whatever it holds in the project.
+        var instanceAdmin = Deny.Forbidden("Requires elevated super admin privileges");
+        Write("POST", "/api/v1/admin/projects/{projectId}/rotate-data-key", $"/api/v1/admin/projects/{w.ProjectId}/rotate-data-key", null,
+            instanceAdmin, instanceAdmin, instanceAdmin);
     }
 
     private void EnvironmentRoutes()

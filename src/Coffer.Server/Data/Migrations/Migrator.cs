@@ -26,6 +26,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M005UserSessions(),
         new M006SecretVersionTags(),
         new M007UserLoginLockouts(),
+        new M008DataKeyVersions(),
     ];
 
     public static int LatestId => All[^1].Id;

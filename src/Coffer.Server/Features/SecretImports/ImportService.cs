@@ -179,7 +179,11 @@ public sealed class ImportService(
     }
 
     /// <summary>The secrets a folder's imports bring, as Infisical's "secrets from imports" routes list them.</summary>
-    public async Task<(List<ImportedGroup> Groups, ProjectTree Tree)> SecretsAsync(Actor actor, string projectId, string environment, string path)
+    public Task<(List<ImportedGroup> Groups, ProjectTree Tree)> SecretsAsync(Actor actor, string projectId, string environment, string path) =>
+        keys.WithKeysAsync(projectId, key => SecretsAsync(actor, projectId, environment, path, key));
+
+    private async Task<(List<ImportedGroup> Groups, ProjectTree Tree)> SecretsAsync(Actor actor, string projectId, string environment, string path,
+        ProjectKeys? key)
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Read, ProjectSubject.SecretImports, SubjectFields.EnvironmentAndPath(environment, path));
@@ -187,7 +191,7 @@ public sealed class ImportService(
         var folder = snapshot.Tree.Find(environment, path);
         if (folder is null) return ([], snapshot.Tree);
         var imports = (await snapshot.ImportsAsync([folder.Id]))[folder.Id];
-        var groups = await ImportedSecrets.ResolveAsync(snapshot, await keys.FindAsync(projectId), imports, viewSecretValue: true,
+        var groups = await ImportedSecrets.ResolveAsync(snapshot, key, imports, viewSecretValue: true,
             (e, p, k, tags) => access.Permissions.CanAccessSecret(PermissionAction.ReadValue, SubjectFields.Secret(e, p, k, tags)));
         return (groups, snapshot.Tree);
     }

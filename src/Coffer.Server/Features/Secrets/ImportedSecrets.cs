@@ -1,4 +1,3 @@
-using Coffer.Server.Crypto;
 using Coffer.Server.Features.Folders;
 
 namespace Coffer.Server.Features.Secrets;
@@ -15,7 +14,7 @@ public static class ImportedSecrets
 {
     private const int MaxDepth = 10;
 
-    public static async Task<List<ImportedGroup>> ResolveAsync(ProjectContent content, DataKey? key, IReadOnlyList<ImportRow> rootImports,
+    public static async Task<List<ImportedGroup>> ResolveAsync(ProjectContent content, ProjectKeys? key, IReadOnlyList<ImportRow> rootImports,
         bool viewSecretValue, Func<string, string, string, IReadOnlyList<string>, bool> hasAccess)
     {
         var visited = new HashSet<string>(StringComparer.Ordinal);

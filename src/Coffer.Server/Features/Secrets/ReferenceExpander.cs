@@ -1,4 +1,3 @@
-using Coffer.Server.Crypto;
 using Coffer.Server.Http;
 using Coffer.Server.Permissions;
 
@@ -15,7 +14,7 @@ public sealed class ReferenceDeniedException(string message) : Exception(message
 /// </summary>
 /// <param name="expectedSecrets">How many secrets the caller will hand to <see cref="Remember"/>: sized once, the memos
 /// do not regrow on a list.</param>
-public sealed class ReferenceExpander(ProjectContent content, DataKey? key, PermissionSet permissions, int expectedSecrets = 0)
+public sealed class ReferenceExpander(ProjectContent content, ProjectKeys? key, PermissionSet permissions, int expectedSecrets = 0)
 {
     public const int MaxDepth = 10;
     private const int MaxPasses = 10;

@@ -38,7 +38,10 @@ public sealed record GetSecretRequest(
 /// </summary>
 public sealed class SecretReader(Db db, PermissionService permissions, ProjectContentCache contentCache, ProjectKeyRing keys, AuditBatcher auditBatcher)
 {
-    public async Task<ListSecretsResult> ListAsync(Actor actor, AuditContext audit, ListSecretsRequest req)
+    public Task<ListSecretsResult> ListAsync(Actor actor, AuditContext audit, ListSecretsRequest req) =>
+        keys.WithKeysAsync(req.ProjectId, key => ListAsync(actor, audit, req, key));
+
+    private async Task<ListSecretsResult> ListAsync(Actor actor, AuditContext audit, ListSecretsRequest req, ProjectKeys? key)
     {
         var access = await permissions.ForProjectAsync(actor, req.ProjectId);
         var perms = access.Permissions;
@@ -65,7 +68,6 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
                 $"Folder with path '{req.Path}' in environment '{req.Environment}' was not found. Please ensure the environment slug and secret path is correct.",
                 "SecretPathNotFound");
 
-        var key = await keys.FindAsync(req.ProjectId);
         var rowsByFolder = await content.SecretsAsync(folders.Select(f => f.Folder.Id).ToList());
         var expander = new ReferenceExpander(content, key, perms, rowsByFolder.Values.Sum(rows => rows.Count));
         var secrets = new List<SecretView>();
@@ -134,14 +136,16 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
         return new ListSecretsResult(secrets, imports);
     }
 
-    public async Task<SecretView> GetByNameAsync(Actor actor, AuditContext audit, GetSecretRequest req)
+    public Task<SecretView> GetByNameAsync(Actor actor, AuditContext audit, GetSecretRequest req) =>
+        keys.WithKeysAsync(req.ProjectId, key => GetByNameAsync(actor, audit, req, key));
+
+    private async Task<SecretView> GetByNameAsync(Actor actor, AuditContext audit, GetSecretRequest req, ProjectKeys? key)
     {
         var access = await permissions.ForProjectAsync(actor, req.ProjectId);
         var perms = access.Permissions;
         var content = await contentCache.GetAsync(req.ProjectId, actor.Epoch);
         var folder = content.Tree.Find(req.Environment, req.Path)
             ?? throw new NotFoundException($"Folder with path '{req.Path}' in environment with slug '{req.Environment}' not found", "GetSecretByName");
-        var key = await keys.FindAsync(req.ProjectId);
         var userId = req.Type == SecretTypes.Personal ? actor.Id : null;
 
         var row = (await content.SecretsAsync(folder.Id)).FirstOrDefault(r =>
@@ -206,10 +210,10 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
             SubjectFields.Secret(env.Environment.Slug, path, row.Key, row.TagSlugs));
         if (row.IsPersonal && !OwnedBy(row, actor))
             throw new ForbiddenException("You are not allowed to access this secret", "GetSecretById");
-        return SecretFields.View(await keys.FindAsync(row.ProjectId), row, env.Environment.Slug, path, hidden: false);
+        return await keys.WithKeysAsync(row.ProjectId, key => Task.FromResult(SecretFields.View(key, row, env.Environment.Slug, path, hidden: false)));
     }
 
-    private static async Task<SecretView?> FromImportsAsync(ProjectContent content, Crypto.DataKey? key, PermissionSet perms,
+    private static async Task<SecretView?> FromImportsAsync(ProjectContent content, ProjectKeys? key, PermissionSet perms,
         ReferenceExpander expander, FolderRow folder, GetSecretRequest req)
     {
         if (!req.IncludeImports) return null;

@@ -31,6 +31,10 @@ public sealed class SecretRow
     public long? ReminderRepeatDays { get; init; }
     public long CreatedAt { get; init; }
     public long UpdatedAt { get; init; }
+
+    /// <summary>The number of the project data key the sealed fields are under.</summary>
+    public long KeyVersion { get; init; } = 1;
+
     public IReadOnlyList<TagRef> Tags { get; set; } = [];
 
     public bool IsPersonal => Type == SecretTypes.Personal;

@@ -11,7 +11,7 @@ public static class SecretStore
 {
     public const string Columns =
         "id, project_id, folder_id, key, type, user_id, version, encrypted_value, encrypted_comment, encrypted_metadata, " +
-        "skip_multiline_encoding, reminder_note, reminder_repeat_days, created_at, updated_at";
+        "skip_multiline_encoding, reminder_note, reminder_repeat_days, created_at, updated_at, key_version";
 
     private static readonly string PrefixedColumns = string.Join(", ", Columns.Split(", ").Select(c => "s." + c));
 
@@ -94,7 +94,7 @@ public static class SecretStore
         var rows = await conn.QueryAsync<SecretRow, string?, (SecretRow Row, string? TagIds)>(
             """
             SELECT secret_id AS id, project_id, folder_id, key, type, user_id, version, encrypted_value, encrypted_comment,
-                   encrypted_metadata, skip_multiline_encoding, reminder_note, reminder_repeat_days, created_at, updated_at, tag_ids
+                   encrypted_metadata, skip_multiline_encoding, reminder_note, reminder_repeat_days, created_at, updated_at, key_version, tag_ids
             FROM secret_versions
             WHERE secret_id = @secretId AND version = @version
             """, (row, tagIds) => (row, tagIds), new { secretId, version }, splitOn: "tag_ids");
@@ -114,7 +114,7 @@ public static class SecretStore
             $"""
             INSERT INTO secrets ({Columns}, owner_key)
             VALUES (@Id, @ProjectId, @FolderId, @Key, @Type, @UserId, @Version, @EncryptedValue, @EncryptedComment, @EncryptedMetadata,
-                    @SkipMultilineEncoding, @ReminderNote, @ReminderRepeatDays, @CreatedAt, @UpdatedAt, @OwnerKey)
+                    @SkipMultilineEncoding, @ReminderNote, @ReminderRepeatDays, @CreatedAt, @UpdatedAt, @KeyVersion, @OwnerKey)
             """, Parameters(s), tx);
         await InsertVersionAsync(conn, tx, s, actor);
     }
@@ -126,7 +126,7 @@ public static class SecretStore
             """
             UPDATE secrets SET key = @Key, version = @Version, encrypted_value = @EncryptedValue, encrypted_comment = @EncryptedComment,
                 encrypted_metadata = @EncryptedMetadata, skip_multiline_encoding = @SkipMultilineEncoding, reminder_note = @ReminderNote,
-                reminder_repeat_days = @ReminderRepeatDays, updated_at = @UpdatedAt
+                reminder_repeat_days = @ReminderRepeatDays, updated_at = @UpdatedAt, key_version = @KeyVersion
             WHERE id = @Id
             """, Parameters(s), tx);
         await InsertVersionAsync(conn, tx, s, actor);
@@ -163,10 +163,10 @@ public static class SecretStore
             """
             INSERT INTO secret_versions (id, secret_id, project_id, folder_id, key, type, user_id, version, encrypted_value,
                 encrypted_comment, encrypted_metadata, skip_multiline_encoding, reminder_note, reminder_repeat_days, actor_type, actor_id,
-                tag_ids, created_at, updated_at)
+                tag_ids, created_at, updated_at, key_version)
             VALUES (@VersionId, @Id, @ProjectId, @FolderId, @Key, @Type, @UserId, @Version, @EncryptedValue, @EncryptedComment,
                 @EncryptedMetadata, @SkipMultilineEncoding, @ReminderNote, @ReminderRepeatDays, @ActorType, @ActorId, @TagIds, @UpdatedAt,
-                @UpdatedAt)
+                @UpdatedAt, @KeyVersion)
             """,
             new
             {
@@ -188,6 +188,7 @@ public static class SecretStore
                 ActorId = actor.Id,
                 TagIds = string.Join(',', s.Tags.Select(t => t.Id)),
                 s.UpdatedAt,
+                s.KeyVersion,
             }, tx);
 
     private static object Parameters(SecretRow s) => new
@@ -207,6 +208,7 @@ public static class SecretStore
         s.ReminderRepeatDays,
         s.CreatedAt,
         s.UpdatedAt,
+        s.KeyVersion,
         OwnerKey = OwnerKey(s.Type, s.UserId),
     };
 

@@ -22,9 +22,8 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
     {
         var (at, name, type, input) = (req.At, req.Name, req.Type, req.Input);
         var access = await permissions.ForProjectAsync(actor, at.ProjectId);
-        var key = await keys.GetOrCreateAsync(at.ProjectId);
         var now = UnixMs.Now(time);
-        var view = await db.WriteAsync(async (conn, tx) =>
+        var view = await keys.WithSealingKeysAsync(at.ProjectId, key => db.WriteAsync(async (conn, tx) =>
         {
             var folder = await FolderAsync(conn, tx, at, "CreateSecret");
             if (type == SecretTypes.Personal && actor.IsIdentity) throw new BadRequestException("Must be user to create personal secret");
@@ -38,10 +37,10 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
 
             var row = NewRow(key, at.ProjectId, folder.Id, name, type, type == SecretTypes.Personal ? actor.Id : null, input, now);
             await InsertAsync(conn, tx, row, tags, actor);
-            await FinishAsync(conn, tx, at.ProjectId, [folder.Id], now);
+            await FinishAsync(conn, tx, key, at.ProjectId, [folder.Id], now);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-secret", SecretEvent(at, row), access.Project.OrgId, at.ProjectId), now);
             return SecretFields.View(key, row, at.Environment, at.Path, hidden: false);
-        });
+        }));
         content.Forget(at.ProjectId);
         return view;
     }
@@ -51,9 +50,8 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
         var (at, name, type, input) = (req.At, req.Name, req.Type, req.Input);
         var access = await permissions.ForProjectAsync(actor, at.ProjectId);
         if (req.NewName == "") throw new BadRequestException("New secret name cannot be empty");
-        var key = await keys.GetOrCreateAsync(at.ProjectId);
         var now = UnixMs.Now(time);
-        var view = await db.WriteAsync(async (conn, tx) =>
+        var view = await keys.WithSealingKeysAsync(at.ProjectId, key => db.WriteAsync(async (conn, tx) =>
         {
             var folder = await FolderAsync(conn, tx, at, "UpdateSecret");
             if (type == SecretTypes.Personal && actor.IsIdentity) throw new BadRequestException("Must be user to create personal secret");
@@ -86,11 +84,11 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             await UpdateRowAsync(conn, tx, row, input.TagIds is null ? null : newTags, actor);
             var touched = new List<string> { folder.Id };
             if (shared && row.Key != name) touched.AddRange(await RewriteReferencesAsync(conn, tx, key, access, at, row, name, now));
-            await FinishAsync(conn, tx, at.ProjectId, touched, now);
+            await FinishAsync(conn, tx, key, at.ProjectId, touched, now);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-secret", SecretEvent(at, row), access.Project.OrgId, at.ProjectId), now);
             var hidden = !access.Permissions.CanAccessSecret(PermissionAction.ReadValue, SubjectFields.Secret(at.Environment, at.Path, name, tagsToCheck));
             return SecretFields.View(key, row, at.Environment, at.Path, hidden);
-        });
+        }));
         content.Forget(at.ProjectId);
         return view;
     }
@@ -99,9 +97,8 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
     {
         var (at, name, type) = (req.At, req.Name, req.Type);
         var access = await permissions.ForProjectAsync(actor, at.ProjectId);
-        var key = await keys.FindAsync(at.ProjectId);
         var now = UnixMs.Now(time);
-        var view = await db.WriteAsync(async (conn, tx) =>
+        var view = await keys.WithKeysAsync(at.ProjectId, key => db.WriteAsync(async (conn, tx) =>
         {
             var folder = await FolderAsync(conn, tx, at, "DeleteSecret");
             if (type == SecretTypes.Personal && actor.IsIdentity) throw new BadRequestException("Must be user to delete personal secret");
@@ -109,10 +106,10 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             var fields = SubjectFields.Secret(at.Environment, at.Path, existing.Key, existing.TagSlugs);
             if (!existing.IsPersonal) access.Require(PermissionAction.Delete, ProjectSubject.Secrets, fields);
             await DeleteRowsAsync(conn, tx, folder.Id, [existing]);
-            await FinishAsync(conn, tx, at.ProjectId, [folder.Id], now);
+            await FinishAsync(conn, tx, null, at.ProjectId, [folder.Id], now);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("delete-secret", SecretEvent(at, existing), access.Project.OrgId, at.ProjectId), now);
             return SecretFields.View(key, existing, at.Environment, at.Path, !access.Permissions.CanAccessSecret(PermissionAction.ReadValue, fields));
-        });
+        }));
         content.Forget(at.ProjectId);
         return view;
     }
@@ -120,9 +117,8 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
     public async Task<List<SecretView>> CreateManyAsync(Actor actor, AuditContext audit, SecretLocation at, IReadOnlyList<BatchCreateItem> items)
     {
         var access = await permissions.ForProjectAsync(actor, at.ProjectId);
-        var key = await keys.GetOrCreateAsync(at.ProjectId);
         var now = UnixMs.Now(time);
-        var views = await db.WriteAsync(async (conn, tx) =>
+        var views = await keys.WithSealingKeysAsync(at.ProjectId, key => db.WriteAsync(async (conn, tx) =>
         {
             var folder = await FolderAsync(conn, tx, at, "CreateManySecret");
             var names = items.Select(i => i.Name).ToList();
@@ -145,10 +141,10 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                 events.Add(new JsonObject { ["secretId"] = row.Id, ["secretKey"] = row.Key, ["secretVersion"] = row.Version });
                 result.Add(SecretFields.View(key, row, at.Environment, at.Path, Hidden(access, at.Environment, at.Path, row)));
             }
-            await FinishAsync(conn, tx, at.ProjectId, [folder.Id], now);
+            await FinishAsync(conn, tx, key, at.ProjectId, [folder.Id], now);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-secrets", BatchEvent(at, events), access.Project.OrgId, at.ProjectId), now);
             return result;
-        });
+        }));
         content.Forget(at.ProjectId);
         return views;
     }
@@ -156,9 +152,8 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
     public async Task<List<SecretView>> UpdateManyAsync(Actor actor, AuditContext audit, SecretLocation at, string mode, IReadOnlyList<BatchUpdateItem> items)
     {
         var access = await permissions.ForProjectAsync(actor, at.ProjectId);
-        var key = await keys.GetOrCreateAsync(at.ProjectId);
         var now = UnixMs.Now(time);
-        var views = await db.WriteAsync(async (conn, tx) =>
+        var views = await keys.WithSealingKeysAsync(at.ProjectId, key => db.WriteAsync(async (conn, tx) =>
         {
             var tree = await SecretStore.LoadTreeAsync(conn, at.ProjectId, tx);
             var env = tree.Environment(at.Environment)
@@ -234,12 +229,12 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                     result.Add(SecretFields.View(key, row, at.Environment, path, Hidden(access, at.Environment, path, row)));
                 }
             }
-            await FinishAsync(conn, tx, at.ProjectId, [.. folders.Select(f => f.Folder.Id), .. rewritten], now);
+            await FinishAsync(conn, tx, key, at.ProjectId, [.. folders.Select(f => f.Folder.Id), .. rewritten], now);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-secrets", BatchEvent(at, updatedEvents), access.Project.OrgId, at.ProjectId), now);
             if (createdEvents.Count > 0)
                 await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-secrets", BatchEvent(at, createdEvents), access.Project.OrgId, at.ProjectId), now);
             return result;
-        });
+        }));
         content.Forget(at.ProjectId);
         return views;
     }
@@ -247,9 +242,8 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
     public async Task<List<SecretView>> DeleteManyAsync(Actor actor, AuditContext audit, SecretLocation at, IReadOnlyList<BatchDeleteItem> items)
     {
         var access = await permissions.ForProjectAsync(actor, at.ProjectId);
-        var key = await keys.FindAsync(at.ProjectId);
         var now = UnixMs.Now(time);
-        var views = await db.WriteAsync(async (conn, tx) =>
+        var views = await keys.WithKeysAsync(at.ProjectId, key => db.WriteAsync(async (conn, tx) =>
         {
             var folder = await FolderAsync(conn, tx, at, "DeleteManySecret");
             var found = await SecretStore.FindSharedAsync(conn, folder.Id, items.Select(i => i.Name).ToList(), tx);
@@ -258,11 +252,11 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             foreach (var row in found)
                 access.Require(PermissionAction.Delete, ProjectSubject.Secrets, SubjectFields.Secret(at.Environment, at.Path, row.Key, row.TagSlugs));
             await DeleteRowsAsync(conn, tx, folder.Id, found);
-            await FinishAsync(conn, tx, at.ProjectId, [folder.Id], now);
+            await FinishAsync(conn, tx, null, at.ProjectId, [folder.Id], now);
             var events = new JsonArray([.. found.Select(r => (JsonNode)new JsonObject { ["secretId"] = r.Id, ["secretKey"] = r.Key, ["secretVersion"] = r.Version })]);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("delete-secrets", BatchEvent(at, events), access.Project.OrgId, at.ProjectId), now);
             return found.Select(r => SecretFields.View(key, r, at.Environment, at.Path, Hidden(access, at.Environment, at.Path, r))).ToList();
-        });
+        }));
         content.Forget(at.ProjectId);
         return views;
     }
@@ -271,9 +265,8 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
     public async Task<(bool SourceUpdated, bool DestinationUpdated)> MoveAsync(Actor actor, AuditContext audit, MoveSecretsRequest req)
     {
         var access = await permissions.ForProjectAsync(actor, req.ProjectId);
-        var key = await keys.GetOrCreateAsync(req.ProjectId);
         var now = UnixMs.Now(time);
-        await db.WriteAsync(async (conn, tx) =>
+        await keys.WithSealingKeysAsync(req.ProjectId, key => db.WriteAsync(async (conn, tx) =>
         {
             var tree = await SecretStore.LoadTreeAsync(conn, req.ProjectId, tx);
             var source = tree.Find(req.SourceEnvironment, req.SourcePath)
@@ -327,7 +320,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                 await UpdateRowAsync(conn, tx, Reseal(key, atDestination[row.Key], null, input, now), null, actor);
             }
             await DeleteRowsAsync(conn, tx, source.Id, moving);
-            await FinishAsync(conn, tx, req.ProjectId, [source.Id, destination.Id], now);
+            await FinishAsync(conn, tx, key, req.ProjectId, [source.Id, destination.Id], now);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("move-secrets", new JsonObject
             {
                 ["sourceEnvironment"] = req.SourceEnvironment,
@@ -336,7 +329,8 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                 ["destinationSecretPath"] = req.DestinationPath,
                 ["secretIds"] = new JsonArray([.. req.SecretIds.Select(i => (JsonNode)i)]),
             }, access.Project.OrgId, req.ProjectId), now);
-        });
+            return true;
+        }));
         content.Forget(req.ProjectId);
         return (true, true);
     }
@@ -383,10 +377,11 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
         }
     }
 
-    private static SecretRow NewRow(DataKey key, string projectId, string folderId, string name, string type, string? userId, SecretInput input, long now)
+    private static SecretRow NewRow(ProjectKeys keys, string projectId, string folderId, string name, string type, string? userId, SecretInput input, long now)
     {
         var id = Ids.New();
         const long version = 1;
+        var key = keys.Current;
         return new SecretRow
         {
             Id = id,
@@ -404,18 +399,20 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             ReminderRepeatDays = input.ReminderRepeatDays.Or(null),
             CreatedAt = now,
             UpdatedAt = now,
+            KeyVersion = keys.CurrentVersion,
         };
     }
 
     /// <summary>The next version of a secret: every sealed field is sealed again, because the version is part of its associated data.</summary>
-    private static SecretRow Reseal(DataKey key, SecretRow old, string? newName, SecretInput input, long now)
+    private static SecretRow Reseal(ProjectKeys keys, SecretRow old, string? newName, SecretInput input, long now)
     {
         var version = old.Version + 1;
-        var value = input.Value ?? SecretFields.Value(key, old);
-        var comment = input.Comment ?? SecretCrypto.OpenOptional(key, old.ProjectId, old.Id, old.Version, SecretCrypto.Comment, old.EncryptedComment);
+        var value = input.Value ?? SecretFields.Value(keys, old);
+        var comment = input.Comment ?? SecretFields.Comment(keys, old);
         var metadata = input.Metadata is not null
             ? SecretFields.SerializeMetadata(input.Metadata)
-            : SecretCrypto.OpenOptional(key, old.ProjectId, old.Id, old.Version, SecretCrypto.Metadata, old.EncryptedMetadata);
+            : SecretFields.SealedMetadataJson(keys, old);
+        var key = keys.Current;
         return new SecretRow
         {
             Id = old.Id,
@@ -434,13 +431,14 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             CreatedAt = old.CreatedAt,
             UpdatedAt = now,
             Tags = old.Tags,
+            KeyVersion = keys.CurrentVersion,
         };
     }
 
-    private static SecretInput Decrypted(DataKey key, SecretRow row) => new()
+    private static SecretInput Decrypted(ProjectKeys key, SecretRow row) => new()
     {
         Value = SecretFields.Value(key, row),
-        Comment = SecretCrypto.OpenOptional(key, row.ProjectId, row.Id, row.Version, SecretCrypto.Comment, row.EncryptedComment),
+        Comment = row.EncryptedComment is null ? null : SecretFields.Comment(key, row),
         Metadata = SecretFields.Metadata(key, row),
         SkipMultilineEncoding = row.SkipMultilineEncoding,
         ReminderNote = FieldUpdate.Of<string?>(row.ReminderNote),
@@ -496,7 +494,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
     /// the actor may edit (as it stands: environment, path, name, tags) and its new value passes the write-time reference
     /// check, or the whole rename is refused. Returns the folders that changed.
     /// </summary>
-    private static async Task<List<string>> RewriteReferencesAsync(DbConnection conn, DbTransaction tx, DataKey key, ProjectAccess access,
+    private static async Task<List<string>> RewriteReferencesAsync(DbConnection conn, DbTransaction tx, ProjectKeys key, ProjectAccess access,
         SecretLocation at, SecretRow renamed, string oldName, long now)
     {
         var pathPart = at.Path == "/" ? "" : "." + string.Join('.', Folders.SecretPath.Segments(at.Path));
@@ -547,10 +545,14 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             "PermissionDenied");
     }
 
-    private static async Task FinishAsync(DbConnection conn, DbTransaction tx, string projectId, IReadOnlyCollection<string> folderIds, long now)
+    /// <param name="sealedWith">The keys the write sealed with, or null when it sealed nothing (a delete).</param>
+    private static async Task FinishAsync(DbConnection conn, DbTransaction tx, ProjectKeys? sealedWith, string projectId,
+        IReadOnlyCollection<string> folderIds, long now)
     {
         await SecretStore.TouchFoldersAsync(conn, tx, folderIds, now);
+        // The bump first: it orders this write against a data-key rotation starting (see RequireCurrentAsync).
         await ProjectContentVersion.BumpAsync(conn, tx, projectId);
+        if (sealedWith is not null) await ProjectKeyRing.RequireCurrentAsync(conn, tx, sealedWith);
     }
 
     private static bool Hidden(ProjectAccess access, string environment, string path, SecretRow row) =>

@@ -1,0 +1,77 @@
+using System.Data.Common;
+using Coffer.Server.Data;
+using Dapper;
+
+namespace Coffer.Server.Features.DataKeyRotation;
+
+/// <summary>The sealed fields of one secret row or version row, with what their associated data names.</summary>
+public sealed class SealedRow
+{
+    public string RowId { get; init; } = "";
+    public string SecretId { get; init; } = "";
+    public long Version { get; init; }
+    public long KeyVersion { get; init; }
+    public byte[] EncryptedValue { get; init; } = [];
+    public byte[]? EncryptedComment { get; init; }
+    public byte[]? EncryptedMetadata { get; init; }
+}
+
+/// <summary>The SQL of a data-key rotation. Rows are taken a batch at a time, locked (PostgreSQL) until their batch commits.</summary>
+public static class DataKeyRotationStore
+{
+    /// <summary>The two tables holding sealed secret fields, and the column naming the secret in each.</summary>
+    public static readonly IReadOnlyList<(string Table, string SecretIdColumn)> SealedTables = [("secrets", "id"), ("secret_versions", "secret_id")];
+
+    public static async Task<List<long>> KeyVersionsAsync(DbConnection conn, DbTransaction tx, string projectId) =>
+        (await conn.QueryAsync<long>(
+            "SELECT key_version FROM project_data_keys WHERE project_id = @projectId ORDER BY key_version", new { projectId }, tx)).AsList();
+
+    /// <summary>Projects holding more than one data key: a rotation started and did not finish.</summary>
+    /// <remarks>
+    /// Plain ADO.NET, not Dapper: this runs at every start-up, and Dapper's first use loads the XML stack, megabytes an
+    /// idle server otherwise never maps (Operations/IdleFootprintTests).
+    /// </remarks>
+    public static async Task<List<string>> UnfinishedAsync(DbConnection conn)
+    {
+        await using var command = conn.CreateCommand();
+        command.CommandText = "SELECT project_id FROM project_data_keys GROUP BY project_id HAVING COUNT(*) > 1 ORDER BY project_id";
+        await using var reader = await command.ExecuteReaderAsync();
+        var projects = new List<string>();
+        while (await reader.ReadAsync()) projects.Add(reader.GetString(0));
+        return projects;
+    }
+
+    public static async Task<List<SealedRow>> UnderOlderKeysAsync(DbConnection conn, DbTransaction tx, string table, string secretIdColumn,
+        string projectId, long keyVersion, int limit) =>
+        (await conn.QueryAsync<SealedRow>(
+            $"""
+            SELECT id AS row_id, {secretIdColumn} AS secret_id, version, key_version, encrypted_value, encrypted_comment, encrypted_metadata
+            FROM {table}
+            WHERE project_id = @projectId AND key_version < @keyVersion
+            ORDER BY id
+            LIMIT @limit{SqlText.ForUpdate(conn, tx)}
+            """, new { projectId, keyVersion, limit }, tx)).AsList();
+
+    /// <summary>Writes a row's re-sealed fields, unless the row changed since it was read (a writer re-sealed it already).</summary>
+    public static Task<int> ResealAsync(DbConnection conn, DbTransaction tx, string table, SealedRow before, long keyVersion,
+        byte[] value, byte[]? comment, byte[]? metadata) =>
+        conn.ExecuteAsync(
+            $"""
+            UPDATE {table} SET encrypted_value = @value, encrypted_comment = @comment, encrypted_metadata = @metadata, key_version = @keyVersion
+            WHERE id = @id AND key_version = @oldKeyVersion AND version = @version
+            """,
+            new { value, comment, metadata, keyVersion, id = before.RowId, oldKeyVersion = before.KeyVersion, version = before.Version }, tx);
+
+    public static async Task<bool> AnyUnderOlderKeysAsync(DbConnection conn, DbTransaction tx, string projectId, long keyVersion)
+    {
+        foreach (var (table, _) in SealedTables)
+            if (await conn.ExecuteScalarAsync<long>(
+                    $"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE project_id = @projectId AND key_version < @keyVersion LIMIT 1) t",
+                    new { projectId, keyVersion }, tx) > 0)
+                return true;
+        return false;
+    }
+
+    public static Task<int> DeleteOlderKeysAsync(DbConnection conn, DbTransaction tx, string projectId, long keyVersion) =>
+        conn.ExecuteAsync("DELETE FROM project_data_keys WHERE project_id = @projectId AND key_version < @keyVersion", new { projectId, keyVersion }, tx);
+}
