@@ -59,6 +59,14 @@ public sealed class TestDatabase : IAsyncDisposable
         return await cmd.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Runs one query against this database directly, bypassing Coffer.</summary>
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? args = null)
+    {
+        await using var conn = OpenDirect();
+        await conn.OpenAsync();
+        return Dapper.SqlMapper.AsList(await Dapper.SqlMapper.QueryAsync<T>(conn, sql, args));
+    }
+
     private System.Data.Common.DbConnection OpenDirect()
     {
         if (_adminConnectionString is null) return new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={SqlitePath};Pooling=False");

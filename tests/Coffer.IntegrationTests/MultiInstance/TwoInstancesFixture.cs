@@ -17,6 +17,9 @@ public class TwoInstancesFixture : IAsyncLifetime
     public Api ApiA { get; private set; } = null!;
     public Api ApiB { get; private set; } = null!;
 
+    /// <summary>The database both share, for checking what they wrote.</summary>
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("Only in the PostgreSQL phase.");
+
     /// <summary>Set-up helpers; they talk to A.</summary>
     public Given Given { get; private set; } = null!;
 

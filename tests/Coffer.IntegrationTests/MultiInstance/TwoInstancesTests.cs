@@ -1,4 +1,5 @@
 using Coffer.IntegrationTests.Infrastructure;
+using Coffer.IntegrationTests.Secrets;
 
 namespace Coffer.IntegrationTests.MultiInstance;
 
@@ -98,5 +99,28 @@ public sealed class TwoInstancesTests(TwoInstancesFixture fx) : IClassFixture<Tw
         var stored = await fx.ApiB.GetAsync($"/api/v1/auth/universal-auth/identities/{identityId}/client-secrets/{secretId}", fx.Given.AdminToken);
         Expect.Ok(stored);
         Assert.Equal(5, stored.Json["clientSecretData"]!["clientSecretNumUses"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Writes_on_B_while_A_rotates_the_data_key_all_land_under_the_new_key()
+    {
+        RequiresPostgres.Check();
+        var projectId = await fx.Given.ProjectAsync();
+        await ConcurrentRotation.SeedAsync(fx.ApiA, fx.Given.AdminToken, projectId);
+        // B loads the project's key 1 and keeps it while A makes key 2 current.
+        Expect.Ok(await fx.ApiB.GetAsync($"/api/v3/secrets/raw?workspaceId={projectId}&environment=dev", fx.Given.AdminToken));
+
+        var rotation = fx.ApiA.PostAsync($"/api/v1/admin/projects/{projectId}/rotate-data-key", null, fx.Given.AdminToken);
+        var expected = await ConcurrentRotation.WriteWhileAsync(fx.ApiB, fx.Given.AdminToken, projectId, rotation);
+
+        var rotated = await rotation;
+        Expect.Ok(rotated);
+        Assert.Equal(2, rotated.Json["rotation"]!["keyVersion"]!.GetValue<long>());
+        await ConcurrentRotation.ExpectValuesAsync(fx.ApiB, fx.Given.AdminToken, projectId, expected);
+        await ConcurrentRotation.ExpectValuesAsync(fx.ApiA, fx.Given.AdminToken, projectId, expected);
+        foreach (var table in new[] { "secrets", "secret_versions" })
+            Assert.Equal([2L], await fx.Database.QueryAsync<long>(
+                $"SELECT DISTINCT key_version FROM {table} WHERE project_id = @projectId", new { projectId }));
+        Assert.Equal([2L], await fx.Database.QueryAsync<long>("SELECT key_version FROM project_data_keys WHERE project_id = @projectId", new { projectId }));
     }
 }

@@ -161,6 +161,21 @@ public sealed class DataKeyRotationTests(ServerFixture fx) : IClassFixture<Serve
         }
     }
 
+    [Fact]
+    public async Task Writes_while_a_rotation_runs_all_land_under_the_new_key()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        await ConcurrentRotation.SeedAsync(Api, fx.AdminToken, p.Id);
+
+        var rotation = RotateAsync(p.Id);
+        var expected = await ConcurrentRotation.WriteWhileAsync(Api, fx.AdminToken, p.Id, rotation);
+
+        Expect.Ok(await rotation);
+        await ConcurrentRotation.ExpectValuesAsync(Api, fx.AdminToken, p.Id, expected);
+        Assert.All((await SealedAsync(p.Id)).Values, s => Assert.Equal(2, s.KeyVersion));
+        Assert.Equal(2, Assert.Single(await KeysAsync(p.Id)).KeyVersion);
+    }
+
     /// <summary>HISTORY at versions 1 to 3 with a comment and metadata, and PLAIN: two secrets, four versions.</summary>
     private async Task WriteHistoryAsync(string projectId)
     {
