@@ -55,8 +55,7 @@ public static class Aead
 
         destination[0] = CurrentVersion;
         var nonce = destination.Slice(1, NonceSize);
-        var ciphertext = destination.Slice(1 + NonceSize, plaintext.Length);
-        var tag = destination[^TagSize..];
+        var ciphertextAndTag = destination[(1 + NonceSize)..];
         RandomNumberGenerator.Fill(nonce);
 
         byte[]? rented = null;
@@ -66,7 +65,7 @@ public static class Aead
         try
         {
             aad = VersionedAad(aad, CurrentVersion, associatedData);
-            gcm.Encrypt(nonce, plaintext, ciphertext, tag, aad);
+            gcm.Encrypt(nonce, plaintext, ciphertextAndTag, aad);
         }
         finally
         {
@@ -155,8 +154,7 @@ public static class Aead
         }
 
         var nonce = sealedData.Slice(1, NonceSize);
-        var ciphertext = sealedData.Slice(1 + NonceSize, plaintextLength);
-        var tag = sealedData[^TagSize..];
+        var ciphertextAndTag = sealedData[(1 + NonceSize)..];
         var plaintext = destination[..plaintextLength];
 
         byte[]? rented = null;
@@ -166,7 +164,7 @@ public static class Aead
         try
         {
             aad = VersionedAad(aad, version, associatedData);
-            if (!gcm.TryDecrypt(nonce, ciphertext, tag, plaintext, aad)) throw DecryptionFailedException.Authentication();
+            if (!gcm.TryDecrypt(nonce, ciphertextAndTag, plaintext, aad)) throw DecryptionFailedException.Authentication();
             return plaintextLength;
         }
         finally

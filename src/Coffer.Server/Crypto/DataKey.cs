@@ -5,16 +5,16 @@ namespace Coffer.Server.Crypto;
 
 /// <summary>
 /// A 32-byte AES-256-GCM key for one owner (typically a project), stored only wrapped under the root key
-/// (see <see cref="DataKeys"/>). Key bytes are pinned and zeroed on dispose; nothing exposes them publicly.
-/// A data key lives as long as its project is read, so it keeps its cipher ready: creating one costs a key schedule
-/// (and, with OpenSSL, a context), far more than decrypting a secret (a list of 100 secrets paid it 100 times). On
-/// x86 with AES-NI that is one <see cref="X86AesGcm"/> shared by all threads; otherwise a few OpenSSL instances, each
-/// serving one operation at a time.
+/// (see <see cref="DataKeys"/>); nothing exposes its bytes. A data key lives as long as its project is read, so it keeps
+/// its cipher ready: creating one costs a key set-up, far more than decrypting a secret. With libsodium that is one
+/// <see cref="SodiumGcm"/> shared by all threads, the key held only in libsodium's native memory (zeroed when freed,
+/// also when an evicted key is collected); with OpenSSL, a few <see cref="PlatformGcm"/> instances each serving one
+/// operation at a time, made from a pinned copy of the key that is zeroed on dispose or collection.
 /// </summary>
 public sealed class DataKey : IDisposable
 {
     private static readonly int MaxPooled = Math.Max(4, Environment.ProcessorCount * 2);
-    private readonly byte[] _key;
+    private readonly byte[]? _key;
     private readonly ConcurrentQueue<IGcmCipher> _ciphers = new();
     private readonly IGcmCipher? _shared;
     private bool _disposed;
@@ -26,18 +26,20 @@ public sealed class DataKey : IDisposable
             throw new ArgumentException($"A data key must be exactly {Aead.KeySize} bytes.", nameof(key));
         }
 
+        if (GcmCiphers.IsShareable)
+        {
+            _shared = GcmCiphers.Create(key);
+            return;
+        }
         _key = GC.AllocateUninitializedArray<byte>(Aead.KeySize, pinned: true);
         key.CopyTo(_key);
-        if (GcmCiphers.IsShareable) _shared = GcmCiphers.Create(_key);
     }
 
-    internal ReadOnlySpan<byte> Key
+    // Keys evicted from a cache are not disposed (a request may still hold one); the pinned copy is zeroed when the key is
+    // collected instead. libsodium's memory is freed (and zeroed) by its own handle's finalizer.
+    ~DataKey()
     {
-        get
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _key;
-        }
+        if (_key is not null) CryptographicOperations.ZeroMemory(_key);
     }
 
     public byte[] Seal(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
@@ -99,7 +101,7 @@ public sealed class DataKey : IDisposable
     private IGcmCipher Rent()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _shared ?? (_ciphers.TryDequeue(out var gcm) ? gcm : GcmCiphers.Create(_key));
+        return _shared ?? (_ciphers.TryDequeue(out var gcm) ? gcm : GcmCiphers.Create(_key!));
     }
 
     private void Return(IGcmCipher gcm)
@@ -115,9 +117,10 @@ public sealed class DataKey : IDisposable
         if (!_disposed)
         {
             _disposed = true;
-            CryptographicOperations.ZeroMemory(_key);
+            if (_key is not null) CryptographicOperations.ZeroMemory(_key);
             _shared?.Dispose();
             while (_ciphers.TryDequeue(out var gcm)) gcm.Dispose();
+            GC.SuppressFinalize(this);
         }
     }
 

@@ -27,26 +27,36 @@ public static class DataKeys
         }
     }
 
-    public static byte[] Wrap(RootKey root, DataKey key, string purpose, string ownerId)
+    /// <summary>A new random data key, returned only wrapped: its bytes never leave this method unencrypted.</summary>
+    public static byte[] NewWrapped(RootKey root, string purpose, string ownerId)
+    {
+        Span<byte> key = stackalloc byte[Aead.KeySize];
+        RandomNumberGenerator.Fill(key);
+        try
+        {
+            return WrapRaw(root, key, purpose, ownerId);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>Wraps key bytes the caller holds (server keys, which are HMAC keys rather than data keys).</summary>
+    public static byte[] WrapRaw(RootKey root, ReadOnlySpan<byte> key, string purpose, string ownerId)
     {
         ArgumentNullException.ThrowIfNull(root);
-        ArgumentNullException.ThrowIfNull(key);
-        return Aead.Seal(root.DataKeyWrapKey, key.Key, WrapAad(purpose, ownerId));
+        if (key.Length != Aead.KeySize) throw new ArgumentException($"A wrapped key must be exactly {Aead.KeySize} bytes.", nameof(key));
+        return Aead.Seal(root.DataKeyWrapKey, key, WrapAad(purpose, ownerId));
     }
 
     /// <summary>Unwraps; throws <see cref="DecryptionFailedException"/> for the wrong root, purpose or owner, or a modified blob.</summary>
     public static DataKey Unwrap(RootKey root, ReadOnlySpan<byte> wrapped, string purpose, string ownerId)
     {
-        ArgumentNullException.ThrowIfNull(root);
-        if (wrapped.Length != WrappedLength)
-        {
-            throw DecryptionFailedException.WrongLength();
-        }
-
         Span<byte> key = stackalloc byte[Aead.KeySize];
         try
         {
-            Aead.Open(root.DataKeyWrapKey, wrapped, WrapAad(purpose, ownerId), key);
+            UnwrapRaw(root, wrapped, purpose, ownerId, key);
             return new DataKey(key);
         }
         finally
@@ -55,11 +65,27 @@ public static class DataKeys
         }
     }
 
-    /// <summary>Root-key rotation: unwraps under <paramref name="oldRoot"/> and wraps the same data key under <paramref name="newRoot"/>.</summary>
+    /// <summary>Unwraps into <paramref name="destination"/> (32 bytes), which the caller zeroes when done.</summary>
+    public static void UnwrapRaw(RootKey root, ReadOnlySpan<byte> wrapped, string purpose, string ownerId, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        if (wrapped.Length != WrappedLength) throw DecryptionFailedException.WrongLength();
+        Aead.Open(root.DataKeyWrapKey, wrapped, WrapAad(purpose, ownerId), destination);
+    }
+
+    /// <summary>Root-key rotation: unwraps under <paramref name="oldRoot"/> and wraps the same key under <paramref name="newRoot"/>.</summary>
     public static byte[] Rewrap(RootKey oldRoot, RootKey newRoot, ReadOnlySpan<byte> wrapped, string purpose, string ownerId)
     {
-        using var key = Unwrap(oldRoot, wrapped, purpose, ownerId);
-        return Wrap(newRoot, key, purpose, ownerId);
+        Span<byte> key = stackalloc byte[Aead.KeySize];
+        try
+        {
+            UnwrapRaw(oldRoot, wrapped, purpose, ownerId, key);
+            return WrapRaw(newRoot, key, purpose, ownerId);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
     }
 
     private static byte[] WrapAad(string purpose, string ownerId)

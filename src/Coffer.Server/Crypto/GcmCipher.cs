@@ -2,40 +2,59 @@ using System.Security.Cryptography;
 
 namespace Coffer.Server.Crypto;
 
-/// <summary>An AES-256-GCM key ready to use: the platform's (OpenSSL) or, where the CPU allows, <see cref="X86AesGcm"/>.</summary>
+/// <summary>An AES-256-GCM key ready to use: libsodium's (through NSec) or the platform's (OpenSSL).</summary>
 internal interface IGcmCipher : IDisposable
 {
-    void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData);
+    /// <summary>Encrypts into <paramref name="ciphertextAndTag"/>: the ciphertext, then the 16-byte tag.</summary>
+    void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertextAndTag, ReadOnlySpan<byte> associatedData);
 
     /// <summary>False (and the plaintext cleared) when the tag does not verify.</summary>
-    bool TryDecrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData);
+    bool TryDecrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertextAndTag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData);
+}
+
+/// <summary>Which vetted AES-256-GCM serves this process (<c>CRYPTO_PROVIDER</c>).</summary>
+public enum GcmProvider
+{
+    /// <summary>libsodium through NSec where the CPU has AES-NI (one native call, shareable across threads); OpenSSL otherwise.</summary>
+    Libsodium,
+
+    /// <summary>The platform's <see cref="AesGcm"/> only (OpenSSL on Linux), for deployments that must use a FIPS-validated module.</summary>
+    OpenSsl,
 }
 
 internal static class GcmCiphers
 {
+    private static volatile bool _sodium = SodiumGcm.IsSupported;
+
+    /// <summary>Set once at start-up from the configuration; both providers give the same bytes.</summary>
+    public static void Use(GcmProvider provider) => _sodium = provider == GcmProvider.Libsodium && SodiumGcm.IsSupported;
+
+    /// <summary>The implementation in use, for the start-up log and SECURITY.md's claims.</summary>
+    public static string Description => _sodium ? "libsodium (NSec)" : "OpenSSL (System.Security.Cryptography.AesGcm)";
+
     /// <summary>
-    /// The fastest cipher for this machine. <see cref="X86AesGcm"/> is immutable and may be shared across threads;
+    /// A cipher for this key. <see cref="SodiumGcm"/> is stateless per call and may be shared across threads;
     /// <see cref="PlatformGcm"/> serves one operation at a time (see <see cref="IsShareable"/>).
     /// </summary>
-    public static IGcmCipher Create(ReadOnlySpan<byte> key) =>
-        X86AesGcm.IsSupported ? new X86AesGcm(key) : new PlatformGcm(key);
+    public static IGcmCipher Create(ReadOnlySpan<byte> key) => _sodium ? new SodiumGcm(key) : new PlatformGcm(key);
 
-    public static bool IsShareable => X86AesGcm.IsSupported;
+    public static bool IsShareable => _sodium;
 }
 
-/// <summary>The runtime's <see cref="AesGcm"/> (OpenSSL on Linux), for CPUs without AES-NI and PCLMULQDQ.</summary>
+/// <summary>The runtime's <see cref="AesGcm"/> (OpenSSL on Linux).</summary>
 internal sealed class PlatformGcm(ReadOnlySpan<byte> key) : IGcmCipher
 {
     private readonly AesGcm _gcm = new(key, Aead.TagSize);
 
-    public void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> associatedData) =>
-        _gcm.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
+    public void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertextAndTag, ReadOnlySpan<byte> associatedData) =>
+        _gcm.Encrypt(nonce, plaintext, ciphertextAndTag[..plaintext.Length], ciphertextAndTag[plaintext.Length..], associatedData);
 
-    public bool TryDecrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    public bool TryDecrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertextAndTag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
+        var length = ciphertextAndTag.Length - Aead.TagSize;
         try
         {
-            _gcm.Decrypt(nonce, ciphertext, tag, plaintext, associatedData);
+            _gcm.Decrypt(nonce, ciphertextAndTag[..length], ciphertextAndTag[length..], plaintext, associatedData);
             return true;
         }
         catch (AuthenticationTagMismatchException)

@@ -15,7 +15,7 @@ namespace Coffer.Server.Crypto;
 /// (<see cref="JwtErrors"/>) in the same order: empty → malformed → undecodable header → algorithm → missing
 /// signature → signature → <c>nbf</c> → <c>exp</c>. Unlike jsonwebtoken's default, only HS256 is accepted.
 /// </summary>
-public sealed class JwtCodec
+public sealed class JwtCodec : IDisposable
 {
     public const string AuthSecretVariable = "AUTH_SECRET";
 
@@ -393,4 +393,7 @@ public sealed class JwtCodec
         public double? NotBefore;
         public double? ExpiresAt;
     }
+
+    /// <summary>Zeroes the signing secret (at shutdown: the container disposes its singletons).</summary>
+    public void Dispose() => CryptographicOperations.ZeroMemory(_secret);
 }

@@ -22,7 +22,7 @@ public static class KeyPurposes
     public static string ProjectDataKeyOwner(string projectId, long keyVersion) =>
         keyVersion == 1 ? projectId : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{projectId}#{keyVersion}");
 
-    /// <summary>AES and GHASH keys of response ETags (<see cref="BodyFingerprint"/>); changing the root key changes every ETag once.</summary>
+    /// <summary>HMAC-SHA256 key of response ETags (<see cref="ResponseETags"/>); changing the root key changes every ETag once.</summary>
     public const string ResponseETag = "response-etag";
 
     /// <summary>Wrapping label of server-wide keys stored in <c>server_keys</c>; the owner is the key's purpose.</summary>

@@ -9,7 +9,7 @@ namespace Coffer.Server.Crypto;
 /// (decision 9). The secrets are 256 random bits, so a slow hash buys nothing; the key means a stolen database alone
 /// cannot even confirm a guess. Hashing is deterministic, so a login can look the secret up by its hash.
 /// </summary>
-public sealed class SecretHasher
+public sealed class SecretHasher : IDisposable
 {
     /// <summary>Length of <see cref="Hash"/>'s output.</summary>
     public const int HashLength = HMACSHA256.HashSizeInBytes * 2;
@@ -88,4 +88,7 @@ public sealed class SecretHasher
     }
 
     public override string ToString() => "SecretHasher(HMAC-SHA256)";
+
+    /// <summary>Zeroes the key (at shutdown: the container disposes its singletons).</summary>
+    public void Dispose() => CryptographicOperations.ZeroMemory(_key);
 }

@@ -81,8 +81,18 @@ public static class CofferApp
         services.AddSingleton<RateLimitRoutes>();
         services.AddSingleton<RateLimiter>();
         // A random key kept wrapped in the database (not derived from the root key), so root-key rotation keeps client secrets valid.
-        services.AddSingleton(sp => new SecretHasher(
-            ServerKeys.LoadOrCreateAsync(sp.GetRequiredService<Db>(), options.RootKey, KeyPurposes.ClientSecretHmac).GetAwaiter().GetResult()));
+        services.AddSingleton(sp =>
+        {
+            var key = ServerKeys.LoadOrCreateAsync(sp.GetRequiredService<Db>(), options.RootKey, KeyPurposes.ClientSecretHmac).GetAwaiter().GetResult();
+            try
+            {
+                return new SecretHasher(key);
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+            }
+        });
         services.AddSingleton<TokenSigner>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenAuthenticator>();

@@ -32,6 +32,9 @@ public sealed class CofferOptions
 
     public RateLimitOptions RateLimits { get; init; } = new();
 
+    /// <summary>Which vetted AES-256-GCM seals and opens (<c>CRYPTO_PROVIDER</c>): libsodium by default, OpenSSL for FIPS.</summary>
+    public Crypto.GcmProvider CryptoProvider { get; init; } = Crypto.GcmProvider.Libsodium;
+
     public long MaxRequestBodyBytes { get; init; } = 4 * 1024 * 1024;
 
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");

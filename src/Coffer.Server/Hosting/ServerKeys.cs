@@ -45,15 +45,13 @@ public static class ServerKeys
             throw new ConfigurationException(
                 $"The server key '{purpose}' is wrapped by root key {row.RootKeyId}, but this server runs with root key {root.KeyId}. " +
                 "Start it with the root key the data was written under (see coffer-server rotate-root-key).");
-        using var key = DataKeys.Unwrap(root, row.WrappedKey, KeyPurposes.ServerKey, purpose);
-        return key.Key.ToArray();
+        // The caller keeps it for the process's life (a pinned copy in the HMAC's owner); it is not a data key.
+        var key = new byte[Size];
+        DataKeys.UnwrapRaw(root, row.WrappedKey, KeyPurposes.ServerKey, purpose, key);
+        return key;
     }
 
-    internal static byte[] Wrap(RootKey root, byte[] key, string purpose)
-    {
-        using var dataKey = new DataKey(key);
-        return DataKeys.Wrap(root, dataKey, KeyPurposes.ServerKey, purpose);
-    }
+    internal static byte[] Wrap(RootKey root, byte[] key, string purpose) => DataKeys.WrapRaw(root, key, KeyPurposes.ServerKey, purpose);
 
     private static Task<KeyRow?> ReadAsync(System.Data.Common.DbConnection conn, string purpose, System.Data.Common.DbTransaction? tx = null) =>
         conn.QuerySingleOrDefaultAsync<KeyRow>("SELECT wrapped_key, root_key_id FROM server_keys WHERE purpose = @purpose", new { purpose }, tx);

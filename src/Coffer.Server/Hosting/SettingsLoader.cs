@@ -87,6 +87,7 @@ public static class SettingsLoader
             TrustedProxies = Try(() => ParseNetworks(Get("TRUSTED_PROXIES"), "TRUSTED_PROXIES"), []),
             MaxIdentityAccessTokenTtlSeconds = Try(() => ParseInt(Get("MAX_IDENTITY_ACCESS_TOKEN_TTL"), "MAX_IDENTITY_ACCESS_TOKEN_TTL", 0, 0, 315360000), 0),
             MaxRequestBodyBytes = Try(() => ParseInt(Get("MAX_REQUEST_BODY_BYTES"), "MAX_REQUEST_BODY_BYTES", 4 * 1024 * 1024, 1024, int.MaxValue), 0),
+            CryptoProvider = Try(() => ParseCryptoProvider(Get("CRYPTO_PROVIDER")), Crypto.GcmProvider.Libsodium),
             RateLimits = new RateLimitOptions
             {
                 ReadPerMinute = Try(() => ParseInt(Get("RATE_LIMIT_READ"), "RATE_LIMIT_READ", 0, 0, int.MaxValue), 0),
@@ -98,8 +99,18 @@ public static class SettingsLoader
         if (problems.Count == 1) throw new ConfigurationException(problems[0]);
         if (problems.Count > 1)
             throw new ConfigurationException($"Coffer cannot start; fix these {problems.Count} problems:\n" + string.Join("\n", problems.Select(p => "  - " + p)));
+        // Before anything is sealed or opened: the chosen AES-256-GCM, checked against a known answer.
+        Crypto.GcmCiphers.Use(options.CryptoProvider);
+        if (Crypto.GcmSelfTest.Failure() is { } failure) throw new ConfigurationException(failure);
         return options;
     }
+
+    private static Crypto.GcmProvider ParseCryptoProvider(string? value) => value?.ToLowerInvariant() switch
+    {
+        null or "libsodium" => Crypto.GcmProvider.Libsodium,
+        "openssl" => Crypto.GcmProvider.OpenSsl,
+        _ => throw new ConfigurationException($"CRYPTO_PROVIDER must be libsodium or openssl, not '{value}'."),
+    };
 
     /// <summary>
     /// Why a production AUTH_SECRET is unfit, or null: shorter than 32 bytes, or so repetitive that it is obviously not

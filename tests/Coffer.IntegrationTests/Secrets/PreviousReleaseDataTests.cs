@@ -12,8 +12,10 @@ public sealed class PreviousReleaseDataTests
 {
     private static readonly string FixtureDir = Path.Combine(AppContext.BaseDirectory, "Resources", "release-2026-12-06");
 
-    [Fact]
-    public async Task A_data_folder_of_the_previous_release_reads_back_unchanged()
+    [Theory]
+    [InlineData("libsodium")]
+    [InlineData("openssl")]
+    public async Task A_data_folder_of_the_previous_release_reads_back_unchanged(string provider)
     {
         Assert.SkipWhen(TestDatabase.IsPostgres, "The fixture is an embedded SQLite data folder.");
         var fixture = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(FixtureDir, "fixture.json"), TestContext.Current.CancellationToken))!;
@@ -23,7 +25,7 @@ public sealed class PreviousReleaseDataTests
         File.Copy(Path.Combine(FixtureDir, "coffer.db"), Path.Combine(dataDir, "coffer.db"));
         try
         {
-            await ReadBackAsync(dataDir, fixture, projectId, token);
+            await ReadBackAsync(dataDir, provider, fixture, projectId, token);
         }
         finally
         {
@@ -31,9 +33,9 @@ public sealed class PreviousReleaseDataTests
         }
     }
 
-    private static async Task ReadBackAsync(string dataDir, JsonNode fixture, string projectId, string token)
+    private static async Task ReadBackAsync(string dataDir, string provider, JsonNode fixture, string projectId, string token)
     {
-        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["COFFER_DATA_DIR"] = dataDir });
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["COFFER_DATA_DIR"] = dataDir, ["CRYPTO_PROVIDER"] = provider });
         var api = new Api(server.Http);
 
         var current = await api.GetAsync($"/api/v4/secrets/DATABASE_URL?projectId={projectId}&environment=prod", token);

@@ -11,10 +11,10 @@ public class DataKeysTests
     public void WrappedKeyUnwrapsToTheSameKey()
     {
         using var root = RootKey.Generate();
-        using var key = DataKeys.Generate();
+        var wrapped = DataKeys.NewWrapped(root, Purpose, Owner);
+        using var key = DataKeys.Unwrap(root, wrapped, Purpose, Owner);
         var ciphertext = key.Seal("value", [1, 2, 3]);
 
-        var wrapped = DataKeys.Wrap(root, key, Purpose, Owner);
         using var unwrapped = DataKeys.Unwrap(root, wrapped, Purpose, Owner);
 
         Assert.Equal(DataKeys.WrappedLength, wrapped.Length);
@@ -35,8 +35,7 @@ public class DataKeysTests
     {
         using var root = RootKey.Generate();
         using var other = RootKey.Generate();
-        using var key = DataKeys.Generate();
-        var wrapped = DataKeys.Wrap(root, key, Purpose, Owner);
+        var wrapped = DataKeys.NewWrapped(root, Purpose, Owner);
 
         Assert.Throws<DecryptionFailedException>(() => DataKeys.Unwrap(other, wrapped, Purpose, Owner));
         Assert.Throws<DecryptionFailedException>(() => DataKeys.Unwrap(root, wrapped, Purpose, "another-project"));
@@ -47,8 +46,7 @@ public class DataKeysTests
     public void UnwrapDetectsTamperingAndBadLengths()
     {
         using var root = RootKey.Generate();
-        using var key = DataKeys.Generate();
-        var wrapped = DataKeys.Wrap(root, key, Purpose, Owner);
+        var wrapped = DataKeys.NewWrapped(root, Purpose, Owner);
 
         for (var i = 0; i < wrapped.Length; i++)
         {
@@ -66,9 +64,9 @@ public class DataKeysTests
     {
         using var oldRoot = RootKey.Generate();
         using var newRoot = RootKey.Generate();
-        using var key = DataKeys.Generate();
+        var wrapped = DataKeys.NewWrapped(oldRoot, Purpose, Owner);
+        using var key = DataKeys.Unwrap(oldRoot, wrapped, Purpose, Owner);
         var ciphertext = key.Seal("still readable", []);
-        var wrapped = DataKeys.Wrap(oldRoot, key, Purpose, Owner);
 
         var rewrapped = DataKeys.Rewrap(oldRoot, newRoot, wrapped, Purpose, Owner);
 
@@ -83,8 +81,8 @@ public class DataKeysTests
     {
         using var root = RootKey.FromEncryptionKey("6c1fe4e407b8911c104518103505b218");
         using var again = RootKey.FromEncryptionKey("6C1FE4E407B8911C104518103505B218");
-        using var key = DataKeys.Generate();
-        var wrapped = DataKeys.Wrap(root, key, Purpose, Owner);
+        var wrapped = DataKeys.NewWrapped(root, Purpose, Owner);
+        using var key = DataKeys.Unwrap(root, wrapped, Purpose, Owner);
         using var unwrapped = DataKeys.Unwrap(again, wrapped, Purpose, Owner);
         Assert.Equal("x", unwrapped.OpenString(key.Seal("x", []), []));
     }

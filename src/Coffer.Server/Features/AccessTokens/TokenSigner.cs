@@ -8,7 +8,7 @@ namespace Coffer.Server.Features.AccessTokens;
 public sealed record IdentityClaims(string IdentityId, string TokenId, string? ClientSecretId);
 
 /// <summary>Signs and verifies identity access tokens (HS256 under AUTH_SECRET, Infisical's claims).</summary>
-public sealed class TokenSigner(CofferOptions options, TimeProvider time)
+public sealed class TokenSigner(CofferOptions options, TimeProvider time) : IDisposable
 {
     private readonly JwtCodec _codec = new(options.AuthSecret, time);
 
@@ -32,4 +32,6 @@ public sealed class TokenSigner(CofferOptions options, TimeProvider time)
     public string Sign<T>(T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) => _codec.Sign(payload, typeInfo);
 
     public long NowUnixSeconds() => _codec.NowUnixSeconds();
+
+    public void Dispose() => _codec.Dispose();
 }

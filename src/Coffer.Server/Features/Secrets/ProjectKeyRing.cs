@@ -126,7 +126,6 @@ public sealed class ProjectKeyRing(Db db, CofferOptions options, TimeProvider ti
 
     private Task InsertAsync(DbConnection conn, DbTransaction tx, string projectId, long keyVersion, long now, bool onConflictDoNothing)
     {
-        using var fresh = DataKeys.Generate();
         return conn.ExecuteAsync(
             $"""
             INSERT INTO project_data_keys (id, project_id, key_version, wrapped_key, root_key_id, created_at, updated_at)
@@ -138,7 +137,7 @@ public sealed class ProjectKeyRing(Db db, CofferOptions options, TimeProvider ti
                 id = Ids.New(),
                 projectId,
                 keyVersion,
-                wrapped = DataKeys.Wrap(options.RootKey, fresh, KeyPurposes.ProjectSecretsDataKey, KeyPurposes.ProjectDataKeyOwner(projectId, keyVersion)),
+                wrapped = DataKeys.NewWrapped(options.RootKey, KeyPurposes.ProjectSecretsDataKey, KeyPurposes.ProjectDataKeyOwner(projectId, keyVersion)),
                 rootKeyId = options.RootKey.KeyId,
                 now,
             }, tx);

@@ -67,7 +67,7 @@ public static class SecretEndpoints
         var reader = services.GetRequiredService<SecretReader>();
         var result = await reader.ListAsync(actor, AuditContext.From(http, actor, services),
             new ListSecretsRequest(projectId, environment, path, view, expand, recursive, includeImports, tagSlugs, metadataFilter));
-        return SecretResponses.JsonWithETag(http, services.GetRequiredService<BodyFingerprint>(), SecretResponses.List(result));
+        return SecretResponses.JsonWithETag(http, services.GetRequiredService<ResponseETags>(), SecretResponses.List(result));
     }
 
     private static async Task<IResult> GetAsync(HttpContext http, IServiceProvider services, SecretApi api)
@@ -94,7 +94,7 @@ public static class SecretEndpoints
         var secret = await reader.GetByNameAsync(actor, AuditContext.From(http, actor, services), new GetSecretRequest(
             projectId, environment, path, name, type, version is { } v ? (long)v : null, view, expand, includeImports));
         // Infisical's CLI reads the ETag of this answer as well.
-        return SecretResponses.JsonWithETag(http, services.GetRequiredService<BodyFingerprint>(),
+        return SecretResponses.JsonWithETag(http, services.GetRequiredService<ResponseETags>(),
             SecretJson.One(secret, api.IsV4 ? SecretShapes.Listed : SecretShapes.FetchedV3));
     }
 

@@ -39,9 +39,9 @@ public static class SecretResponses
     /// A list response with a strong ETag over its bytes; <c>If-None-Match</c> naming it gets 304 and no body
     /// (Infisical's CLI re-polls this way).
     /// </summary>
-    public static IResult JsonWithETag(HttpContext http, BodyFingerprint fingerprint, SecretBody body)
+    public static IResult JsonWithETag(HttpContext http, ResponseETags etags, SecretBody body)
     {
-        var etag = fingerprint.ETag(body.Span);
+        var etag = etags.ETag(body.Span);
         http.Response.Headers.ETag = etag;
         if (!Matches(http.Request.Headers.IfNoneMatch.ToString(), etag)) return Json(body);
         body.Dispose();

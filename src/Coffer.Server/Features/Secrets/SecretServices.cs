@@ -10,7 +10,7 @@ public static class SecretServices
 {
     /// <summary>Everything the secret, folder, import and tag routes need, in one line for <c>CofferApp</c>.</summary>
     public static IServiceCollection AddSecrets(this IServiceCollection services) => services
-        .AddSingleton(sp => new BodyFingerprint(sp.GetRequiredService<CofferOptions>().RootKey))
+        .AddSingleton(sp => new ResponseETags(sp.GetRequiredService<CofferOptions>().RootKey))
         .AddSingleton<ProjectKeyRing>()
         .AddSingleton<ProjectContentCache>()
         .AddSingleton<SecretReader>()
