@@ -1,8 +1,9 @@
 using System.Buffers;
+using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using Npgsql;
 
 namespace Coffer.Server.Hosting;
 
@@ -20,7 +21,7 @@ namespace Coffer.Server.Hosting;
 /// <c>options</c>, and <c>host</c>/<c>port</c>/<c>user</c>/<c>password</c>/<c>dbname</c>.
 /// <b>Any other parameter is rejected</b>: silently dropping one (a misspelt <c>sslmode</c>, say) could quietly
 /// weaken the connection, and a start-up error naming it is easy to act on.</item>
-/// <item>A <c>key=value;…</c> connection string passes through unchanged.</item>
+/// <item>A <c>key=value;…</c> connection string passes through unchanged, once Npgsql's own builder has read it.</item>
 /// <item><c>DB_ROOT_CERT</c> is written to a 0600 file and becomes <c>Root Certificate</c>, with
 /// <c>SSL Mode=VerifyFull</c> unless the string already sets a mode (Infisical verifies the server against it).</item>
 /// </list>
@@ -56,16 +57,17 @@ public static class DatabaseUrl
             throw new DatabaseUrlException(V, $"{V} is empty.");
         }
 
-        List<KeyValuePair<string, string>> pairs;
+        NpgsqlConnectionStringBuilder builder;
         string connectionString;
         if (IsUri(text))
         {
-            pairs = ParseUri(text);
-            connectionString = Build(pairs);
+            builder = ParseUri(text);
+            connectionString = builder.ConnectionString;
         }
         else if (!text.Contains("://", StringComparison.Ordinal) && text.Contains('=', StringComparison.Ordinal))
         {
-            pairs = ConnectionStringGrammar.Tokenize(text, V);
+            // Npgsql's own parser: one grammar for the string, the one that will read it to connect.
+            builder = Npgsql(text);
             connectionString = text;
         }
         else
@@ -78,34 +80,51 @@ public static class DatabaseUrl
         {
             ArgumentException.ThrowIfNullOrEmpty(certificateDirectory);
             var path = RootCertificateFile.Write(rootCert, certificateDirectory);
-            var extra = new List<KeyValuePair<string, string>>();
-            if (!Has(pairs, "rootcertificate"))
+            var explicitKeys = ExplicitKeys(connectionString);
+            var changed = false;
+            if (!explicitKeys.Contains("rootcertificate"))
             {
-                extra.Add(new("Root Certificate", path));
+                builder.RootCertificate = path;
+                changed = true;
             }
 
-            if (!Has(pairs, "sslmode"))
+            if (!explicitKeys.Contains("sslmode"))
             {
-                extra.Add(new("SSL Mode", "VerifyFull"));
+                builder.SslMode = SslMode.VerifyFull;
+                changed = true;
             }
 
-            if (extra.Count > 0)
-            {
-                pairs.AddRange(extra);
-                var builder = new StringBuilder(connectionString.TrimEnd().TrimEnd(';'));
-                foreach (var (key, item) in extra)
-                {
-                    ConnectionStringGrammar.Append(builder, key, item);
-                }
-
-                connectionString = builder.ToString();
-            }
+            if (changed) connectionString = builder.ConnectionString;
         }
 
-        return new PostgresConnectionString(connectionString, pairs);
+        return new PostgresConnectionString(connectionString);
     }
 
-    private static List<KeyValuePair<string, string>> ParseUri(string uri)
+    /// <summary>
+    /// Reads a key=value string with Npgsql's builder. Its own message is not passed on: a mistyped string can make
+    /// part of a password read as a key, and Npgsql names the key.
+    /// </summary>
+    internal static NpgsqlConnectionStringBuilder Npgsql(string connectionString)
+    {
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException)
+        {
+            throw new DatabaseUrlException(V,
+                $"{V} is not a key=value connection string that Npgsql accepts: check each key's spelling (Host, Port, Database, " +
+                "Username, Password, SSL Mode, …) and double-quote values that hold ';', '=' or quotes.");
+        }
+    }
+
+    /// <summary>The keys a connection string sets itself, without spaces and lower-cased ("SSL Mode" = "sslmode").</summary>
+    private static HashSet<string> ExplicitKeys(string connectionString) =>
+        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant())
+            .ToHashSet(StringComparer.Ordinal);
+
+    private static NpgsqlConnectionStringBuilder ParseUri(string uri)
     {
         var rest = uri[SchemeLength(uri)..];
 
@@ -164,21 +183,29 @@ public static class DatabaseUrl
         }
 
         var sslMode = settings.SslMode ?? settings.Ssl ?? (settings.SystemRootCert ? "VerifyFull" : null);
-        var pairs = new List<KeyValuePair<string, string>> { new("Host", host), new("Port", (port ?? DefaultPort).ToString(CultureInfo.InvariantCulture)) };
-        AddIfSet(pairs, "Database", database);
-        AddIfSet(pairs, "Username", user);
-        AddIfSet(pairs, "Password", password);
-        AddIfSet(pairs, "SSL Mode", sslMode);
-        AddIfSet(pairs, "Root Certificate", settings.RootCert);
-        AddIfSet(pairs, "SSL Certificate", settings.SslCert);
-        AddIfSet(pairs, "SSL Key", settings.SslKey);
-        AddIfSet(pairs, "SSL Password", settings.SslPassword);
-        AddIfSet(pairs, "Channel Binding", settings.ChannelBinding);
-        AddIfSet(pairs, "Target Session Attributes", settings.TargetSessionAttributes);
-        AddIfSet(pairs, "Application Name", settings.ApplicationName);
-        AddIfSet(pairs, "Timeout", settings.Timeout);
-        AddIfSet(pairs, "Options", settings.Options);
-        return pairs;
+        // Through Npgsql's builder, key by key in a fixed order: it quotes values as its own parser expects.
+        var builder = new NpgsqlConnectionStringBuilder();
+        Set(builder, "Host", host);
+        Set(builder, "Port", (port ?? DefaultPort).ToString(CultureInfo.InvariantCulture));
+        Set(builder, "Database", database);
+        Set(builder, "Username", user);
+        Set(builder, "Password", password);
+        Set(builder, "SSL Mode", sslMode);
+        Set(builder, "Root Certificate", settings.RootCert);
+        Set(builder, "SSL Certificate", settings.SslCert);
+        Set(builder, "SSL Key", settings.SslKey);
+        Set(builder, "SSL Password", settings.SslPassword);
+        Set(builder, "Channel Binding", settings.ChannelBinding);
+        Set(builder, "Target Session Attributes", settings.TargetSessionAttributes);
+        Set(builder, "Application Name", settings.ApplicationName);
+        Set(builder, "Timeout", settings.Timeout);
+        Set(builder, "Options", settings.Options);
+        return builder;
+    }
+
+    private static void Set(NpgsqlConnectionStringBuilder builder, string key, string? value)
+    {
+        if (!string.IsNullOrEmpty(value)) builder[key] = value;
     }
 
     /// <summary>
@@ -428,28 +455,6 @@ public static class DatabaseUrl
     private static string Decode(string text) => Uri.UnescapeDataString(text);
 
     private static bool IsDigits(ReadOnlySpan<char> text) => text.Length > 0 && !text.ContainsAnyExceptInRange('0', '9');
-
-    private static void AddIfSet(List<KeyValuePair<string, string>> pairs, string key, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            pairs.Add(new(key, value));
-        }
-    }
-
-    private static bool Has(List<KeyValuePair<string, string>> pairs, string normalizedKey) =>
-        pairs.Exists(pair => ConnectionStringGrammar.NormalizeKey(pair.Key) == normalizedKey);
-
-    private static string Build(List<KeyValuePair<string, string>> pairs)
-    {
-        var builder = new StringBuilder();
-        foreach (var (key, value) in pairs)
-        {
-            ConnectionStringGrammar.Append(builder, key, value);
-        }
-
-        return builder.ToString();
-    }
 
     private sealed class UriSettings
     {

@@ -41,16 +41,7 @@ public static class PostgresConnection
     {
         var set = new DbConnectionStringBuilder { ConnectionString = connectionString };
         var keys = set.Keys.Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
-        NpgsqlConnectionStringBuilder builder;
-        try
-        {
-            builder = new NpgsqlConnectionStringBuilder(connectionString);
-        }
-        catch (ArgumentException ex)
-        {
-            // Npgsql names the key at fault, never its value.
-            throw new DatabaseUrlException(DatabaseUrl.ConnectionUriVariable, $"{DatabaseUrl.ConnectionUriVariable}: {ex.Message}");
-        }
+        var builder = DatabaseUrl.Npgsql(connectionString);
 
         if (!keys.Contains("timeout")) builder.Timeout = DefaultConnectTimeoutSeconds;
         if (!keys.Contains("commandtimeout")) builder.CommandTimeout = DefaultCommandTimeoutSeconds;

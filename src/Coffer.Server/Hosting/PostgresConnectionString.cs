@@ -1,67 +1,44 @@
-using System.Globalization;
-using System.Text;
+using Npgsql;
 
 namespace Coffer.Server.Hosting;
 
 /// <summary>
-/// A PostgreSQL connection string for Npgsql, built by <see cref="DatabaseUrl.Parse"/>. <see cref="ToString"/> and
-/// <see cref="Redacted"/> hide passwords, so logging this object by accident does not leak them; pass
-/// <see cref="Value"/> to the data source.
+/// A PostgreSQL connection string for Npgsql, built by <see cref="DatabaseUrl.Parse"/> and read back with Npgsql's own
+/// builder. <see cref="ToString"/> and <see cref="Redacted"/> hide passwords, so logging this object by accident does
+/// not leak them; pass <see cref="Value"/> to the data source.
 /// </summary>
 public sealed class PostgresConnectionString
 {
-    private static readonly HashSet<string> SecretKeys = ["password", "psw", "pwd", "sslpassword"];
-    private readonly List<KeyValuePair<string, string>> _pairs;
+    private readonly NpgsqlConnectionStringBuilder _settings;
 
-    internal PostgresConnectionString(string value, List<KeyValuePair<string, string>> pairs)
+    internal PostgresConnectionString(string value)
     {
         Value = value;
-        _pairs = pairs;
-        var redacted = new StringBuilder();
-        foreach (var (key, item) in pairs)
-        {
-            ConnectionStringGrammar.Append(redacted, key, SecretKeys.Contains(ConnectionStringGrammar.NormalizeKey(key)) ? "***" : item);
-        }
-
-        Redacted = redacted.ToString();
+        _settings = DatabaseUrl.Npgsql(value);
+        var redacted = new NpgsqlConnectionStringBuilder(value);
+        if (!string.IsNullOrEmpty(redacted.Password)) redacted.Password = "***";
+        if (!string.IsNullOrEmpty(redacted.SslPassword)) redacted.SslPassword = "***";
+        Redacted = redacted.ConnectionString;
     }
 
     /// <summary>The connection string to hand to Npgsql. Contains the password.</summary>
     public string Value { get; }
 
-    /// <summary>The same settings with every password replaced by <c>***</c>, for logs and diagnostics.</summary>
+    /// <summary>The same settings, as Npgsql writes them, with every password replaced by <c>***</c>, for logs and diagnostics.</summary>
     public string Redacted { get; }
 
-    public string? Host => Get("host", "server");
+    public string? Host => _settings.Host;
 
-    public int? Port => int.TryParse(Get("port"), NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
+    public int Port => _settings.Port;
 
-    public string? Database => Get("database", "db");
+    public string? Database => _settings.Database;
 
-    public string? Username => Get("username", "userid", "uid", "user");
+    public string? Username => _settings.Username;
 
-    /// <summary>Npgsql's SSL mode name (<c>Disable</c>, <c>Allow</c>, <c>Prefer</c>, <c>Require</c>, <c>VerifyCA</c>, <c>VerifyFull</c>) if set.</summary>
-    public string? SslMode => Get("sslmode");
+    /// <summary>Npgsql's SSL mode (<c>Disable</c>, <c>Allow</c>, <c>Prefer</c>, <c>Require</c>, <c>VerifyCA</c>, <c>VerifyFull</c>).</summary>
+    public SslMode SslMode => _settings.SslMode;
 
-    public string? RootCertificate => Get("rootcertificate");
+    public string? RootCertificate => _settings.RootCertificate;
 
     public override string ToString() => Redacted;
-
-    /// <summary>Last occurrence wins, as in the ADO.NET parser.</summary>
-    private string? Get(params ReadOnlySpan<string> normalizedKeys)
-    {
-        for (var i = _pairs.Count - 1; i >= 0; i--)
-        {
-            var key = ConnectionStringGrammar.NormalizeKey(_pairs[i].Key);
-            foreach (var wanted in normalizedKeys)
-            {
-                if (key == wanted)
-                {
-                    return _pairs[i].Value;
-                }
-            }
-        }
-
-        return null;
-    }
 }

@@ -27,7 +27,7 @@ public sealed class DatabaseRootCertTests : IDisposable
         var path = result.RootCertificate!;
         Assert.StartsWith(Path.GetFullPath(_directory), path, StringComparison.Ordinal);
         Assert.Equal(Pem, File.ReadAllText(path));
-        Assert.Equal("VerifyFull", result.SslMode);
+        Assert.Equal(SslMode.VerifyFull, result.SslMode);
         Assert.Equal($"Host=db;Port=5432;Database=x;Username=u;Password=p;Root Certificate={path};SSL Mode=VerifyFull", result.Value);
         if (!OperatingSystem.IsWindows())
         {
@@ -44,12 +44,12 @@ public sealed class DatabaseRootCertTests : IDisposable
     public void AnExplicitSslmodeOrRootCertificateInTheUriWins()
     {
         var withMode = DatabaseUrl.Parse("postgres://u:p@db/x?sslmode=require", Base64(Pem), _directory);
-        Assert.Equal("Require", withMode.SslMode);
+        Assert.Equal(SslMode.Require, withMode.SslMode);
         Assert.NotNull(withMode.RootCertificate);
 
         var withCert = DatabaseUrl.Parse("postgres://u:p@db/x?sslrootcert=/etc/ca.pem", Base64(Pem), _directory);
         Assert.Equal("/etc/ca.pem", withCert.RootCertificate);
-        Assert.Equal("VerifyFull", withCert.SslMode);
+        Assert.Equal(SslMode.VerifyFull, withCert.SslMode);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class DatabaseRootCertTests : IDisposable
 
         var withMode = DatabaseUrl.Parse("Host=db;sslmode=prefer", Base64(Pem), _directory);
         Assert.EndsWith(";Root Certificate=" + withMode.RootCertificate, withMode.Value, StringComparison.Ordinal);
-        Assert.Equal("prefer", withMode.SslMode);
+        Assert.Equal(SslMode.Prefer, withMode.SslMode);
     }
 
     [Fact]
