@@ -26,13 +26,16 @@ public sealed class DataKey : IDisposable
             throw new ArgumentException($"A data key must be exactly {Aead.KeySize} bytes.", nameof(key));
         }
 
-        if (GcmCiphers.IsShareable)
+        // The instance decides, not a second look at the setting: it could change between the two (tests switch it).
+        var first = GcmCiphers.Create(key);
+        if (first.IsThreadSafe)
         {
-            _shared = GcmCiphers.Create(key);
+            _shared = first;
             return;
         }
         _key = GC.AllocateUninitializedArray<byte>(Aead.KeySize, pinned: true);
         key.CopyTo(_key);
+        _ciphers.Enqueue(first);
     }
 
     // Keys evicted from a cache are not disposed (a request may still hold one); the pinned copy is zeroed when the key is

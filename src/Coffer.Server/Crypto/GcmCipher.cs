@@ -5,6 +5,9 @@ namespace Coffer.Server.Crypto;
 /// <summary>An AES-256-GCM key ready to use: libsodium's (through NSec) or the platform's (OpenSSL).</summary>
 internal interface IGcmCipher : IDisposable
 {
+    /// <summary>Whether one instance may serve several threads at once.</summary>
+    bool IsThreadSafe { get; }
+
     /// <summary>Encrypts into <paramref name="ciphertextAndTag"/>: the ciphertext, then the 16-byte tag.</summary>
     void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertextAndTag, ReadOnlySpan<byte> associatedData);
 
@@ -34,17 +37,17 @@ internal static class GcmCiphers
 
     /// <summary>
     /// A cipher for this key. <see cref="SodiumGcm"/> is stateless per call and may be shared across threads;
-    /// <see cref="PlatformGcm"/> serves one operation at a time (see <see cref="IsShareable"/>).
+    /// <see cref="PlatformGcm"/> serves one operation at a time (<see cref="IGcmCipher.IsThreadSafe"/> says which).
     /// </summary>
     public static IGcmCipher Create(ReadOnlySpan<byte> key) => _sodium ? new SodiumGcm(key) : new PlatformGcm(key);
-
-    public static bool IsShareable => _sodium;
 }
 
 /// <summary>The runtime's <see cref="AesGcm"/> (OpenSSL on Linux).</summary>
 internal sealed class PlatformGcm(ReadOnlySpan<byte> key) : IGcmCipher
 {
     private readonly AesGcm _gcm = new(key, Aead.TagSize);
+
+    public bool IsThreadSafe => false;
 
     public void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertextAndTag, ReadOnlySpan<byte> associatedData) =>
         _gcm.Encrypt(nonce, plaintext, ciphertextAndTag[..plaintext.Length], ciphertextAndTag[plaintext.Length..], associatedData);

@@ -19,6 +19,8 @@ internal sealed class SodiumGcm : IGcmCipher
 
     public static bool IsSupported => Aes256Gcm.IsSupported;
 
+    public bool IsThreadSafe => true;
+
     public void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertextAndTag, ReadOnlySpan<byte> associatedData) =>
         Algorithm.Encrypt(_key, nonce, associatedData, plaintext, ciphertextAndTag);
 
