@@ -28,10 +28,6 @@ internal sealed class StatementCachingConnection(string connectionString) : Sqli
     internal void Execute(string sql) =>
         (Raw(sql) ?? throw new InvalidOperationException($"SQLite could not compile \"{sql}\".")).ExecuteNonQuery();
 
-    /// <summary>The compiled statement for a hand-mapped read (<see cref="RawStatement.Query{T}"/>).</summary>
-    internal RawStatement Statement(string sql) =>
-        Raw(sql) ?? throw new InvalidOperationException($"SQLite could not compile \"{sql}\".");
-
     protected override DbCommand CreateDbCommand() => new ReusingCommand(this);
 
     /// <summary>A prepared command for <paramref name="sql"/>, taken out of the cache until <see cref="Return"/>.</summary>

@@ -20,18 +20,7 @@ public static class AccessTokenStore
             0, @AccessTokenNumUsesLimit, @AccessTokenPeriod, FALSE, @SubOrganizationId, @CreatedAt, @UpdatedAt)
         """;
 
-    /// <remarks>Inside the SQLite writer (every login) bound by hand: Dapper's parameter objects were a tenth of what a login allocated.</remarks>
-    public static Task InsertAsync(DbConnection conn, DbTransaction tx, AccessTokenRow row)
-    {
-        if (conn is not StatementCachingConnection cached) return conn.ExecuteAsync(Insert, row, tx);
-        cached.Statement(Insert).With(
-            ("@Id", row.Id), ("@IdentityId", row.IdentityId), ("@AuthMethod", row.AuthMethod),
-            ("@IdentityUaClientSecretId", row.IdentityUaClientSecretId), ("@Name", row.Name), ("@AccessTokenTtl", row.AccessTokenTtl),
-            ("@AccessTokenMaxTtl", row.AccessTokenMaxTtl), ("@AccessTokenNumUsesLimit", row.AccessTokenNumUsesLimit),
-            ("@AccessTokenPeriod", row.AccessTokenPeriod), ("@SubOrganizationId", row.SubOrganizationId), ("@CreatedAt", row.CreatedAt),
-            ("@UpdatedAt", row.UpdatedAt)).ExecuteNonQuery();
-        return Task.CompletedTask;
-    }
+    public static Task InsertAsync(DbConnection conn, DbTransaction tx, AccessTokenRow row) => conn.ExecuteAsync(Insert, row, tx);
 
     public static Task<AccessTokenRow?> FindActiveAsync(DbConnection conn, string id, DbTransaction? tx = null) =>
         conn.QuerySingleOrDefaultAsync<AccessTokenRow>(

@@ -15,12 +15,7 @@ public static class LockoutStore
     /// without a lock, so a successful login knows whether there is anything to reset.
     /// </summary>
     public static Task<long?> LockedUntilAsync(DbConnection conn, DbTransaction tx, string key) =>
-        conn is StatementCachingConnection cached
-            ? Task.FromResult(cached.Statement(LockedUntil).With(("@key", key)).SingleOrDefault(ReadLockedUntil))
-            : conn.QuerySingleOrDefaultAsync<long?>(LockedUntil, new { key }, tx);
-
-    private const string LockedUntil = "SELECT COALESCE(locked_until, 0) FROM auth_lockouts WHERE lockout_key = @key";
-    private static readonly Func<RawRow, long?> ReadLockedUntil = r => r.Int64(0);
+        conn.QuerySingleOrDefaultAsync<long?>("SELECT COALESCE(locked_until, 0) FROM auth_lockouts WHERE lockout_key = @key", new { key }, tx);
 
     /// <summary>Counts a failure in the current window; returns true when this failure locks the method.</summary>
     public static async Task<bool> RecordFailureAsync(DbConnection conn, DbTransaction tx, string identityId, string authMethod,

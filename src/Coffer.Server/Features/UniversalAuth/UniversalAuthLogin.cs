@@ -99,10 +99,7 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
             var token = await issuer.IssueAsync(conn, tx, ua.IdentityId, AuthMethods.UniversalAuth,
                 new TokenPolicy(ua.AccessTokenTtl, ua.AccessTokenMaxTtl, ua.AccessTokenNumUsesLimit, ua.AccessTokenPeriod),
                 now, clientSecretId: match.Id);
-            var orgId = conn is StatementCachingConnection cached
-                ? cached.Statement(RecordLogin).With(("@method", AuthMethods.UniversalAuth), ("@now", now), ("@identityId", ua.IdentityId))
-                    .ExecuteScalar() as string
-                : await conn.ExecuteScalarAsync<string>(RecordLogin, new { method = AuthMethods.UniversalAuth, now, identityId = ua.IdentityId }, tx);
+            var orgId = await conn.ExecuteScalarAsync<string>(RecordLogin, new { method = AuthMethods.UniversalAuth, now, identityId = ua.IdentityId }, tx);
             return (Outcome.Success, new Issued(token, orgId, ua.IdentityId, ua.Id, match.Id));
         });
 
