@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using Coffer.Server.Data.Sqlite;
 using Coffer.Server.Http;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -33,8 +34,9 @@ public sealed partial class Db : IAsyncDisposable
     private readonly ILogger _logger;
     private volatile bool _unavailable;
     private long _lastSuccess = Stopwatch.GetTimestamp();
-    private readonly SqliteCounterReaders? _sqliteCounters;
     private readonly SqliteCounterCache? _sqliteCounterCache;
+    private readonly Func<Task<long>> _readEpoch;
+    private readonly Func<string, Task<long>> _readContentVersion;
 
     static Db()
     {
@@ -48,10 +50,12 @@ public sealed partial class Db : IAsyncDisposable
         _sqliteConnectionString = sqliteConnectionString ?? "";
         _postgres = postgres;
         _logger = logger ?? NullLogger.Instance;
+        // Made once: a delegate per call would be garbage on every request.
+        _readEpoch = () => ReadAsync(Data.SecurityEpoch.ReadAsync);
+        _readContentVersion = projectId => ReadAsync(conn => Features.Secrets.ProjectContentVersion.ReadAsync(conn, projectId));
         if (engine != DbEngine.Sqlite) return;
-        _sqliteCounters = new SqliteCounterReaders(_sqliteConnectionString);
         _sqliteWriter = new SqliteWriter(_sqliteConnectionString);
-        _sqliteCounterCache = new SqliteCounterCache(_sqliteCounters, _sqliteWriter);
+        _sqliteCounterCache = new SqliteCounterCache(_sqliteWriter);
     }
 
     public DbEngine Engine { get; }
@@ -81,18 +85,12 @@ public sealed partial class Db : IAsyncDisposable
     }
 
     /// <summary>The security epoch as committed now (see <see cref="SecurityEpoch"/>); read once per authenticated request.</summary>
-    public async ValueTask<long> ReadSecurityEpochAsync()
-    {
-        if (_sqliteCounterCache is not null) return _sqliteCounterCache.SecurityEpoch();
-        return await ReadAsync(conn => Data.SecurityEpoch.ReadAsync(conn));
-    }
+    public ValueTask<long> ReadSecurityEpochAsync() =>
+        _sqliteCounterCache?.SecurityEpochAsync(_readEpoch) ?? new ValueTask<long>(_readEpoch());
 
     /// <summary>A project's content version as committed now; read once per secret read.</summary>
-    public async ValueTask<long> ReadContentVersionAsync(string projectId)
-    {
-        if (_sqliteCounterCache is not null) return _sqliteCounterCache.ContentVersion(projectId);
-        return await ReadAsync(conn => Features.Secrets.ProjectContentVersion.ReadAsync(conn, projectId));
-    }
+    public ValueTask<long> ReadContentVersionAsync(string projectId) =>
+        _sqliteCounterCache?.ContentVersionAsync(projectId, _readContentVersion) ?? new ValueTask<long>(_readContentVersion(projectId));
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
@@ -244,7 +242,6 @@ public sealed partial class Db : IAsyncDisposable
         else
         {
             if (_sqliteWriter is not null) await _sqliteWriter.DisposeAsync();
-            _sqliteCounters?.Dispose();
             SqliteConnection.ClearAllPools();
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Coffer.Server.Data;
+using Coffer.Server.Data.Sqlite;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.UniversalAuth;
 using Dapper;
@@ -8,8 +9,8 @@ using Microsoft.Data.Sqlite;
 namespace Coffer.Tests.Data;
 
 /// <summary>
-/// The login's statements inside the SQLite writer are bound and mapped by hand; they must read exactly the rows Dapper's mapper reads
-/// from the same data and write the same rows (PostgreSQL and every other SQLite connection still use Dapper).
+/// The SQLite writer's connection keeps statements compiled and binds executes and scalars through SQLite's own API;
+/// the login's statements, run through Dapper on it, must read and write exactly what they do on a plain connection.
 /// </summary>
 public class RawReadTests
 {

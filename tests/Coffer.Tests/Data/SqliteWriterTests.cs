@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Coffer.Server.Data;
+using Coffer.Server.Data.Sqlite;
 using Dapper;
 using Microsoft.Data.Sqlite;
 

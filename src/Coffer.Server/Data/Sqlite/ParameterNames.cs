@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Coffer.Server.Data;
+namespace Coffer.Server.Data.Sqlite;
 
 /// <summary>
 /// Parameter names as Coffer's SQL writes them. Dapper names parameters without their sigil, and Microsoft.Data.Sqlite

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace Coffer.Server.Data;
+namespace Coffer.Server.Data.Sqlite;
 
 /// <summary>
 /// A compiled statement of the SQLite writer run through SQLite's own API, for the calls that need no data reader:

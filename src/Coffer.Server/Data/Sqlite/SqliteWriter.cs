@@ -3,7 +3,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
-namespace Coffer.Server.Data;
+namespace Coffer.Server.Data.Sqlite;
 
 /// <summary>
 /// Every write on SQLite goes through here: one long-lived connection runs the queued units of work one after another,

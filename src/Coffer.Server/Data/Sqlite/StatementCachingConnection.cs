@@ -3,7 +3,7 @@ using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
 
-namespace Coffer.Server.Data;
+namespace Coffer.Server.Data.Sqlite;
 
 /// <summary>
 /// The SQLite writer's connection: commands made through it keep their compiled statements for the next command

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Data.Common;
 
-namespace Coffer.Server.Data;
+namespace Coffer.Server.Data.Sqlite;
 
 /// <summary>
 /// A plain list of parameters for <see cref="StatementCachingConnection"/>'s commands, which hand them over to a
