@@ -29,6 +29,7 @@ public sealed partial class Db : IAsyncDisposable
 
     private readonly string _sqliteConnectionString = "";
     private readonly DbDataSource? _postgres;
+    private readonly DbDataSource? _postgresReads;
     private readonly SqliteWriter? _sqliteWriter;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<nint, byte> _initializedSqliteHandles = new();
     private readonly ILogger _logger;
@@ -44,17 +45,20 @@ public sealed partial class Db : IAsyncDisposable
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    private Db(DbEngine engine, string? sqliteConnectionString, DbDataSource? postgres, ILogger? logger)
+    private Db(DbEngine engine, string? sqliteConnectionString, DbDataSource? postgres, DbDataSource? postgresReads, ILogger? logger)
     {
         Engine = engine;
         _sqliteConnectionString = sqliteConnectionString ?? "";
         _postgres = postgres;
+        _postgresReads = postgresReads;
         _logger = logger ?? NullLogger.Instance;
         // Made once: a delegate per call would be garbage on every request.
         _readEpoch = () => ReadAsync(Data.SecurityEpoch.ReadAsync);
         _readContentVersion = projectId => ReadAsync(conn => Features.Secrets.ProjectContentVersion.ReadAsync(conn, projectId));
         if (engine != DbEngine.Sqlite) return;
-        _sqliteWriter = new SqliteWriter(_sqliteConnectionString);
+        // Not pooled: the writer keeps one connection for its life, and it must never come from (or go back to) the pool
+        // of read connections, which are query_only.
+        _sqliteWriter = new SqliteWriter(new SqliteConnectionStringBuilder(_sqliteConnectionString) { Pooling = false }.ToString());
         _sqliteCounterCache = new SqliteCounterCache(_sqliteWriter);
     }
 
@@ -75,13 +79,14 @@ public sealed partial class Db : IAsyncDisposable
             ForeignKeys = true,
             DefaultTimeout = 30,
         }.ToString();
-        return new Db(DbEngine.Sqlite, cs, null, logger);
+        return new Db(DbEngine.Sqlite, cs, null, null, logger);
     }
 
     /// <param name="connectionString">An Npgsql connection string, normally from <c>PostgresConnection.Build</c>, which adds the timeouts.</param>
     public static Db ForPostgres(string connectionString, ILogger? logger = null)
     {
-        return new Db(DbEngine.Postgres, null, PostgresEngine.CreateDataSource(connectionString), logger);
+        return new Db(DbEngine.Postgres, null, PostgresEngine.CreateDataSource(connectionString),
+            PostgresEngine.CreateDataSource(connectionString, readOnly: true), logger);
     }
 
     /// <summary>The security epoch as committed now (see <see cref="SecurityEpoch"/>); read once per authenticated request.</summary>
@@ -92,24 +97,59 @@ public sealed partial class Db : IAsyncDisposable
     public ValueTask<long> ReadContentVersionAsync(string projectId) =>
         _sqliteCounterCache?.ContentVersionAsync(projectId, _readContentVersion) ?? new ValueTask<long>(_readContentVersion(projectId));
 
-    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    /// <summary>
+    /// A connection that can only read: on SQLite <c>query_only</c> (pooled read connections, set once per physical
+    /// connection), on PostgreSQL a pool whose transactions are read-only. Writes go through <see cref="WriteAsync{T}"/>.
+    /// </summary>
+    private async Task<DbConnection> OpenReaderAsync(CancellationToken ct)
+    {
+        try
+        {
+            if (_postgresReads is not null) return await _postgresReads.OpenConnectionAsync(ct);
+            var conn = new SqliteConnection(_sqliteConnectionString);
+            await conn.OpenAsync(ct);
+            // Per connection, not persistent: set once for each physical connection the pool hands out. NORMAL in WAL
+            // mode never loses a committed transaction to a process crash, only (possibly) the last ones to a power cut,
+            // and spares an fsync per commit. (Should a freed handle's address be reused, the new connection keeps the
+            // safer default, FULL, and the pragmas run again, which is harmless.)
+            if (_initializedSqliteHandles.TryAdd(conn.Handle!.DangerousGetHandle(), 0))
+            {
+                using var pragma = conn.CreateCommand();
+                pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA query_only=1";
+                await pragma.ExecuteNonQueryAsync(ct);
+            }
+            return conn;
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    /// <summary>
+    /// The migrator's connection: a writable one outside the write path, taken before anything else runs. On SQLite it is
+    /// not pooled, so it can never be handed out later as a read connection.
+    /// </summary>
+    internal async Task<DbConnection> OpenForMigrationAsync(CancellationToken ct)
     {
         try
         {
             if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
-            var conn = new SqliteConnection(_sqliteConnectionString);
+            var conn = new SqliteConnection(new SqliteConnectionStringBuilder(_sqliteConnectionString) { Pooling = false }.ToString());
             await conn.OpenAsync(ct);
-            // Per connection, not persistent: set it once for each physical connection the pool hands out. NORMAL in WAL
-            // mode never loses a committed transaction to a process crash, only (possibly) the last ones to a power cut,
-            // and spares an fsync per commit. (Should a freed handle's address be reused, the new connection merely keeps
-            // the safer default, FULL.)
-            if (_initializedSqliteHandles.TryAdd(conn.Handle!.DangerousGetHandle(), 0))
-            {
-                using var pragma = conn.CreateCommand();
-                pragma.CommandText = "PRAGMA synchronous=NORMAL";
-                await pragma.ExecuteNonQueryAsync(ct);
-            }
             return conn;
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw Unavailable(ex);
+        }
+    }
+
+    private async Task<DbConnection> OpenWriterAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await _postgres!.OpenConnectionAsync(ct);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
@@ -134,7 +174,7 @@ public sealed partial class Db : IAsyncDisposable
     {
         try
         {
-            await using var conn = await OpenAsync(ct);
+            await using var conn = await OpenReaderAsync(ct);
             var result = await work(conn);
             MarkAvailable();
             return result;
@@ -152,12 +192,13 @@ public sealed partial class Db : IAsyncDisposable
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
     {
+        WriteUnit.ThrowIfInside("A write started");
         if (_sqliteWriter is not null) return await _sqliteWriter.RunAsync(work, ct);
         try
         {
             await using var conn = await OpenCheckedAsync(ct);
             await using var tx = await conn.BeginTransactionAsync(ct);
-            var result = await work(conn, tx);
+            var result = await WriteUnit.RunAsync(() => work(conn, tx));
             await tx.CommitAsync(ct);
             MarkAvailable();
             return result;
@@ -175,7 +216,7 @@ public sealed partial class Db : IAsyncDisposable
     /// </summary>
     private async Task<DbConnection> OpenCheckedAsync(CancellationToken ct)
     {
-        var conn = await OpenAsync(ct);
+        var conn = await OpenWriterAsync(ct);
         if (_postgres is null || Stopwatch.GetElapsedTime(Volatile.Read(ref _lastSuccess)) < QuietSpell) return conn;
         var started = Stopwatch.GetTimestamp();
         try
@@ -190,7 +231,7 @@ public sealed partial class Db : IAsyncDisposable
             await conn.DisposeAsync();
             if (Stopwatch.GetElapsedTime(started) >= RetryOnlyWithin) throw Unavailable(ex);
             PostgresEngine.ClearPool(_postgres);
-            return await OpenAsync(ct);
+            return await OpenWriterAsync(ct);
         }
     }
 
@@ -214,6 +255,7 @@ public sealed partial class Db : IAsyncDisposable
     {
         if (ex is DatabaseUnavailableException already) return already;
         if (_postgres is not null) PostgresEngine.ClearPool(_postgres);
+        if (_postgresReads is not null) PostgresEngine.ClearPool(_postgresReads);
         if (!_unavailable)
         {
             _unavailable = true;
@@ -238,7 +280,11 @@ public sealed partial class Db : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_postgres is not null) await _postgres.DisposeAsync();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+            if (_postgresReads is not null) await _postgresReads.DisposeAsync();
+        }
         else
         {
             if (_sqliteWriter is not null) await _sqliteWriter.DisposeAsync();

@@ -10,9 +10,16 @@ namespace Coffer.Server.Data;
 /// </summary>
 internal static class PostgresEngine
 {
-    public static DbDataSource CreateDataSource(string connectionString)
+    /// <param name="readOnly">
+    /// For the reads' pool: every transaction on its connections is read-only (<c>default_transaction_read_only</c>, set
+    /// at connection start-up, no extra round trip), so a write that slipped into a read fails instead of committing
+    /// outside any write unit.
+    /// </param>
+    public static DbDataSource CreateDataSource(string connectionString, bool readOnly = false)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (readOnly)
+            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c default_transaction_read_only=on".Trim();
         // The same few statements run on every request (the security epoch, content versions, token state): let Npgsql
         // prepare them server-side after a couple of uses instead of having PostgreSQL parse and plan them each time.
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;

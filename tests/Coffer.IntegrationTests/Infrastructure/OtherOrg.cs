@@ -17,14 +17,15 @@ public static class OtherOrg
         var db = server.Services.GetRequiredService<Db>();
         var issuer = server.Services.GetRequiredService<TokenIssuer>();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        return await db.WriteAsync(async (conn, tx) =>
+        var (orgId, identityId, pending) = await db.WriteAsync(async (conn, tx) =>
         {
             var org = await OrgStore.InsertAsync(conn, tx, "Other Org", now);
             var identity = new IdentityRow { Id = Ids.New(), OrgId = org.Id, Name = "other-admin", CreatedAt = now, UpdatedAt = now };
             await IdentityStore.InsertAsync(conn, tx, identity);
             await OrgStore.InsertMembershipAsync(conn, tx, org.Id, null, identity.Id, "admin", null, now);
-            var token = await issuer.IssueAsync(conn, tx, identity.Id, AuthMethods.TokenAuth, new TokenPolicy(0, 0, 0, 0), now);
-            return (org.Id, identity.Id, token.AccessToken);
+            var token = await issuer.CreateAsync(conn, tx, identity.Id, AuthMethods.TokenAuth, new TokenPolicy(0, 0, 0, 0), now);
+            return (org.Id, identity.Id, token);
         });
+        return (orgId, identityId, issuer.Sign(pending).AccessToken);
     }
 }

@@ -207,4 +207,16 @@ public sealed class SqliteWriterTests : IAsyncLifetime
             conn.ExecuteAsync("INSERT INTO typed (id) VALUES (@id)", new { id = "a" }, tx)));
         Assert.True(UniqueViolation.Is(ex), $"{ex.SqliteErrorCode}/{ex.SqliteExtendedErrorCode}: {ex.Message}");
     }
+
+    [Fact]
+    public async Task A_writer_that_cannot_begin_a_transaction_fails_its_units_instead_of_spinning()
+    {
+        // A read-only connection cannot BEGIN IMMEDIATE: every batch fails before it takes a unit.
+        await using var writer = new SqliteWriter($"Data Source={_temp.Path};Mode=ReadOnly;Pooling=False");
+        var units = Enumerable.Range(0, 3).Select(i => writer.RunAsync((conn, tx) => Insert(conn, tx, $"never-{i}"), Ct)).ToList();
+
+        foreach (var unit in units)
+            await Assert.ThrowsAsync<SqliteException>(() => unit.WaitAsync(TimeSpan.FromMinutes(1), Ct));
+        Assert.Empty(await Names());
+    }
 }

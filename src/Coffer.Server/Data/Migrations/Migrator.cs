@@ -33,7 +33,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
 
     public async Task<int> MigrateAsync(CancellationToken ct = default)
     {
-        await using var conn = await db.OpenAsync(ct);
+        await using var conn = await db.OpenForMigrationAsync(ct);
         if (db.Engine == DbEngine.Sqlite)
         {
             await ExecAsync(conn, null, "PRAGMA journal_mode=WAL", ct);

@@ -116,6 +116,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
             Interlocked.Increment(ref _commits);
             current?.Fail(ex);
             foreach (var unit in done) unit.Fail(ex);
+            // Failed before taking any unit (the connection would not open or begin): the next unit gets the error, so
+            // every batch consumes at least one unit and the loop cannot spin on a queue it never drains.
+            if (current is null && done.Count == 0 && _queue.TryDequeue(out var next)) next.Fail(ex);
             return;
         }
         Interlocked.Increment(ref _commits);
@@ -173,7 +176,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
         public Task<T> Task => _done.Task;
 
-        public override async Task RunAsync(DbConnection conn, DbTransaction tx) => _result = await work(conn, tx);
+        public override async Task RunAsync(DbConnection conn, DbTransaction tx) => _result = await WriteUnit.RunAsync(() => work(conn, tx));
         public override void Complete() => _done.TrySetResult(_result);
         public override void Fail(Exception ex) => _done.TrySetException(ex);
         public override void Cancel() => _done.TrySetCanceled(CancellationToken);

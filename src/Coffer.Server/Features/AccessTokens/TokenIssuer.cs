@@ -10,10 +10,16 @@ public sealed record TokenPolicy(long Ttl, long MaxTtl, long NumUsesLimit, long 
 /// <summary>What a login hands back: Infisical's <c>{accessToken, expiresIn, accessTokenMaxTTL, tokenType}</c> plus the row.</summary>
 public sealed record IssuedToken(string AccessToken, long ExpiresIn, long AccessTokenMaxTtl, AccessTokenRow Row);
 
-/// <summary>Creates identity access tokens: the row that makes them revocable, and the signed JWT that carries its id.</summary>
+/// <summary>A token whose row is written and whose JWT is not signed yet (signing waits until the write unit is over).</summary>
+public sealed record PendingToken(AccessTokenRow Row, long ExpiresIn, long AccessTokenMaxTtl, long JwtLifetimeSeconds);
+
+/// <summary>
+/// Creates identity access tokens: the row that makes them revocable, inside the caller's write unit
+/// (<see cref="CreateAsync"/>), and after it, the signed JWT that carries the row's id (<see cref="Sign"/>).
+/// </summary>
 public sealed class TokenIssuer(TokenSigner signer, CofferOptions options)
 {
-    public async Task<IssuedToken> IssueAsync(DbConnection conn, DbTransaction tx, string identityId, string authMethod,
+    public async Task<PendingToken> CreateAsync(DbConnection conn, DbTransaction tx, string identityId, string authMethod,
         TokenPolicy policy, long nowMs, string? clientSecretId = null, string? name = null, string? subOrganizationId = null)
     {
         // Periodic tokens renew forever, one period at a time; Infisical gives them a ~30 year cap.
@@ -35,9 +41,13 @@ public sealed class TokenIssuer(TokenSigner signer, CofferOptions options)
             UpdatedAt = nowMs,
         };
         await AccessTokenStore.InsertAsync(conn, tx, row);
-        var jwt = signer.Sign(identityId, row.Id, clientSecretId, JwtLifetime(ttl, policy.Period > 0 ? 0 : maxTtl));
-        return new IssuedToken(jwt, ttl, maxTtl, row);
+        return new PendingToken(row, ttl, maxTtl, JwtLifetime(ttl, policy.Period > 0 ? 0 : maxTtl));
     }
+
+    /// <summary>Signs a token created by <see cref="CreateAsync"/>, once its write unit has committed.</summary>
+    public IssuedToken Sign(PendingToken token) =>
+        new(signer.Sign(token.Row.IdentityId, token.Row.Id, token.Row.IdentityUaClientSecretId, token.JwtLifetimeSeconds),
+            token.ExpiresIn, token.AccessTokenMaxTtl, token.Row);
 
     /// <summary>
     /// The JWT's <c>exp</c>, in seconds from now: the TTL, never past the max TTL (so a token with TTL 0 and a max TTL

@@ -12,8 +12,11 @@ public sealed class TokenSigner(CofferOptions options, TimeProvider time) : IDis
 {
     private readonly JwtCodec _codec = new(options.AuthSecret, time);
 
-    public string Sign(string identityId, string tokenId, string? clientSecretId, long ttlSeconds) =>
-        _codec.IssueIdentityToken(identityId, tokenId, clientSecretId, ttlSeconds);
+    public string Sign(string identityId, string tokenId, string? clientSecretId, long ttlSeconds)
+    {
+        Data.WriteUnit.ThrowIfInside("Signing a token");
+        return _codec.IssueIdentityToken(identityId, tokenId, clientSecretId, ttlSeconds);
+    }
 
     /// <summary>Verifies signature and expiry of an identity access token; anything wrong is a <see cref="TokenException"/>.</summary>
     public IdentityClaims Verify(string token) => IdentityClaimsOf(VerifyAny(token));
@@ -29,7 +32,11 @@ public sealed class TokenSigner(CofferOptions options, TimeProvider time) : IDis
             ? new IdentityClaims(claims.IdentityId, claims.IdentityAccessTokenId, claims.ClientSecretId)
             : throw new TokenException(JwtErrors.Malformed);
 
-    public string Sign<T>(T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) => _codec.Sign(payload, typeInfo);
+    public string Sign<T>(T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    {
+        Data.WriteUnit.ThrowIfInside("Signing a token");
+        return _codec.Sign(payload, typeInfo);
+    }
 
     public long NowUnixSeconds() => _codec.NowUnixSeconds();
 

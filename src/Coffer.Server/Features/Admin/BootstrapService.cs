@@ -27,7 +27,7 @@ public sealed class BootstrapService(Db db, TokenIssuer issuer, Users.PasswordWo
         // Hash before taking the write lock: PBKDF2 is deliberately slow.
         var passwordHash = await passwordWork.RunAsync(() => PasswordHasher.Hash(request.Password));
         var now = UnixMs.Now(time);
-        return await db.WriteAsync(async (conn, tx) =>
+        var (response, token) = await db.WriteAsync(async (conn, tx) =>
         {
             // Claiming the config row first is the lock: a concurrent bootstrap waits on it, then finds it taken.
             var claimed = await conn.ExecuteAsync(
@@ -74,7 +74,7 @@ public sealed class BootstrapService(Db db, TokenIssuer issuer, Users.PasswordWo
                 CreatedAt = now,
                 UpdatedAt = now,
             });
-            var token = await issuer.IssueAsync(conn, tx, identity.Id, AuthMethods.TokenAuth, new TokenPolicy(0, 0, 0, 0), now,
+            var token = await issuer.CreateAsync(conn, tx, identity.Id, AuthMethods.TokenAuth, new TokenPolicy(0, 0, 0, 0), now,
                 name: "Instance Admin Token", subOrganizationId: org.Id);
 
             await conn.ExecuteAsync("UPDATE server_config SET admin_identity_ids = @ids WHERE id = 'singleton'",
@@ -83,12 +83,13 @@ public sealed class BootstrapService(Db db, TokenIssuer issuer, Users.PasswordWo
             await AuditLog.WriteAsync(conn, tx, audit with { ActorType = "user", ActorId = userId, ActorMetadata = new JsonObject { ["userId"] = userId, ["email"] = email } },
                 new AuditEvent("bootstrap-instance", new JsonObject { ["organizationId"] = org.Id, ["identityId"] = identity.Id }, org.Id), now);
 
-            return new BootstrapResponse(
+            return (new BootstrapResponse(
                 "Successfully bootstrapped instance",
                 new BootstrapUser(email, "Admin", "User", email, userId, true),
                 new BootstrapOrganization(org.Id, org.Name, org.Slug),
-                new BootstrapIdentity(identity.Id, identity.Name, new BootstrapCredentials(token.AccessToken)));
+                new BootstrapIdentity(identity.Id, identity.Name, new BootstrapCredentials(""))), token);
         });
+        return response with { Identity = response.Identity with { Credentials = new BootstrapCredentials(issuer.Sign(token).AccessToken) } };
     }
 }
 

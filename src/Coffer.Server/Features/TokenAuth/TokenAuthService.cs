@@ -116,7 +116,7 @@ public sealed class TokenAuthService(
         {
             var config = await TokenAuthStore.FindByIdentityAsync(conn, identity.Id, tx)
                 ?? throw new BadRequestException("The identity does not have token auth");
-            var token = await issuer.IssueAsync(conn, tx, identity.Id, AuthMethods.TokenAuth,
+            var token = await issuer.CreateAsync(conn, tx, identity.Id, AuthMethods.TokenAuth,
                 new TokenPolicy(config.AccessTokenTtl, config.AccessTokenMaxTtl, config.AccessTokenNumUsesLimit, config.AccessTokenPeriod),
                 now, name: name);
             await conn.ExecuteAsync(
@@ -129,7 +129,8 @@ public sealed class TokenAuthService(
             }, identity.OrgId), now);
             return token;
         });
-        return new MintedTokenResponse(issued.AccessToken, issued.ExpiresIn, issued.AccessTokenMaxTtl, "Bearer", AccessTokenDto.From(issued.Row));
+        var signed = issuer.Sign(issued);
+        return new MintedTokenResponse(signed.AccessToken, signed.ExpiresIn, signed.AccessTokenMaxTtl, "Bearer", AccessTokenDto.From(signed.Row));
     }
 
     public async Task<TokenListResponse> ListTokensAsync(Actor actor, AuditContext audit, string identityId, int offset, int limit)

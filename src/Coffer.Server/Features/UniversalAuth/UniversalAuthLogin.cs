@@ -22,7 +22,7 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
     // Compared against when there is nothing real to compare with, so every failed login costs one HMAC check.
     private readonly string _decoyHash = hasher.Hash(RandomSecrets.Hex(32));
 
-    private sealed record Issued(IssuedToken Token, string? OrgId, string IdentityId, string UniversalAuthId, string ClientSecretId);
+    private sealed record Issued(PendingToken Token, string? OrgId, string IdentityId, string UniversalAuthId, string ClientSecretId);
 
     private enum Outcome
     {
@@ -96,7 +96,7 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
 
             // Only a key with a lockout row has failures to forget: the common login skips the statement.
             if (lockedUntil is not null) await LockoutStore.ResetAsync(conn, tx, lockoutKey);
-            var token = await issuer.IssueAsync(conn, tx, ua.IdentityId, AuthMethods.UniversalAuth,
+            var token = await issuer.CreateAsync(conn, tx, ua.IdentityId, AuthMethods.UniversalAuth,
                 new TokenPolicy(ua.AccessTokenTtl, ua.AccessTokenMaxTtl, ua.AccessTokenNumUsesLimit, ua.AccessTokenPeriod),
                 now, clientSecretId: match.Id);
             var orgId = await conn.ExecuteScalarAsync<string>(RecordLogin, new { method = AuthMethods.UniversalAuth, now, identityId = ua.IdentityId }, tx);
@@ -121,7 +121,7 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
         }
         return outcome switch
         {
-            Outcome.Success => new LoginResponse(issued!.Token.AccessToken, issued.Token.ExpiresIn, issued.Token.AccessTokenMaxTtl, "Bearer"),
+            Outcome.Success => new LoginResponse(issuer.Sign(issued!.Token).AccessToken, issued.Token.ExpiresIn, issued.Token.AccessTokenMaxTtl, "Bearer"),
             Outcome.Locked => throw new UnauthorizedException("This identity auth method is temporarily locked, please try again later"),
             Outcome.Expired => throw new UnauthorizedException("Access denied due to expired client secret"),
             Outcome.UsageLimit => throw new UnauthorizedException("Access denied due to client secret usage limit reached"),

@@ -24,6 +24,7 @@ public sealed class PasswordWork(int capacity, int maxWaiting) : IDisposable
 
     public async Task<T> RunAsync<T>(Func<T> work, CancellationToken ct = default)
     {
+        Data.WriteUnit.ThrowIfInside("Password hashing");
         if (Interlocked.Increment(ref _waiting) > maxWaiting)
         {
             Interlocked.Decrement(ref _waiting);
