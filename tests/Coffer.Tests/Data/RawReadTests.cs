@@ -29,7 +29,9 @@ public class RawReadTests
             INSERT INTO identity_universal_auths (id, identity_id, client_id, access_token_ttl, access_token_max_ttl,
                 access_token_num_uses_limit, access_token_period, client_secret_trusted_ips, access_token_trusted_ips,
                 lockout_enabled, lockout_threshold, lockout_duration_seconds, lockout_counter_reset_seconds, created_at, updated_at)
-            VALUES ('ua-1', 'id-1', 'client-1', 7200, 2592000, 5, 0, '[{"ipAddress":"10.0.0.0/8"}]', '[]', 0, 4, 600, 45, 1000, 2000)
+            VALUES ('ua-1', 'id-1', 'client-1', 7200, 2592000, 5, 0, '[{"ipAddress":"10.0.0.0/8"}]', '[]', 0, 4, 600, 45, 1000, 2000),
+                   ('ua-2', 'id-2', 'client-2', 0, 0, 0, 0, '[]', '[]', 1, 3, 300, 30, 3000, 4000),
+                   ('ua-3', 'id-3', 'client-3', 0, 0, 0, 0, '[]', '[]', 1, 3, 300, 30, 5000, 6000)
             """);
         await plain.ExecuteAsync(
             """
@@ -43,7 +45,8 @@ public class RawReadTests
         await plain.ExecuteAsync(
             """
             INSERT INTO auth_lockouts (id, identity_id, auth_method, lockout_key, failed_attempts, window_started_at, locked_until, created_at, updated_at)
-            VALUES ('lo-1', 'id-1', 'universal-auth', 'locked', 0, 1, 99999, 1, 1), ('lo-2', 'id-1', 'universal-auth', 'counting', 2, 1, NULL, 1, 1)
+            VALUES ('lo-1', 'id-1', 'universal-auth', 'universal-auth:id-1:client-1', 0, 1, 99999, 1, 1),
+                   ('lo-2', 'id-2', 'universal-auth', 'universal-auth:id-2:client-2', 2, 1, NULL, 1, 1)
             """);
 
         await using var cached = new StatementCachingConnection($"Data Source={temp.Path}");
@@ -60,13 +63,18 @@ public class RawReadTests
             return viaRaw;
         }
 
-        Assert.Contains("10.0.0.0/8", await Both((c, t) => UniversalAuthStore.FindByClientIdAsync(c, "client-1", t)));
-        Assert.Equal("null", await Both((c, t) => UniversalAuthStore.FindByClientIdAsync(c, "nobody", t)));
+        static Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<object>> Login(string clientId) =>
+            async (c, t) => await UniversalAuthStore.FindForLoginAsync(c, t, clientId, "universal-auth:") is { } found
+                ? new { found.Config, found.LockedUntil }
+                : "none";
+        var locked = await Both(Login("client-1"));
+        Assert.Contains("10.0.0.0/8", locked, StringComparison.Ordinal);
+        Assert.EndsWith("\"LockedUntil\":99999}", locked, StringComparison.Ordinal);
+        Assert.EndsWith("\"LockedUntil\":0}", await Both(Login("client-2")), StringComparison.Ordinal);
+        Assert.EndsWith("\"LockedUntil\":null}", await Both(Login("client-3")), StringComparison.Ordinal);
+        Assert.Equal("\"none\"", await Both(Login("nobody")));
         Assert.Contains("cs-2", await Both((c, t) => UniversalAuthStore.FindByPrefixAsync(c, t, "ua-1", "abcd")));
         Assert.Equal("[]", await Both((c, t) => UniversalAuthStore.FindByPrefixAsync(c, t, "ua-1", "0000")));
-        Assert.Equal("99999", await Both((c, t) => LockoutStore.LockedUntilAsync(c, t, "locked")));
-        Assert.Equal("0", await Both((c, t) => LockoutStore.LockedUntilAsync(c, t, "counting")));
-        Assert.Equal("null", await Both((c, t) => LockoutStore.LockedUntilAsync(c, t, "none")));
 
         // The hand-bound writes: the same row and the same use-limit answers as through Dapper.
         await plainTx.CommitAsync(Ct);

@@ -10,13 +10,6 @@ namespace Coffer.Server.Features.UniversalAuth;
 /// </summary>
 public static class LockoutStore
 {
-    /// <summary>
-    /// Until when the key is locked: null when the key has no lockout row at all, 0 when it has one (failures counted)
-    /// without a lock, so a successful login knows whether there is anything to reset.
-    /// </summary>
-    public static Task<long?> LockedUntilAsync(DbConnection conn, DbTransaction tx, string key) =>
-        conn.QuerySingleOrDefaultAsync<long?>("SELECT COALESCE(locked_until, 0) FROM auth_lockouts WHERE lockout_key = @key", new { key }, tx);
-
     /// <summary>Counts a failure in the current window; returns true when this failure locks the method.</summary>
     public static async Task<bool> RecordFailureAsync(DbConnection conn, DbTransaction tx, string identityId, string authMethod,
         string key, long now, long windowSeconds, long threshold, long durationSeconds)

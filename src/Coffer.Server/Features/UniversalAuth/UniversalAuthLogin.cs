@@ -38,12 +38,12 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
         var now = UnixMs.Now(time);
         var (outcome, issued) = await db.WriteAsync(async (conn, tx) =>
         {
-            var ua = await UniversalAuthStore.FindByClientIdAsync(conn, clientId, tx);
-            if (ua is null)
+            // The configuration and its lockout row in one read, for known and unknown ids alike.
+            var found = await UniversalAuthStore.FindForLoginAsync(conn, tx, clientId, $"{AuthMethods.UniversalAuth}:");
+            if (found is not { Config: var ua, LockedUntil: var lockoutRow })
             {
-                // Spend the same work as a failed attempt on a real client id (a lockout read, a prefix lookup, one hash
-                // comparison, a lockout write that matches nothing), so response time does not reveal which ids exist.
-                await LockoutStore.LockedUntilAsync(conn, tx, $"{AuthMethods.UniversalAuth}:unknown:{clientId}");
+                // Spend the same work as a failed attempt on a real client id (a prefix lookup, one hash comparison, a
+                // lockout write that matches nothing), so response time does not reveal which ids exist.
                 await UniversalAuthStore.FindByPrefixAsync(conn, tx, clientId, Prefix(clientSecret));
                 Verify(clientSecret, _decoyHash);
                 await LockoutStore.TouchAsync(conn, tx, $"{AuthMethods.UniversalAuth}:unknown:{clientId}", now);
@@ -54,7 +54,7 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
                 throw new ForbiddenException("You are not allowed to access this resource from the current IP address");
 
             var lockoutKey = $"{AuthMethods.UniversalAuth}:{ua.IdentityId}:{ua.ClientId}";
-            var lockedUntil = ua.LockoutEnabled ? await LockoutStore.LockedUntilAsync(conn, tx, lockoutKey) : null;
+            var lockedUntil = ua.LockoutEnabled ? lockoutRow : null;
             if (lockedUntil > now) return (Outcome.Locked, null);
 
             ClientSecretRow? match = null;

@@ -40,9 +40,33 @@ public static class UniversalAuthStore
         conn.QuerySingleOrDefaultAsync<UniversalAuthRow>(
             $"SELECT {Columns} FROM identity_universal_auths WHERE identity_id = @identityId", new { identityId }, tx);
 
-    public static Task<UniversalAuthRow?> FindByClientIdAsync(DbConnection conn, string clientId, DbTransaction? tx = null) =>
-        conn.QuerySingleOrDefaultAsync<UniversalAuthRow>(
-            $"SELECT {Columns} FROM identity_universal_auths WHERE client_id = @clientId", new { clientId }, tx);
+    /// <summary>
+    /// A login's first read: the configuration by client id together with its lockout row, in one statement (the lockout
+    /// key is <c>{lockoutKeyPrefix}{identity id}:{client id}</c>). LockedUntil is null without a lockout row, 0 with one
+    /// that holds no lock (a login with no failures on record has nothing to reset).
+    /// </summary>
+    public static async Task<(UniversalAuthRow Config, long? LockedUntil)?> FindForLoginAsync(DbConnection conn, DbTransaction tx,
+        string clientId, string lockoutKeyPrefix)
+    {
+        var rows = await conn.QueryAsync<UniversalAuthRow, LockoutProbe, (UniversalAuthRow, long?)>(
+            $"""
+            SELECT {PrefixedColumns}, l.id AS lockout_id, COALESCE(l.locked_until, 0) AS locked_until
+            FROM identity_universal_auths ua
+            LEFT JOIN auth_lockouts l ON l.lockout_key = @lockoutKeyPrefix || ua.identity_id || ':' || ua.client_id
+            WHERE ua.client_id = @clientId
+            """,
+            (config, lockout) => (config, lockout?.LockoutId is null ? null : lockout.LockedUntil),
+            new { clientId, lockoutKeyPrefix }, tx, splitOn: "lockout_id");
+        return rows.FirstOrDefault() is { Item1: not null } found ? found : null;
+    }
+
+    private static readonly string PrefixedColumns = string.Join(", ", Columns.Split(", ").Select(c => "ua." + c));
+
+    private sealed class LockoutProbe
+    {
+        public string? LockoutId { get; init; }
+        public long LockedUntil { get; init; }
+    }
 
     public static Task<int> DeleteAsync(DbConnection conn, DbTransaction tx, string id) =>
         conn.ExecuteAsync("DELETE FROM identity_universal_auths WHERE id = @id", new { id }, tx);
