@@ -28,6 +28,9 @@ public sealed partial class Db : IAsyncDisposable
     private static readonly TimeSpan QuietSpell = TimeSpan.FromSeconds(1);
 
     private readonly string _sqliteConnectionString = "";
+
+    // The writer's and the migrator's: never pooled, so neither can take or leave a query_only read connection.
+    private readonly string _sqliteUnpooledConnectionString = "";
     private readonly DbDataSource? _postgres;
     private readonly DbDataSource? _postgresReads;
     private readonly SqliteWriter? _sqliteWriter;
@@ -56,9 +59,8 @@ public sealed partial class Db : IAsyncDisposable
         _readEpoch = () => ReadAsync(Data.SecurityEpoch.ReadAsync);
         _readContentVersion = projectId => ReadAsync(conn => Features.Secrets.ProjectContentVersion.ReadAsync(conn, projectId));
         if (engine != DbEngine.Sqlite) return;
-        // Not pooled: the writer keeps one connection for its life, and it must never come from (or go back to) the pool
-        // of read connections, which are query_only.
-        _sqliteWriter = new SqliteWriter(new SqliteConnectionStringBuilder(_sqliteConnectionString) { Pooling = false }.ToString());
+        _sqliteUnpooledConnectionString = new SqliteConnectionStringBuilder(_sqliteConnectionString) { Pooling = false }.ToString();
+        _sqliteWriter = new SqliteWriter(_sqliteUnpooledConnectionString);
         _sqliteCounterCache = new SqliteCounterCache(_sqliteWriter);
     }
 
@@ -132,10 +134,10 @@ public sealed partial class Db : IAsyncDisposable
     /// </summary>
     internal async Task<DbConnection> OpenForMigrationAsync(CancellationToken ct)
     {
+        if (_postgres is not null) return await OpenWriterAsync(ct);
         try
         {
-            if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
-            var conn = new SqliteConnection(new SqliteConnectionStringBuilder(_sqliteConnectionString) { Pooling = false }.ToString());
+            var conn = new SqliteConnection(_sqliteUnpooledConnectionString);
             await conn.OpenAsync(ct);
             return conn;
         }

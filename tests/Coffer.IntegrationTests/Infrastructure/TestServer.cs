@@ -94,6 +94,15 @@ public sealed class TestServer : IAsyncDisposable
         return new TestServer(app, database, dataDir, clock, logs);
     }
 
+    /// <summary>Settings for a second server on this server's database (SQLite folder or PostgreSQL database), with a root key.</summary>
+    public Dictionary<string, string?> SameDatabase(string? rootKey = null)
+    {
+        var settings = new Dictionary<string, string?> { ["ROOT_ENCRYPTION_KEY"] = rootKey ?? RootEncryptionKey };
+        if (Database.ConnectionUri is { } uri) settings["DB_CONNECTION_URI"] = uri;
+        else settings["COFFER_DATA_DIR"] = DataDirectory;
+        return settings;
+    }
+
     public HttpClient CreateClient(string? token = null)
     {
         var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };

@@ -32,7 +32,7 @@ public sealed class RootKeyRotationTests(ServerFixture fx) : IClassFixture<Serve
         Assert.Equal(rowsBefore, await SecretRowsAsync(db));
         Assert.Equal(new RootKeyRotation.Result(0, 0), await RootKeyRotation.RunAsync(db, current, next, TimeProvider.System));
 
-        await using var rotated = await TestServer.StartAsync(SameDatabase(newKeyValue));
+        await using var rotated = await TestServer.StartAsync(fx.Server.SameDatabase(newKeyValue));
         var rotatedApi = new Api(rotated.Http);
         var read = await rotatedApi.GetAsync($"/api/v3/secrets/raw/ROTATED?workspaceId={p.Id}&environment=dev", fx.AdminToken);
         Expect.Ok(read);
@@ -40,17 +40,9 @@ public sealed class RootKeyRotationTests(ServerFixture fx) : IClassFixture<Serve
         var login = await rotatedApi.PostAsync("/api/v1/auth/universal-auth/login", new { clientId, clientSecret });
         Expect.Ok(login);
 
-        await using var stale = await TestServer.StartAsync(SameDatabase(Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray())));
+        await using var stale = await TestServer.StartAsync(fx.Server.SameDatabase(Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray())));
         var refused = await new Api(stale.Http).GetAsync($"/api/v3/secrets/raw/ROTATED?workspaceId={p.Id}&environment=dev", fx.AdminToken);
         Expect.Error(refused, 500, "InternalServerError", "Something went wrong");
-    }
-
-    private Dictionary<string, string?> SameDatabase(string rootKey)
-    {
-        var settings = new Dictionary<string, string?> { ["ROOT_ENCRYPTION_KEY"] = rootKey };
-        if (fx.Server.Database.ConnectionUri is { } uri) settings["DB_CONNECTION_URI"] = uri;
-        else settings["COFFER_DATA_DIR"] = fx.Server.DataDirectory;
-        return settings;
     }
 
     private static Task<string> SecretRowsAsync(Db db) =>

@@ -60,9 +60,8 @@ public sealed class ProjectKeyRing(Db db, CofferOptions options, TimeProvider ti
     /// </summary>
     public static async Task RequireCurrentAsync(DbConnection conn, DbTransaction tx, ProjectKeys keys)
     {
-        var newest = await conn.ExecuteScalarAsync<long?>(
-            "SELECT MAX(key_version) FROM project_data_keys WHERE project_id = @projectId", new { projectId = keys.ProjectId }, tx);
-        if (newest is { } version && version != keys.CurrentVersion) throw new StaleKeyRingException(keys.ProjectId);
+        if (await NewestVersionAsync(conn, tx, keys.ProjectId) is { } version && version != keys.CurrentVersion)
+            throw new StaleKeyRingException(keys.ProjectId);
     }
 
     /// <summary>
@@ -90,16 +89,17 @@ public sealed class ProjectKeyRing(Db db, CofferOptions options, TimeProvider ti
 
     /// <summary>
     /// Adds the project's next key version, which becomes the current one when the transaction commits, and returns its
-    /// number. Two rotations starting at once both land on the same new version.
+    /// number. Two rotations starting at once both land on the same new version (the second insert finds it there).
     /// </summary>
     public async Task<long> AddVersionAsync(DbConnection conn, DbTransaction tx, string projectId, long now)
     {
-        var newest = await conn.ExecuteScalarAsync<long?>(
-            "SELECT MAX(key_version) FROM project_data_keys WHERE project_id = @projectId", new { projectId }, tx) ?? 0;
-        await InsertAsync(conn, tx, projectId, newest + 1, now, onConflictDoNothing: true);
-        return await conn.ExecuteScalarAsync<long>(
-            "SELECT MAX(key_version) FROM project_data_keys WHERE project_id = @projectId", new { projectId }, tx);
+        var next = (await NewestVersionAsync(conn, tx, projectId) ?? 0) + 1;
+        await InsertAsync(conn, tx, projectId, next, now, onConflictDoNothing: true);
+        return next;
     }
+
+    private static Task<long?> NewestVersionAsync(DbConnection conn, DbTransaction tx, string projectId) =>
+        conn.ExecuteScalarAsync<long?>("SELECT MAX(key_version) FROM project_data_keys WHERE project_id = @projectId", new { projectId }, tx);
 
     /// <summary>Reloads the project's keys from the database, keeping the versions already unwrapped.</summary>
     public async Task<ProjectKeys?> LoadAsync(string projectId)
