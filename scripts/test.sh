@@ -44,8 +44,17 @@ fi
 
 section "unit and integration tests (SQLite)"
 # A COFFER_TEST_POSTGRES left in the caller's environment would turn this phase into a second PostgreSQL run.
-env -u COFFER_TEST_POSTGRES dotnet test --solution Coffer.slnx -c Release --no-build --results-directory "$RESULTS/sqlite" --report-xunit-trx
-count_trx "unit, CLI and integration tests on SQLite" "$RESULTS/sqlite" || { echo "no test results from the SQLite run"; failed=$((failed + 1)); }
+# One project at a time, each into its own folder: the TRX files are named by the second they start, so projects run
+# together in one folder could overwrite each other's results (and hide a failure from the count). A project whose
+# run fails without a failed test in its results (a crash, a hang cut short) still counts as a failure.
+for project in tests/Coffer.Tests tests/Coffer.Cli.Tests tests/Coffer.IntegrationTests; do
+  name="$(basename "$project")"
+  env -u COFFER_TEST_POSTGRES dotnet test --project "$project" -c Release --no-build --results-directory "$RESULTS/sqlite/$name" --report-xunit-trx
+  rc=$?
+  before=$failed
+  count_trx "$name on SQLite" "$RESULTS/sqlite/$name" || { echo "no test results from $name"; failed=$((failed + 1)); }
+  if [ "$rc" -ne 0 ] && [ "$failed" -eq "$before" ]; then echo "$name: dotnet test exited $rc"; failed=$((failed + 1)); fi
+done
 
 section "integration tests (PostgreSQL)"
 # The same integration suite, plus what only PostgreSQL can show: several server processes on one database, and
@@ -57,7 +66,10 @@ if pg_env="$(scripts/pg-test-server.sh start)"; then
   if [ -z "$COFFER_PG_REUSED" ]; then trap 'scripts/pg-test-server.sh stop' EXIT; fi
   COFFER_TEST_POSTGRES="$COFFER_TEST_POSTGRES" dotnet test --project tests/Coffer.IntegrationTests -c Release --no-build \
     --results-directory "$RESULTS/postgres" --report-xunit-trx
+  rc=$?
+  before=$failed
   count_trx "integration tests on PostgreSQL" "$RESULTS/postgres" || { echo "no test results from the PostgreSQL run"; failed=$((failed + 1)); }
+  if [ "$rc" -ne 0 ] && [ "$failed" -eq "$before" ]; then echo "PostgreSQL run: dotnet test exited $rc"; failed=$((failed + 1)); fi
 else
   echo "could not start PostgreSQL"
   failed=$((failed + 1))
