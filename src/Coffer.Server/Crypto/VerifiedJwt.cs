@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Coffer.Server.Http;
 
 namespace Coffer.Server.Crypto;
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Coffer.Server.Data.Sqlite;
-using Coffer.Server.Http;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -57,7 +56,7 @@ public sealed partial class Db : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         // Made once: a delegate per call would be garbage on every request.
         _readEpoch = () => ReadAsync(Data.SecurityEpoch.ReadAsync);
-        _readContentVersion = projectId => ReadAsync(conn => Features.Secrets.ProjectContentVersion.ReadAsync(conn, projectId));
+        _readContentVersion = projectId => ReadAsync(conn => ProjectContentVersion.ReadAsync(conn, projectId));
         if (engine != DbEngine.Sqlite) return;
         _sqliteUnpooledConnectionString = new SqliteConnectionStringBuilder(_sqliteConnectionString) { Pooling = false }.ToString();
         _sqliteWriter = new SqliteWriter(_sqliteUnpooledConnectionString);

@@ -1,3 +1,4 @@
+using Coffer.Server.Configuration;
 using Coffer.Server.Crypto;
 using Coffer.Server.Data;
 using Coffer.Server.Data.Migrations;
@@ -21,7 +22,6 @@ using Coffer.Server.Features.TokenAuth;
 using Coffer.Server.Features.UniversalAuth;
 using Coffer.Server.Features.Users;
 using Coffer.Server.Http;
-using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.RateLimiting;
 using Coffer.Server.Http.Validation;
 using Coffer.Server.Permissions;
@@ -65,7 +65,7 @@ public static class CofferApp
         app.UseMiddleware<RateLimitMiddleware>();
 
         MapRoutes(app);
-        app.MapApiDocs(() => ApiDocs.CreateHost(AddServices, MapRoutes, options));
+        ApiDocs.Map(app, () => ApiDocs.CreateHost(AddServices, MapRoutes, options));
         app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync).WithMetadata(new JsonBody.RouteNotFoundMetadata()).WithoutRateLimit();
         return app;
     }

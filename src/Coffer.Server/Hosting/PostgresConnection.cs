@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coffer.Server.Configuration;
 using Npgsql;
 
 namespace Coffer.Server.Hosting;

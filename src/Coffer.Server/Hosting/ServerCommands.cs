@@ -1,3 +1,4 @@
+using Coffer.Server.Configuration;
 using Coffer.Server.Data.Migrations;
 
 namespace Coffer.Server.Hosting;
@@ -60,7 +61,7 @@ public static class ServerCommands
             await Console.Error.WriteLineAsync($"coffer-server: {ex.Message}");
             return 2;
         }
-        catch (Http.DatabaseUnavailableException)
+        catch (DatabaseUnavailableException)
         {
             // The reason is in the log line Db wrote; a stack trace would add nothing an operator can act on.
             await Console.Error.WriteLineAsync("coffer-server: the database cannot be reached (see DB_CONNECTION_URI); start it or check its address, and try again.");

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Coffer.Server.Configuration;
 
 namespace Coffer.Server.Hosting;
 
@@ -211,6 +212,3 @@ public static class SettingsLoader
         }
     }
 }
-
-/// <summary>A start-up configuration problem; the message is shown to the operator as is.</summary>
-public sealed class ConfigurationException(string message) : Exception(message);

@@ -1,5 +1,5 @@
 using System.Net;
-using Coffer.Server.Hosting;
+using Coffer.Server.Configuration;
 
 namespace Coffer.Server.Http;
 

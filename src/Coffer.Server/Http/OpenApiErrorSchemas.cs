@@ -5,7 +5,7 @@ namespace Coffer.Server.Http;
 
 /// <summary>
 /// Infisical documents the same error bodies on every route (its add-errors-to-response-schemas plugin); these are
-/// those schemas, and the exact 200 schema of the founding Delete Identity Membership page.
+/// those schemas.
 /// </summary>
 public static class OpenApiErrorSchemas
 {
@@ -46,32 +46,7 @@ public static class OpenApiErrorSchemas
         });
     }
 
-    /// <summary><c>{identityMembership: {id, projectId, identityId, createdAt, updatedAt}}</c>, closed, all required.</summary>
-    public static OpenApiResponse MembershipRow() => Json(new OpenApiSchema
-    {
-        Type = JsonSchemaType.Object,
-        Properties = new Dictionary<string, IOpenApiSchema>
-        {
-            ["identityMembership"] = new OpenApiSchema
-            {
-                Type = JsonSchemaType.Object,
-                Properties = new Dictionary<string, IOpenApiSchema>
-                {
-                    ["id"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" },
-                    ["projectId"] = new OpenApiSchema { Type = JsonSchemaType.String },
-                    ["identityId"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" },
-                    ["createdAt"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
-                    ["updatedAt"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
-                },
-                Required = new HashSet<string> { "id", "projectId", "identityId", "createdAt", "updatedAt" },
-                AdditionalPropertiesAllowed = false,
-            },
-        },
-        Required = new HashSet<string> { "identityMembership" },
-        AdditionalPropertiesAllowed = false,
-    });
-
-    private static OpenApiResponse Json(OpenApiSchema schema) => new()
+    public static OpenApiResponse Json(OpenApiSchema schema) => new()
     {
         Description = "Default Response",
         Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = schema } },

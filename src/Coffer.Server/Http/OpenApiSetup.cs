@@ -1,16 +1,15 @@
-using Coffer.Server.Features.IdentityMemberships;
 using Coffer.Server.Http.Auth;
-using Coffer.Server.Http.RateLimiting;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Scalar.AspNetCore;
+using Microsoft.OpenApi.Reader;
 
 namespace Coffer.Server.Http;
 
 /// <summary>
-/// OpenAPI 3.0 at /api/docs/json (Infisical's path) and an interactive reference at /api/docs. Every authenticated
-/// operation declares bearer auth and Infisical's error responses; the founding Delete Identity Membership operation
-/// is documented exactly as its reference page.
+/// How the OpenAPI document describes the API (served by <c>ApiDocs</c> at /api/docs/json). Every authenticated
+/// operation declares bearer auth and Infisical's error responses; an endpoint's own <see cref="DocumentedResponse"/> and
+/// <see cref="DocumentedParameters"/> metadata say the rest (the founding Delete Identity Membership operation is
+/// documented exactly as its reference page that way).
 /// </summary>
 public static class OpenApiSetup
 {
@@ -40,20 +39,15 @@ public static class OpenApiSetup
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
             operation.Responses ??= new OpenApiResponses();
-            if (metadata.OfType<DeleteMembershipOperation>().Any())
+            foreach (var documented in metadata.OfType<DocumentedResponse>())
+                operation.Responses[documented.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)] =
+                    OpenApiErrorSchemas.Json(ParseSchema(documented.Schema, context.Document));
+            foreach (var documented in metadata.OfType<DocumentedParameters>())
             {
-                operation.Description = "Delete project identity memberships";
-                operation.Summary = null;
-                operation.Responses["200"] = OpenApiErrorSchemas.MembershipRow();
                 foreach (var parameter in operation.Parameters ?? [])
                 {
-                    if (parameter is not OpenApiParameter p) continue;
-                    p.Description = p.Name switch
-                    {
-                        "projectId" => "The ID of the project to delete the identity membership from.",
-                        "identityId" => "The ID of the machine identity to delete the membership from.",
-                        _ => p.Description,
-                    };
+                    if (parameter is OpenApiParameter p && p.Name is { } name && documented.Descriptions.TryGetValue(name, out var text))
+                        p.Description = text;
                 }
             }
             if (metadata.OfType<RequiresActorMetadata>().Any())
@@ -66,11 +60,12 @@ public static class OpenApiSetup
         });
     }
 
-    public static void MapApiDocs(this WebApplication app, Func<WebApplication> createDocsHost)
+    private static OpenApiSchema ParseSchema(string json, OpenApiDocument? document)
     {
-        var docs = new ApiDocs(createDocsHost);
-        app.MapGet("/api/docs/json", docs.WriteAsync).ExcludeFromDescription().WithoutRateLimit();
-        app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/docs/json").WithTitle("Coffer API"))
-            .ExcludeFromDescription().WithoutRateLimit();
+        var schema = OpenApiModelFactory.Parse<OpenApiSchema>(json, OpenApiSpecVersion.OpenApi3_0, document ?? new OpenApiDocument(), out var diagnostic, "json");
+        // The schemas are constants in the source: a broken one is a bug to see in the first docs request, not a silent gap.
+        if (schema is null || diagnostic?.Errors.Count > 0)
+            throw new InvalidOperationException($"Invalid documented response schema: {string.Join("; ", diagnostic?.Errors.Select(e => e.Message) ?? [])}");
+        return schema;
     }
 }

@@ -1,5 +1,4 @@
 using Coffer.Server.Data;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Dapper;
 
@@ -45,7 +44,7 @@ public sealed class IdentityBoundary(Db db, PermissionService permissions, TimeP
             foreach (var projectId in await conn.QueryAsync<string>(
                          "SELECT DISTINCT project_id FROM project_memberships WHERE identity_id = @identityId", new { identityId }))
             {
-                var project = await Features.Projects.ProjectStore.FindAsync(conn, projectId);
+                var project = await ProjectRecords.FindAsync(conn, projectId);
                 if (project is null) continue;
                 if (!self) projects.Add((projectId, (await ProjectPermissionLoader.LoadAsync(conn, project, target, now)).Permissions));
                 if (rerenders) projects.Add((projectId, (await ProjectPermissionLoader.LoadAsync(conn, project, target, now, after)).Permissions));

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Coffer.Server.Data;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Dapper;
 
@@ -29,7 +28,7 @@ public sealed class PermissionService(Db db, TimeProvider time)
 
         var (access, validUntil) = await db.ReadAsync(async conn =>
         {
-            var project = await Features.Projects.ProjectStore.FindAsync(conn, projectId)
+            var project = await ProjectRecords.FindAsync(conn, projectId)
                 ?? throw new NotFoundException($"Project with ID '{projectId}' not found");
             if (!string.Equals(project.OrgId, actor.OrgId, StringComparison.Ordinal))
                 throw new ForbiddenException("This project does not belong to your selected organization.");
@@ -70,7 +69,7 @@ public sealed class PermissionService(Db db, TimeProvider time)
     /// What a member of a project (an identity, or a user) may do there now, templates rendered for it: the target's
     /// side of the privilege boundary when its roles, privileges or membership change.
     /// </summary>
-    public Task<PermissionSet> MemberPermissionsAsync(Features.Projects.ProjectRow project, ActorType type, string id) =>
+    public Task<PermissionSet> MemberPermissionsAsync(ProjectRow project, ActorType type, string id) =>
         db.ReadAsync(async conn =>
         {
             var name = await conn.ExecuteScalarAsync<string?>(

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Coffer.Server.Http;
 
 namespace Coffer.Server.Permissions;
 

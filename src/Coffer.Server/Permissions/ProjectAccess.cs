@@ -1,4 +1,3 @@
-using Coffer.Server.Features.Projects;
 
 namespace Coffer.Server.Permissions;
 

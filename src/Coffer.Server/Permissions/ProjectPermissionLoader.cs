@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Coffer.Server.Features.Projects;
 using Coffer.Server.Http.Auth;
 using Dapper;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Coffer.Server.Http;
 
 namespace Coffer.Server.Permissions;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Coffer.IntegrationTests.Infrastructure;
+using Coffer.Server.Configuration;
 using Coffer.Server.Data;
 using Coffer.Server.Features.Secrets;
 using Coffer.Server.Hosting;

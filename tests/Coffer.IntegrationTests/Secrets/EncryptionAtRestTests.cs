@@ -1,7 +1,7 @@
 using Coffer.IntegrationTests.Infrastructure;
+using Coffer.Server.Configuration;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
-using Coffer.Server.Hosting;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -68,7 +68,7 @@ public sealed class EncryptionAtRestTests(ServerFixture fx) : IClassFixture<Serv
         {
             var fromB = await conn.ExecuteScalarAsync<byte[]>("SELECT encrypted_value FROM secrets WHERE key = 'SWAP_B' AND project_id = @id", new { id = p.Id }, tx);
             await conn.ExecuteAsync("UPDATE secrets SET encrypted_value = @fromB WHERE key = 'SWAP_A' AND project_id = @id", new { fromB, id = p.Id }, tx);
-            await Coffer.Server.Features.Secrets.ProjectContentVersion.BumpAsync(conn, tx, p.Id);
+            await Coffer.Server.Data.ProjectContentVersion.BumpAsync(conn, tx, p.Id);
         }, TestContext.Current.CancellationToken);
 
         var r = await Api.GetAsync($"/api/v3/secrets/raw/SWAP_A?workspaceId={p.Id}&environment=dev", fx.AdminToken);

@@ -1,4 +1,5 @@
 using Coffer.IntegrationTests.Infrastructure;
+using Coffer.Server.Configuration;
 using Coffer.Server.Crypto;
 using Coffer.Server.Data;
 using Coffer.Server.Hosting;

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Coffer.Server.Crypto;
-using Coffer.Server.Http;
+using Coffer.Server.Errors;
 
 namespace Coffer.Tests.Crypto;
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using Coffer.Server.Data;
-using Coffer.Server.Http;
+using Coffer.Server.Errors;
 using Npgsql;
 
 namespace Coffer.Tests.Data;

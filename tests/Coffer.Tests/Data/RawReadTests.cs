@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Coffer.Server.Data;
 using Coffer.Server.Data.Sqlite;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.UniversalAuth;

@@ -1,6 +1,5 @@
 using Coffer.Server.Data;
 using Coffer.Server.Data.Sqlite;
-using Coffer.Server.Features.Secrets;
 using Dapper;
 using Microsoft.Data.Sqlite;
 

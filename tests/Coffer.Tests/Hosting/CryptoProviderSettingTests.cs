@@ -1,4 +1,5 @@
 using Coffer.Server.Crypto;
+using Coffer.Server.Errors;
 using Coffer.Server.Hosting;
 
 namespace Coffer.Tests.Hosting;

@@ -1,3 +1,4 @@
+using Coffer.Server.Errors;
 using Coffer.Server.Hosting;
 
 namespace Coffer.Tests.Hosting;

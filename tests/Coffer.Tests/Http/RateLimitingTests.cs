@@ -1,3 +1,4 @@
+using Coffer.Server.Errors;
 using Coffer.Server.Hosting;
 using Coffer.Server.Http.RateLimiting;
 

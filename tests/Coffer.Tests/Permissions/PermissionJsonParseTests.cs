@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Coffer.Server.Http;
+using Coffer.Server.Errors;
 using Coffer.Server.Permissions;
 
 namespace Coffer.Tests.Permissions;

@@ -1,5 +1,5 @@
+using Coffer.Server.Errors;
 using Coffer.Server.Features.Users;
-using Coffer.Server.Http;
 
 namespace Coffer.Tests.Users;
 

@@ -1,5 +1,4 @@
 using Coffer.Server.Data;
-using Coffer.Server.Http;
 
 namespace Coffer.Server.Features.AccessTokens;
 

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Coffer.Server.Data;
 using Dapper;
 
 namespace Coffer.Server.Features.AccessTokens;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Net;
 using Coffer.Server.Data;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Dapper;
 

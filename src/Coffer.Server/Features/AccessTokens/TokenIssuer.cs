@@ -1,6 +1,6 @@
 using System.Data.Common;
+using Coffer.Server.Configuration;
 using Coffer.Server.Data;
-using Coffer.Server.Hosting;
 
 namespace Coffer.Server.Features.AccessTokens;
 

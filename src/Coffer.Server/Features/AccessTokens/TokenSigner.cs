@@ -1,6 +1,5 @@
+using Coffer.Server.Configuration;
 using Coffer.Server.Crypto;
-using Coffer.Server.Hosting;
-using Coffer.Server.Http;
 
 namespace Coffer.Server.Features.AccessTokens;
 

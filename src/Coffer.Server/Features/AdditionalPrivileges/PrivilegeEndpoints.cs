@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Projects;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
 using Coffer.Server.Permissions;

@@ -2,9 +2,9 @@ using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.IdentityMemberships;
-using Coffer.Server.Features.Organizations;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
+using Coffer.Server.Http.Validation;
 using Coffer.Server.Permissions;
 using Dapper;
 

@@ -18,7 +18,7 @@ public static class AdminEndpoints
             var password = body.String("password", min: MinPasswordLength);
             var organization = body.String("organization", trim: true, min: 1);
             if (email is { Length: > 0 } && !EmailAddress.IsValid(email))
-                body.AddIssue(new Http.ValidationIssue("invalid_string", ["email"], "Invalid email")
+                body.AddIssue(new ValidationIssue("invalid_string", ["email"], "Invalid email")
                 {
                     Extra = new System.Text.Json.Nodes.JsonObject { ["validation"] = "email" },
                 });

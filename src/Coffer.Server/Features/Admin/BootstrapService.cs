@@ -7,7 +7,6 @@ using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Identities;
 using Coffer.Server.Features.Organizations;
 using Coffer.Server.Features.TokenAuth;
-using Coffer.Server.Http;
 using Dapper;
 
 namespace Coffer.Server.Features.Admin;

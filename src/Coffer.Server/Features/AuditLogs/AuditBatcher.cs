@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Coffer.Server.Data;
-using Coffer.Server.Http;
 
 namespace Coffer.Server.Features.AuditLogs;
 

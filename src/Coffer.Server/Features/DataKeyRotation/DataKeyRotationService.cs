@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
-using Coffer.Server.Features.Projects;
 using Coffer.Server.Features.Secrets;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
 
@@ -33,7 +31,7 @@ public sealed partial class DataKeyRotationService(Db db, ProjectKeyRing keys, P
         var project = await db.ReadAsync(async conn =>
         {
             if (!await InstanceAdmins.IsAsync(conn, actor)) throw new ForbiddenException("Requires elevated super admin privileges");
-            return await ProjectStore.FindAsync(conn, projectId);
+            return await ProjectRecords.FindAsync(conn, projectId);
         }) ?? throw new NotFoundException($"Project with ID '{projectId}' not found");
         return await RunAsync(project.Id, project.OrgId, audit, startNew: true, CancellationToken.None);
     }
@@ -41,7 +39,7 @@ public sealed partial class DataKeyRotationService(Db db, ProjectKeyRing keys, P
     /// <summary>Finishes a rotation found unfinished at start-up, as the platform.</summary>
     public async Task<DataKeyRotationResult?> ResumeAsync(string projectId, CancellationToken ct)
     {
-        var project = await db.ReadAsync(conn => ProjectStore.FindAsync(conn, projectId), ct);
+        var project = await db.ReadAsync(conn => ProjectRecords.FindAsync(conn, projectId), ct);
         return project is null ? null : await RunAsync(project.Id, project.OrgId, Platform, startNew: false, ct);
     }
 

@@ -5,7 +5,6 @@ using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Projects;
 using Coffer.Server.Features.Secrets;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
 using Dapper;

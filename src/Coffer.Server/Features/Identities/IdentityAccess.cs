@@ -1,5 +1,4 @@
 using Coffer.Server.Data;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 
 namespace Coffer.Server.Features.Identities;

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Coffer.Server.Http;
+using Coffer.Server.Data;
 
 namespace Coffer.Server.Features.Identities;
 

@@ -23,7 +23,7 @@ public static class MembershipEndpoints
             var (membership, _) = await UpdateAsync(http, projectId, identityId, service);
             return TypedResults.Ok(new MembershipEnvelope<MembershipDto>(membership));
         }).WithSummary("Update project identity memberships");
-        c.MapDelete("/{identityId}", DeleteAsync).WithMetadata(DeleteMembershipOperation.Instance).WithSummary("Delete project identity memberships");
+        c.MapDelete("/{identityId}", DeleteAsync).AsSeedOperation();
         c.MapGet("", async (HttpContext http, string projectId, MembershipService service) =>
         {
             var query = Input.ForQuery(http.Request.Query);
@@ -51,9 +51,7 @@ public static class MembershipEndpoints
             var (_, roles) = await UpdateAsync(http, projectId, identityId, service);
             return TypedResults.Ok(new UpdatedRolesResponse(roles.Select(UpdatedRoleDto.From).ToList()));
         }).WithSummary("Update identity membership");
-        group.MapDelete("/{projectId}/identity-memberships/{identityId}", DeleteAsync)
-            .WithMetadata(DeleteMembershipOperation.Instance)
-            .WithSummary("Delete identity membership");
+        group.MapDelete("/{projectId}/identity-memberships/{identityId}", DeleteAsync).AsSeedOperation();
         group.MapGet("/{projectId}/identity-memberships", async (HttpContext http, string projectId, MembershipService service) =>
         {
             var query = Input.ForQuery(http.Request.Query);
@@ -100,16 +98,43 @@ public static class MembershipEndpoints
         return await service.UpdateAsync(actor, AuditContext.From(http, actor), projectId.Trim(), identityId.Trim(), roles!);
     }
 
+    /// <summary>
+    /// Documents a delete route as the founding Delete Identity Membership reference page does: its description, its
+    /// parameter texts and its closed 200 schema (the error responses come with every authenticated route).
+    /// </summary>
+    private static RouteHandlerBuilder AsSeedOperation(this RouteHandlerBuilder route) => route
+        .WithDescription("Delete project identity memberships")
+        .WithParameterDescriptions(new Dictionary<string, string>
+        {
+            ["projectId"] = "The ID of the project to delete the identity membership from.",
+            ["identityId"] = "The ID of the machine identity to delete the membership from.",
+        })
+        .WithResponseSchema(200, """
+            {
+              "type": "object",
+              "properties": {
+                "identityMembership": {
+                  "type": "object",
+                  "properties": {
+                    "id": { "type": "string", "format": "uuid" },
+                    "projectId": { "type": "string" },
+                    "identityId": { "type": "string", "format": "uuid" },
+                    "createdAt": { "type": "string", "format": "date-time" },
+                    "updatedAt": { "type": "string", "format": "date-time" }
+                  },
+                  "required": ["id", "projectId", "identityId", "createdAt", "updatedAt"],
+                  "additionalProperties": false
+                }
+              },
+              "required": ["identityMembership"],
+              "additionalProperties": false
+            }
+            """);
+
     private static async Task<IResult> DeleteAsync(HttpContext http, string projectId, string identityId, MembershipService service)
     {
         var actor = http.GetActor();
         var membership = await service.DeleteAsync(actor, AuditContext.From(http, actor), projectId.Trim(), identityId.Trim());
         return TypedResults.Ok(new MembershipEnvelope<MembershipDto>(membership));
     }
-}
-
-/// <summary>Marks the founding Delete Identity Membership operations, which the API docs describe exactly as the seed page.</summary>
-public sealed class DeleteMembershipOperation
-{
-    public static readonly DeleteMembershipOperation Instance = new();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Coffer.Server.Data;
 using Coffer.Server.Http;
 
 namespace Coffer.Server.Features.IdentityMemberships;

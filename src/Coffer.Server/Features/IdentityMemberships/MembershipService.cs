@@ -3,7 +3,6 @@ using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Identities;
 using Coffer.Server.Features.Roles;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
 using Dapper;

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Projects;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
 using Dapper;
@@ -26,7 +25,7 @@ public sealed class ProjectAccessRecovery(Db db, PermissionService permissions, 
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {
-            var project = await ProjectStore.FindAsync(conn, projectId, tx);
+            var project = await ProjectRecords.FindAsync(conn, projectId, tx);
             if (project is null || !string.Equals(project.OrgId, actor.OrgId, StringComparison.Ordinal))
                 throw new NotFoundException($"Project with ID '{projectId}' not found");
             var column = actor.IsIdentity ? "identity_id" : "user_id";

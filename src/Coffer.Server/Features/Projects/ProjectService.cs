@@ -2,9 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
-using Coffer.Server.Features.Organizations;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
+using Coffer.Server.Http.Validation;
 using Coffer.Server.Permissions;
 
 namespace Coffer.Server.Features.Projects;

@@ -1,15 +1,13 @@
 using System.Data.Common;
 using Coffer.Server.Data;
+using Coffer.Server.Permissions;
 using Dapper;
 
 namespace Coffer.Server.Features.Projects;
 
 public static class ProjectStore
 {
-    public const string Columns =
-        "id, org_id, name, description, slug, type, auto_capitalization, version, pit_version_limit, audit_logs_retention_days, " +
-        "has_delete_protection, secret_sharing, show_snapshots_legacy, enforce_encrypted_secret_manager_secret_metadata, " +
-        "secret_detection_ignore_values, created_at, updated_at";
+    private const string Columns = ProjectRecords.Columns;
 
     private const string EnvColumns = "id, project_id, name, slug, position, created_at, updated_at";
 
@@ -21,9 +19,6 @@ public static class ProjectStore
                     @AuditLogsRetentionDays, @HasDeleteProtection, @SecretSharing, @ShowSnapshotsLegacy,
                     @EnforceEncryptedSecretManagerSecretMetadata, @SecretDetectionIgnoreValues, @CreatedAt, @UpdatedAt)
             """, p, tx);
-
-    public static Task<ProjectRow?> FindAsync(DbConnection conn, string id, DbTransaction? tx = null) =>
-        conn.QuerySingleOrDefaultAsync<ProjectRow>($"SELECT {Columns} FROM projects WHERE id = @id", new { id }, tx);
 
     public static Task<ProjectRow?> FindBySlugAsync(DbConnection conn, string orgId, string slug, DbTransaction? tx = null) =>
         conn.QuerySingleOrDefaultAsync<ProjectRow>($"SELECT {Columns} FROM projects WHERE org_id = @orgId AND slug = @slug", new { orgId, slug }, tx);

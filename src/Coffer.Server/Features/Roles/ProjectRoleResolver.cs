@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Coffer.Server.Http;
 using Coffer.Server.Permissions;
 using Dapper;
 

@@ -148,7 +148,7 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
         return o;
     }
 
-    private static JsonObject Predefined(PredefinedRole role, Features.Projects.ProjectRow project, bool withPermissions)
+    private static JsonObject Predefined(PredefinedRole role, ProjectRow project, bool withPermissions)
     {
         var o = new JsonObject
         {

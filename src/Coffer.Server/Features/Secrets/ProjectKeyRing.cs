@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using Coffer.Server.Configuration;
 using Coffer.Server.Crypto;
 using Coffer.Server.Data;
 using Coffer.Server.Hosting;
-using Coffer.Server.Http;
 using Dapper;
 
 namespace Coffer.Server.Features.Secrets;

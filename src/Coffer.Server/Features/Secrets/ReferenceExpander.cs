@@ -1,4 +1,3 @@
-using Coffer.Server.Http;
 using Coffer.Server.Permissions;
 
 namespace Coffer.Server.Features.Secrets;

@@ -1,5 +1,4 @@
 using Coffer.Server.Features.Projects;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
 

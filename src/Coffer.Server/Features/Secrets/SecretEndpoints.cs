@@ -1,6 +1,5 @@
 using Coffer.Server.Crypto;
 using Coffer.Server.Features.AuditLogs;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Coffer.Server.Data;
 using Coffer.Server.Http;
 
 namespace Coffer.Server.Features.Secrets;

@@ -1,3 +1,4 @@
+using Coffer.Server.Configuration;
 using Coffer.Server.Crypto;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.SecretImports;

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
-using Coffer.Server.Crypto;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Folders;

@@ -1,4 +1,4 @@
-using Coffer.Server.Hosting;
+using Coffer.Server.Configuration;
 using Coffer.Server.Http.RateLimiting;
 
 namespace Coffer.Server.Features.Status;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Coffer.Server.Data;
 using Coffer.Server.Features.AccessTokens;
-using Coffer.Server.Http;
 
 namespace Coffer.Server.Features.TokenAuth;
 

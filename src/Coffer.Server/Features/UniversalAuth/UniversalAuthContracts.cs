@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Coffer.Server.Http;
+using Coffer.Server.Data;
 
 namespace Coffer.Server.Features.UniversalAuth;
 

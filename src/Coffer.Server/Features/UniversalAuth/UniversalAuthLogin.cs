@@ -6,7 +6,6 @@ using Coffer.Server.Diagnostics;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Identities;
-using Coffer.Server.Http;
 using Dapper;
 
 namespace Coffer.Server.Features.UniversalAuth;

@@ -1,4 +1,3 @@
-using Coffer.Server.Http;
 
 namespace Coffer.Server.Features.Users;
 

@@ -5,7 +5,6 @@ using Coffer.Server.Crypto;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AuditLogs;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Dapper;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Coffer.Server.Hosting;
+using Coffer.Server.Configuration;
 
 namespace Coffer.Server.Http.RateLimiting;
 

@@ -1,5 +1,3 @@
-using Coffer.Server.Features.Organizations;
-
 namespace Coffer.Server.Http.Validation;
 
 /// <summary>Infisical's slugSchema: lower-cased, trimmed, length-checked, and unchanged by slugify.</summary>

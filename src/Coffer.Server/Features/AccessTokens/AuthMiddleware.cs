@@ -1,8 +1,9 @@
 using Coffer.Server.Crypto;
-using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.Users;
+using Coffer.Server.Http;
+using Coffer.Server.Http.Auth;
 
-namespace Coffer.Server.Http.Auth;
+namespace Coffer.Server.Features.AccessTokens;
 
 /// <summary>
 /// Authenticates callers of routes that need one. Public routes (login, renew, bootstrap, status) ignore the

@@ -1,9 +1,11 @@
-using Coffer.Server.Hosting;
+using Coffer.Server.Configuration;
+using Coffer.Server.Http;
 using Coffer.Server.Http.RateLimiting;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Scalar.AspNetCore;
 
-namespace Coffer.Server.Http;
+namespace Coffer.Server.Hosting;
 
 /// <summary>
 /// Serves /api/docs/json from a host that exists only to describe the API: the first request builds it (the same
@@ -39,6 +41,16 @@ public sealed class ApiDocs(Func<WebApplication> createHost)
     }
 
     private const string DocumentName = "v1";
+
+    /// <summary>OpenAPI 3.0 at /api/docs/json (Infisical's path) and an interactive reference at /api/docs.</summary>
+    public static void Map(WebApplication app, Func<WebApplication> createDocsHost)
+    {
+        var docs = new ApiDocs(createDocsHost);
+        app.MapGet("/api/docs/json", docs.WriteAsync).ExcludeFromDescription().WithoutRateLimit();
+        app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/docs/json").WithTitle("Coffer API"))
+            .ExcludeFromDescription().WithoutRateLimit();
+    }
+
 
     public async Task WriteAsync(HttpContext context)
     {

@@ -1,8 +1,7 @@
 using System.Data.Common;
-using Coffer.Server.Data;
 using Dapper;
 
-namespace Coffer.Server.Features.Secrets;
+namespace Coffer.Server.Data;
 
 /// <summary>
 /// A per-project counter moved in the same transaction as any change to the project's folders, secrets, imports or

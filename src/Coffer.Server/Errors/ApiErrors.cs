@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Coffer.Server.Http;
+namespace Coffer.Server.Errors;
 
 /// <summary>
 /// The one family of errors the API answers with. The exception handler turns each into Infisical's envelope
@@ -73,3 +73,6 @@ public sealed record ValidationIssue(string Code, IReadOnlyList<object> Path, st
     /// <summary>Extra zod members such as <c>minimum</c>, <c>type</c>, <c>inclusive</c>, <c>options</c>, <c>validation</c>.</summary>
     public JsonObject? Extra { get; init; }
 }
+
+/// <summary>A start-up configuration problem; the message is shown to the operator as is.</summary>
+public sealed class ConfigurationException(string message) : Exception(message);

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Coffer.Server.Hosting;
+namespace Coffer.Server.Configuration;
 
 /// <summary>Everything the server reads from its environment, resolved once at start-up.</summary>
 public sealed class CofferOptions

@@ -1,0 +1,68 @@
+using Coffer.Server.Data;
+using Coffer.Server.Features.UniversalAuth;
+
+namespace Coffer.Tests.Architecture;
+
+/// <summary>
+/// Dependencies point one way (docs/architecture.md): Hosting → Features → Permissions → Http → Data → Diagnostics →
+/// Configuration → Crypto → Errors; no layer uses one above it, and no lower layer uses a feature. Checked on the compiled server, so a fully
+/// qualified name or a lambda counts as much as a <c>using</c> line.
+/// </summary>
+public sealed class LayeringTests
+{
+    private const string Root = "Coffer.Server.";
+
+    // Lowest first: each layer and the namespaces above it that it must never use. Hosting is the composition root and
+    // may use everything; features may use everything but it.
+    public static TheoryData<string, string[]> Rules => new()
+    {
+        { "Errors", ["Configuration", "Crypto", "Diagnostics", "Data", "Http", "Permissions", "Features", "Hosting"] },
+        { "Crypto", ["Configuration", "Diagnostics", "Data", "Http", "Permissions", "Features", "Hosting"] },
+        { "Configuration", ["Diagnostics", "Data", "Http", "Permissions", "Features", "Hosting"] },
+        { "Diagnostics", ["Data", "Http", "Permissions", "Features", "Hosting"] },
+        { "Data", ["Http", "Permissions", "Features", "Hosting"] },
+        { "Http", ["Permissions", "Features", "Hosting"] },
+        { "Permissions", ["Features", "Hosting"] },
+        { "Features", ["Hosting"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void A_lower_layer_uses_no_layer_above_it(string layer, string[] forbidden)
+    {
+        var violations = (
+            from type in typeof(Db).Assembly.GetTypes()
+            where type.DeclaringType is null && InLayer(type, layer)
+            from used in TypeDependencies.WithNested(type).SelectMany(TypeDependencies.Of).Distinct()
+            let usedLayer = LayerOf(used)
+            where usedLayer is not null && forbidden.Contains(usedLayer)
+            select $"{type.FullName} -> {used.FullName}").Distinct().Order().ToList();
+
+        Assert.True(InLayerCount(layer) > 0, $"no types in layer {layer}: the rule checks nothing");
+        Assert.True(violations.Count == 0, $"{layer} uses a layer above it:\n{string.Join("\n", violations)}");
+    }
+
+    [Fact]
+    public void The_scanner_sees_what_lambdas_and_async_state_machines_use()
+    {
+        // UniversalAuthLogin calls the store and the lockout store only inside an async lambda given to Db.WriteAsync.
+        var used = TypeDependencies.WithNested(typeof(UniversalAuthLogin)).SelectMany(TypeDependencies.Of).ToHashSet();
+
+        Assert.Contains(typeof(Db), used);
+        Assert.Contains(typeof(UniversalAuthStore), used);
+        Assert.Contains(typeof(LockoutStore), used);
+    }
+
+    private static int InLayerCount(string layer) => typeof(Db).Assembly.GetTypes().Count(t => InLayer(t, layer));
+
+    private static bool InLayer(Type type, string layer) =>
+        type.Namespace is { } ns && (ns == Root + layer || ns.StartsWith(Root + layer + ".", StringComparison.Ordinal));
+
+    private static string? LayerOf(Type type)
+    {
+        if (type.Namespace is not { } ns || !ns.StartsWith(Root, StringComparison.Ordinal)) return null;
+        var rest = ns[Root.Length..];
+        var dot = rest.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? rest : rest[..dot];
+    }
+}
