@@ -10,9 +10,13 @@ namespace Coffer.Cli.Run;
 internal sealed class SignalForwarder : IDisposable
 {
     readonly List<PosixSignalRegistration> _registrations = [];
-    readonly System.Collections.Concurrent.ConcurrentQueue<int> _pending = new();
+    // Signals arrive on the runtime's signal thread while the runner records the child: one lock makes "is there a
+    // child, is one starting, hold or forward" a single step, so a signal is never let through to end coffer, nor held
+    // after the held ones were handed over, while a child starts.
+    readonly Lock _gate = new();
+    readonly Queue<int> _pending = new();
     int _childPid;
-    volatile bool _starting;
+    bool _starting;
 
     public SignalForwarder()
     {
@@ -42,13 +46,22 @@ internal sealed class SignalForwarder : IDisposable
     /// <summary>The process that receives forwarded signals; 0 while none runs.</summary>
     public int ChildPid
     {
-        get => Volatile.Read(ref _childPid);
+        get
+        {
+            lock (_gate) return _childPid;
+        }
         set
         {
-            Volatile.Write(ref _childPid, value);
-            _starting = false;
-            // A signal that came while the child was being started belongs to it.
-            while (value != 0 && _pending.TryDequeue(out var number)) Native.Signal(value, number);
+            lock (_gate)
+            {
+                _childPid = value;
+                _starting = false;
+                // A signal that came while the child was being started belongs to it.
+                while (_pending.TryDequeue(out var number))
+                {
+                    if (value != 0) Native.Signal(value, number);
+                }
+            }
         }
     }
 
@@ -56,29 +69,29 @@ internal sealed class SignalForwarder : IDisposable
     /// A child is about to start: a signal arriving before its pid is known is held for it instead of ending coffer
     /// (the child may already be running, and even have printed, by the time the pid is recorded).
     /// </summary>
-    public void ChildStarting() => _starting = true;
+    public void ChildStarting()
+    {
+        lock (_gate) _starting = true;
+    }
 
     void Register(PosixSignal signal, int number)
     {
         _registrations.Add(PosixSignalRegistration.Create(signal, context =>
         {
-            var pid = ChildPid;
-            if (pid == 0)
+            lock (_gate)
             {
-                if (_starting)
+                if (_childPid == 0 && !_starting)
                 {
-                    context.Cancel = true;
-                    LastSignal = number;
-                    _pending.Enqueue(number);
+                    // No child yet (still fetching secrets): let the default action end coffer.
+                    return;
                 }
-                // No child yet (still fetching secrets): let the default action end coffer.
-                return;
-            }
 
-            // Keep coffer alive; the child decides how to react and coffer reports its exit code.
-            context.Cancel = true;
-            LastSignal = number;
-            Native.Signal(pid, number);
+                // Keep coffer alive; the child decides how to react and coffer reports its exit code.
+                context.Cancel = true;
+                LastSignal = number;
+                if (_childPid == 0) _pending.Enqueue(number);
+                else Native.Signal(_childPid, number);
+            }
         }));
     }
 

@@ -50,10 +50,24 @@ public static class TypeDependencies
 
     private static IEnumerable<Type> InBody(MethodBase method)
     {
-        var body = method.GetMethodBody();
-        if (body is null) yield break;
-        foreach (var local in body.LocalVariables) yield return local.LocalType;
-        var il = body.GetILAsByteArray() ?? [];
+        foreach (var local in method.GetMethodBody()?.LocalVariables ?? []) yield return local.LocalType;
+        foreach (var member in MembersNamedIn(method))
+        {
+            if (member is Type t) yield return t;
+            else
+            {
+                if (member.DeclaringType is not null) yield return member.DeclaringType;
+                if (member is MethodInfo { IsGenericMethod: true } gm)
+                    foreach (var a in gm.GetGenericArguments()) yield return a;
+                if (member is FieldInfo f) yield return f.FieldType;
+            }
+        }
+    }
+
+    /// <summary>Every method, field and type a method's IL names (calls, field accesses, type tokens), in order.</summary>
+    public static IEnumerable<MemberInfo> MembersNamedIn(MethodBase method)
+    {
+        var il = method.GetMethodBody()?.GetILAsByteArray() ?? [];
         var typeArgs = method.DeclaringType?.IsGenericType == true ? method.DeclaringType.GetGenericArguments() : null;
         var methodArgs = method.IsGenericMethod ? method.GetGenericArguments() : null;
         var i = 0;
@@ -64,15 +78,7 @@ public static class TypeDependencies
             switch (code.OperandType)
             {
                 case OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType or OperandType.InlineTok:
-                    var member = Resolve(method.Module, BitConverter.ToInt32(il, i), typeArgs, methodArgs);
-                    if (member is Type t) yield return t;
-                    else if (member is not null)
-                    {
-                        if (member.DeclaringType is not null) yield return member.DeclaringType;
-                        if (member is MethodInfo { IsGenericMethod: true } gm)
-                            foreach (var a in gm.GetGenericArguments()) yield return a;
-                        if (member is FieldInfo f) yield return f.FieldType;
-                    }
+                    if (Resolve(method.Module, BitConverter.ToInt32(il, i), typeArgs, methodArgs) is { } member) yield return member;
                     i += 4;
                     break;
                 case OperandType.InlineSwitch:

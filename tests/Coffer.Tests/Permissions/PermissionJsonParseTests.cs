@@ -308,8 +308,13 @@ public class PermissionJsonParseTests
     [Fact]
     public void LegacyReadAloneOrOnOtherSubjectsIsFine()
     {
-        PermissionJson.ParseProject(JsonNode.Parse("""[{"subject":"secrets","action":["read","create"]},{"subject":"secret-folders","action":["read"]}]"""));
-        PermissionJson.ParseProject(JsonNode.Parse("""[{"subject":"secrets","action":["readValue","describeSecret"]}]"""));
+        var legacy = PermissionJson.ParseProject(
+            JsonNode.Parse("""[{"subject":"secrets","action":["read","create"]},{"subject":"secret-folders","action":["read"]}]"""));
+        var current = PermissionJson.ParseProject(JsonNode.Parse("""[{"subject":"secrets","action":["readValue","describeSecret"]}]"""));
+
+        // Accepted and kept as written: no refusal, no action dropped or rewritten.
+        Assert.Equal(["secrets:read,create", "secret-folders:read"], legacy.Select(r => $"{r.Subject}:{string.Join(',', r.Actions)}"));
+        Assert.Equal(["secrets:readValue,describeSecret"], current.Select(r => $"{r.Subject}:{string.Join(',', r.Actions)}"));
     }
 
     [Fact]
