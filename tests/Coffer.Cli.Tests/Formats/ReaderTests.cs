@@ -42,6 +42,24 @@ public sealed class ReaderTests : IDisposable
     {
         Assert.Throws<FormatException>(() => YamlMapReader.Parse("a:\n  b: c\n"));
         Assert.Throws<FormatException>(() => YamlMapReader.Parse("- a\n- b\n"));
+        Assert.Equal("line 2: 'b' is not a string (nested mappings and lists are not supported)",
+            Assert.Throws<FormatException>(() => YamlMapReader.Parse("a: x\nb:\n  - 1\n")).Message);
+    }
+
+    [Fact]
+    public void Yaml_reader_refuses_a_name_given_twice_and_broken_yaml_with_the_line()
+    {
+        Assert.StartsWith("line 2: ", Assert.Throws<FormatException>(() => YamlMapReader.Parse("A: 1\nA: 2\n")).Message);
+        Assert.StartsWith("line 1: ", Assert.Throws<FormatException>(() => YamlMapReader.Parse("A: \"open\n")).Message);
+    }
+
+    [Fact]
+    public void Yaml_reader_reads_what_yaml_allows_beyond_one_line()
+    {
+        var parsed = YamlMapReader.Parse("A: \"two\\nlines \\\n  joined\"\nB: >-\n  folded\n  text\n\"C D\": |\n  x\n");
+
+        Assert.Equal([new("A", "two\nlines joined"), new("B", "folded text"), new("C D", "x\n")], parsed);
+        Assert.Empty(YamlMapReader.Parse("# nothing\n"));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using Coffer.Server.Features.Secrets;
 
 namespace Coffer.Tests.Secrets;
 
-/// <summary>The hand-written scan must find exactly what Infisical's pattern finds.</summary>
+/// <summary>The source-generated scan must find exactly what Infisical's pattern, run by the regex interpreter, finds.</summary>
 public class SecretReferencesTests
 {
     private static readonly Regex InfisicalPattern = new(@"\$\{([a-zA-Z0-9\-_.@]+)\}", RegexOptions.CultureInvariant);

@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Text.RegularExpressions;
 using Coffer.Server.Features.Folders;
 
 namespace Coffer.Server.Features.Secrets;
@@ -10,48 +10,27 @@ public readonly record struct SecretAddress(string Environment, string Path, str
 }
 
 /// <summary>
-/// Infisical's reference syntax: <c>${…}</c> around one or more letters, digits, "-", "_", "." and "@" (its pattern is
-/// <c>\$\{([a-zA-Z0-9\-_.@]+)\}</c>). Scanned by hand: lists look at every value, and the regular expression's
-/// match objects were a fifth of what a list of 100 allocated.
+/// Infisical's reference syntax: <c>${…}</c> around one or more letters, digits, "-", "_", "." and "@", with its own
+/// pattern, source-generated. Lists look at every value, so the scan allocates nothing but the texts it returns.
 /// </summary>
-public static class SecretReferences
+public static partial class SecretReferences
 {
-    private static readonly SearchValues<char> NameChars =
-        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.@");
+    [GeneratedRegex(@"\$\{([a-zA-Z0-9\-_.@]+)\}", RegexOptions.CultureInvariant)]
+    private static partial Regex Pattern();
 
-    public static bool Contains(string value) => Next(value, 0, out _, out _);
+    public static bool Contains(string value) => Pattern().IsMatch(value);
 
     /// <summary>The distinct reference texts (<c>${…}</c>) in a value, in order of appearance.</summary>
     public static IReadOnlyList<string> Find(string value)
     {
         List<string>? found = null;
-        for (var from = 0; Next(value, from, out var start, out var length); from = start + length)
+        foreach (var match in Pattern().EnumerateMatches(value))
         {
-            var reference = value.Substring(start, length);
+            var reference = value.Substring(match.Index, match.Length);
             found ??= [];
             if (!found.Contains(reference, StringComparer.Ordinal)) found.Add(reference);
         }
         return found ?? (IReadOnlyList<string>)[];
-    }
-
-    /// <summary>The first reference at or after <paramref name="from"/>, scanning as a regular expression would.</summary>
-    private static bool Next(string value, int from, out int start, out int length)
-    {
-        while (from < value.Length)
-        {
-            var open = value.IndexOf("${", from, StringComparison.Ordinal);
-            if (open < 0) break;
-            var name = value.AsSpan(open + 2);
-            var nameLength = name.IndexOfAnyExcept(NameChars);
-            if (nameLength > 0 && name[nameLength] == '}')
-            {
-                (start, length) = (open, nameLength + 3);
-                return true;
-            }
-            from = open + 1;
-        }
-        (start, length) = (0, 0);
-        return false;
     }
 
     /// <summary>
