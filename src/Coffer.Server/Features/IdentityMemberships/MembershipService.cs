@@ -5,7 +5,6 @@ using Coffer.Server.Features.Identities;
 using Coffer.Server.Features.Roles;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
-using Dapper;
 
 namespace Coffer.Server.Features.IdentityMemberships;
 
@@ -40,11 +39,7 @@ public sealed class MembershipService(Db db, PermissionService permissions, Time
         var membership = new MembershipRow { Id = Ids.New(), ProjectId = projectId, IdentityId = identity.Id, CreatedAt = now, UpdatedAt = now };
         await db.WriteAsync(async (conn, tx) =>
         {
-            // One statement decides between concurrent creators on every engine: the loser inserts nothing.
-            var inserted = await conn.ExecuteAsync(
-                "INSERT INTO project_memberships (id, project_id, actor_type, identity_id, user_id, created_at, updated_at) " +
-                "VALUES (@Id, @ProjectId, 'identity', @IdentityId, NULL, @CreatedAt, @UpdatedAt) ON CONFLICT DO NOTHING", membership, tx);
-            if (inserted == 0) throw new BadRequestException("Identity is already a member");
+            if (!await MembershipStore.TryInsertAsync(conn, tx, membership)) throw new BadRequestException("Identity is already a member");
             await MembershipStore.InsertRolesAsync(conn, tx, membership.Id, Pair(assignments, roles), now);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-identity-project-membership", new JsonObject
             {
