@@ -4,8 +4,8 @@ using Coffer.Server.Data;
 using Coffer.Server.Data.Migrations;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AdditionalPrivileges;
-using Coffer.Server.Features.Admin;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Bootstrap;
 using Coffer.Server.Features.DataKeyRotation;
 using Coffer.Server.Features.Environments;
 using Coffer.Server.Features.Folders;
@@ -96,7 +96,7 @@ public static class CofferApp
         services.AddSingleton<TokenSigner>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenAuthenticator>();
-        services.AddSingleton<UserSessions>();
+        services.AddSingleton<UserService>();
         services.AddSingleton(new PasswordWork());
         services.AddSingleton<PermissionService>();
         services.AddSingleton<IdentityBoundary>();
@@ -125,7 +125,7 @@ public static class CofferApp
     internal static void MapRoutes(IEndpointRouteBuilder app)
     {
         app.MapStatus();
-        app.MapAdmin();
+        app.MapBootstrap();
         app.MapIdentities();
         app.MapUniversalAuth();
         app.MapTokenAuth();

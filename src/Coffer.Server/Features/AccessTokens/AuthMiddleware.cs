@@ -9,7 +9,7 @@ namespace Coffer.Server.Features.AccessTokens;
 /// Authenticates callers of routes that need one. Public routes (login, renew, bootstrap, status) ignore the
 /// Authorization header, so a client holding an expired token can still log in again.
 /// </summary>
-public sealed class AuthMiddleware(RequestDelegate next, TokenSigner signer, TokenAuthenticator identities, UserSessions users,
+public sealed class AuthMiddleware(RequestDelegate next, TokenSigner signer, TokenAuthenticator identities, UserService users,
     ClientIp clientIp)
 {
     public async Task InvokeAsync(HttpContext context)

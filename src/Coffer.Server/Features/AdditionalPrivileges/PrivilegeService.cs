@@ -6,32 +6,8 @@ using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
 using Coffer.Server.Permissions;
-using Dapper;
 
 namespace Coffer.Server.Features.AdditionalPrivileges;
-
-public sealed class PrivilegeRow
-{
-    public string Id { get; init; } = "";
-    public string ProjectId { get; init; } = "";
-    public string IdentityId { get; init; } = "";
-    public string Slug { get; init; } = "";
-    public string Permissions { get; init; } = "[]";
-    public bool IsTemporary { get; init; }
-    public string? TemporaryMode { get; init; }
-    public string? TemporaryRange { get; init; }
-    public long? TemporaryAccessStartTime { get; init; }
-    public long? TemporaryAccessEndTime { get; init; }
-    public long CreatedAt { get; init; }
-    public long UpdatedAt { get; init; }
-}
-
-/// <summary>Permanent or temporary: Infisical's <c>type</c> discriminated union.</summary>
-public sealed record PrivilegeTiming(bool IsTemporary, string? Range = null, DateTime? Start = null, double? RangeMilliseconds = null)
-{
-    public long? StartMs => Start is { } s ? new DateTimeOffset(s).ToUnixTimeMilliseconds() : null;
-    public long? EndMs => StartMs is { } s && RangeMilliseconds is { } r ? s + (long)r : null;
-}
 
 /// <summary>
 /// Additional privileges of an identity in a project (Infisical's v2 identity-project-additional-privilege routes):
@@ -39,10 +15,6 @@ public sealed record PrivilegeTiming(bool IsTemporary, string? Range = null, Dat
 /// </summary>
 public sealed class PrivilegeService(Db db, PermissionService permissions, TimeProvider time)
 {
-    private const string Columns =
-        "id, project_id, identity_id, slug, permissions, is_temporary, temporary_mode, temporary_range, " +
-        "temporary_access_start_time, temporary_access_end_time, created_at, updated_at";
-
     public async Task<JsonObject> CreateAsync(Actor actor, AuditContext audit, string projectId, string identityId, string? slug,
         IReadOnlyList<PermissionRule> rules, PrivilegeTiming timing)
     {
@@ -69,14 +41,7 @@ public sealed class PrivilegeService(Db db, PermissionService permissions, TimeP
         {
             _ = await MembershipStore.FindAsync(conn, projectId, identityId, tx)
                 ?? throw new NotFoundException($"Identity with ID '{identityId}' is not a member of project with ID '{projectId}'");
-            var inserted = await conn.ExecuteAsync(
-                $"""
-                INSERT INTO identity_project_additional_privileges ({Columns})
-                VALUES (@Id, @ProjectId, @IdentityId, @Slug, @Permissions, @IsTemporary, @TemporaryMode, @TemporaryRange,
-                        @TemporaryAccessStartTime, @TemporaryAccessEndTime, @CreatedAt, @UpdatedAt)
-                ON CONFLICT DO NOTHING
-                """, row, tx);
-            if (inserted == 0) throw new BadRequestException("Additional privilege with provided slug already exists");
+            if (!await PrivilegeStore.TryInsertAsync(conn, tx, row)) throw new BadRequestException("Additional privilege with provided slug already exists");
             await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLog.WriteAsync(conn, tx, audit, Event("create-identity-project-additional-privilege", row, access.Project.OrgId), now);
         });
@@ -113,17 +78,9 @@ public sealed class PrivilegeService(Db db, PermissionService permissions, TimeP
         };
         await db.WriteAsync(async (conn, tx) =>
         {
-            if (updated.Slug != current.Slug && await conn.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM identity_project_additional_privileges WHERE project_id = @ProjectId AND identity_id = @IdentityId AND slug = @Slug",
-                    updated, tx) > 0)
+            if (updated.Slug != current.Slug && await PrivilegeStore.SlugTakenAsync(conn, tx, updated))
                 throw new BadRequestException("Additional privilege with provided slug already exists");
-            await conn.ExecuteAsync(
-                """
-                UPDATE identity_project_additional_privileges SET slug = @Slug, permissions = @Permissions, is_temporary = @IsTemporary,
-                    temporary_mode = @TemporaryMode, temporary_range = @TemporaryRange, temporary_access_start_time = @TemporaryAccessStartTime,
-                    temporary_access_end_time = @TemporaryAccessEndTime, updated_at = @UpdatedAt
-                WHERE id = @Id
-                """, updated, tx);
+            await PrivilegeStore.UpdateAsync(conn, tx, updated);
             await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLog.WriteAsync(conn, tx, audit, Event("update-identity-project-additional-privilege", updated, access.Project.OrgId), now);
         });
@@ -139,7 +96,7 @@ public sealed class PrivilegeService(Db db, PermissionService permissions, TimeP
         var now = UnixMs.Now(time);
         await db.WriteAsync(async (conn, tx) =>
         {
-            await conn.ExecuteAsync("DELETE FROM identity_project_additional_privileges WHERE id = @Id", current, tx);
+            await PrivilegeStore.DeleteAsync(conn, tx, current.Id);
             await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLog.WriteAsync(conn, tx, audit, Event("delete-identity-project-additional-privilege", current, access.Project.OrgId), now);
         });
@@ -158,9 +115,7 @@ public sealed class PrivilegeService(Db db, PermissionService permissions, TimeP
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Read, ProjectSubject.Identity, SubjectFields.Identity(identityId));
-        var row = await db.ReadAsync(conn => conn.QuerySingleOrDefaultAsync<PrivilegeRow>(
-            $"SELECT {Columns} FROM identity_project_additional_privileges WHERE project_id = @projectId AND identity_id = @identityId AND slug = @slug",
-            new { projectId, identityId, slug })) ?? throw new NotFoundException($"Additional privilege with name {slug} not found");
+        var row = await db.ReadAsync(conn => PrivilegeStore.FindBySlugAsync(conn, projectId, identityId, slug)) ?? throw new NotFoundException($"Additional privilege with name {slug} not found");
         return ToJson(row, withPermissions: true);
     }
 
@@ -168,21 +123,13 @@ public sealed class PrivilegeService(Db db, PermissionService permissions, TimeP
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Read, ProjectSubject.Identity, SubjectFields.Identity(identityId));
-        var rows = await db.ReadAsync(async conn => (await conn.QueryAsync<PrivilegeRow>(
-            $"SELECT {Columns} FROM identity_project_additional_privileges WHERE project_id = @projectId AND identity_id = @identityId ORDER BY created_at, id",
-            new { projectId, identityId })).AsList());
+        var rows = await db.ReadAsync(conn => PrivilegeStore.ListAsync(conn, projectId, identityId));
         return new JsonArray(rows.Select(r => (JsonNode)ToJson(r, withPermissions: false)).ToArray());
     }
 
     private Task<PrivilegeRow> FindForActorAsync(Actor actor, string privilegeId) =>
-        db.ReadAsync(async conn => await conn.QuerySingleOrDefaultAsync<PrivilegeRow>(
-            $"""
-            SELECT {string.Join(", ", Columns.Split(", ").Select(c => "a." + c))}
-            FROM identity_project_additional_privileges a JOIN projects p ON p.id = a.project_id
-            WHERE a.id = @privilegeId AND p.org_id = @orgId
-            """, new { privilegeId, orgId = actor.OrgId })
+        db.ReadAsync(async conn => await PrivilegeStore.FindInOrgAsync(conn, privilegeId, actor.OrgId)
             ?? throw new NotFoundException($"Additional privilege with ID {privilegeId} not found"));
-
 
     private static AuditEvent Event(string type, PrivilegeRow row, string orgId) => new(type,
         new JsonObject { ["identityId"] = row.IdentityId, ["privilegeId"] = row.Id, ["slug"] = row.Slug }, orgId, row.ProjectId);

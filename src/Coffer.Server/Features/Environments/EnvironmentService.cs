@@ -3,23 +3,11 @@ using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Folders;
-using Coffer.Server.Features.Projects;
 using Coffer.Server.Features.Secrets;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
-using Dapper;
 
 namespace Coffer.Server.Features.Environments;
-
-public sealed record EnvironmentDto(string Id, string Name, string Slug, long Position, string ProjectId, DateTime CreatedAt, DateTime UpdatedAt)
-{
-    public static EnvironmentDto From(EnvironmentRow e) =>
-        new(e.Id, e.Name, e.Slug, e.Position, e.ProjectId, UnixMs.ToUtc(e.CreatedAt), UnixMs.ToUtc(e.UpdatedAt));
-}
-
-public sealed record EnvironmentChangeResponse(string Message, string ProjectId, EnvironmentDto Environment);
-
-public sealed record EnvironmentEnvelope(EnvironmentDto Environment);
 
 /// <summary>A project's environments. Each has a root folder; deleting one deletes its folders and secrets.</summary>
 public sealed class EnvironmentService(Db db, PermissionService permissions, TimeProvider time)
@@ -31,12 +19,11 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {
-            if (await ProjectStore.FindEnvironmentBySlugAsync(conn, projectId, slug, tx) is not null)
+            if (await EnvironmentStore.FindBySlugAsync(conn, projectId, slug, tx) is not null)
                 throw new BadRequestException("Environment with slug '" + slug + "' already exist");
-            var max = await conn.ExecuteScalarAsync<long?>(
-                "SELECT MAX(position) FROM project_environments WHERE project_id = @projectId", new { projectId }, tx) ?? 0;
+            var max = await EnvironmentStore.MaxPositionAsync(conn, tx, projectId);
             var at = position is { } p && p <= max ? p : max + 1;
-            await ShiftAsync(conn, tx, projectId, at, 1, now);
+            await EnvironmentStore.ShiftAsync(conn, tx, projectId, at, 1, now);
             var env = new EnvironmentRow
             {
                 Id = Ids.New(),
@@ -47,8 +34,8 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
                 CreatedAt = now,
                 UpdatedAt = now,
             };
-            await ProjectStore.InsertEnvironmentAsync(conn, tx, env);
-            await ProjectStore.InsertRootFolderAsync(conn, tx, env.Id, now);
+            await EnvironmentStore.InsertAsync(conn, tx, env);
+            await FolderStore.InsertRootAsync(conn, tx, env.Id, now);
             await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-environment",
                 new JsonObject { ["name"] = name, ["slug"] = slug }, access.Project.OrgId, projectId), now);
@@ -63,16 +50,16 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {
-            var env = await ProjectStore.FindEnvironmentAsync(conn, projectId, envId, tx)
+            var env = await EnvironmentStore.FindAsync(conn, projectId, envId, tx)
                 ?? throw new NotFoundException($"Environment with id '{envId}' in project with ID '{projectId}' not found");
-            if (slug is not null && slug != env.Slug && await ProjectStore.FindEnvironmentBySlugAsync(conn, projectId, slug, tx) is not null)
+            if (slug is not null && slug != env.Slug && await EnvironmentStore.FindBySlugAsync(conn, projectId, slug, tx) is not null)
                 throw new BadRequestException("Environment with slug '" + slug + "' already exist");
             var newPosition = env.Position;
             if (position is { } p && p != env.Position)
             {
                 // Move within the list: close the gap it leaves, open one where it lands.
-                await ShiftAsync(conn, tx, projectId, env.Position + 1, -1, now);
-                await ShiftAsync(conn, tx, projectId, p, 1, now);
+                await EnvironmentStore.ShiftAsync(conn, tx, projectId, env.Position + 1, -1, now);
+                await EnvironmentStore.ShiftAsync(conn, tx, projectId, p, 1, now);
                 newPosition = p;
             }
             if (slug is not null && slug != env.Slug)
@@ -92,8 +79,7 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
                 CreatedAt = env.CreatedAt,
                 UpdatedAt = now,
             };
-            await conn.ExecuteAsync(
-                "UPDATE project_environments SET name = @Name, slug = @Slug, position = @Position, updated_at = @UpdatedAt WHERE id = @Id", updated, tx);
+            await EnvironmentStore.UpdateAsync(conn, tx, updated);
             await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-environment", new JsonObject
             {
@@ -113,13 +99,13 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {
-            var env = await ProjectStore.FindEnvironmentAsync(conn, projectId, envId, tx)
+            var env = await EnvironmentStore.FindAsync(conn, projectId, envId, tx)
                 ?? throw new NotFoundException($"Environment with id '{envId}' in project with ID '{projectId}' not found");
             // Its folders and secrets go with it (ON DELETE CASCADE), so each secret is checked for delete.
             var folders = await EnvironmentFoldersAsync(conn, tx, projectId, env.Id);
             AffectedSecrets.RequireDelete(access, await AffectedSecrets.InFoldersAsync(conn, tx, folders, folders.SelfAndDescendantsOfRoot()));
-            await conn.ExecuteAsync("DELETE FROM project_environments WHERE id = @id", new { id = env.Id }, tx);
-            await ShiftAsync(conn, tx, projectId, env.Position + 1, -1, now);
+            await EnvironmentStore.DeleteAsync(conn, tx, env.Id);
+            await EnvironmentStore.ShiftAsync(conn, tx, projectId, env.Position + 1, -1, now);
             await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("delete-environment",
                 new JsonObject { ["name"] = env.Name, ["slug"] = env.Slug }, access.Project.OrgId, projectId), now);
@@ -131,16 +117,11 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Read, ProjectSubject.Environments);
-        var env = await db.ReadAsync(conn => ProjectStore.FindEnvironmentAsync(conn, projectId, envId))
+        var env = await db.ReadAsync(conn => EnvironmentStore.FindAsync(conn, projectId, envId))
             ?? throw new NotFoundException($"Environment with id '{envId}' in project with ID '{projectId}' not found");
         return EnvironmentDto.From(env);
     }
 
     private static async Task<EnvironmentFolders> EnvironmentFoldersAsync(DbConnection conn, DbTransaction tx, string projectId, string envId) =>
         (await SecretStore.LoadTreeAsync(conn, projectId, tx)).EnvironmentById(envId)!;
-
-    private static Task ShiftAsync(DbConnection conn, DbTransaction tx, string projectId, long from, int by, long now) =>
-        conn.ExecuteAsync(
-            "UPDATE project_environments SET position = position + @by, updated_at = @now WHERE project_id = @projectId AND position >= @from",
-            new { projectId, from, by, now }, tx);
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
-using Coffer.Server.Features.Projects;
+using Coffer.Server.Features.Environments;
 using Coffer.Server.Http;
 
 namespace Coffer.Server.Features.Folders;

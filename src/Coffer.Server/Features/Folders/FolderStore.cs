@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coffer.Server.Data;
 using Dapper;
 
 namespace Coffer.Server.Features.Folders;
@@ -38,4 +39,11 @@ public static class FolderStore
 
     public static async Task<bool> HasChildrenAsync(DbConnection conn, DbTransaction tx, string folderId) =>
         await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM secret_folders WHERE parent_id = @folderId", new { folderId }, tx) > 0;
+
+    /// <summary>Every environment has a root folder ("/"), where secrets without a path live.</summary>
+    public static Task InsertRootAsync(DbConnection conn, DbTransaction tx, string envId, long now) =>
+        conn.ExecuteAsync(
+            "INSERT INTO secret_folders (id, env_id, parent_id, name, description, version, created_at, updated_at) " +
+            "VALUES (@id, @envId, NULL, 'root', NULL, 1, @now, @now)",
+            new { id = Ids.New(), envId, now }, tx);
 }

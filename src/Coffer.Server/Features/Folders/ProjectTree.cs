@@ -1,4 +1,4 @@
-using Coffer.Server.Features.Projects;
+using Coffer.Server.Features.Environments;
 
 namespace Coffer.Server.Features.Folders;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Coffer.Server.Data;
+using Coffer.Server.Features.Environments;
 using Coffer.Server.Permissions;
 
 namespace Coffer.Server.Features.Projects;

@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Environments;
+using Coffer.Server.Features.Folders;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
 using Coffer.Server.Permissions;
@@ -57,8 +59,8 @@ public sealed class ProjectService(Db db, PermissionService permissions, Secrets
                         CreatedAt = now,
                         UpdatedAt = now,
                     };
-                    await ProjectStore.InsertEnvironmentAsync(conn, tx, env);
-                    await ProjectStore.InsertRootFolderAsync(conn, tx, env.Id, now);
+                    await EnvironmentStore.InsertAsync(conn, tx, env);
+                    await FolderStore.InsertRootAsync(conn, tx, env.Id, now);
                     envs.Add(env);
                 }
             }
@@ -82,7 +84,7 @@ public sealed class ProjectService(Db db, PermissionService permissions, Secrets
     public async Task<ProjectDto> GetAsync(Actor actor, string projectId)
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
-        var envs = await db.ReadAsync(conn => ProjectStore.ListEnvironmentsAsync(conn, access.Project.Id));
+        var envs = await db.ReadAsync(conn => EnvironmentStore.ListAsync(conn, access.Project.Id));
         return ProjectDto.WithEnvironments(access.Project, envs);
     }
 
@@ -101,7 +103,7 @@ public sealed class ProjectService(Db db, PermissionService permissions, Secrets
             var projects = await ProjectStore.ListForActorAsync(conn, actor.OrgId, actor.IsIdentity ? "identity_id" : "user_id", actor.Id, type);
             var result = new List<ProjectDto>(projects.Count);
             foreach (var p in projects)
-                result.Add(ProjectDto.WithEnvironments(p, await ProjectStore.ListEnvironmentsAsync(conn, p.Id)));
+                result.Add(ProjectDto.WithEnvironments(p, await EnvironmentStore.ListAsync(conn, p.Id)));
             return result;
         });
     }

@@ -9,8 +9,6 @@ public static class ProjectStore
 {
     private const string Columns = ProjectRecords.Columns;
 
-    private const string EnvColumns = "id, project_id, name, slug, position, created_at, updated_at";
-
     public static Task InsertAsync(DbConnection conn, DbTransaction tx, ProjectRow p) =>
         conn.ExecuteAsync(
             $"""
@@ -50,29 +48,6 @@ public static class ProjectStore
 
     public static Task<int> DeleteAsync(DbConnection conn, DbTransaction tx, string id) =>
         conn.ExecuteAsync("DELETE FROM projects WHERE id = @id", new { id }, tx);
-
-    public static Task InsertEnvironmentAsync(DbConnection conn, DbTransaction tx, EnvironmentRow e) =>
-        conn.ExecuteAsync(
-            $"INSERT INTO project_environments ({EnvColumns}) VALUES (@Id, @ProjectId, @Name, @Slug, @Position, @CreatedAt, @UpdatedAt)", e, tx);
-
-    /// <summary>Every environment has a root folder ("/"), where secrets without a path live.</summary>
-    public static Task InsertRootFolderAsync(DbConnection conn, DbTransaction tx, string envId, long now) =>
-        conn.ExecuteAsync(
-            "INSERT INTO secret_folders (id, env_id, parent_id, name, description, version, created_at, updated_at) " +
-            "VALUES (@id, @envId, NULL, 'root', NULL, 1, @now, @now)",
-            new { id = Ids.New(), envId, now }, tx);
-
-    public static async Task<IReadOnlyList<EnvironmentRow>> ListEnvironmentsAsync(DbConnection conn, string projectId, DbTransaction? tx = null) =>
-        (await conn.QueryAsync<EnvironmentRow>(
-            $"SELECT {EnvColumns} FROM project_environments WHERE project_id = @projectId ORDER BY position, created_at", new { projectId }, tx)).AsList();
-
-    public static Task<EnvironmentRow?> FindEnvironmentAsync(DbConnection conn, string projectId, string id, DbTransaction? tx = null) =>
-        conn.QuerySingleOrDefaultAsync<EnvironmentRow>(
-            $"SELECT {EnvColumns} FROM project_environments WHERE project_id = @projectId AND id = @id", new { projectId, id }, tx);
-
-    public static Task<EnvironmentRow?> FindEnvironmentBySlugAsync(DbConnection conn, string projectId, string slug, DbTransaction? tx = null) =>
-        conn.QuerySingleOrDefaultAsync<EnvironmentRow>(
-            $"SELECT {EnvColumns} FROM project_environments WHERE project_id = @projectId AND slug = @slug", new { projectId, slug }, tx);
 
     public static Task InsertMembershipAsync(DbConnection conn, DbTransaction tx, string membershipId, string projectId, string? identityId,
         string? userId, long now) =>

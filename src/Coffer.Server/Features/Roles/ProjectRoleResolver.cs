@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Coffer.Server.Permissions;
-using Dapper;
 
 namespace Coffer.Server.Features.Roles;
 
@@ -30,8 +29,7 @@ public static class ProjectRoleResolver
         }
         if (custom.Count > 0)
         {
-            var found = (await conn.QueryAsync<(string Id, string Slug, string Permissions)>(
-                "SELECT id, slug, permissions FROM project_roles WHERE project_id = @projectId", new { projectId }, tx))
+            var found = (await ProjectRoleStore.ListAsync(conn, projectId, tx))
                 .Where(r => custom.Contains(r.Slug, StringComparer.Ordinal))
                 .ToDictionary(r => r.Slug, StringComparer.Ordinal);
             var missing = custom.Where(s => !found.ContainsKey(s)).ToList();

@@ -4,20 +4,12 @@ using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
-using Dapper;
 
 namespace Coffer.Server.Features.Roles;
-
-public sealed record ProjectRoleRow(string Id, string ProjectId, string Name, string Slug, string? Description, string Permissions,
-    long CreatedAt, long UpdatedAt);
-
-public sealed record RoleInput(string? Slug, string? Name, string? Description, bool DescriptionGiven, IReadOnlyList<PermissionRule>? Permissions);
 
 /// <summary>Custom project roles (spec §8.4). Changing or deleting one changes what its holders may do on the next request.</summary>
 public sealed class ProjectRoleService(Db db, PermissionService permissions, TimeProvider time)
 {
-    private const string Columns = "id, project_id, name, slug, description, permissions, created_at, updated_at";
-
     public async Task<JsonObject> CreateAsync(Actor actor, AuditContext audit, string projectId, RoleInput input)
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
@@ -28,10 +20,7 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
             PermissionStorage.Pack(input.Permissions!), now, now);
         await db.WriteAsync(async (conn, tx) =>
         {
-            var inserted = await conn.ExecuteAsync(
-                $"INSERT INTO project_roles ({Columns}) VALUES (@Id, @ProjectId, @Name, @Slug, @Description, @Permissions, @CreatedAt, @UpdatedAt) ON CONFLICT DO NOTHING",
-                row, tx);
-            if (inserted == 0) throw new BadRequestException("Role with same slug already exists");
+            if (!await ProjectRoleStore.TryInsertAsync(conn, tx, row)) throw new BadRequestException("Role with same slug already exists");
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-project-role",
                 new JsonObject { ["roleId"] = row.Id, ["slug"] = row.Slug, ["name"] = row.Name }, access.Project.OrgId, projectId), now);
         });
@@ -47,12 +36,7 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
             // New rules widen what every holder may do and may narrow it: the actor must hold the new rules and
             // everything each holder holds now (otherwise a role editor rewrites its own role into admin).
             access.RequireHolds(PermissionSet.FromRules(input.Permissions), "Failed to update role");
-            var holders = await db.ReadAsync(conn => conn.QueryAsync<(string? IdentityId, string? UserId)>(
-                """
-                SELECT DISTINCT m.identity_id, m.user_id
-                FROM project_memberships m JOIN project_membership_roles r ON r.membership_id = m.id
-                WHERE m.project_id = @projectId AND r.custom_role_id = @roleId
-                """, new { projectId, roleId }));
+            var holders = await db.ReadAsync(conn => ProjectRoleStore.ListHoldersAsync(conn, projectId, roleId));
             foreach (var (identityId, userId) in holders)
                 access.RequireHolds(await permissions.MemberPermissionsAsync(access.Project,
                     identityId is not null ? ActorType.Identity : ActorType.User, identityId ?? userId!), "Failed to update role");
@@ -60,10 +44,8 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {
-            var current = await FindAsync(conn, projectId, roleId, tx) ?? throw NotFound(roleId);
-            if (input.Slug is not null && input.Slug != current.Slug &&
-                await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM project_roles WHERE project_id = @projectId AND slug = @slug",
-                    new { projectId, slug = input.Slug }, tx) > 0)
+            var current = await ProjectRoleStore.FindAsync(conn, projectId, roleId, tx) ?? throw NotFound(roleId);
+            if (input.Slug is not null && input.Slug != current.Slug && await ProjectRoleStore.SlugTakenAsync(conn, tx, projectId, input.Slug))
                 throw new BadRequestException("Role with same slug already exists");
             var updated = current with
             {
@@ -73,9 +55,7 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
                 Permissions = input.Permissions is null ? current.Permissions : PermissionStorage.Pack(input.Permissions),
                 UpdatedAt = now,
             };
-            await conn.ExecuteAsync(
-                "UPDATE project_roles SET slug = @Slug, name = @Name, description = @Description, permissions = @Permissions, updated_at = @UpdatedAt WHERE id = @Id",
-                updated, tx);
+            await ProjectRoleStore.UpdateAsync(conn, tx, updated);
             await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-project-role",
                 new JsonObject { ["roleId"] = updated.Id, ["slug"] = updated.Slug, ["name"] = updated.Name }, access.Project.OrgId, projectId), now);
@@ -90,10 +70,10 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {
-            var current = await FindAsync(conn, projectId, roleId, tx) ?? throw NotFound(roleId);
-            if (await conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM project_membership_roles WHERE custom_role_id = @roleId", new { roleId }, tx) > 0)
+            var current = await ProjectRoleStore.FindAsync(conn, projectId, roleId, tx) ?? throw NotFound(roleId);
+            if (await ProjectRoleStore.IsAssignedAsync(conn, tx, roleId))
                 throw new BadRequestException("The role is assigned to one or more project members. Change their roles before deleting it.");
-            await conn.ExecuteAsync("DELETE FROM project_roles WHERE id = @roleId", new { roleId }, tx);
+            await ProjectRoleStore.DeleteAsync(conn, tx, roleId);
             await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("delete-project-role",
                 new JsonObject { ["roleId"] = current.Id, ["slug"] = current.Slug, ["name"] = current.Name }, access.Project.OrgId, projectId), now);
@@ -106,8 +86,7 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Read, ProjectSubject.Role);
-        var custom = await db.ReadAsync(async conn => (await conn.QueryAsync<ProjectRoleRow>(
-            $"SELECT {Columns} FROM project_roles WHERE project_id = @projectId ORDER BY created_at, id", new { projectId })).AsList());
+        var custom = await db.ReadAsync(conn => ProjectRoleStore.ListAsync(conn, projectId));
         var list = new JsonArray();
         foreach (var predefined in ProjectRoles.Predefined) list.Add(Predefined(predefined, access.Project, withPermissions: false));
         foreach (var row in custom) list.Add(ToJson(row, withPermissions: false));
@@ -120,15 +99,10 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
         access.Require(PermissionAction.Read, ProjectSubject.Role);
         var predefined = ProjectRoles.Predefined.FirstOrDefault(r => r.Slug == slug);
         if (predefined is not null) return Predefined(predefined, access.Project, withPermissions: true);
-        var row = await db.ReadAsync(conn => conn.QuerySingleOrDefaultAsync<ProjectRoleRow>(
-            $"SELECT {Columns} FROM project_roles WHERE project_id = @projectId AND slug = @slug", new { projectId, slug }))
+        var row = await db.ReadAsync(conn => ProjectRoleStore.FindBySlugAsync(conn, projectId, slug))
             ?? throw new NotFoundException($"Project role with slug '{slug}' not found");
         return ToJson(row, withPermissions: true);
     }
-
-    private static Task<ProjectRoleRow?> FindAsync(System.Data.Common.DbConnection conn, string projectId, string roleId, System.Data.Common.DbTransaction tx) =>
-        conn.QuerySingleOrDefaultAsync<ProjectRoleRow>(
-            $"SELECT {Columns} FROM project_roles WHERE project_id = @projectId AND id = @roleId", new { projectId, roleId }, tx);
 
     private static NotFoundException NotFound(string roleId) => new($"Project role with ID '{roleId}' not found");
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Environments;
 using Coffer.Server.Features.Folders;
-using Coffer.Server.Features.Projects;
 using Coffer.Server.Features.Secrets;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;

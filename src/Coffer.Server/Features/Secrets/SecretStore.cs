@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Coffer.Server.Data;
+using Coffer.Server.Features.Environments;
 using Coffer.Server.Features.Folders;
-using Coffer.Server.Features.Projects;
 using Dapper;
 
 namespace Coffer.Server.Features.Secrets;
@@ -18,7 +18,7 @@ public static class SecretStore
     /// <summary>Every environment and folder of a project, for <see cref="ProjectTree"/>.</summary>
     public static async Task<ProjectTree> LoadTreeAsync(DbConnection conn, string projectId, DbTransaction? tx = null)
     {
-        var environments = await ProjectStore.ListEnvironmentsAsync(conn, projectId, tx);
+        var environments = await EnvironmentStore.ListAsync(conn, projectId, tx);
         var folders = (await conn.QueryAsync<FolderRow>(
             $"""
             SELECT {FolderStore.PrefixedColumns}

@@ -2,13 +2,13 @@ using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Http.RateLimiting;
 using Coffer.Server.Http.Validation;
 
-namespace Coffer.Server.Features.Admin;
+namespace Coffer.Server.Features.Bootstrap;
 
-public static class AdminEndpoints
+public static class BootstrapEndpoints
 {
     public const int MinPasswordLength = 14;
 
-    public static void MapAdmin(this IEndpointRouteBuilder app)
+    public static void MapBootstrap(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/admin/bootstrap", async (HttpContext http, BootstrapService service) =>
         {

@@ -6,7 +6,6 @@ using Coffer.Server.Data;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Http.Auth;
-using Dapper;
 
 namespace Coffer.Server.Features.Users;
 
@@ -14,46 +13,49 @@ namespace Coffer.Server.Features.Users;
 /// Users sign in with their password (Infisical's non-SRP <c>/api/v3/auth/login</c>), pick an organization, and get a
 /// token tied to a session row, so logging out takes effect on the next request on every instance.
 /// </summary>
-public sealed class UserSessions(Db db, TokenSigner signer, PasswordWork passwordWork, TimeProvider time)
+public sealed class UserService(Db db, TokenSigner signer, PasswordWork passwordWork, TimeProvider time)
 {
     /// <summary>Infisical's JWT_AUTH_LIFETIME default.</summary>
     public const long TokenLifetimeSeconds = 10 * 24 * 3600;
 
-    private readonly ConcurrentDictionary<string, (long Epoch, SessionState? State)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (long Epoch, UserSessionRow? State)> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Per-account lockout: this many failures within <see cref="LockoutWindowSeconds"/> lock the account for
+    /// <see cref="LockoutSeconds"/>, during which even the right password is refused. The counters live in the database,
+    /// so every instance counts together; the lock ends on its own.
+    /// </summary>
+    public const int LockoutThreshold = 5;
+    public const long LockoutWindowSeconds = 900;
+    public const long LockoutSeconds = 900;
 
     public const string LockedMessage = "This account is temporarily locked after repeated failed sign-ins, please try again later";
 
     public async Task<string> LoginAsync(string email, string password, IPAddress ip, string? userAgent, AuditContext audit)
     {
         var username = email.Trim().ToLowerInvariant();
-        var user = await db.ReadAsync(conn => conn.QuerySingleOrDefaultAsync<(string Id, string PasswordHash, long? LockedUntil)?>(
-            """
-            SELECT u.id, u.password_hash, l.locked_until
-            FROM users u LEFT JOIN user_login_lockouts l ON l.user_id = u.id
-            WHERE u.username = @username
-            """, new { username }));
+        var user = await db.ReadAsync(conn => UserStore.FindForLoginAsync(conn, username));
         var now = UnixMs.Now(time);
         // A locked account refuses even the right password, until the lock ends on its own.
         if (user?.LockedUntil > now) throw new UnauthorizedException(LockedMessage);
         // Hash even for unknown users, so the answer time does not tell which addresses have accounts.
         var valid = await passwordWork.RunAsync(() => PasswordHasher.Verify(password, user?.PasswordHash ?? DecoyHash.Value));
         if (user is null) throw new UnauthorizedException("Invalid credentials");
-        var userId = user.Value.Id;
+        var userId = user.Id;
         if (!valid)
         {
             await db.WriteAsync(async (conn, tx) =>
             {
-                if (!await UserLockouts.RecordFailureAsync(conn, tx, userId, now)) return;
+                if (!await UserStore.RecordFailureAsync(conn, tx, userId, now, LockoutThreshold, LockoutWindowSeconds, LockoutSeconds)) return;
                 // Recorded in the account's organization, where its admins read the audit trail.
-                var orgId = await conn.ExecuteScalarAsync<string?>(
-                    "SELECT org_id FROM org_memberships WHERE user_id = @userId ORDER BY created_at LIMIT 1", new { userId }, tx);
+                var orgId = await UserStore.FirstOrgIdAsync(conn, tx, userId);
                 await AuditLog.WriteAsync(conn, tx,
                     audit with { ActorType = "user", ActorId = userId, ActorMetadata = new JsonObject { ["userId"] = userId, ["email"] = username } },
                     new AuditEvent("user-login-locked", new JsonObject
                     {
                         ["userId"] = userId,
-                        ["failedAttempts"] = UserLockouts.Threshold,
-                        ["lockedForSeconds"] = UserLockouts.DurationSeconds,
+                        ["failedAttempts"] = LockoutThreshold,
+                        ["lockedForSeconds"] = LockoutSeconds,
                     }, orgId), now);
             });
             throw new UnauthorizedException("Invalid credentials");
@@ -63,12 +65,8 @@ public sealed class UserSessions(Db db, TokenSigner signer, PasswordWork passwor
         await db.WriteAsync(async (conn, tx) =>
         {
             // A success forgets earlier failures (user sign-ins are rare enough for the extra statement).
-            await UserLockouts.ResetAsync(conn, tx, userId);
-            await conn.ExecuteAsync(
-                """
-                INSERT INTO auth_token_sessions (id, user_id, ip, user_agent, access_version, is_revoked, last_used, created_at, updated_at)
-                VALUES (@sessionId, @userId, @ip, @userAgent, 1, FALSE, @now, @now, @now)
-                """, new { sessionId, userId, ip = ip.ToString(), userAgent, now }, tx);
+            await UserStore.ResetLockoutAsync(conn, tx, userId);
+            await UserStore.InsertSessionAsync(conn, tx, sessionId, userId, ip.ToString(), userAgent, now);
         });
         return Sign(userId, sessionId, null);
     }
@@ -77,18 +75,14 @@ public sealed class UserSessions(Db db, TokenSigner signer, PasswordWork passwor
     public async Task<string> SelectOrganizationAsync(Actor actor, string organizationId)
     {
         if (actor.Type != ActorType.User || actor.TokenId is null) throw new ForbiddenException("Only a signed-in user can select an organization");
-        var member = await db.ReadAsync(conn => conn.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM org_memberships WHERE user_id = @userId AND org_id = @organizationId AND is_active = TRUE",
-            new { userId = actor.Id, organizationId }));
-        if (member == 0) throw new ForbiddenException("User does not belong to the organization", "ForbiddenError");
+        if (!await db.ReadAsync(conn => UserStore.IsActiveOrgMemberAsync(conn, actor.Id, organizationId))) throw new ForbiddenException("User does not belong to the organization", "ForbiddenError");
         return Sign(actor.Id, actor.TokenId, organizationId);
     }
 
     public Task LogoutAsync(Actor actor) =>
         db.WriteAsync(async (conn, tx) =>
         {
-            await conn.ExecuteAsync("UPDATE auth_token_sessions SET is_revoked = TRUE, updated_at = @now WHERE id = @id",
-                new { id = actor.TokenId, now = UnixMs.Now(time) }, tx);
+            await UserStore.RevokeSessionAsync(conn, tx, actor.TokenId, UnixMs.Now(time));
             await SecurityEpoch.BumpAsync(conn, tx);
         });
 
@@ -100,12 +94,7 @@ public sealed class UserSessions(Db db, TokenSigner signer, PasswordWork passwor
         var epoch = await db.ReadSecurityEpochAsync();
         if (!_cache.TryGetValue(claims.TokenVersionId, out var cached) || cached.Epoch != epoch)
         {
-            var loaded = await db.ReadAsync(conn => conn.QuerySingleOrDefaultAsync<SessionState>(
-                """
-                SELECT s.user_id, s.access_version, u.username
-                FROM auth_token_sessions s JOIN users u ON u.id = s.user_id
-                WHERE s.id = @id AND s.is_revoked = FALSE
-                """, new { id = claims.TokenVersionId }));
+            var loaded = await db.ReadAsync(conn => UserStore.FindLiveSessionAsync(conn, claims.TokenVersionId));
             if (_cache.Count > 20_000) _cache.Clear();
             cached = (epoch, loaded);
             _cache[claims.TokenVersionId] = cached;
@@ -130,11 +119,4 @@ public sealed class UserSessions(Db db, TokenSigner signer, PasswordWork passwor
     }
 
     private static readonly Lazy<string> DecoyHash = new(() => PasswordHasher.Hash(RandomSecrets.Hex(16)));
-
-    private sealed class SessionState
-    {
-        public string UserId { get; init; } = "";
-        public long AccessVersion { get; init; }
-        public string Username { get; init; } = "";
-    }
 }

@@ -6,11 +6,11 @@ using Coffer.Server.Http.Validation;
 
 namespace Coffer.Server.Features.Users;
 
-public static class UserAuthEndpoints
+public static class UserEndpoints
 {
     public static void MapUserAuth(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v3/auth/login", async (HttpContext http, UserSessions sessions, ClientIp clientIp) =>
+        app.MapPost("/api/v3/auth/login", async (HttpContext http, UserService sessions, ClientIp clientIp) =>
         {
             var body = await JsonBody.ReadInputAsync(http.Request);
             var email = body.String("email", trim: true);
@@ -23,7 +23,7 @@ public static class UserAuthEndpoints
             return TypedResults.Ok(new LoginResponse(token));
         }).WithTags("Authentication").WithSummary("Sign in with email and password").WithRateLimit(RateLimitPolicy.Auth);
 
-        app.MapPost("/api/v3/auth/select-organization", async (HttpContext http, UserSessions sessions) =>
+        app.MapPost("/api/v3/auth/select-organization", async (HttpContext http, UserService sessions) =>
         {
             var body = await JsonBody.ReadInputAsync(http.Request);
             var organizationId = body.String("organizationId", trim: true);
@@ -33,7 +33,7 @@ public static class UserAuthEndpoints
             return TypedResults.Ok(new SelectOrganizationResponse(token, IsMfaEnabled: false));
         }).RequireActor().WithMetadata(AllowsNoOrganizationMetadata.Instance).WithTags("Authentication").WithSummary("Select an organization").WithRateLimit(RateLimitPolicy.Auth);
 
-        app.MapPost("/api/v1/auth/logout", async (HttpContext http, UserSessions sessions) =>
+        app.MapPost("/api/v1/auth/logout", async (HttpContext http, UserService sessions) =>
         {
             var actor = http.GetActor();
             if (actor.Type != ActorType.User) throw new ForbiddenException("You are not allowed to access this resource", $"Forbidden access to {http.Request.Path}");

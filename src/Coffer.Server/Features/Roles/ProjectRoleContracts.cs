@@ -1,0 +1,6 @@
+using Coffer.Server.Permissions;
+
+namespace Coffer.Server.Features.Roles;
+
+/// <summary>A role's fields as a create or update request gives them; null means "not given" (keep on update).</summary>
+public sealed record RoleInput(string? Slug, string? Name, string? Description, bool DescriptionGiven, IReadOnlyList<PermissionRule>? Permissions);
