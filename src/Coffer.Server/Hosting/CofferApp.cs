@@ -101,6 +101,7 @@ public static class CofferApp
         services.AddSingleton<PermissionService>();
         services.AddSingleton<IdentityBoundary>();
         services.AddSingleton<AuditBatcher>();
+        services.AddSingleton<AuditLogService>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditBatcher>());
         services.AddSingleton<IdentityAccess>();
         services.AddSingleton<IdentityService>();

@@ -43,6 +43,20 @@ public sealed class LayeringTests
     }
 
     [Fact]
+    public void In_features_only_stores_run_SQL()
+    {
+        var offenders = (
+            from type in typeof(Db).Assembly.GetTypes()
+            where type.DeclaringType is null && InLayer(type, "Features") && !type.Name.EndsWith("Store", StringComparison.Ordinal)
+            from method in TypeDependencies.MethodsWithNested(type)
+            from called in TypeDependencies.MembersNamedIn(method).OfType<System.Reflection.MethodBase>()
+            where called.DeclaringType == typeof(Dapper.SqlMapper) || typeof(System.Data.Common.DbCommand).IsAssignableFrom(called.DeclaringType)
+            select $"{type.FullName} -> {called.DeclaringType!.Name}.{called.Name}").Distinct().Order().ToList();
+
+        Assert.True(offenders.Count == 0, $"SQL outside a store:\n{string.Join("\n", offenders)}");
+    }
+
+    [Fact]
     public void The_scanner_sees_what_lambdas_and_async_state_machines_use()
     {
         // UniversalAuthLogin calls the store and the lockout store only inside an async lambda given to Db.WriteAsync.
@@ -51,6 +65,10 @@ public sealed class LayeringTests
         Assert.Contains(typeof(Db), used);
         Assert.Contains(typeof(UniversalAuthStore), used);
         Assert.Contains(typeof(LockoutStore), used);
+
+        // ...and the Dapper call inside a store method, which the SQL rule above relies on seeing.
+        var calls = TypeDependencies.MethodsWithNested(typeof(UniversalAuthStore)).SelectMany(TypeDependencies.MembersNamedIn);
+        Assert.Contains(calls, m => m.DeclaringType == typeof(Dapper.SqlMapper));
     }
 
     private static int InLayerCount(string layer) => typeof(Db).Assembly.GetTypes().Count(t => InLayer(t, layer));

@@ -22,6 +22,10 @@ public static class TypeDependencies
     public static IEnumerable<Type> WithNested(Type type) =>
         new[] { type }.Concat(type.GetNestedTypes(Everything).SelectMany(WithNested));
 
+    /// <summary>Every method and constructor of the type and of the types nested in it.</summary>
+    public static IEnumerable<MethodBase> MethodsWithNested(Type type) =>
+        WithNested(type).SelectMany(t => t.GetMethods(Everything).Cast<MethodBase>().Concat(t.GetConstructors(Everything)));
+
     public static IEnumerable<Type> Of(Type type)
     {
         var found = new HashSet<Type>();

@@ -65,4 +65,45 @@ public static class AccessTokenStore
         conn.ExecuteAsync(
             "UPDATE identity_access_tokens SET access_token_last_renewed_at = @now, updated_at = @now WHERE id = @id",
             new { id, now }, tx);
+
+    /// <summary>
+    /// What authenticating a request with a live (unrevoked) token needs in one read: the token's limits, its identity,
+    /// whether that identity is still in its organization, and the trusted IPs of the auth method that issued it.
+    /// </summary>
+    public static Task<AccessTokenStateRow?> FindLiveStateAsync(DbConnection conn, string tokenId) =>
+        conn.QuerySingleOrDefaultAsync<AccessTokenStateRow>(
+            """
+            SELECT t.id AS token_id, t.identity_id, t.auth_method, t.identity_ua_client_secret_id AS client_secret_id,
+                   t.access_token_ttl AS ttl, t.access_token_max_ttl AS max_ttl, t.access_token_period AS period,
+                   t.access_token_num_uses_limit AS num_uses_limit,
+                   t.access_token_last_renewed_at AS last_renewed_at, t.created_at,
+                   i.name AS identity_name, i.org_id,
+                   CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS in_org,
+                   ua.access_token_trusted_ips AS ua_ips, ta.access_token_trusted_ips AS ta_ips
+            FROM identity_access_tokens t
+            JOIN identities i ON i.id = t.identity_id
+            LEFT JOIN org_memberships m ON m.identity_id = i.id AND m.org_id = i.org_id
+            LEFT JOIN identity_universal_auths ua ON ua.identity_id = i.id AND t.auth_method = 'universal-auth'
+            LEFT JOIN identity_token_auths ta ON ta.identity_id = i.id AND t.auth_method = 'token-auth'
+            WHERE t.id = @tokenId AND t.is_access_token_revoked = FALSE
+            """, new { tokenId });
+}
+
+public sealed class AccessTokenStateRow
+{
+    public string TokenId { get; init; } = "";
+    public string IdentityId { get; init; } = "";
+    public string AuthMethod { get; init; } = "";
+    public string? ClientSecretId { get; init; }
+    public long Ttl { get; init; }
+    public long MaxTtl { get; init; }
+    public long Period { get; init; }
+    public long NumUsesLimit { get; init; }
+    public long? LastRenewedAt { get; init; }
+    public long CreatedAt { get; init; }
+    public string IdentityName { get; init; } = "";
+    public string OrgId { get; init; } = "";
+    public long InOrg { get; init; }
+    public string? UaIps { get; init; }
+    public string? TaIps { get; init; }
 }

@@ -77,22 +77,7 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
 
     private static async Task<TokenState?> QueryAsync(DbConnection conn, string tokenId)
     {
-        var row = await conn.QuerySingleOrDefaultAsync<StateRow>(
-            """
-            SELECT t.id AS token_id, t.identity_id, t.auth_method, t.identity_ua_client_secret_id AS client_secret_id,
-                   t.access_token_ttl AS ttl, t.access_token_max_ttl AS max_ttl, t.access_token_period AS period,
-                   t.access_token_num_uses_limit AS num_uses_limit,
-                   t.access_token_last_renewed_at AS last_renewed_at, t.created_at,
-                   i.name AS identity_name, i.org_id,
-                   CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS in_org,
-                   ua.access_token_trusted_ips AS ua_ips, ta.access_token_trusted_ips AS ta_ips
-            FROM identity_access_tokens t
-            JOIN identities i ON i.id = t.identity_id
-            LEFT JOIN org_memberships m ON m.identity_id = i.id AND m.org_id = i.org_id
-            LEFT JOIN identity_universal_auths ua ON ua.identity_id = i.id AND t.auth_method = 'universal-auth'
-            LEFT JOIN identity_token_auths ta ON ta.identity_id = i.id AND t.auth_method = 'token-auth'
-            WHERE t.id = @tokenId AND t.is_access_token_revoked = FALSE
-            """, new { tokenId });
+        var row = await AccessTokenStore.FindLiveStateAsync(conn, tokenId);
         if (row is null) return null;
         var ips = row.UaIps ?? row.TaIps;
         return new TokenState(row.TokenId, row.IdentityId, row.OrgId, row.IdentityName, row.AuthMethod, row.ClientSecretId,
@@ -107,23 +92,4 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
     private sealed record TokenState(
         string TokenId, string IdentityId, string OrgId, string IdentityName, string AuthMethod, string? ClientSecretId,
         long Ttl, long MaxTtl, long Period, long NumUsesLimit, long CreatedAt, long? LastRenewedAt, bool InOrg, IPNetwork[] TrustedIps);
-
-    private sealed class StateRow
-    {
-        public string TokenId { get; init; } = "";
-        public string IdentityId { get; init; } = "";
-        public string AuthMethod { get; init; } = "";
-        public string? ClientSecretId { get; init; }
-        public long Ttl { get; init; }
-        public long MaxTtl { get; init; }
-        public long Period { get; init; }
-        public long NumUsesLimit { get; init; }
-        public long? LastRenewedAt { get; init; }
-        public long CreatedAt { get; init; }
-        public string IdentityName { get; init; } = "";
-        public string OrgId { get; init; } = "";
-        public long InOrg { get; init; }
-        public string? UaIps { get; init; }
-        public string? TaIps { get; init; }
-    }
 }

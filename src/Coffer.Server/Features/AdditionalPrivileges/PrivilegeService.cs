@@ -43,7 +43,7 @@ public sealed class PrivilegeService(Db db, PermissionService permissions, TimeP
                 ?? throw new NotFoundException($"Identity with ID '{identityId}' is not a member of project with ID '{projectId}'");
             if (!await PrivilegeStore.TryInsertAsync(conn, tx, row)) throw new BadRequestException("Additional privilege with provided slug already exists");
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, Event("create-identity-project-additional-privilege", row, access.Project.OrgId), now);
+            await AuditLogStore.WriteAsync(conn, tx, audit, Event("create-identity-project-additional-privilege", row, access.Project.OrgId), now);
         });
         return ToJson(row, withPermissions: true);
     }
@@ -82,7 +82,7 @@ public sealed class PrivilegeService(Db db, PermissionService permissions, TimeP
                 throw new BadRequestException("Additional privilege with provided slug already exists");
             await PrivilegeStore.UpdateAsync(conn, tx, updated);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, Event("update-identity-project-additional-privilege", updated, access.Project.OrgId), now);
+            await AuditLogStore.WriteAsync(conn, tx, audit, Event("update-identity-project-additional-privilege", updated, access.Project.OrgId), now);
         });
         return ToJson(updated, withPermissions: true);
     }
@@ -98,7 +98,7 @@ public sealed class PrivilegeService(Db db, PermissionService permissions, TimeP
         {
             await PrivilegeStore.DeleteAsync(conn, tx, current.Id);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, Event("delete-identity-project-additional-privilege", current, access.Project.OrgId), now);
+            await AuditLogStore.WriteAsync(conn, tx, audit, Event("delete-identity-project-additional-privilege", current, access.Project.OrgId), now);
         });
         return ToJson(current, withPermissions: true);
     }

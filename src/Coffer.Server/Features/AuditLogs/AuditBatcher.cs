@@ -27,7 +27,7 @@ public sealed partial class AuditBatcher(Db db, TimeProvider time, ILogger<Audit
 
     public void Enqueue(AuditContext ctx, AuditEvent e)
     {
-        _queue.Enqueue(AuditLog.ToRow(ctx, e, UnixMs.Now(time)));
+        _queue.Enqueue(AuditLogStore.ToRow(ctx, e, UnixMs.Now(time)));
         if (Interlocked.Exchange(ref _wakePending, 1) == 0) _wake.Release();
     }
 
@@ -83,7 +83,7 @@ public sealed partial class AuditBatcher(Db db, TimeProvider time, ILogger<Audit
             if (batch.Count == 0) return;
             try
             {
-                await db.WriteAsync((conn, tx) => AuditLog.WriteManyAsync(conn, tx, batch));
+                await db.WriteAsync((conn, tx) => AuditLogStore.WriteManyAsync(conn, tx, batch));
             }
             catch (Exception ex)
             {

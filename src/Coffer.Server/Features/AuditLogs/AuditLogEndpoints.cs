@@ -3,13 +3,8 @@ using Coffer.Server.Data;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
-using Coffer.Server.Permissions;
-using Dapper;
 
 namespace Coffer.Server.Features.AuditLogs;
-
-public sealed record AuditLogQuery(string? ProjectId, string[]? EventTypes, string? ActorType, string? ActorId,
-    string? UserAgentType, long? StartMs, long? EndMs, int Offset, int Limit);
 
 /// <summary>
 /// GET /api/v1/organization/audit-logs: newest first, filtered by project, event type, actor, client and time.
@@ -18,28 +13,10 @@ public sealed record AuditLogQuery(string? ProjectId, string[]? EventTypes, stri
 public static class AuditLogEndpoints
 {
     public static void MapAuditLogs(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v1/organization/audit-logs", async (HttpContext http, Db db, PermissionService permissions, AuditBatcher batcher) =>
+        app.MapGet("/api/v1/organization/audit-logs", async (HttpContext http, AuditLogService service) =>
         {
-            var query = Read(http.Request.Query);
-            var actor = http.GetActor();
-            IReadOnlyList<string>? readableProjects = null;
-            if (query.ProjectId is not null)
-            {
-                (await permissions.ForProjectAsync(actor, query.ProjectId)).Require(PermissionAction.Read, ProjectSubject.AuditLogs);
-            }
-            else
-            {
-                var org = await permissions.ForOrgAsync(actor, actor.OrgId);
-                org.Require(PermissionAction.Read, OrgSubject.AuditLogs);
-                // Without a project filter an org admin reads everything; anyone else reads the organization's own events
-                // and those of the projects whose audit logs it may read, whatever other filters it sends.
-                if (!org.IsAdmin) readableProjects = await ReadableProjectsAsync(db, permissions, actor);
-            }
-
-            // Read events are batched; make what happened before this request visible to it.
-            await batcher.FlushAsync();
-            var rows = await db.ReadAsync(conn => QueryAsync(conn, actor.OrgId, query, readableProjects));
-            return TypedResults.Ok(new JsonObject { ["auditLogs"] = new JsonArray(rows.Select(r => (JsonNode)ToJson(r)).ToArray()) });
+            var rows = await service.SearchAsync(http.GetActor(), Read(http.Request.Query));
+            return TypedResults.Ok(new JsonObject { ["auditLogs"] = new JsonArray(rows.Select(r => (JsonNode)AuditLogJson.From(r)).ToArray()) });
         }).RequireActor().WithTags("Audit Logs").WithSummary("Get audit logs");
 
     private static AuditLogQuery Read(IQueryCollection q)
@@ -74,91 +51,5 @@ public static class AuditLogEndpoints
             return d.ToUnixTimeMilliseconds();
         input.AddIssue(new ValidationIssue("invalid_string", input.PathOf(name), "Invalid datetime") { Extra = new JsonObject { ["validation"] = "datetime" } });
         return null;
-    }
-
-    private static async Task<IReadOnlyList<string>> ReadableProjectsAsync(Db db, PermissionService permissions, Actor actor)
-    {
-        var memberOf = await db.ReadAsync(conn => conn.QueryAsync<string>(
-            $"SELECT DISTINCT project_id FROM project_memberships WHERE {(actor.IsIdentity ? "identity_id" : "user_id")} = @id", new { id = actor.Id }));
-        var readable = new List<string>();
-        foreach (var projectId in memberOf)
-        {
-            try
-            {
-                if ((await permissions.ForProjectAsync(actor, projectId)).Can(PermissionAction.Read, ProjectSubject.AuditLogs)) readable.Add(projectId);
-            }
-            catch (ApiException)
-            {
-                // A project of another organization, or a membership without an active role: nothing to read there.
-            }
-        }
-        return readable;
-    }
-
-    private static async Task<IReadOnlyList<Row>> QueryAsync(System.Data.Common.DbConnection conn, string orgId, AuditLogQuery q,
-        IReadOnlyList<string>? readableProjects)
-    {
-        var where = new List<string> { "a.org_id = @orgId" };
-        if (readableProjects is not null)
-            where.Add(readableProjects.Count == 0
-                ? "a.project_id IS NULL"
-                : $"(a.project_id IS NULL OR {SqlText.In(conn, "a.project_id", "ReadableProjects")})");
-        if (q.ProjectId is not null) where.Add("a.project_id = @ProjectId");
-        if (q.EventTypes is not null) where.Add(SqlText.In(conn, "a.event_type", "EventTypes"));
-        if (q.ActorType is not null) where.Add("a.actor_type = @ActorType");
-        if (q.ActorId is not null) where.Add("a.actor_id = @ActorId");
-        if (q.UserAgentType is not null) where.Add("a.user_agent_type = @UserAgentType");
-        if (q.StartMs is not null) where.Add("a.created_at >= @StartMs");
-        if (q.EndMs is not null) where.Add("a.created_at <= @EndMs");
-        var sql = $"""
-            SELECT a.id, a.org_id, a.project_id, p.name AS project_name, p.slug AS project_slug, a.actor_type, a.actor_metadata,
-                   a.event_type, a.event_metadata, a.ip_address, a.user_agent, a.user_agent_type, a.created_at
-            FROM audit_logs a LEFT JOIN projects p ON p.id = a.project_id
-            WHERE {string.Join(" AND ", where)}
-            ORDER BY a.created_at DESC, a.id DESC LIMIT @Limit OFFSET @Offset
-            """;
-        var args = new DynamicParameters(q);
-        args.Add("orgId", orgId);
-        if (readableProjects is { Count: > 0 }) args.Add("ReadableProjects", readableProjects.ToArray());
-        return (await conn.QueryAsync<Row>(sql, args)).AsList();
-    }
-
-    private static JsonObject ToJson(Row r)
-    {
-        var time = ApiJson.FormatTime(UnixMs.ToUtc(r.CreatedAt));
-        var o = new JsonObject
-        {
-            ["id"] = r.Id,
-            ["ipAddress"] = r.IpAddress,
-            ["userAgent"] = r.UserAgent,
-            ["userAgentType"] = r.UserAgentType,
-            ["expiresAt"] = null,
-            ["createdAt"] = time,
-            ["updatedAt"] = time,
-            ["orgId"] = r.OrgId,
-            ["projectId"] = r.ProjectId,
-            ["projectName"] = r.ProjectName,
-            ["event"] = new JsonObject { ["type"] = r.EventType, ["metadata"] = JsonNode.Parse(r.EventMetadata) },
-            ["actor"] = new JsonObject { ["type"] = r.ActorType, ["metadata"] = JsonNode.Parse(r.ActorMetadata) },
-        };
-        if (r.ProjectName is not null) o["project"] = new JsonObject { ["name"] = r.ProjectName, ["slug"] = r.ProjectSlug };
-        return o;
-    }
-
-    private sealed class Row
-    {
-        public string Id { get; init; } = "";
-        public string? OrgId { get; init; }
-        public string? ProjectId { get; init; }
-        public string? ProjectName { get; init; }
-        public string? ProjectSlug { get; init; }
-        public string ActorType { get; init; } = "";
-        public string ActorMetadata { get; init; } = "{}";
-        public string EventType { get; init; } = "";
-        public string EventMetadata { get; init; } = "{}";
-        public string? IpAddress { get; init; }
-        public string? UserAgent { get; init; }
-        public string? UserAgentType { get; init; }
-        public long CreatedAt { get; init; }
     }
 }

@@ -63,7 +63,7 @@ public sealed class BootstrapService(Db db, TokenIssuer issuer, PasswordWork pas
 
             await BootstrapStore.SetAdminIdentitiesAsync(conn, tx, [identity.Id]);
 
-            await AuditLog.WriteAsync(conn, tx, audit with { ActorType = "user", ActorId = userId, ActorMetadata = new JsonObject { ["userId"] = userId, ["email"] = email } },
+            await AuditLogStore.WriteAsync(conn, tx, audit with { ActorType = "user", ActorId = userId, ActorMetadata = new JsonObject { ["userId"] = userId, ["email"] = email } },
                 new AuditEvent("bootstrap-instance", new JsonObject { ["organizationId"] = org.Id, ["identityId"] = identity.Id }, org.Id), now);
 
             return (new BootstrapResponse(

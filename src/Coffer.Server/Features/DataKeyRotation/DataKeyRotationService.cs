@@ -123,7 +123,7 @@ public sealed partial class DataKeyRotationService(Db db, ProjectKeyRing keys, P
                 throw new InvalidOperationException($"Rows of project {projectId} are still sealed under an older data key; the rotation will continue.");
             var retired = await DataKeyRotationStore.DeleteOlderKeysAsync(conn, tx, projectId, result.KeyVersion);
             await ProjectContentVersion.BumpAsync(conn, tx, projectId);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("rotate-data-key", new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("rotate-data-key", new JsonObject
             {
                 ["keyVersion"] = result.KeyVersion,
                 ["keysRetired"] = retired,

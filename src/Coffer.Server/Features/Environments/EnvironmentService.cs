@@ -37,7 +37,7 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
             await EnvironmentStore.InsertAsync(conn, tx, env);
             await FolderStore.InsertRootAsync(conn, tx, env.Id, now);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-environment",
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("create-environment",
                 new JsonObject { ["name"] = name, ["slug"] = slug }, access.Project.OrgId, projectId), now);
             return EnvironmentDto.From(env);
         });
@@ -81,7 +81,7 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
             };
             await EnvironmentStore.UpdateAsync(conn, tx, updated);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-environment", new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("update-environment", new JsonObject
             {
                 ["oldName"] = env.Name,
                 ["newName"] = updated.Name,
@@ -107,7 +107,7 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
             await EnvironmentStore.DeleteAsync(conn, tx, env.Id);
             await EnvironmentStore.ShiftAsync(conn, tx, projectId, env.Position + 1, -1, now);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("delete-environment",
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("delete-environment",
                 new JsonObject { ["name"] = env.Name, ["slug"] = env.Slug }, access.Project.OrgId, projectId), now);
             return EnvironmentDto.From(env);
         });

@@ -47,7 +47,7 @@ public sealed class FolderService(Db db, PermissionService permissions, ProjectC
                 ["folderPath"] = path,
             };
             if (!string.IsNullOrEmpty(description)) metadata["description"] = description;
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-folder", metadata, access.Project.OrgId, projectId), now);
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("create-folder", metadata, access.Project.OrgId, projectId), now);
             return new FolderChange(folder, folderPath);
         });
         content.Forget(projectId);
@@ -64,7 +64,7 @@ public sealed class FolderService(Db db, PermissionService permissions, ProjectC
             var tree = await SecretStore.LoadTreeAsync(conn, projectId, tx);
             var updated = await ApplyUpdateAsync(conn, tx, access, tree, update, "UpdateFolder", now);
             await ProjectContentVersion.BumpAsync(conn, tx, projectId);
-            await AuditLog.WriteAsync(conn, tx, audit, UpdateEvent(access, projectId, update, updated.Old, updated.Folder.Folder), now);
+            await AuditLogStore.WriteAsync(conn, tx, audit, UpdateEvent(access, projectId, update, updated.Old, updated.Folder.Folder), now);
             return updated;
         });
         content.Forget(projectId);
@@ -86,7 +86,7 @@ public sealed class FolderService(Db db, PermissionService permissions, ProjectC
                 // Reload between items: an earlier rename changes the paths a later item may name.
                 var tree = await SecretStore.LoadTreeAsync(conn, projectId, tx);
                 var updated = await ApplyUpdateAsync(conn, tx, access, tree, update, "UpdateManyFolders", now);
-                await AuditLog.WriteAsync(conn, tx, audit, UpdateEvent(access, projectId, update, updated.Old, updated.Folder.Folder), now);
+                await AuditLogStore.WriteAsync(conn, tx, audit, UpdateEvent(access, projectId, update, updated.Old, updated.Folder.Folder), now);
                 done.Add(updated);
             }
             await ProjectContentVersion.BumpAsync(conn, tx, projectId);
@@ -117,7 +117,7 @@ public sealed class FolderService(Db db, PermissionService permissions, ProjectC
             AffectedSecrets.RequireDelete(access, await AffectedSecrets.InFoldersAsync(conn, tx, env, env.SelfAndDescendants(folder)));
             await FolderStore.DeleteAsync(conn, tx, folder.Id);
             await ProjectContentVersion.BumpAsync(conn, tx, projectId);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("delete-folder", new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("delete-folder", new JsonObject
             {
                 ["environment"] = environment,
                 ["folderId"] = folder.Id,

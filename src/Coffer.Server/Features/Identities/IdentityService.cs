@@ -40,7 +40,7 @@ public sealed class IdentityService(Db db, PermissionService permissions, Identi
             await OrgStore.InsertMembershipAsync(conn, tx, row.OrgId, null, row.Id, role.StoredRole, role.CustomRoleId, now);
             if (request.Metadata is { Count: > 0 })
                 await IdentityStore.ReplaceMetadataAsync(conn, tx, row.Id, row.OrgId, request.Metadata, now);
-            await AuditLog.WriteAsync(conn, tx, audit,
+            await AuditLogStore.WriteAsync(conn, tx, audit,
                 new AuditEvent("create-identity", new JsonObject { ["name"] = row.Name, ["identityId"] = row.Id }, row.OrgId), now);
             return await IdentityStore.ListMetadataAsync(conn, row.Id, tx);
         });
@@ -79,7 +79,7 @@ public sealed class IdentityService(Db db, PermissionService permissions, Identi
             // instance rebuilds its permissions on the next request.
             if (role is not null || name != identity.Name || request.Metadata is not null)
                 await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit,
+            await AuditLogStore.WriteAsync(conn, tx, audit,
                 new AuditEvent("update-identity", new JsonObject { ["name"] = name, ["identityId"] = identity.Id }, identity.OrgId), now);
         });
         return IdentityDto.From(new IdentityRow
@@ -111,7 +111,7 @@ public sealed class IdentityService(Db db, PermissionService permissions, Identi
             // every instance drop cached tokens, so none of them works on the next request.
             await IdentityStore.DeleteAsync(conn, tx, identity.Id);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit,
+            await AuditLogStore.WriteAsync(conn, tx, audit,
                 new AuditEvent("delete-identity", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId), now);
         });
         return IdentityDto.From(identity);

@@ -41,7 +41,7 @@ public sealed class MembershipService(Db db, PermissionService permissions, Time
         {
             if (!await MembershipStore.TryInsertAsync(conn, tx, membership)) throw new BadRequestException("Identity is already a member");
             await MembershipStore.InsertRolesAsync(conn, tx, membership.Id, Pair(assignments, roles), now);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-identity-project-membership", new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("create-identity-project-membership", new JsonObject
             {
                 ["identityId"] = identity.Id,
                 ["roles"] = RolesJson(assignments),
@@ -76,7 +76,7 @@ public sealed class MembershipService(Db db, PermissionService permissions, Time
             await MembershipStore.InsertRolesAsync(conn, tx, membership.Id, Pair(assignments, roles), now);
             await MembershipStore.TouchAsync(conn, tx, membership.Id, now);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-identity-project-membership", new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("update-identity-project-membership", new JsonObject
             {
                 ["identityId"] = identity.Id,
                 ["roles"] = RolesJson(assignments),
@@ -117,7 +117,7 @@ public sealed class MembershipService(Db db, PermissionService permissions, Time
             var membership = await MembershipStore.FindAsync(conn, projectId, identity.Id, tx) ?? throw NotMember(identityId, projectId);
             await MembershipStore.DeleteAsync(conn, tx, membership);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("delete-identity-project-membership",
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("delete-identity-project-membership",
                 new JsonObject { ["identityId"] = identity.Id }, access.Project.OrgId, projectId), now);
             return MembershipDto.From(membership);
         });

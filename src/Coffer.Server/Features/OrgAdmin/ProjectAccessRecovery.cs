@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.IdentityMemberships;
 using Coffer.Server.Features.Projects;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
-using Dapper;
 
 namespace Coffer.Server.Features.OrgAdmin;
 
@@ -28,20 +28,15 @@ public sealed class ProjectAccessRecovery(Db db, PermissionService permissions, 
             var project = await ProjectRecords.FindAsync(conn, projectId, tx);
             if (project is null || !string.Equals(project.OrgId, actor.OrgId, StringComparison.Ordinal))
                 throw new NotFoundException($"Project with ID '{projectId}' not found");
-            var column = actor.IsIdentity ? "identity_id" : "user_id";
-            var membership = await conn.QuerySingleOrDefaultAsync<(string Id, long CreatedAt)?>(
-                $"SELECT id, created_at FROM project_memberships WHERE project_id = @projectId AND {column} = @actorId",
-                new { projectId, actorId = actor.Id }, tx);
+            var membership = await ProjectStore.FindMembershipAsync(conn, tx, projectId, actor.IsIdentity, actor.Id);
             var (id, createdAt) = membership ?? (Ids.New(), now);
             if (membership is null)
                 await ProjectStore.InsertMembershipAsync(conn, tx, id, projectId, actor.IsIdentity ? actor.Id : null, actor.IsIdentity ? null : actor.Id, now);
-            var isAdmin = await conn.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM project_membership_roles WHERE membership_id = @id AND role = @role AND is_temporary = FALSE",
-                new { id, role = ProjectRoles.Admin }, tx) > 0;
+            var isAdmin = await ProjectStore.HasPermanentRoleAsync(conn, tx, id, ProjectRoles.Admin);
             if (!isAdmin) await ProjectStore.InsertPermanentRoleAsync(conn, tx, id, ProjectRoles.Admin, null, now);
-            await conn.ExecuteAsync("UPDATE project_memberships SET updated_at = @now WHERE id = @id", new { id, now }, tx);
+            await MembershipStore.TouchAsync(conn, tx, id, now);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("org-admin-accessed-project", new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("org-admin-accessed-project", new JsonObject
             {
                 ["projectId"] = projectId,
                 ["wasMember"] = membership is not null,

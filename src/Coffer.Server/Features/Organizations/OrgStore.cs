@@ -57,4 +57,10 @@ public static class OrgStore
                 roleId,
                 now,
             }, tx);
+
+    /// <summary>Records an identity's login on its organization membership; returns the organization.</summary>
+    public static Task<string?> RecordIdentityLoginAsync(DbConnection conn, DbTransaction tx, string identityId, string method, long now) =>
+        conn.ExecuteScalarAsync<string?>(
+            "UPDATE org_memberships SET last_login_auth_method = @method, last_login_time = @now WHERE identity_id = @identityId RETURNING org_id",
+            new { method, now, identityId }, tx);
 }

@@ -69,7 +69,7 @@ public sealed class ProjectService(Db db, PermissionService permissions, Secrets
             await ProjectStore.InsertMembershipAsync(conn, tx, membershipId, project.Id,
                 actor.IsIdentity ? actor.Id : null, actor.IsIdentity ? null : actor.Id, now);
             await ProjectStore.InsertPermanentRoleAsync(conn, tx, membershipId, ProjectRoles.Admin, null, now);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-project", new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("create-project", new JsonObject
             {
                 ["projectName"] = project.Name,
                 ["name"] = project.Name,
@@ -144,7 +144,7 @@ public sealed class ProjectService(Db db, PermissionService permissions, Secrets
             await ProjectStore.UpdateAsync(conn, tx, updated);
             // Cached project details (and permissions built from them) must not outlive the change.
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-project", new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("update-project", new JsonObject
             {
                 ["name"] = updated.Name,
                 ["slug"] = updated.Slug,
@@ -164,7 +164,7 @@ public sealed class ProjectService(Db db, PermissionService permissions, Secrets
         {
             await ProjectStore.DeleteAsync(conn, tx, access.Project.Id);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("delete-project", new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("delete-project", new JsonObject
             {
                 ["id"] = access.Project.Id,
                 ["name"] = access.Project.Name,

@@ -61,4 +61,16 @@ public static class ProjectStore
             "INSERT INTO project_membership_roles (id, membership_id, role, custom_role_id, is_temporary, created_at, updated_at) " +
             "VALUES (@id, @membershipId, @role, @customRoleId, FALSE, @now, @now)",
             new { id = Ids.New(), membershipId, role, customRoleId, now }, tx);
+
+    /// <summary>An identity's (or a user's) membership of a project, if it has one.</summary>
+    public static Task<(string Id, long CreatedAt)?> FindMembershipAsync(DbConnection conn, DbTransaction tx, string projectId, bool identity,
+        string actorId) =>
+        conn.QuerySingleOrDefaultAsync<(string Id, long CreatedAt)?>(
+            $"SELECT id, created_at FROM project_memberships WHERE project_id = @projectId AND {(identity ? "identity_id" : "user_id")} = @actorId",
+            new { projectId, actorId }, tx);
+
+    public static async Task<bool> HasPermanentRoleAsync(DbConnection conn, DbTransaction tx, string membershipId, string role) =>
+        await conn.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM project_membership_roles WHERE membership_id = @membershipId AND role = @role AND is_temporary = FALSE",
+            new { membershipId, role }, tx) > 0;
 }

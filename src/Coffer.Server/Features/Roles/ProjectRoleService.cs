@@ -21,7 +21,7 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
         await db.WriteAsync(async (conn, tx) =>
         {
             if (!await ProjectRoleStore.TryInsertAsync(conn, tx, row)) throw new BadRequestException("Role with same slug already exists");
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-project-role",
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("create-project-role",
                 new JsonObject { ["roleId"] = row.Id, ["slug"] = row.Slug, ["name"] = row.Name }, access.Project.OrgId, projectId), now);
         });
         return ToJson(row, withPermissions: true);
@@ -57,7 +57,7 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
             };
             await ProjectRoleStore.UpdateAsync(conn, tx, updated);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-project-role",
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("update-project-role",
                 new JsonObject { ["roleId"] = updated.Id, ["slug"] = updated.Slug, ["name"] = updated.Name }, access.Project.OrgId, projectId), now);
             return ToJson(updated, withPermissions: true);
         });
@@ -75,7 +75,7 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
                 throw new BadRequestException("The role is assigned to one or more project members. Change their roles before deleting it.");
             await ProjectRoleStore.DeleteAsync(conn, tx, roleId);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("delete-project-role",
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("delete-project-role",
                 new JsonObject { ["roleId"] = current.Id, ["slug"] = current.Slug, ["name"] = current.Name }, access.Project.OrgId, projectId), now);
             return ToJson(current, withPermissions: true);
         });

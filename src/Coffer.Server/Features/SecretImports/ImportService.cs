@@ -48,7 +48,7 @@ public sealed class ImportService(
             };
             await ImportStore.InsertAsync(conn, tx, row);
             await ProjectContentVersion.BumpAsync(conn, tx, projectId);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-secret-import", new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("create-secret-import", new JsonObject
             {
                 ["secretImportId"] = row.Id,
                 ["folderId"] = row.FolderId,
@@ -101,7 +101,7 @@ public sealed class ImportService(
             };
             await ImportStore.UpdateAsync(conn, tx, row);
             await ProjectContentVersion.BumpAsync(conn, tx, projectId);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-secret-import", new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("update-secret-import", new JsonObject
             {
                 ["secretImportId"] = row.Id,
                 ["folderId"] = row.FolderId,
@@ -131,7 +131,7 @@ public sealed class ImportService(
             await ImportStore.ShiftAsync(conn, tx, folder.Id, existing.Position + 1, long.MaxValue, -1);
             await ProjectContentVersion.BumpAsync(conn, tx, projectId);
             var importEnv = tree.EnvironmentById(existing.ImportEnvId)!.Environment;
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("delete-secret-import", new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("delete-secret-import", new JsonObject
             {
                 ["secretImportId"] = existing.Id,
                 ["folderId"] = existing.FolderId,

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coffer.Server.Data;
 using Coffer.Server.Features.Secrets;
 using Dapper;
 
@@ -6,7 +7,7 @@ namespace Coffer.Server.Features.SecretImports;
 
 public static class ImportStore
 {
-    public const string Columns = "id, folder_id, import_env_id, import_path, position, version, is_replication, created_at, updated_at";
+    private const string Columns = "id, folder_id, import_env_id, import_path, position, version, is_replication, created_at, updated_at";
 
     public static async Task<List<ImportRow>> ListAsync(DbConnection conn, string folderId, DbTransaction? tx = null) =>
         (await conn.QueryAsync<ImportRow>($"SELECT {Columns} FROM secret_imports WHERE folder_id = @folderId ORDER BY position, created_at",
@@ -42,4 +43,10 @@ public static class ImportStore
         await conn.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM secret_imports WHERE folder_id = @folderId AND import_env_id = @importEnvId AND import_path = @importPath",
             new { folderId, importEnvId, importPath }, tx) > 0;
+
+    /// <summary>The imports of several folders at once, each folder's in its order.</summary>
+    public static async Task<List<ImportRow>> ListInFoldersAsync(DbConnection conn, IReadOnlyList<string> folderIds) =>
+        (await conn.QueryAsync<ImportRow>(
+            $"SELECT {Columns} FROM secret_imports WHERE {SqlText.In(conn, "folder_id", "folderIds")} ORDER BY position, created_at",
+            new { folderIds = folderIds.ToArray() })).AsList();
 }

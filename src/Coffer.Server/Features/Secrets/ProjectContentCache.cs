@@ -88,9 +88,7 @@ public sealed class ProjectContent(string projectId, long version, long security
         var missing = folderIds.Where(id => !_imports.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
         if (missing.Count > 0)
         {
-            var rows = await db.ReadAsync(async conn => (await conn.QueryAsync<ImportRow>(
-                $"SELECT {SecretImports.ImportStore.Columns} FROM secret_imports WHERE {SqlText.In(conn, "folder_id", "missing")} ORDER BY position, created_at",
-                new { missing = missing.ToArray() })).AsList());
+            var rows = await db.ReadAsync(conn => SecretImports.ImportStore.ListInFoldersAsync(conn, missing));
             var byFolder = rows.ToLookup(r => r.FolderId, StringComparer.Ordinal);
             foreach (var folderId in missing) _imports.TryAdd(folderId, byFolder[folderId].ToArray());
         }

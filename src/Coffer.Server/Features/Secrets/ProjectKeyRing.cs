@@ -60,7 +60,7 @@ public sealed class ProjectKeyRing(Db db, CofferOptions options, TimeProvider ti
     /// </summary>
     public static async Task RequireCurrentAsync(DbConnection conn, DbTransaction tx, ProjectKeys keys)
     {
-        if (await NewestVersionAsync(conn, tx, keys.ProjectId) is { } version && version != keys.CurrentVersion)
+        if (await ProjectKeyStore.NewestVersionAsync(conn, tx, keys.ProjectId) is { } version && version != keys.CurrentVersion)
             throw new StaleKeyRingException(keys.ProjectId);
     }
 
@@ -93,20 +93,15 @@ public sealed class ProjectKeyRing(Db db, CofferOptions options, TimeProvider ti
     /// </summary>
     public async Task<long> AddVersionAsync(DbConnection conn, DbTransaction tx, string projectId, long now)
     {
-        var next = (await NewestVersionAsync(conn, tx, projectId) ?? 0) + 1;
+        var next = (await ProjectKeyStore.NewestVersionAsync(conn, tx, projectId) ?? 0) + 1;
         await InsertAsync(conn, tx, projectId, next, now, onConflictDoNothing: true);
         return next;
     }
 
-    private static Task<long?> NewestVersionAsync(DbConnection conn, DbTransaction tx, string projectId) =>
-        conn.ExecuteScalarAsync<long?>("SELECT MAX(key_version) FROM project_data_keys WHERE project_id = @projectId", new { projectId }, tx);
-
     /// <summary>Reloads the project's keys from the database, keeping the versions already unwrapped.</summary>
     public async Task<ProjectKeys?> LoadAsync(string projectId)
     {
-        var rows = await db.ReadAsync(async conn => (await conn.QueryAsync<KeyRow>(
-            "SELECT key_version, wrapped_key, root_key_id FROM project_data_keys WHERE project_id = @projectId ORDER BY key_version",
-            new { projectId })).AsList());
+        var rows = await db.ReadAsync(conn => ProjectKeyStore.ListAsync(conn, projectId));
         if (rows.Count == 0)
         {
             _projects.TryRemove(projectId, out _);
@@ -126,36 +121,18 @@ public sealed class ProjectKeyRing(Db db, CofferOptions options, TimeProvider ti
 
     private Task InsertAsync(DbConnection conn, DbTransaction tx, string projectId, long keyVersion, long now, bool onConflictDoNothing)
     {
-        return conn.ExecuteAsync(
-            $"""
-            INSERT INTO project_data_keys (id, project_id, key_version, wrapped_key, root_key_id, created_at, updated_at)
-            VALUES (@id, @projectId, @keyVersion, @wrapped, @rootKeyId, @now, @now)
-            {(onConflictDoNothing ? "ON CONFLICT (project_id, key_version) DO NOTHING" : "")}
-            """,
-            new
-            {
-                id = Ids.New(),
-                projectId,
-                keyVersion,
-                wrapped = DataKeys.NewWrapped(options.RootKey, KeyPurposes.ProjectSecretsDataKey, KeyPurposes.ProjectDataKeyOwner(projectId, keyVersion)),
-                rootKeyId = options.RootKey.KeyId,
-                now,
-            }, tx);
+        var wrapped = DataKeys.NewWrapped(options.RootKey, KeyPurposes.ProjectSecretsDataKey, KeyPurposes.ProjectDataKeyOwner(projectId, keyVersion));
+        return onConflictDoNothing
+            ? ProjectKeyStore.InsertUnlessPresentAsync(conn, tx, projectId, keyVersion, wrapped, options.RootKey.KeyId, now)
+            : ProjectKeyStore.InsertAsync(conn, tx, projectId, keyVersion, wrapped, options.RootKey.KeyId, now);
     }
 
-    private DataKey Unwrap(string projectId, KeyRow row)
+    private DataKey Unwrap(string projectId, ProjectKeyRow row)
     {
         if (!string.Equals(row.RootKeyId, options.RootKey.KeyId, StringComparison.Ordinal))
             throw new InvalidOperationException(
                 $"The data key of project {projectId} is wrapped by root key {row.RootKeyId}, but this server runs with root key " +
                 $"{options.RootKey.KeyId}. Start it with the root key the data was written under (see coffer-server rotate-root-key).");
         return DataKeys.Unwrap(options.RootKey, row.WrappedKey, KeyPurposes.ProjectSecretsDataKey, KeyPurposes.ProjectDataKeyOwner(projectId, row.KeyVersion));
-    }
-
-    private sealed class KeyRow
-    {
-        public long KeyVersion { get; init; }
-        public byte[] WrappedKey { get; init; } = [];
-        public string RootKeyId { get; init; } = "";
     }
 }

@@ -37,7 +37,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             var row = NewRow(key, at.ProjectId, folder.Id, name, type, type == SecretTypes.Personal ? actor.Id : null, input, now);
             await InsertAsync(conn, tx, row, tags, actor);
             await FinishAsync(conn, tx, key, at.ProjectId, [folder.Id], now);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-secret", SecretEvent(at, row), access.Project.OrgId, at.ProjectId), now);
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("create-secret", SecretEvent(at, row), access.Project.OrgId, at.ProjectId), now);
             return SecretFields.View(key, row, at.Environment, at.Path, hidden: false);
         }));
         content.Forget(at.ProjectId);
@@ -84,7 +84,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             var touched = new List<string> { folder.Id };
             if (shared && row.Key != name) touched.AddRange(await RewriteReferencesAsync(conn, tx, key, access, at, row, name, now));
             await FinishAsync(conn, tx, key, at.ProjectId, touched, now);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-secret", SecretEvent(at, row), access.Project.OrgId, at.ProjectId), now);
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("update-secret", SecretEvent(at, row), access.Project.OrgId, at.ProjectId), now);
             var hidden = !access.Permissions.CanAccessSecret(PermissionAction.ReadValue, SubjectFields.Secret(at.Environment, at.Path, name, tagsToCheck));
             return SecretFields.View(key, row, at.Environment, at.Path, hidden);
         }));
@@ -106,7 +106,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             if (!existing.IsPersonal) access.Require(PermissionAction.Delete, ProjectSubject.Secrets, fields);
             await DeleteRowsAsync(conn, tx, folder.Id, [existing]);
             await FinishAsync(conn, tx, null, at.ProjectId, [folder.Id], now);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("delete-secret", SecretEvent(at, existing), access.Project.OrgId, at.ProjectId), now);
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("delete-secret", SecretEvent(at, existing), access.Project.OrgId, at.ProjectId), now);
             return SecretFields.View(key, existing, at.Environment, at.Path, !access.Permissions.CanAccessSecret(PermissionAction.ReadValue, fields));
         }));
         content.Forget(at.ProjectId);
@@ -141,7 +141,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                 result.Add(SecretFields.View(key, row, at.Environment, at.Path, Hidden(access, at.Environment, at.Path, row)));
             }
             await FinishAsync(conn, tx, key, at.ProjectId, [folder.Id], now);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-secrets", BatchEvent(at, events), access.Project.OrgId, at.ProjectId), now);
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("create-secrets", BatchEvent(at, events), access.Project.OrgId, at.ProjectId), now);
             return result;
         }));
         content.Forget(at.ProjectId);
@@ -229,9 +229,9 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                 }
             }
             await FinishAsync(conn, tx, key, at.ProjectId, [.. folders.Select(f => f.Folder.Id), .. rewritten], now);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-secrets", BatchEvent(at, updatedEvents), access.Project.OrgId, at.ProjectId), now);
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("update-secrets", BatchEvent(at, updatedEvents), access.Project.OrgId, at.ProjectId), now);
             if (createdEvents.Count > 0)
-                await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-secrets", BatchEvent(at, createdEvents), access.Project.OrgId, at.ProjectId), now);
+                await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("create-secrets", BatchEvent(at, createdEvents), access.Project.OrgId, at.ProjectId), now);
             return result;
         }));
         content.Forget(at.ProjectId);
@@ -253,7 +253,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             await DeleteRowsAsync(conn, tx, folder.Id, found);
             await FinishAsync(conn, tx, null, at.ProjectId, [folder.Id], now);
             var events = new JsonArray([.. found.Select(r => (JsonNode)new JsonObject { ["secretId"] = r.Id, ["secretKey"] = r.Key, ["secretVersion"] = r.Version })]);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("delete-secrets", BatchEvent(at, events), access.Project.OrgId, at.ProjectId), now);
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("delete-secrets", BatchEvent(at, events), access.Project.OrgId, at.ProjectId), now);
             return found.Select(r => SecretFields.View(key, r, at.Environment, at.Path, Hidden(access, at.Environment, at.Path, r))).ToList();
         }));
         content.Forget(at.ProjectId);
@@ -320,7 +320,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             }
             await DeleteRowsAsync(conn, tx, source.Id, moving);
             await FinishAsync(conn, tx, key, req.ProjectId, [source.Id, destination.Id], now);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("move-secrets", new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("move-secrets", new JsonObject
             {
                 ["sourceEnvironment"] = req.SourceEnvironment,
                 ["sourceSecretPath"] = req.SourcePath,

@@ -3,9 +3,9 @@ using Coffer.Server.Data;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Identities;
+using Coffer.Server.Features.Organizations;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
-using Dapper;
 
 namespace Coffer.Server.Features.TokenAuth;
 
@@ -37,7 +37,7 @@ public sealed class TokenAuthService(
             if (await TokenAuthStore.FindByIdentityAsync(conn, identity.Id, tx) is not null)
                 throw new BadRequestException("Failed to add token auth to already configured identity");
             await TokenAuthStore.InsertAsync(conn, tx, row);
-            await AuditLog.WriteAsync(conn, tx, audit, Event("add-identity-token-auth", identity.OrgId, identity.Id, row), now);
+            await AuditLogStore.WriteAsync(conn, tx, audit, Event("add-identity-token-auth", identity.OrgId, identity.Id, row), now);
         });
         return TokenAuthDto.From(row);
     }
@@ -69,7 +69,7 @@ public sealed class TokenAuthService(
             };
             await TokenAuthStore.UpdateAsync(conn, tx, row);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, Event("update-identity-token-auth", identity.OrgId, identity.Id, row), now);
+            await AuditLogStore.WriteAsync(conn, tx, audit, Event("update-identity-token-auth", identity.OrgId, identity.Id, row), now);
             return TokenAuthDto.From(row);
         });
     }
@@ -99,7 +99,7 @@ public sealed class TokenAuthService(
             await TokenAuthStore.DeleteAsync(conn, tx, current.Id);
             await AccessTokenStore.RevokeByAuthMethodAsync(conn, tx, identity.Id, AuthMethods.TokenAuth, now);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit,
+            await AuditLogStore.WriteAsync(conn, tx, audit,
                 new AuditEvent("revoke-identity-token-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId), now);
             return TokenAuthDto.From(current);
         });
@@ -118,10 +118,8 @@ public sealed class TokenAuthService(
             var token = await issuer.CreateAsync(conn, tx, identity.Id, AuthMethods.TokenAuth,
                 new TokenPolicy(config.AccessTokenTtl, config.AccessTokenMaxTtl, config.AccessTokenNumUsesLimit, config.AccessTokenPeriod),
                 now, name: name);
-            await conn.ExecuteAsync(
-                "UPDATE org_memberships SET last_login_auth_method = @method, last_login_time = @now WHERE identity_id = @identityId",
-                new { method = AuthMethods.TokenAuth, now, identityId = identity.Id }, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-token-identity-token-auth", new JsonObject
+            await OrgStore.RecordIdentityLoginAsync(conn, tx, identity.Id, AuthMethods.TokenAuth, now);
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("create-token-identity-token-auth", new JsonObject
             {
                 ["identityId"] = identity.Id,
                 ["identityAccessTokenId"] = token.Row.Id,
@@ -157,7 +155,7 @@ public sealed class TokenAuthService(
         return await db.WriteAsync(async (conn, tx) =>
         {
             await TokenAuthStore.RenameTokenAsync(conn, tx, row.Id, name, now);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("update-token-identity-token-auth", new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("update-token-identity-token-auth", new JsonObject
             {
                 ["identityId"] = identity.Id,
                 ["tokenId"] = row.Id,
@@ -177,7 +175,7 @@ public sealed class TokenAuthService(
         {
             await AccessTokenStore.RevokeAsync(conn, tx, row.Id, now);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("revoke-token-identity-token-auth", new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("revoke-token-identity-token-auth", new JsonObject
             {
                 ["identityId"] = identity.Id,
                 ["tokenId"] = row.Id,

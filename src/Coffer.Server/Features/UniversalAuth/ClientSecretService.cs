@@ -46,7 +46,7 @@ public sealed class ClientSecretService(
                 UpdatedAt = now,
             };
             await UniversalAuthStore.InsertSecretAsync(conn, tx, row);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("create-identity-universal-auth-client-secret",
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("create-identity-universal-auth-client-secret",
                 new JsonObject { ["identityId"] = identity.Id, ["clientSecretId"] = row.Id }, identity.OrgId), now);
             return row;
         });
@@ -104,7 +104,7 @@ public sealed class ClientSecretService(
             // epoch bump drops them from every instance's token cache, so they fail on their next request.
             await AccessTokenStore.RevokeByClientSecretAsync(conn, tx, row.Id, now);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, new AuditEvent("revoke-identity-universal-auth-client-secret",
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("revoke-identity-universal-auth-client-secret",
                 new JsonObject { ["identityId"] = identity.Id, ["clientSecretId"] = row.Id }, identity.OrgId), now);
             return ClientSecretDto.From(await UniversalAuthStore.FindSecretAsync(conn, ua.Id, row.Id, tx) ?? row);
         });

@@ -6,7 +6,7 @@ using Coffer.Server.Diagnostics;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Identities;
-using Dapper;
+using Coffer.Server.Features.Organizations;
 
 namespace Coffer.Server.Features.UniversalAuth;
 
@@ -98,7 +98,7 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
             var token = await issuer.CreateAsync(conn, tx, ua.IdentityId, AuthMethods.UniversalAuth,
                 new TokenPolicy(ua.AccessTokenTtl, ua.AccessTokenMaxTtl, ua.AccessTokenNumUsesLimit, ua.AccessTokenPeriod),
                 now, clientSecretId: match.Id);
-            var orgId = await conn.ExecuteScalarAsync<string>(RecordLogin, new { method = AuthMethods.UniversalAuth, now, identityId = ua.IdentityId }, tx);
+            var orgId = await OrgStore.RecordIdentityLoginAsync(conn, tx, ua.IdentityId, AuthMethods.UniversalAuth, now);
             return (Outcome.Success, new Issued(token, orgId, ua.IdentityId, ua.Id, match.Id));
         });
 
@@ -127,9 +127,6 @@ public sealed class UniversalAuthLogin(Db db, SecretHasher hasher, TokenIssuer i
             _ => throw new UnauthorizedException("Invalid credentials"),
         };
     }
-
-    private const string RecordLogin =
-        "UPDATE org_memberships SET last_login_auth_method = @method, last_login_time = @now WHERE identity_id = @identityId RETURNING org_id";
 
     private bool Verify(string secret, string hash)
     {

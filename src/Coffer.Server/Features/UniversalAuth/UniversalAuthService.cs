@@ -50,7 +50,7 @@ public sealed class UniversalAuthService(
             if (await UniversalAuthStore.FindByIdentityAsync(conn, identity.Id, tx) is not null)
                 throw new BadRequestException("Failed to add universal auth to already configured identity");
             await UniversalAuthStore.InsertAsync(conn, tx, row);
-            await AuditLog.WriteAsync(conn, tx, audit, Event("add-identity-universal-auth", identity.OrgId, new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, Event("add-identity-universal-auth", identity.OrgId, new JsonObject
             {
                 ["identityId"] = identity.Id,
                 ["accessTokenTTL"] = row.AccessTokenTtl,
@@ -96,7 +96,7 @@ public sealed class UniversalAuthService(
             await UniversalAuthStore.UpdateAsync(conn, tx, row);
             // Trusted IPs of issued tokens come from here: every instance must re-read them on the next request.
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit, Event("update-identity-universal-auth", identity.OrgId, new JsonObject
+            await AuditLogStore.WriteAsync(conn, tx, audit, Event("update-identity-universal-auth", identity.OrgId, new JsonObject
             {
                 ["identityId"] = identity.Id,
                 ["accessTokenTTL"] = row.AccessTokenTtl,
@@ -134,7 +134,7 @@ public sealed class UniversalAuthService(
             await AccessTokenStore.RevokeByAuthMethodAsync(conn, tx, identity.Id, AuthMethods.UniversalAuth, now);
             await LockoutStore.ClearAsync(conn, tx, identity.Id, AuthMethods.UniversalAuth);
             await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLog.WriteAsync(conn, tx, audit,
+            await AuditLogStore.WriteAsync(conn, tx, audit,
                 Event("revoke-identity-universal-auth", identity.OrgId, new JsonObject { ["identityId"] = identity.Id }), now);
             return UniversalAuthDto.From(current);
         });
@@ -152,7 +152,7 @@ public sealed class UniversalAuthService(
             if (await UniversalAuthStore.FindByIdentityAsync(conn, identity.Id, tx) is null)
                 throw new BadRequestException("The identity does not have universal auth");
             var deleted = await LockoutStore.ClearAsync(conn, tx, identity.Id, AuthMethods.UniversalAuth);
-            await AuditLog.WriteAsync(conn, tx, audit,
+            await AuditLogStore.WriteAsync(conn, tx, audit,
                 Event("clear-identity-universal-auth-lockouts", identity.OrgId, new JsonObject { ["identityId"] = identity.Id }), now);
             return deleted;
         });

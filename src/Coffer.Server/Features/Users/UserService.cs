@@ -49,7 +49,7 @@ public sealed class UserService(Db db, TokenSigner signer, PasswordWork password
                 if (!await UserStore.RecordFailureAsync(conn, tx, userId, now, LockoutThreshold, LockoutWindowSeconds, LockoutSeconds)) return;
                 // Recorded in the account's organization, where its admins read the audit trail.
                 var orgId = await UserStore.FirstOrgIdAsync(conn, tx, userId);
-                await AuditLog.WriteAsync(conn, tx,
+                await AuditLogStore.WriteAsync(conn, tx,
                     audit with { ActorType = "user", ActorId = userId, ActorMetadata = new JsonObject { ["userId"] = userId, ["email"] = username } },
                     new AuditEvent("user-login-locked", new JsonObject
                     {

@@ -1,0 +1,51 @@
+using Coffer.Server.Data;
+using Coffer.Server.Http.Auth;
+using Coffer.Server.Permissions;
+
+namespace Coffer.Server.Features.AuditLogs;
+
+/// <summary>
+/// Searches an organization's audit trail, newest first. Reading an organization's trail needs org <c>audit-logs</c>
+/// read; one project's trail, project <c>audit-logs</c> read.
+/// </summary>
+public sealed class AuditLogService(Db db, PermissionService permissions, AuditBatcher batcher)
+{
+    public async Task<IReadOnlyList<AuditLogRow>> SearchAsync(Actor actor, AuditLogQuery query)
+    {
+        IReadOnlyList<string>? readableProjects = null;
+        if (query.ProjectId is not null)
+        {
+            (await permissions.ForProjectAsync(actor, query.ProjectId)).Require(PermissionAction.Read, ProjectSubject.AuditLogs);
+        }
+        else
+        {
+            var org = await permissions.ForOrgAsync(actor, actor.OrgId);
+            org.Require(PermissionAction.Read, OrgSubject.AuditLogs);
+            // Without a project filter an org admin reads everything; anyone else reads the organization's own events
+            // and those of the projects whose audit logs it may read, whatever other filters it sends.
+            if (!org.IsAdmin) readableProjects = await ReadableProjectsAsync(actor);
+        }
+
+        // Read events are batched; make what happened before this request visible to it.
+        await batcher.FlushAsync();
+        return await db.ReadAsync(conn => AuditLogStore.SearchAsync(conn, actor.OrgId, query, readableProjects));
+    }
+
+    private async Task<IReadOnlyList<string>> ReadableProjectsAsync(Actor actor)
+    {
+        var memberOf = await db.ReadAsync(conn => AuditLogStore.ProjectsOfMemberAsync(conn, actor.IsIdentity, actor.Id));
+        var readable = new List<string>();
+        foreach (var projectId in memberOf)
+        {
+            try
+            {
+                if ((await permissions.ForProjectAsync(actor, projectId)).Can(PermissionAction.Read, ProjectSubject.AuditLogs)) readable.Add(projectId);
+            }
+            catch (ApiException)
+            {
+                // A project of another organization, or a membership without an active role: nothing to read there.
+            }
+        }
+        return readable;
+    }
+}
