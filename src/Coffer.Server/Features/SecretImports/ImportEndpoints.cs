@@ -89,7 +89,7 @@ public static class ImportEndpoints
             var path = SecretInputs.Path(query, "path");
             query.ThrowIfInvalid();
             var (groups, tree) = await service.SecretsAsync(http.GetActor(), projectId!, environment!, path);
-            var body = SecretJson.Build(list: true, write: w =>
+            return PooledJsonBody.Write(w =>
             {
                 w.WriteStartObject();
                 w.WriteStartArray("secrets");
@@ -113,7 +113,6 @@ public static class ImportEndpoints
                 w.WriteEndArray();
                 w.WriteEndObject();
             });
-            return SecretResponses.Json(body);
         }).WithSummary("Get raw secrets from imports");
 
         group.MapGet("/{secretImportId}", async (HttpContext http, string secretImportId, ImportService service) =>

@@ -25,11 +25,10 @@ public sealed class SecretApi(bool v4)
     }
 
     /// <summary>Infisical's <c>extractProjectIdFromSlug</c>: the id if given, else the project of that slug in the caller's organization.</summary>
-    public async Task<string> ResolveProjectAsync(HttpContext http, Actor actor, string? id, string? slug)
+    public async Task<string> ResolveProjectAsync(ProjectService projects, Actor actor, string? id, string? slug)
     {
         if (!string.IsNullOrEmpty(id)) return id;
         if (string.IsNullOrEmpty(slug)) throw new BadRequestException("You must provide projectSlug or workspaceId");
-        var projects = http.RequestServices.GetRequiredService<ProjectService>();
         return (await projects.GetBySlugAsync(actor, slug.ToLowerInvariant())).Id;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Projects;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
@@ -9,14 +10,27 @@ namespace Coffer.Server.Features.Secrets;
 /// <summary>Batch create/update/delete (<c>/api/v3/secrets/batch/raw</c>, <c>/api/v4/secrets/batch</c>) and v4 move.</summary>
 public static class SecretBatchEndpoints
 {
-    public static void Map(RouteGroupBuilder group, string route, SecretApi api)
+    public static void MapSecretBatches(this IEndpointRouteBuilder app)
     {
-        group.MapPost(route, Task<IResult> (HttpContext http) => CreateAsync(http, api)).WithSummary("Create many secrets");
-        group.MapPatch(route, Task<IResult> (HttpContext http) => UpdateAsync(http, api)).WithSummary("Update many secrets");
-        group.MapDelete(route, Task<IResult> (HttpContext http) => DeleteAsync(http, api)).WithSummary("Delete many secrets");
+        var v3 = app.MapGroup("").RequireActor().WithTags("Secrets");
+        v3.MapPost("/api/v3/secrets/batch/raw", (HttpContext http, SecretWriter writer, ProjectService projects) =>
+            CreateAsync(http, writer, projects, SecretApi.V3)).WithSummary("Create many secrets");
+        v3.MapPatch("/api/v3/secrets/batch/raw", (HttpContext http, SecretWriter writer, ProjectService projects) =>
+            UpdateAsync(http, writer, projects, SecretApi.V3)).WithSummary("Update many secrets");
+        v3.MapDelete("/api/v3/secrets/batch/raw", (HttpContext http, SecretWriter writer, ProjectService projects) =>
+            DeleteAsync(http, writer, projects, SecretApi.V3)).WithSummary("Delete many secrets");
+
+        var v4 = app.MapGroup("").RequireActor().WithTags("Secrets");
+        v4.MapPost("/api/v4/secrets/batch", (HttpContext http, SecretWriter writer, ProjectService projects) =>
+            CreateAsync(http, writer, projects, SecretApi.V4)).WithSummary("Create many secrets");
+        v4.MapPatch("/api/v4/secrets/batch", (HttpContext http, SecretWriter writer, ProjectService projects) =>
+            UpdateAsync(http, writer, projects, SecretApi.V4)).WithSummary("Update many secrets");
+        v4.MapDelete("/api/v4/secrets/batch", (HttpContext http, SecretWriter writer, ProjectService projects) =>
+            DeleteAsync(http, writer, projects, SecretApi.V4)).WithSummary("Delete many secrets");
+        v4.MapPost("/api/v4/secrets/move", MoveAsync).WithSummary("Move secrets");
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, SecretApi api)
+    private static async Task<IResult> CreateAsync(HttpContext http, SecretWriter writer, ProjectService projects, SecretApi api)
     {
         var body = await JsonBody.ReadInputAsync(http.Request);
         var (projectId, slug) = api.ReadProject(body);
@@ -33,13 +47,12 @@ public static class SecretBatchEndpoints
         body.ThrowIfInvalid();
 
         var actor = http.GetActor();
-        projectId = await api.ResolveProjectAsync(http, actor, projectId, slug);
-        var writer = http.RequestServices.GetRequiredService<SecretWriter>();
+        projectId = await api.ResolveProjectAsync(projects, actor, projectId, slug);
         var secrets = await writer.CreateManyAsync(actor, AuditContext.From(http, actor), new SecretLocation(projectId, environment!, path), items);
-        return SecretResponses.Json(SecretJson.Many(secrets, SecretShape.Raw));
+        return SecretJson.Many(secrets, SecretShape.Raw);
     }
 
-    private static async Task<IResult> UpdateAsync(HttpContext http, SecretApi api)
+    private static async Task<IResult> UpdateAsync(HttpContext http, SecretWriter writer, ProjectService projects, SecretApi api)
     {
         var body = await JsonBody.ReadInputAsync(http.Request);
         var (projectId, slug) = api.ReadProject(body);
@@ -59,13 +72,12 @@ public static class SecretBatchEndpoints
         body.ThrowIfInvalid();
 
         var actor = http.GetActor();
-        projectId = await api.ResolveProjectAsync(http, actor, projectId, slug);
-        var writer = http.RequestServices.GetRequiredService<SecretWriter>();
+        projectId = await api.ResolveProjectAsync(projects, actor, projectId, slug);
         var secrets = await writer.UpdateManyAsync(actor, AuditContext.From(http, actor), new SecretLocation(projectId, environment!, path), mode, items);
-        return SecretResponses.Json(SecretJson.Many(secrets, SecretShapes.Changed));
+        return SecretJson.Many(secrets, SecretShapes.Changed);
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext http, SecretApi api)
+    private static async Task<IResult> DeleteAsync(HttpContext http, SecretWriter writer, ProjectService projects, SecretApi api)
     {
         var body = await JsonBody.ReadInputAsync(http.Request);
         var (projectId, slug) = api.ReadProject(body);
@@ -77,13 +89,12 @@ public static class SecretBatchEndpoints
         body.ThrowIfInvalid();
 
         var actor = http.GetActor();
-        projectId = await api.ResolveProjectAsync(http, actor, projectId, slug);
-        var writer = http.RequestServices.GetRequiredService<SecretWriter>();
+        projectId = await api.ResolveProjectAsync(projects, actor, projectId, slug);
         var secrets = await writer.DeleteManyAsync(actor, AuditContext.From(http, actor), new SecretLocation(projectId, environment!, path), items);
-        return SecretResponses.Json(SecretJson.Many(secrets, SecretShapes.Changed));
+        return SecretJson.Many(secrets, SecretShapes.Changed);
     }
 
-    public static async Task<IResult> MoveAsync(HttpContext http, SecretWriter writer)
+    private static async Task<IResult> MoveAsync(HttpContext http, SecretWriter writer)
     {
         var body = await JsonBody.ReadInputAsync(http.Request);
         var projectId = body.String("projectId", trim: true);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Coffer.Server.Data;
 using Coffer.Server.Http;
@@ -135,7 +134,7 @@ public static class SecretJson
     }
 
     /// <summary><c>{"secret": …}</c></summary>
-    public static SecretBody One(SecretView s, SecretShape shape) => Build(list: false, write: w =>
+    public static PooledJsonBody One(SecretView s, SecretShape shape) => PooledJsonBody.Write(w =>
     {
         w.WriteStartObject();
         w.WritePropertyName("secret");
@@ -144,7 +143,7 @@ public static class SecretJson
     });
 
     /// <summary><c>{"secrets": […]}</c></summary>
-    public static SecretBody Many(IEnumerable<SecretView> secrets, SecretShape shape) => Build(list: true, write: w =>
+    public static PooledJsonBody Many(IEnumerable<SecretView> secrets, SecretShape shape) => PooledJsonBody.Write(w =>
     {
         w.WriteStartObject();
         w.WriteStartArray("secrets");
@@ -152,40 +151,4 @@ public static class SecretJson
         w.WriteEndArray();
         w.WriteEndObject();
     });
-
-    // Every secret response is written straight into a pooled array that becomes the body (no copy of a 50 KB list),
-    // sized from the previous answer of the same kind so that it rarely grows. One writer per thread: the write callback
-    // is synchronous, so a thread never uses its writer twice at once.
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private static readonly ArrayBufferWriter<byte> Detached = new(1);
-    [ThreadStatic] private static Utf8JsonWriter? t_writer;
-    private static int s_lastOne = 2048;
-    private static int s_lastList = 16384;
-
-    /// <param name="list">Whether this is a list answer: lists and single secrets keep separate size guesses.</param>
-    public static SecretBody Build(Action<Utf8JsonWriter> write, bool list)
-    {
-        ref var last = ref list ? ref s_lastList : ref s_lastOne;
-        var lastSize = Volatile.Read(ref last);
-        var output = new PooledBodyWriter(lastSize + (lastSize / 8));
-        var writer = t_writer ??= new Utf8JsonWriter(Detached, WriterOptions);
-        writer.Reset(output);
-        try
-        {
-            write(writer);
-            writer.Flush();
-            Volatile.Write(ref last, output.Written);
-            return output.Detach();
-        }
-        catch
-        {
-            output.Dispose();
-            throw;
-        }
-        finally
-        {
-            // The thread's writer must not keep the body (decrypted values) reachable after it was handed on.
-            writer.Reset(Detached);
-        }
-    }
 }
