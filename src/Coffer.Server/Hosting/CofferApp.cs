@@ -112,7 +112,7 @@ public static class CofferApp
         services.AddSingleton<AccessTokenService>();
         services.AddSingleton<BootstrapService>();
         services.AddSingleton<ProjectService>();
-        services.AddSingleton<ProjectAccessRecovery>();
+        services.AddSingleton<OrgAdminService>();
         services.AddSingleton<DataKeyRotationService>();
         services.AddHostedService<DataKeyRotationResumer>();
         services.AddSingleton<EnvironmentService>();

@@ -19,7 +19,7 @@ public sealed class OrgAccess(string orgId, PermissionSet permissions, bool useN
 
     public PermissionSet Permissions { get; } = permissions;
 
-    /// <summary>Holds the built-in organization admin role: may enter any project of the organization (see ProjectAccessRecovery).</summary>
+    /// <summary>Holds the built-in organization admin role: may enter any project of the organization (see OrgAdminService).</summary>
     public bool IsAdmin { get; init; }
 
     public bool Can(string action, string subject) => Permissions.Can(action, subject);

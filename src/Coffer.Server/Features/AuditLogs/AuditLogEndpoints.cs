@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Coffer.Server.Data;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
 

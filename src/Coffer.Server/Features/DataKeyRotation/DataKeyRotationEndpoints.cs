@@ -3,8 +3,6 @@ using Coffer.Server.Http.Auth;
 
 namespace Coffer.Server.Features.DataKeyRotation;
 
-public sealed record DataKeyRotationEnvelope(DataKeyRotationResult Rotation);
-
 public static class DataKeyRotationEndpoints
 {
     public static void MapDataKeyRotation(this IEndpointRouteBuilder app) =>

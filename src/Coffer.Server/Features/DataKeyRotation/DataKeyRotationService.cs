@@ -8,8 +8,6 @@ using Coffer.Server.Permissions;
 
 namespace Coffer.Server.Features.DataKeyRotation;
 
-public sealed record DataKeyRotationResult(string ProjectId, long SecretsResealed, long VersionsResealed, long KeyVersion);
-
 /// <summary>
 /// Re-seals every secret of a project — value, comment and metadata of each secret and of each stored version — under a
 /// new data key, then forgets the old one. It runs online: a new key version is made current first (writers from then

@@ -3,15 +3,10 @@ using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Environments;
 using Coffer.Server.Features.Secrets;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
 
 namespace Coffer.Server.Features.Folders;
-
-public sealed record FolderChange(FolderRow Folder, string Path);
-
-public sealed record FolderUpdate(string IdOrName, string Environment, string Path, string Name, FieldUpdate<string?> Description);
 
 /// <summary>Folders with Infisical's rules: nested paths created on demand, names unique per parent, any member may list.</summary>
 public sealed class FolderService(Db db, PermissionService permissions, ProjectContentCache content, TimeProvider time)

@@ -3,14 +3,12 @@ using Coffer.Server.Http.Auth;
 
 namespace Coffer.Server.Features.OrgAdmin;
 
-public sealed record RecoveredMembershipEnvelope(RecoveredMembership Membership);
-
 public static class OrgAdminEndpoints
 {
     public static void MapOrgAdmin(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/organization-admin").RequireActor().WithTags("Organization admin");
-        group.MapPost("/projects/{projectId}/grant-admin-access", async (HttpContext http, string projectId, ProjectAccessRecovery recovery) =>
+        group.MapPost("/projects/{projectId}/grant-admin-access", async (HttpContext http, string projectId, OrgAdminService recovery) =>
         {
             var actor = http.GetActor();
             return TypedResults.Ok(new RecoveredMembershipEnvelope(

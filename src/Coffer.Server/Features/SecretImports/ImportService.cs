@@ -4,15 +4,10 @@ using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Environments;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Secrets;
-using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
 
 namespace Coffer.Server.Features.SecretImports;
-
-public sealed record ImportDetails(ImportRow Import, EnvironmentRow ImportEnvironment);
-
-public sealed record ImportChange(FieldUpdate<string> Environment, FieldUpdate<string> Path, long? Position);
 
 /// <summary>Secret imports: a folder pulls in the secrets of another environment and path (read-only, listed under <c>imports</c>).</summary>
 public sealed class ImportService(

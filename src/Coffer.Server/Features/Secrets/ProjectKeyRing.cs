@@ -3,7 +3,6 @@ using System.Data.Common;
 using Coffer.Server.Configuration;
 using Coffer.Server.Crypto;
 using Coffer.Server.Data;
-using Coffer.Server.Hosting;
 using Dapper;
 
 namespace Coffer.Server.Features.Secrets;

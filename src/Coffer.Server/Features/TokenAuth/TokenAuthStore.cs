@@ -43,3 +43,16 @@ public static class TokenAuthStore
     public static Task<int> RenameTokenAsync(DbConnection conn, DbTransaction tx, string id, string name, long now) =>
         conn.ExecuteAsync("UPDATE identity_access_tokens SET name = @name, updated_at = @now WHERE id = @id", new { id, name, now }, tx);
 }
+
+public sealed class TokenAuthRow
+{
+    public string Id { get; init; } = "";
+    public string IdentityId { get; init; } = "";
+    public long AccessTokenTtl { get; init; }
+    public long AccessTokenMaxTtl { get; init; }
+    public long AccessTokenNumUsesLimit { get; init; }
+    public long AccessTokenPeriod { get; init; }
+    public string AccessTokenTrustedIps { get; init; } = "[]";
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+}

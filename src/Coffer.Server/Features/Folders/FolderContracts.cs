@@ -45,3 +45,7 @@ public static class FolderJson
         return json;
     }
 }
+
+public sealed record FolderChange(FolderRow Folder, string Path);
+
+public sealed record FolderUpdate(string IdOrName, string Environment, string Path, string Name, FieldUpdate<string?> Description);

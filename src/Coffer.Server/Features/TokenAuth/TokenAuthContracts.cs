@@ -5,19 +5,6 @@ using Coffer.Server.Features.AccessTokens;
 
 namespace Coffer.Server.Features.TokenAuth;
 
-public sealed class TokenAuthRow
-{
-    public string Id { get; init; } = "";
-    public string IdentityId { get; init; } = "";
-    public long AccessTokenTtl { get; init; }
-    public long AccessTokenMaxTtl { get; init; }
-    public long AccessTokenNumUsesLimit { get; init; }
-    public long AccessTokenPeriod { get; init; }
-    public string AccessTokenTrustedIps { get; init; } = "[]";
-    public long CreatedAt { get; init; }
-    public long UpdatedAt { get; init; }
-}
-
 public sealed record TokenAuthDto(
     string Id,
     [property: JsonPropertyName("accessTokenTTL")] long AccessTokenTtl,

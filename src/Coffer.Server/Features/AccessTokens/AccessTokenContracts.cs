@@ -1,7 +1,15 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Coffer.Server.Http.Validation;
 
 namespace Coffer.Server.Features.AccessTokens;
+
+/// <summary>What every login and renew returns.</summary>
+public sealed record LoginResponse(
+    string AccessToken,
+    long ExpiresIn,
+    [property: JsonPropertyName("accessTokenMaxTTL")] long AccessTokenMaxTtl,
+    string TokenType);
 
 /// <summary>Token-lifetime and trusted-IP settings shared by universal-auth and token-auth bodies.</summary>
 public sealed record TokenSettings(

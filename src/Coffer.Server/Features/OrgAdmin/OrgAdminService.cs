@@ -8,15 +8,13 @@ using Coffer.Server.Permissions;
 
 namespace Coffer.Server.Features.OrgAdmin;
 
-public sealed record RecoveredMembership(string Id, string ProjectId, string? IdentityId, string? UserId, DateTime CreatedAt, DateTime UpdatedAt);
-
 /// <summary>
 /// The way back into a project for an organization admin (Infisical's <c>grant-admin-access</c>): whoever holds
 /// <c>access-all-projects</c> on the admin console makes itself a permanent project admin, audited as
 /// <c>org-admin-accessed-project</c>. The privilege boundary means nobody below a project's admin can demote or remove
 /// it, so this is how a project whose admins are all gone, or were demoted before the boundary existed, is repaired.
 /// </summary>
-public sealed class ProjectAccessRecovery(Db db, PermissionService permissions, TimeProvider time)
+public sealed class OrgAdminService(Db db, PermissionService permissions, TimeProvider time)
 {
     public async Task<RecoveredMembership> GrantAdminAccessAsync(Actor actor, AuditContext audit, string projectId)
     {
