@@ -33,7 +33,10 @@ public sealed partial class Db : IAsyncDisposable
     private readonly DbDataSource? _postgres;
     private readonly DbDataSource? _postgresReads;
     private readonly SqliteWriter? _sqliteWriter;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<nint, byte> _initializedSqliteHandles = new();
+    // The physical connections already made read-only, by their handle object: a pooled connection keeps its handle
+    // across uses, a new one gets a new handle. (Keyed by the handle's native address, a new connection given the
+    // memory of a closed one was taken for it and stayed writable.)
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _readOnlySqliteHandles = new();
     private readonly ILogger _logger;
     private volatile bool _unavailable;
     private long _lastSuccess = Stopwatch.GetTimestamp();
@@ -102,6 +105,8 @@ public sealed partial class Db : IAsyncDisposable
     /// A connection that can only read: on SQLite <c>query_only</c> (pooled read connections, set once per physical
     /// connection), on PostgreSQL a pool whose transactions are read-only. Writes go through <see cref="WriteAsync{T}"/>.
     /// </summary>
+    private static readonly object ReadOnlyMark = new();
+
     private async Task<DbConnection> OpenReaderAsync(CancellationToken ct)
     {
         try
@@ -111,9 +116,8 @@ public sealed partial class Db : IAsyncDisposable
             await conn.OpenAsync(ct);
             // Per connection, not persistent: set once for each physical connection the pool hands out. NORMAL in WAL
             // mode never loses a committed transaction to a process crash, only (possibly) the last ones to a power cut,
-            // and spares an fsync per commit. (Should a freed handle's address be reused, the new connection keeps the
-            // safer default, FULL, and the pragmas run again, which is harmless.)
-            if (_initializedSqliteHandles.TryAdd(conn.Handle!.DangerousGetHandle(), 0))
+            // and spares an fsync per commit.
+            if (_readOnlySqliteHandles.TryAdd(conn.Handle!, ReadOnlyMark))
             {
                 using var pragma = conn.CreateCommand();
                 pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA query_only=1";

@@ -40,6 +40,30 @@ public sealed class WriteUnitInvariantTests(ServerFixture fx) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task A_read_connection_cannot_write_after_the_pool_replaced_its_connections()
+    {
+        if (TestDatabase.IsPostgres) Assert.Skip("SQLite's read pool; PostgreSQL's reads are read-only transactions");
+        var before = await Db.ReadAsync(SecurityEpoch.ReadAsync, Ct);
+
+        // The pool closes idle connections and opens new ones; a new connection may get the memory (and the handle
+        // address) of one just closed. Each new connection must be made read-only all the same.
+        for (var i = 0; i < 20; i++)
+        {
+            await Db.ReadAsync(conn =>
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearPool((Microsoft.Data.Sqlite.SqliteConnection)conn);
+                return Task.FromResult(0);
+            }, Ct);
+            var ex = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() =>
+                Db.ReadAsync(conn => conn.ExecuteAsync("UPDATE coffer_state SET value = value + 1 WHERE key = 'security_epoch'"), Ct));
+            Assert.Equal(8, ex.SqliteErrorCode); // SQLITE_READONLY
+        }
+
+        Assert.Equal(before, await Db.ReadAsync(SecurityEpoch.ReadAsync, Ct));
+        await ExpectWriterServesAsync();
+    }
+
+    [Fact]
     public async Task A_write_started_inside_a_write_fails_at_once_and_nothing_of_either_is_written()
     {
         var before = await Db.ReadAsync(SecurityEpoch.ReadAsync, Ct);
