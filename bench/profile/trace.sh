@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Profiles one scenario: starts the server (Release, fresh SQLite or --postgres), seeds it as run.sh does, drives the
 # scenario with wrk and records a dotnet-trace thread-time trace of the middle of the run, then prints the busiest
-# frames (bench/profile/top.py). Needs the dotnet-trace global tool (dotnet tool install -g dotnet-trace).
+# frames (bench/profile/top.py). Needs the dotnet-trace global tool (dotnet tool install -g dotnet-trace). Builds the
+# server in Release first, so the profile is of the tree as it is (a stale build profiles old code).
 #   bench/profile/trace.sh B1|B2|B3|B4|B5 [seconds] [--postgres]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -12,6 +13,8 @@ SCENARIO="${1:?scenario}" SECS="${2:-10}"
 source "$BENCH/lib/common.sh"; source "$BENCH/lib/server.sh"; source "$BENCH/lib/seed.sh"; source "$BENCH/lib/scenarios.sh"
 WORK="$(mktemp -d /tmp/coffer-profile.XXXXXX)"
 trap cleanup EXIT
+log "building Release"
+dotnet build src/Coffer.Server -c Release -nologo -v quiet >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; die "build failed"; }
 [ "$DB" = postgres ] && prepare_postgres
 start_server
 seed
