@@ -57,6 +57,8 @@ public sealed partial class DenialRouteTable
             ProjectWrite("DELETE", prefix + "/{projectId}/environments/{envId}", one, null, "delete", "environments");
             ProjectRead(prefix + "/{projectId}/environments/{envId}", one, "read", "environments");
         }
+        // By id alone: the environment's own project is checked, so another organization's answers as a foreign project.
+        ProjectRead("/api/v1/workspace/environments/{envId}", $"/api/v1/workspace/environments/{w.EnvironmentId}", "read", "environments");
     }
 
     private void RoleRoutes()

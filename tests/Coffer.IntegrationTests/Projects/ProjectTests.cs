@@ -165,4 +165,38 @@ public sealed class ProjectTests(ServerFixture fx) : IClassFixture<ServerFixture
         Expect.Error(await Api.PostAsync($"/api/v1/projects/{id}/environments", new { name = "x", slug = "x" }, viewer), 403, "PermissionDenied",
             "You are not allowed to create on environments", allowDetails: true);
     }
+
+    [Fact]
+    public async Task An_environment_reads_by_id_alone_as_Terraform_reads_and_imports_it()
+    {
+        var id = await fx.Given.ProjectAsync();
+        var created = await Api.PostAsync($"/api/v1/projects/{id}/environments", new { name = "QA", slug = "qa", position = 2 }, fx.AdminToken);
+        Expect.Ok(created);
+        var envId = created.Json["environment"]!["id"]!.GetValue<string>();
+
+        var byId = await Api.GetAsync($"/api/v1/workspace/environments/{envId}", fx.AdminToken);
+        Expect.Ok(byId);
+        Expect.Keys(byId.Json, "environment");
+        var inProject = await Api.GetAsync($"/api/v1/workspace/{id}/environments/{envId}", fx.AdminToken);
+        Assert.True(JsonNode.DeepEquals(inProject.Json, byId.Json), byId.Json.ToJsonString());
+        var env = byId.Json["environment"]!.AsObject();
+        Assert.Equal([envId, "QA", "qa", id], new[] { "id", "name", "slug", "projectId" }.Select(k => env[k]!.GetValue<string>()));
+        Assert.Equal(2, env["position"]!.GetValue<int>());
+
+        var (_, viewer) = await fx.Given.ProjectMemberAsync(id, "viewer");
+        Expect.Ok(await Api.GetAsync($"/api/v1/workspace/environments/{envId}", viewer));
+        var (_, noAccess) = await fx.Given.ProjectMemberAsync(id, "no-access");
+        Expect.Error(await Api.GetAsync($"/api/v1/workspace/environments/{envId}", noAccess), 403, "PermissionDenied",
+            "You are not allowed to read on environments", allowDetails: true);
+        var (_, outsider) = await fx.Given.IdentityWithTokenAsync();
+        Expect.Error(await Api.GetAsync($"/api/v1/workspace/environments/{envId}", outsider), 403, "ProjectMembershipNotFound",
+            $"You are not a member of this project with ID {id}. Please assign this identity to the project with the appropriate permissions, then try again.");
+
+        var unknown = Guid.NewGuid().ToString();
+        Expect.Error(await Api.GetAsync($"/api/v1/workspace/environments/{unknown}", fx.AdminToken), 404, "NotFound",
+            $"Environment with ID '{unknown}' not found");
+        Expect.Ok(await Api.DeleteAsync($"/api/v1/projects/{id}/environments/{envId}", fx.AdminToken));
+        Expect.Error(await Api.GetAsync($"/api/v1/workspace/environments/{envId}", fx.AdminToken), 404, "NotFound",
+            $"Environment with ID '{envId}' not found");
+    }
 }

@@ -122,6 +122,19 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
         return EnvironmentDto.From(env);
     }
 
+    /// <summary>
+    /// An environment by id alone (Terraform reads and imports environments this way): not found before any permission
+    /// is asked, then read permission on environments in its project, as Infisical's getEnvironmentById.
+    /// </summary>
+    public async Task<EnvironmentDto> GetByIdAsync(Actor actor, string envId)
+    {
+        var env = await db.ReadAsync(conn => EnvironmentStore.FindByIdAsync(conn, envId))
+            ?? throw new NotFoundException($"Environment with ID '{envId}' not found");
+        var access = await permissions.ForProjectAsync(actor, env.ProjectId);
+        access.Require(PermissionAction.Read, ProjectSubject.Environments);
+        return EnvironmentDto.From(env);
+    }
+
     private static async Task<EnvironmentFolders> EnvironmentFoldersAsync(DbConnection conn, DbTransaction tx, string projectId, string envId) =>
         (await SecretStore.LoadTreeAsync(conn, projectId, tx)).EnvironmentById(envId)!;
 }

@@ -31,6 +31,10 @@ public static class EnvironmentStore
         conn.QuerySingleOrDefaultAsync<EnvironmentRow>(
             $"SELECT {Columns} FROM project_environments WHERE project_id = @projectId AND id = @id", new { projectId, id }, tx);
 
+    /// <summary>An environment by its id alone, whichever project it belongs to.</summary>
+    public static Task<EnvironmentRow?> FindByIdAsync(DbConnection conn, string id) =>
+        conn.QuerySingleOrDefaultAsync<EnvironmentRow>($"SELECT {Columns} FROM project_environments WHERE id = @id", new { id });
+
     public static Task<EnvironmentRow?> FindBySlugAsync(DbConnection conn, string projectId, string slug, DbTransaction? tx = null) =>
         conn.QuerySingleOrDefaultAsync<EnvironmentRow>(
             $"SELECT {Columns} FROM project_environments WHERE project_id = @projectId AND slug = @slug", new { projectId, slug }, tx);
