@@ -101,12 +101,12 @@ public sealed partial class Db : IAsyncDisposable
     public ValueTask<long> ReadContentVersionAsync(string projectId) =>
         _sqliteCounterCache?.ContentVersionAsync(projectId, _readContentVersion) ?? new ValueTask<long>(_readContentVersion(projectId));
 
+    private static readonly object ReadOnlyMark = new();
+
     /// <summary>
     /// A connection that can only read: on SQLite <c>query_only</c> (pooled read connections, set once per physical
     /// connection), on PostgreSQL a pool whose transactions are read-only. Writes go through <see cref="WriteAsync{T}"/>.
     /// </summary>
-    private static readonly object ReadOnlyMark = new();
-
     private async Task<DbConnection> OpenReaderAsync(CancellationToken ct)
     {
         try

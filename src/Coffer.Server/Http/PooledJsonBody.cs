@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Coffer.Server.Http;
@@ -14,7 +13,6 @@ public sealed class PooledJsonBody : IBufferWriter<byte>, IResult, IDisposable
 {
     private const int InitialSize = 4096;
     private const string ContentType = "application/json; charset=utf-8";
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private byte[]? _array = ArrayPool<byte>.Shared.Rent(InitialSize);
 
@@ -33,7 +31,7 @@ public sealed class PooledJsonBody : IBufferWriter<byte>, IResult, IDisposable
         var body = new PooledJsonBody();
         try
         {
-            using var writer = new Utf8JsonWriter(body, Options);
+            using var writer = new Utf8JsonWriter(body, ApiJson.WriterOptions);
             write(writer);
             writer.Flush();
             return body;

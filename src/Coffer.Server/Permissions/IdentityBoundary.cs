@@ -41,8 +41,7 @@ public sealed class IdentityBoundary(Db db, PermissionService permissions, TimeP
                 ?? await ProjectPermissionLoader.MetadataAsync(conn, target);
             var after = new ActorTemplateContext(identityId, nameAfter ?? name) { Metadata = metadata };
             var projects = new List<(string ProjectId, PermissionSet Permissions)>();
-            foreach (var projectId in await conn.QueryAsync<string>(
-                         "SELECT DISTINCT project_id FROM project_memberships WHERE identity_id = @identityId", new { identityId }))
+            foreach (var projectId in await ProjectRecords.ProjectIdsOfMemberAsync(conn, identity: true, identityId))
             {
                 var project = await ProjectRecords.FindAsync(conn, projectId);
                 if (project is null) continue;

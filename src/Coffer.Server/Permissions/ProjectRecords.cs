@@ -17,6 +17,11 @@ public static class ProjectRecords
 
     public static Task<ProjectRow?> FindAsync(DbConnection conn, string id, DbTransaction? tx = null) =>
         conn.QuerySingleOrDefaultAsync<ProjectRow>($"SELECT {Columns} FROM projects WHERE id = @id", new { id }, tx);
+
+    /// <summary>The projects an identity (or a user) is a member of.</summary>
+    public static async Task<IReadOnlyList<string>> ProjectIdsOfMemberAsync(DbConnection conn, bool identity, string actorId) =>
+        (await conn.QueryAsync<string>(
+            $"SELECT DISTINCT project_id FROM project_memberships WHERE {(identity ? "identity_id" : "user_id")} = @actorId", new { actorId })).AsList();
 }
 
 public sealed class ProjectRow

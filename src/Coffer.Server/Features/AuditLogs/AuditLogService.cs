@@ -33,7 +33,7 @@ public sealed class AuditLogService(Db db, PermissionService permissions, AuditB
 
     private async Task<IReadOnlyList<string>> ReadableProjectsAsync(Actor actor)
     {
-        var memberOf = await db.ReadAsync(conn => AuditLogStore.ProjectsOfMemberAsync(conn, actor.IsIdentity, actor.Id));
+        var memberOf = await db.ReadAsync(conn => ProjectRecords.ProjectIdsOfMemberAsync(conn, actor.IsIdentity, actor.Id));
         var readable = new List<string>();
         foreach (var projectId in memberOf)
         {

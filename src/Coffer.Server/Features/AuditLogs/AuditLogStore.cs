@@ -29,11 +29,6 @@ public static class AuditLogStore
     internal static Task WriteManyAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<AuditRow> rows) =>
         conn.ExecuteAsync(InsertSql, rows, tx);
 
-    /// <summary>The projects an identity (or a user) is a member of.</summary>
-    public static async Task<IReadOnlyList<string>> ProjectsOfMemberAsync(DbConnection conn, bool identity, string actorId) =>
-        (await conn.QueryAsync<string>(
-            $"SELECT DISTINCT project_id FROM project_memberships WHERE {(identity ? "identity_id" : "user_id")} = @actorId", new { actorId })).AsList();
-
     /// <summary>
     /// Rows of the organization matching the query, newest first; with <paramref name="readableProjects"/>, only the
     /// organization's own rows and those of the projects listed.

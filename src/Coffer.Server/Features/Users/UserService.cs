@@ -75,7 +75,8 @@ public sealed class UserService(Db db, TokenSigner signer, PasswordWork password
     public async Task<string> SelectOrganizationAsync(Actor actor, string organizationId)
     {
         if (actor.Type != ActorType.User || actor.TokenId is null) throw new ForbiddenException("Only a signed-in user can select an organization");
-        if (!await db.ReadAsync(conn => UserStore.IsActiveOrgMemberAsync(conn, actor.Id, organizationId))) throw new ForbiddenException("User does not belong to the organization", "ForbiddenError");
+        if (!await db.ReadAsync(conn => UserStore.IsActiveOrgMemberAsync(conn, actor.Id, organizationId)))
+            throw new ForbiddenException("User does not belong to the organization", "ForbiddenError");
         return Sign(actor.Id, actor.TokenId, organizationId);
     }
 
