@@ -13,13 +13,16 @@ public sealed class HostileKeyTests : IAsyncLifetime
     readonly CliSandbox _sandbox = new();
     readonly string _marker = Path.Combine(Path.GetTempPath(), $"coffer-pwned-{Guid.NewGuid():N}");
 
+    // Not hexadecimal, so it cannot occur in the marker's GUID inside GOOD_KEY's value ("bad" could, now and then).
+    const string HostileValue = "hostile-value";
+
     string[] HostileKeys => [$"X=1; touch {_marker}; Y", "WITH SPACE", "1STARTS_WITH_DIGIT", "dash-ed", $"$(touch {_marker})"];
 
     public async ValueTask InitializeAsync()
     {
         _server = await FakeInfisicalServer.StartAsync();
         _server.SetSecret("dev", "/", "GOOD_KEY", $"$(touch {_marker}) `touch {_marker}` ' \" \\");
-        foreach (var key in HostileKeys) _server.SetSecret("dev", "/", key, "bad");
+        foreach (var key in HostileKeys) _server.SetSecret("dev", "/", key, HostileValue);
     }
 
     public async ValueTask DisposeAsync()
@@ -56,7 +59,7 @@ public sealed class HostileKeyTests : IAsyncLifetime
     [Fact]
     public async Task Run_leaves_such_keys_out_of_the_childs_environment()
     {
-        var run = await _sandbox.RunAsync(["run", .. Common(), "--", "sh", "-c", "env -0 | tr '\\0' '\\n' | grep -c bad; printf '%s' \"$GOOD_KEY\""], WithToken);
+        var run = await _sandbox.RunAsync(["run", .. Common(), "--", "sh", "-c", $"env -0 | tr '\\0' '\\n' | grep -c {HostileValue}; printf '%s' \"$GOOD_KEY\""], WithToken);
 
         Assert.Equal(0, run.ExitCode);
         Assert.StartsWith("0\n", run.Stdout, StringComparison.Ordinal);
