@@ -59,6 +59,7 @@ public sealed partial class DenialRouteTable
         }
         // By id alone: the environment's own project is checked, so another organization's answers as a foreign project.
         ProjectRead("/api/v1/workspace/environments/{envId}", $"/api/v1/workspace/environments/{w.EnvironmentId}", "read", "environments");
+        ProjectRead("/api/v1/projects/{projectId}/environments/slug/{envSlug}", $"/api/v1/projects/{w.ProjectId}/environments/slug/prod", "read", "environments");
     }
 
     private void RoleRoutes()

@@ -199,4 +199,31 @@ public sealed class ProjectTests(ServerFixture fx) : IClassFixture<ServerFixture
         Expect.Error(await Api.GetAsync($"/api/v1/workspace/environments/{envId}", fx.AdminToken), 404, "NotFound",
             $"Environment with ID '{envId}' not found");
     }
+
+    [Fact]
+    public async Task An_environment_reads_by_slug_with_its_fields_also_at_the_top_level_for_Terraforms_data_source()
+    {
+        var id = await fx.Given.ProjectAsync();
+        var created = await Api.PostAsync($"/api/v1/projects/{id}/environments", new { name = "QA", slug = "qa", position = 2 }, fx.AdminToken);
+        Expect.Ok(created);
+        var env = created.Json["environment"]!.AsObject();
+
+        var bySlug = await Api.GetAsync($"/api/v1/projects/{id}/environments/slug/qa", fx.AdminToken);
+        Expect.Ok(bySlug);
+        Expect.Keys(bySlug.Json, "environment", "id", "name", "slug", "position", "projectId", "createdAt", "updatedAt");
+        Assert.True(JsonNode.DeepEquals(env, bySlug.Json["environment"]), bySlug.Json.ToJsonString());
+        foreach (var (key, value) in env)
+            Assert.True(JsonNode.DeepEquals(value, bySlug.Json[key]), key);
+
+        var (_, viewer) = await fx.Given.ProjectMemberAsync(id, "viewer");
+        Expect.Ok(await Api.GetAsync($"/api/v1/projects/{id}/environments/slug/qa", viewer));
+        // Permission comes before the lookup, so a caller without it cannot learn which slugs exist.
+        var (_, noAccess) = await fx.Given.ProjectMemberAsync(id, "no-access");
+        Expect.Error(await Api.GetAsync($"/api/v1/projects/{id}/environments/slug/nope", noAccess), 403, "PermissionDenied",
+            "You are not allowed to read on environments", allowDetails: true);
+        Expect.Error(await Api.GetAsync($"/api/v1/projects/{id}/environments/slug/nope", fx.AdminToken), 404, "NotFound",
+            $"Environment with slug 'nope' in project with ID '{id}' not found");
+        Expect.Validation(await Api.GetAsync($"/api/v1/projects/{id}/environments/slug/not_a_slug", fx.AdminToken),
+            new JsonObject { ["code"] = "custom", ["message"] = "Slug field can only contain letters, numbers, and hyphens", ["path"] = new JsonArray("envSlug") });
+    }
 }

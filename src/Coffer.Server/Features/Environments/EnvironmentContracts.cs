@@ -11,3 +11,6 @@ public sealed record EnvironmentDto(string Id, string Name, string Slug, long Po
 public sealed record EnvironmentChangeResponse(string Message, string ProjectId, EnvironmentDto Environment);
 
 public sealed record EnvironmentEnvelope(EnvironmentDto Environment);
+
+public sealed record EnvironmentBySlugResponse(EnvironmentDto Environment, string Id, string Name, string Slug, long Position,
+    string ProjectId, DateTime CreatedAt, DateTime UpdatedAt);

@@ -7,7 +7,7 @@ namespace Coffer.Server.Features.Environments;
 /// <summary>
 /// A project's environments under <c>/api/v1/projects/{projectId}/environments</c> and the deprecated
 /// <c>/api/v1/workspace/{projectId}/environments</c> the SDK calls (the same handlers), and an environment by id alone
-/// (<c>/api/v1/workspace/environments/{envId}</c>, Terraform's read and import).
+/// (<c>/api/v1/workspace/environments/{envId}</c>, Terraform's read and import) or by slug (Terraform's data source).
 /// </summary>
 public static class EnvironmentEndpoints
 {
@@ -18,6 +18,7 @@ public static class EnvironmentEndpoints
         group.MapPatch("/api/v1/projects/{projectId}/environments/{envId}", UpdateAsync).WithSummary("Update environment");
         group.MapDelete("/api/v1/projects/{projectId}/environments/{envId}", DeleteAsync).WithSummary("Delete environment");
         group.MapGet("/api/v1/projects/{projectId}/environments/{envId}", GetAsync).WithSummary("Get environment");
+        group.MapGet("/api/v1/projects/{projectId}/environments/slug/{envSlug}", GetBySlugAsync).WithSummary("Get Environment by slug");
 
         group.MapPost("/api/v1/workspace/{projectId}/environments", CreateAsync).WithSummary("Create environment");
         group.MapPatch("/api/v1/workspace/{projectId}/environments/{envId}", UpdateAsync).WithSummary("Update environment");
@@ -61,4 +62,17 @@ public static class EnvironmentEndpoints
 
     private static async Task<IResult> GetAsync(HttpContext http, string projectId, string envId, EnvironmentService service) =>
         TypedResults.Ok(new EnvironmentEnvelope(await service.GetAsync(http.GetActor(), projectId.Trim(), envId.Trim())));
+
+    /// <summary>
+    /// Infisical answers <c>{environment}</c>; Terraform's data source (provider v0.19) decodes the body without the
+    /// envelope, so the environment's fields are repeated at the top level for it (docs/compatibility.md).
+    /// </summary>
+    private static async Task<IResult> GetBySlugAsync(HttpContext http, string projectId, EnvironmentService service)
+    {
+        var route = Input.ForRoute(http.Request.RouteValues);
+        var slug = Slug.Read(route, "envSlug", max: 64);
+        route.ThrowIfInvalid();
+        var env = await service.GetBySlugAsync(http.GetActor(), projectId.Trim(), slug!);
+        return TypedResults.Ok(new EnvironmentBySlugResponse(env, env.Id, env.Name, env.Slug, env.Position, env.ProjectId, env.CreatedAt, env.UpdatedAt));
+    }
 }

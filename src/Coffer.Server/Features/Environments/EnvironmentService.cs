@@ -135,6 +135,16 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
         return EnvironmentDto.From(env);
     }
 
+    /// <summary>Permission first, then the lookup, as Infisical's getEnvironmentBySlug.</summary>
+    public async Task<EnvironmentDto> GetBySlugAsync(Actor actor, string projectId, string slug)
+    {
+        var access = await permissions.ForProjectAsync(actor, projectId);
+        access.Require(PermissionAction.Read, ProjectSubject.Environments);
+        var env = await db.ReadAsync(conn => EnvironmentStore.FindBySlugAsync(conn, projectId, slug))
+            ?? throw new NotFoundException($"Environment with slug '{slug}' in project with ID '{projectId}' not found");
+        return EnvironmentDto.From(env);
+    }
+
     private static async Task<EnvironmentFolders> EnvironmentFoldersAsync(DbConnection conn, DbTransaction tx, string projectId, string envId) =>
         (await SecretStore.LoadTreeAsync(conn, projectId, tx)).EnvironmentById(envId)!;
 }
