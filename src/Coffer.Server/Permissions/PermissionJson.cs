@@ -41,6 +41,10 @@ public static class PermissionJson
     public static PermissionValidation ValidateProject(JsonNode? permissions, IReadOnlyList<object>? path = null) =>
         new Validator(ProjectPermissionVocabulary.Instance).Validate(permissions, path ?? PermissionsPath);
 
+    /// <summary>Rules in the deprecated V1 form (<see cref="ProjectPermissionVocabulary.V1"/>), before the backfill.</summary>
+    public static PermissionValidation ValidateProjectV1(JsonNode? permissions, IReadOnlyList<object>? path = null) =>
+        new Validator(ProjectPermissionVocabulary.V1).Validate(permissions, path ?? PermissionsPath);
+
     public static PermissionValidation ValidateOrg(JsonNode? permissions, IReadOnlyList<object>? path = null) =>
         new Validator(OrgPermissionVocabulary.Instance).Validate(permissions, path ?? PermissionsPath);
 

@@ -103,4 +103,19 @@ internal static class ProjectPermissionVocabulary
         new(ProjectSubject.ApprovalRequests, ["read", "create"], false, null),
         new(ProjectSubject.ApprovalRequestGrants, ["read", "revoke"], false, null),
     ]);
+
+    /// <summary>
+    /// <c>ProjectPermissionV1Schema</c>, which the deprecated <c>/api/v1/workspace/{projectSlug}/roles</c> routes still
+    /// take: secrets with the four classic actions and V1 conditions, folders read-only and without conditions, identities
+    /// and rotations with the four classic actions and nothing else, and the general subjects exactly as in V2. Imports and
+    /// dynamic secrets are not subjects here; the backfill derives them.
+    /// </summary>
+    public static readonly PermissionVocabulary V1 = new(
+    [
+        new(ProjectSubject.Secrets, Crud, true, SecretConditionV1),
+        new(ProjectSubject.SecretFolders, ["read"], true, null),
+        new(ProjectSubject.Identity, Crud, false, null),
+        new(ProjectSubject.SecretRotation, Crud, false, null),
+        .. Instance.Subjects.SkipWhile(s => s.Name != ProjectSubject.SecretApproval),
+    ]);
 }

@@ -71,6 +71,30 @@ public sealed partial class DenialRouteTable
         ProjectWrite("DELETE", "/api/v1/projects/{projectId}/roles/{roleId}", $"{roles}/{w.RoleId}", null, "delete", "role");
         ProjectRead("/api/v1/projects/{projectId}/roles", roles, "read", "role");
         ProjectRead("/api/v1/projects/{projectId}/roles/slug/{roleSlug}", $"{roles}/slug/{w.RoleSlug}", "read", "role");
+
+        var v2 = $"/api/v2/workspace/{w.ProjectId}/roles";
+        ProjectWrite("POST", "/api/v2/workspace/{projectId}/roles", v2, new { slug = "denied-role", name = "Denied", permissions }, "create", "role");
+        ProjectWrite("PATCH", "/api/v2/workspace/{projectId}/roles/{roleId}", $"{v2}/{w.RoleId}", new { name = "renamed" }, "edit", "role");
+        ProjectWrite("DELETE", "/api/v2/workspace/{projectId}/roles/{roleId}", $"{v2}/{w.RoleId}", null, "delete", "role");
+        ProjectRead("/api/v2/workspace/{projectId}/roles", v2, "read", "role");
+        ProjectRead("/api/v2/workspace/{projectId}/roles/slug/{roleSlug}", $"{v2}/slug/{w.RoleSlug}", "read", "role");
+        // By id alone: the role's own project is checked, so another organization's answers as a foreign project.
+        ProjectRead("/api/v1/projects/roles/{roleId}", $"/api/v1/projects/roles/{w.RoleId}", "read", "role");
+
+        // By project slug, looked up in the caller's organization, so another organization's project is not found.
+        var v1 = $"/api/v1/workspace/{w.ProjectSlug}/roles";
+        var v1Rules = new[] { new { subject = "secrets", action = "read" } };
+        SlugWrite("POST", "/api/v1/workspace/{projectSlug}/roles", v1, new { slug = "denied-role", name = "Denied", permissions = v1Rules }, "create", "role");
+        SlugWrite("PATCH", "/api/v1/workspace/{projectSlug}/roles/{roleId}", $"{v1}/{w.RoleId}", new { name = "renamed" }, "edit", "role");
+        SlugWrite("DELETE", "/api/v1/workspace/{projectSlug}/roles/{roleId}", $"{v1}/{w.RoleId}", null, "delete", "role");
+        Read("/api/v1/workspace/{projectSlug}/roles", v1, ProjectSlugNotFound, Deny.Permission("read", "role"));
+        Read("/api/v1/workspace/{projectSlug}/roles/slug/{slug}", $"{v1}/slug/{w.RoleSlug}", ProjectSlugNotFound, Deny.Permission("read", "role"));
+    }
+
+    private void SlugWrite(string method, string pattern, string path, object? body, string action, string subject)
+    {
+        var denied = Deny.Permission(action, subject);
+        Write(method, pattern, path, body, ProjectSlugNotFound, denied, denied);
     }
 
     private void MembershipRoutes()

@@ -88,6 +88,11 @@ public sealed class ProjectService(Db db, PermissionService permissions, Secrets
         return ProjectDto.WithEnvironments(access.Project, envs);
     }
 
+    /// <summary>Infisical's <c>projectSlugToId</c>: the project of that slug in the caller's organization, no permission asked.</summary>
+    public async Task<string> IdOfSlugAsync(Actor actor, string slug) =>
+        (await db.ReadAsync(conn => ProjectStore.FindBySlugAsync(conn, actor.OrgId, slug))
+            ?? throw new NotFoundException($"Project with slug '{slug}' not found")).Id;
+
     public async Task<ProjectDto> GetBySlugAsync(Actor actor, string slug)
     {
         var project = await db.ReadAsync(conn => ProjectStore.FindBySlugAsync(conn, actor.OrgId, slug))

@@ -10,7 +10,7 @@ namespace Coffer.Server.Features.Roles;
 /// <summary>Custom project roles (spec §8.4). Changing or deleting one changes what its holders may do on the next request.</summary>
 public sealed class ProjectRoleService(Db db, PermissionService permissions, TimeProvider time)
 {
-    public async Task<JsonObject> CreateAsync(Actor actor, AuditContext audit, string projectId, RoleInput input)
+    public async Task<JsonObject> CreateAsync(Actor actor, AuditContext audit, string projectId, RoleInput input, RoleForm form = RoleForm.Current)
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Create, ProjectSubject.Role);
@@ -24,10 +24,10 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
             await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("create-project-role",
                 new JsonObject { ["roleId"] = row.Id, ["slug"] = row.Slug, ["name"] = row.Name }, access.Project.OrgId, projectId), now);
         });
-        return ToJson(row, withPermissions: true);
+        return ToJson(row, form);
     }
 
-    public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string projectId, string roleId, RoleInput input)
+    public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string projectId, string roleId, RoleInput input, RoleForm form = RoleForm.Current)
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Edit, ProjectSubject.Role);
@@ -59,11 +59,11 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
             await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("update-project-role",
                 new JsonObject { ["roleId"] = updated.Id, ["slug"] = updated.Slug, ["name"] = updated.Name }, access.Project.OrgId, projectId), now);
-            return ToJson(updated, withPermissions: true);
+            return ToJson(updated, form);
         });
     }
 
-    public async Task<JsonObject> DeleteAsync(Actor actor, AuditContext audit, string projectId, string roleId)
+    public async Task<JsonObject> DeleteAsync(Actor actor, AuditContext audit, string projectId, string roleId, RoleForm form = RoleForm.Current)
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Delete, ProjectSubject.Role);
@@ -77,7 +77,7 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
             await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("delete-project-role",
                 new JsonObject { ["roleId"] = current.Id, ["slug"] = current.Slug, ["name"] = current.Name }, access.Project.OrgId, projectId), now);
-            return ToJson(current, withPermissions: true);
+            return ToJson(current, form);
         });
     }
 
@@ -88,25 +88,38 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
         access.Require(PermissionAction.Read, ProjectSubject.Role);
         var custom = await db.ReadAsync(conn => ProjectRoleStore.ListAsync(conn, projectId));
         var list = new JsonArray();
-        foreach (var predefined in ProjectRoles.Predefined) list.Add(Predefined(predefined, access.Project, withPermissions: false));
-        foreach (var row in custom) list.Add(ToJson(row, withPermissions: false));
+        foreach (var predefined in ProjectRoles.Predefined) list.Add(Predefined(predefined, access.Project, form: null));
+        foreach (var row in custom) list.Add(ToJson(row, form: null));
         return list;
     }
 
-    public async Task<JsonObject> GetBySlugAsync(Actor actor, string projectId, string slug)
+    public async Task<JsonObject> GetBySlugAsync(Actor actor, string projectId, string slug, RoleForm form = RoleForm.Current)
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Read, ProjectSubject.Role);
         var predefined = ProjectRoles.Predefined.FirstOrDefault(r => r.Slug == slug);
-        if (predefined is not null) return Predefined(predefined, access.Project, withPermissions: true);
+        if (predefined is not null) return Predefined(predefined, access.Project, form);
         var row = await db.ReadAsync(conn => ProjectRoleStore.FindBySlugAsync(conn, projectId, slug))
             ?? throw new NotFoundException($"Project role with slug '{slug}' not found");
-        return ToJson(row, withPermissions: true);
+        return ToJson(row, form);
+    }
+
+    /// <summary>
+    /// A custom role by id alone (Terraform imports roles this way): not found before any permission is asked, then read
+    /// on roles in the role's project. Predefined roles have no id of their own, so they are never found here.
+    /// </summary>
+    public async Task<JsonObject> GetByIdAsync(Actor actor, string roleId)
+    {
+        var row = await db.ReadAsync(conn => ProjectRoleStore.FindByIdAsync(conn, roleId)) ?? throw NotFound(roleId);
+        var access = await permissions.ForProjectAsync(actor, row.ProjectId);
+        access.Require(PermissionAction.Read, ProjectSubject.Role);
+        return ToJson(row, RoleForm.Current);
     }
 
     private static NotFoundException NotFound(string roleId) => new($"Project role with ID '{roleId}' not found");
 
-    private static JsonObject ToJson(ProjectRoleRow r, bool withPermissions)
+    /// <param name="form">How to show the permissions; null leaves them out (lists).</param>
+    private static JsonObject ToJson(ProjectRoleRow r, RoleForm? form)
     {
         var o = new JsonObject
         {
@@ -118,11 +131,11 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
             ["createdAt"] = ApiJson.FormatTime(UnixMs.ToUtc(r.CreatedAt)),
             ["updatedAt"] = ApiJson.FormatTime(UnixMs.ToUtc(r.UpdatedAt)),
         };
-        if (withPermissions) o["permissions"] = PermissionJson.ToUnpackedJson(PermissionStorage.Unpack(r.Permissions));
+        if (form is { } f) o["permissions"] = PermissionsJson(PermissionStorage.Unpack(r.Permissions), f);
         return o;
     }
 
-    private static JsonObject Predefined(PredefinedRole role, ProjectRow project, bool withPermissions)
+    private static JsonObject Predefined(PredefinedRole role, ProjectRow project, RoleForm? form)
     {
         var o = new JsonObject
         {
@@ -134,7 +147,10 @@ public sealed class ProjectRoleService(Db db, PermissionService permissions, Tim
             ["createdAt"] = ApiJson.FormatTime(UnixMs.ToUtc(project.CreatedAt)),
             ["updatedAt"] = ApiJson.FormatTime(UnixMs.ToUtc(project.CreatedAt)),
         };
-        if (withPermissions) o["permissions"] = PermissionJson.ToUnpackedJson(role.Rules);
+        if (form is { } f) o["permissions"] = PermissionsJson(role.Rules, f);
         return o;
     }
+
+    private static JsonArray PermissionsJson(IEnumerable<PermissionRule> rules, RoleForm form) =>
+        PermissionJson.ToUnpackedJson(form == RoleForm.V1 ? PermissionsV1.ForV1Response(rules) : rules);
 }

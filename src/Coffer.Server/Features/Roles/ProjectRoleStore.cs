@@ -21,6 +21,9 @@ public static class ProjectRoleStore
         conn.QuerySingleOrDefaultAsync<ProjectRoleRow>(
             $"SELECT {Columns} FROM project_roles WHERE project_id = @projectId AND id = @roleId", new { projectId, roleId }, tx);
 
+    public static Task<ProjectRoleRow?> FindByIdAsync(DbConnection conn, string roleId) =>
+        conn.QuerySingleOrDefaultAsync<ProjectRoleRow>($"SELECT {Columns} FROM project_roles WHERE id = @roleId", new { roleId });
+
     public static Task<ProjectRoleRow?> FindBySlugAsync(DbConnection conn, string projectId, string slug) =>
         conn.QuerySingleOrDefaultAsync<ProjectRoleRow>(
             $"SELECT {Columns} FROM project_roles WHERE project_id = @projectId AND slug = @slug", new { projectId, slug });

@@ -200,6 +200,13 @@ public sealed class ManagementBoundaryTests(ServerFixture fx, ITestOutputHelper 
             await CellAsync(actor, "create a role with rights it lacks", ProjectCan(actor.Holding.ProjectRole, "create", "role") && actor.Holding.ProjectRole == "admin",
                 true, () => fx.Api.PostAsync($"/api/v1/projects/{q}/roles", new { slug = "wide", name = "wide", permissions = widened }, actor.Token),
                 () => Task.CompletedTask);
+            // The deprecated V1 form is backfilled into secrets, imports, folders and dynamic secrets before the boundary.
+            q = await ProjectAsync();
+            var slug = (await fx.Api.GetAsync($"/api/v1/projects/{q}", fx.AdminToken)).Json["project"]!["slug"]!.GetValue<string>();
+            await CellAsync(actor, "create a V1 role with rights it lacks", ProjectCan(actor.Holding.ProjectRole, "create", "role") && actor.Holding.ProjectRole == "admin",
+                true, () => fx.Api.PostAsync($"/api/v1/workspace/{slug}/roles",
+                    new { slug = "wide-v1", name = "wide", permissions = new[] { new { subject = "secrets", action = "edit" } } }, actor.Token),
+                () => Task.CompletedTask);
         }
 
         var summary = $"{actors.Count} callers (org member, org admin, a custom org role, project member, project admin, role editor, identity editor) × " +
