@@ -13,7 +13,11 @@ public static class PermissionsV1
     /// root-credential actions, and <c>lease</c> with <c>edit</c>), and <c>readValue</c> wherever it had <c>read</c>.
     /// Infisical appends the widened secrets rule next to the original; Coffer widens it in place, which grants the same.
     /// </summary>
-    public static IReadOnlyList<PermissionRule> Backfill(IReadOnlyList<PermissionRule> rules)
+    /// <param name="keepFolderRules">
+    /// Roles keep the rules they give on folders; privileges drop them, as Infisical's privilege routes call the backfill
+    /// without <c>dontRemoveReadFolderPermission</c>.
+    /// </param>
+    public static IReadOnlyList<PermissionRule> Backfill(IReadOnlyList<PermissionRule> rules, bool keepFolderRules = true)
     {
         var result = new List<PermissionRule>(rules.Count * 2);
         var secretRules = new List<PermissionRule>();
@@ -21,6 +25,8 @@ public static class PermissionsV1
         foreach (var rule in rules)
         {
             hasFolderRule |= rule.Subject == ProjectSubject.SecretFolders;
+            if (rule.Subject == ProjectSubject.SecretFolders && !keepFolderRules)
+                continue;
             if (rule.Subject != ProjectSubject.Secrets)
             {
                 result.Add(rule);
@@ -66,6 +72,10 @@ public static class PermissionsV1
                 yield return new PermissionRule(rule.Subject, [PermissionAction.Read], rule.Conditions, rule.Inverted);
         }
     }
+
+    /// <summary>The subjects the backfill derives from secrets rules, which V1 privilege responses leave out.</summary>
+    public static bool IsDerivedSubject(string subject) =>
+        subject is ProjectSubject.DynamicSecrets or ProjectSubject.SecretImports or ProjectSubject.SecretFolders;
 
     private static string RootCredentialAction(string action) => action switch
     {

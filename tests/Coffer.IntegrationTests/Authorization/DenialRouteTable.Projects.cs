@@ -143,5 +143,28 @@ public sealed partial class DenialRouteTable
         Read(root + "/slug/{privilegeSlug}", $"{root}/slug/{w.PrivilegeSlug}?identityId={w.MemberId}&projectSlug={w.ProjectSlug}",
             ProjectSlugNotFound, Deny.Permission("read", "identity"));
         ProjectRead(root, $"{root}?identityId={w.MemberId}&projectId={w.ProjectId}", "read", "identity");
+
+        // The V1 routes name the project by slug, so another organization's project is not found.
+        const string v1 = "/api/v1/additional-privilege/identity";
+        var rule = new { actions = new[] { "read" }, subject = "secrets", conditions = new { environment = "dev" } };
+        SlugWrite("POST", v1 + "/permanent", v1 + "/permanent",
+            new { identityId = w.MemberId, projectSlug = w.ProjectSlug, slug = "denied-privilege", privilegePermission = rule }, "edit", "identity");
+        SlugWrite("POST", v1 + "/temporary", v1 + "/temporary", new
+        {
+            identityId = w.MemberId,
+            projectSlug = w.ProjectSlug,
+            slug = "denied-privilege",
+            privilegePermission = rule,
+            temporaryMode = "relative",
+            temporaryRange = "1h",
+            temporaryAccessStartTime = "2026-01-01T00:00:00.000Z",
+        }, "edit", "identity");
+        var selector = new { privilegeSlug = w.PrivilegeSlug, identityId = w.MemberId, projectSlug = w.ProjectSlug };
+        SlugWrite("PATCH", v1, v1, new { selector.privilegeSlug, selector.identityId, selector.projectSlug, privilegeDetails = new { privilegePermission = rule } },
+            "edit", "identity");
+        SlugWrite("DELETE", v1, v1, selector, "edit", "identity");
+        var query = $"identityId={w.MemberId}&projectSlug={w.ProjectSlug}";
+        Read(v1 + "/{privilegeSlug}", $"{v1}/{w.PrivilegeSlug}?{query}", ProjectSlugNotFound, Deny.Permission("read", "identity"));
+        Read(v1, $"{v1}?{query}", ProjectSlugNotFound, Deny.Permission("read", "identity"));
     }
 }

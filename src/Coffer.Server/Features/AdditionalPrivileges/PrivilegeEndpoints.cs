@@ -8,7 +8,11 @@ using Coffer.Server.Permissions;
 
 namespace Coffer.Server.Features.AdditionalPrivileges;
 
-public static class PrivilegeEndpoints
+/// <summary>
+/// Additional privileges of an identity: the v2 routes by id here, the deprecated V1 routes by project slug, identity
+/// and privilege slug (Terraform's <c>infisical_project_identity_specific_privilege</c>) in the V1 part of this class.
+/// </summary>
+public static partial class PrivilegeEndpoints
 {
     public static void MapAdditionalPrivileges(this IEndpointRouteBuilder app)
     {
@@ -72,6 +76,8 @@ public static class PrivilegeEndpoints
             query.ThrowIfInvalid();
             return TypedResults.Ok(new JsonObject { ["privileges"] = await service.ListAsync(http.GetActor(), projectId!, identityId!) });
         }).WithSummary("List privileges for the specified identity by project");
+
+        MapV1(app);
     }
 
     private static IReadOnlyList<PermissionRule>? ReadRules(Input body, bool required)
@@ -97,15 +103,20 @@ public static class PrivilegeEndpoints
             });
             return null;
         }
-        if (!v.GetValue<bool>()) return new PrivilegeTiming(false);
-        type.Enum("temporaryMode", ["relative"], required: true);
-        var range = type.String("temporaryRange");
-        var start = type.String("temporaryAccessStartTime");
+        return v.GetValue<bool>() ? ReadTemporary(type) : new PrivilegeTiming(false);
+    }
+
+    /// <summary>A relative range from a start time, read from <paramref name="source"/>'s own fields.</summary>
+    private static PrivilegeTiming? ReadTemporary(Input source)
+    {
+        source.Enum("temporaryMode", ["relative"], required: true);
+        var range = source.String("temporaryRange");
+        var start = source.String("temporaryAccessStartTime");
         if (range is null || start is null) return null;
         var ms = Duration.ParseMilliseconds(range);
-        if (ms is null or <= 0) type.Fail("Temporary range must be a positive number", "temporaryRange");
+        if (ms is null or <= 0) source.Fail("Temporary range must be a positive number", "temporaryRange");
         if (!IsoDateTime.TryParseUtc(start, out var startUtc))
-            type.AddIssue(new ValidationIssue("invalid_string", type.PathOf("temporaryAccessStartTime"), "Invalid datetime")
+            source.AddIssue(new ValidationIssue("invalid_string", source.PathOf("temporaryAccessStartTime"), "Invalid datetime")
             {
                 Extra = new JsonObject { ["validation"] = "datetime" },
             });

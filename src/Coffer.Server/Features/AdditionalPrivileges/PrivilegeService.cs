@@ -119,12 +119,43 @@ public sealed class PrivilegeService(Db db, PermissionService permissions, TimeP
         return ToJson(row, withPermissions: true);
     }
 
-    public async Task<JsonArray> ListAsync(Actor actor, string projectId, string identityId)
+    public async Task<JsonArray> ListAsync(Actor actor, string projectId, string identityId, bool withPermissions = false)
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Read, ProjectSubject.Identity, SubjectFields.Identity(identityId));
         var rows = await db.ReadAsync(conn => PrivilegeStore.ListAsync(conn, projectId, identityId));
-        return new JsonArray(rows.Select(r => (JsonNode)ToJson(r, withPermissions: false)).ToArray());
+        return new JsonArray(rows.Select(r => (JsonNode)ToJson(r, withPermissions)).ToArray());
+    }
+
+    /// <summary>The deprecated V1 routes name a privilege by project, identity and slug; not found before any permission.</summary>
+    public async Task<string> IdBySlugAsync(string projectId, string identityId, string slug) =>
+        (await db.ReadAsync(conn => PrivilegeStore.FindBySlugAsync(conn, projectId, identityId, slug))
+            ?? throw new NotFoundException($"Additional privilege with name {slug} not found")).Id;
+
+    /// <summary>
+    /// A privilege as the V1 routes show it (Infisical's <c>SanitizedIdentityPrivilegeSchema</c>): no identity or project
+    /// id, the identity's project membership id, and no rules on folders, imports or dynamic secrets (the V1 backfill
+    /// derives those). Infisical puts the project id in <c>projectMembershipId</c>; Coffer the membership's id.
+    /// </summary>
+    public async Task<JsonObject> AsV1Async(JsonObject privilege)
+    {
+        var projectId = privilege["projectId"]!.GetValue<string>();
+        var identityId = privilege["identityId"]!.GetValue<string>();
+        var membership = await db.ReadAsync(conn => MembershipStore.FindAsync(conn, projectId, identityId));
+        var o = new JsonObject
+        {
+            ["id"] = privilege["id"]!.DeepClone(),
+            ["slug"] = privilege["slug"]!.DeepClone(),
+            ["projectMembershipId"] = membership?.Id,
+        };
+        foreach (var key in new[] { "isTemporary", "temporaryMode", "temporaryRange", "temporaryAccessStartTime", "temporaryAccessEndTime" })
+            o[key] = privilege[key]?.DeepClone();
+        if (privilege["permissions"] is JsonArray rules)
+            o["permissions"] = new JsonArray(rules.Where(r => !PermissionsV1.IsDerivedSubject(r!["subject"]!.GetValue<string>()))
+                .Select(r => r!.DeepClone()).ToArray());
+        o["createdAt"] = privilege["createdAt"]!.DeepClone();
+        o["updatedAt"] = privilege["updatedAt"]!.DeepClone();
+        return o;
     }
 
     private Task<PrivilegeRow> FindForActorAsync(Actor actor, string privilegeId) =>
