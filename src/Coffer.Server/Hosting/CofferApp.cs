@@ -12,6 +12,7 @@ using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Identities;
 using Coffer.Server.Features.IdentityMemberships;
 using Coffer.Server.Features.OrgAdmin;
+using Coffer.Server.Features.Organizations;
 using Coffer.Server.Features.Projects;
 using Coffer.Server.Features.Roles;
 using Coffer.Server.Features.SecretImports;
@@ -120,6 +121,7 @@ public static class CofferApp
         services.AddSingleton<MembershipService>();
         services.AddSingleton<ProjectRoleService>();
         services.AddSingleton<PrivilegeService>();
+        services.AddSingleton<OrgService>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
     }
 
@@ -128,6 +130,7 @@ public static class CofferApp
         app.MapStatus();
         app.MapBootstrap();
         app.MapIdentities();
+        app.MapOrganizations();
         app.MapUniversalAuth();
         app.MapTokenAuth();
         app.MapAccessTokens();

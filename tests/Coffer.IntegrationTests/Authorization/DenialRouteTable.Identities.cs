@@ -8,6 +8,16 @@ namespace Coffer.IntegrationTests.Authorization;
 /// </summary>
 public sealed partial class DenialRouteTable
 {
+    private void OrganizationReadRoutes()
+    {
+        // Each caller reads the organization its token belongs to; nothing names another one to probe.
+        var own = Deny.Allowed("reads the caller's own organization only");
+        Read("/api/v1/organization", "/api/v1/organization", own, own, org: true);
+        Read("/api/v1/organization/accessible-with-sub-orgs", "/api/v1/organization/accessible-with-sub-orgs", own, own, org: true);
+        Read("/api/v1/identities/details", "/api/v1/identities/details", own, own, org: true);
+        var none = Deny.Allowed("Coffer has no sub-organizations: every member of an organization lists the same empty set");
+        Read("/api/v1/sub-organizations", "/api/v1/sub-organizations?limit=1000&offset=0", none, none, org: true);
+    }
 
     private void IdentityRoutes()
     {

@@ -27,6 +27,7 @@ public sealed partial class DenialRouteTable
         table.RoleRoutes();
         table.MembershipRoutes();
         table.PrivilegeRoutes();
+        table.OrganizationReadRoutes();
         table.TagRoutes();
         table.FolderRoutes();
         table.ImportRoutes();

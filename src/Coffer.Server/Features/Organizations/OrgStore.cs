@@ -39,6 +39,17 @@ public static class OrgStore
             "SELECT id, name, slug, should_use_new_privilege_system, created_at, updated_at FROM organizations WHERE id = @id",
             new { id }, tx);
 
+    /// <summary>The organizations an actor holds an active membership in, oldest first.</summary>
+    /// <param name="column"><c>user_id</c> or <c>identity_id</c>.</param>
+    public static async Task<IReadOnlyList<OrgRow>> ListForMemberAsync(DbConnection conn, string column, string actorId) =>
+        (await conn.QueryAsync<OrgRow>(
+            $"""
+            SELECT o.id, o.name, o.slug, o.should_use_new_privilege_system, o.created_at, o.updated_at
+            FROM organizations o JOIN org_memberships m ON m.org_id = o.id
+            WHERE m.{column} = @actorId AND m.is_active = TRUE
+            ORDER BY o.created_at, o.id
+            """, new { actorId })).AsList();
+
     public static Task InsertMembershipAsync(DbConnection conn, DbTransaction tx, string orgId, string? userId, string? identityId,
         string role, string? roleId, long now) =>
         conn.ExecuteAsync(
