@@ -31,6 +31,9 @@ public sealed partial class DenialRouteTable
         ProjectWrite("DELETE", "/api/v1/projects/{projectId}", $"/api/v1/projects/{p}", null, "delete", "workspace");
         var delete = Deny.Permission("delete", "workspace");
         Write("DELETE", "/api/v2/workspace/{slug}", $"/api/v2/workspace/{w.ProjectSlug}", null, ProjectSlugNotFound, delete, delete);
+        var adminsOnly = Deny.Forbidden("Insufficient privileges, only admins are allowed to take this action");
+        Write("PUT", "/api/v1/workspace/{workspaceSlug}/audit-logs-retention", $"/api/v1/workspace/{w.ProjectSlug}/audit-logs-retention",
+            new { auditLogsRetentionDays = 7 }, ProjectSlugNotFound, adminsOnly, adminsOnly);
     }
 
     private void OrgAdminRoutes()

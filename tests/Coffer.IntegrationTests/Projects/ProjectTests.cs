@@ -226,4 +226,30 @@ public sealed class ProjectTests(ServerFixture fx) : IClassFixture<ServerFixture
         Expect.Validation(await Api.GetAsync($"/api/v1/projects/{id}/environments/slug/not_a_slug", fx.AdminToken),
             new JsonObject { ["code"] = "custom", ["message"] = "Slug field can only contain letters, numbers, and hyphens", ["path"] = new JsonArray("envSlug") });
     }
+
+    [Fact]
+    public async Task A_project_admin_sets_the_audit_log_retention_by_project_slug()
+    {
+        var id = await fx.Given.ProjectAsync();
+        var slug = (await Api.GetAsync($"/api/v1/projects/{id}", fx.AdminToken)).Json["project"]!["slug"]!.GetValue<string>();
+        var path = $"/api/v1/workspace/{slug}/audit-logs-retention";
+
+        var set = await Api.SendAsync(HttpMethod.Put, path, new { auditLogsRetentionDays = 30 }, fx.AdminToken);
+        Expect.Ok(set);
+        Expect.Keys(set.Json, "message", "workspace");
+        Assert.Equal("Successfully updated project's audit logs retention period", set.Json["message"]!.GetValue<string>());
+        Assert.Equal(30, set.Json["workspace"]!["auditLogsRetentionDays"]!.GetValue<int>());
+        var read = await Api.GetAsync($"/api/v1/projects/{id}", fx.AdminToken);
+        Assert.Equal(30, read.Json["project"]!["auditLogsRetentionDays"]!.GetValue<int>());
+
+        // Infisical asks for the admin role itself, not a permission: a member with every settings right is refused.
+        var (_, member) = await fx.Given.ProjectMemberAsync(id, "member");
+        Expect.Error(await Api.SendAsync(HttpMethod.Put, path, new { auditLogsRetentionDays = 1 }, member), 403, "ForbiddenError",
+            "Insufficient privileges, only admins are allowed to take this action");
+        Expect.Validation(await Api.SendAsync(HttpMethod.Put, path, new { auditLogsRetentionDays = -1 }, fx.AdminToken),
+            Issue.TooSmall(["auditLogsRetentionDays"], "number", 0, "Number must be greater than or equal to 0"));
+        Expect.Error(await Api.SendAsync(HttpMethod.Put, "/api/v1/workspace/no-such-project/audit-logs-retention", new { auditLogsRetentionDays = 1 }, fx.AdminToken),
+            404, "NotFound", "Project with slug 'no-such-project' not found");
+        Assert.Equal(30, (await Api.GetAsync($"/api/v1/projects/{id}", fx.AdminToken)).Json["project"]!["auditLogsRetentionDays"]!.GetValue<int>());
+    }
 }

@@ -56,4 +56,6 @@ public sealed record ProjectEnvelope(ProjectDto Project);
 
 public sealed record WorkspaceEnvelope(ProjectDto Workspace);
 
+public sealed record MessageAndWorkspace(string Message, ProjectDto Workspace);
+
 public sealed record ProjectListResponse(IReadOnlyList<ProjectDto> Projects);

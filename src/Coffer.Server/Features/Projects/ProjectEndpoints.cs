@@ -40,6 +40,18 @@ public static class ProjectEndpoints
         v1Workspace.MapGet("", ListAsync).WithSummary("List projects (deprecated path)");
         v1Workspace.MapGet("/{projectId}", async (HttpContext http, string projectId, ProjectService service) =>
             TypedResults.Ok(new WorkspaceEnvelope(await service.GetAsync(http.GetActor(), projectId.Trim())))).WithSummary("Get project (deprecated path)");
+        app.MapPut("/api/v1/workspace/{workspaceSlug}/audit-logs-retention", SetAuditLogsRetentionAsync)
+            .RequireActor().WithTags("Projects (deprecated)").WithSummary("Set how long the project's audit logs are kept");
+    }
+
+    private static async Task<IResult> SetAuditLogsRetentionAsync(HttpContext http, string workspaceSlug, ProjectService service)
+    {
+        var body = await JsonBody.ReadInputAsync(http.Request);
+        var days = body.Integer("auditLogsRetentionDays", min: 0, required: true);
+        body.ThrowIfInvalid();
+        var actor = http.GetActor();
+        var project = await service.SetAuditLogsRetentionAsync(actor, AuditContext.From(http, actor), workspaceSlug.Trim(), days!.Value);
+        return TypedResults.Ok(new MessageAndWorkspace("Successfully updated project's audit logs retention period", project));
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, ProjectService service)

@@ -93,6 +93,29 @@ public sealed class ProjectService(Db db, PermissionService permissions, Secrets
         (await db.ReadAsync(conn => ProjectStore.FindBySlugAsync(conn, actor.OrgId, slug))
             ?? throw new NotFoundException($"Project with slug '{slug}' not found")).Id;
 
+    /// <summary>
+    /// How long the project's audit rows are kept (Terraform's <c>audit_log_retention_days</c>). Only a project admin may
+    /// set it, as Infisical's <c>hasRole(admin)</c>; Coffer has no plan, so no upper limit but the operator's own.
+    /// </summary>
+    public async Task<ProjectDto> SetAuditLogsRetentionAsync(Actor actor, AuditContext audit, string slug, long days)
+    {
+        var projectId = await IdOfSlugAsync(actor, slug);
+        var access = await permissions.ForProjectAsync(actor, projectId);
+        var now = UnixMs.Now(time);
+        if (!await db.ReadAsync(conn => ProjectStore.HoldsRoleAsync(conn, access.MembershipId, ProjectRoles.Admin, now)))
+            throw new ForbiddenException("Insufficient privileges, only admins are allowed to take this action");
+        await db.WriteAsync(async (conn, tx) =>
+        {
+            await ProjectStore.SetAuditLogsRetentionAsync(conn, tx, projectId, days, now);
+            await SecurityEpoch.BumpAsync(conn, tx);
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("update-project",
+                new JsonObject { ["auditLogsRetentionDays"] = days }, access.Project.OrgId, projectId), now);
+        });
+        // Read back rather than through the request's project access, which holds the row as it was.
+        return await db.ReadAsync(async conn => ProjectDto.WithEnvironments((await ProjectRecords.FindAsync(conn, projectId))!,
+            await EnvironmentStore.ListAsync(conn, projectId)));
+    }
+
     public async Task<ProjectDto> GetBySlugAsync(Actor actor, string slug)
     {
         var project = await db.ReadAsync(conn => ProjectStore.FindBySlugAsync(conn, actor.OrgId, slug))

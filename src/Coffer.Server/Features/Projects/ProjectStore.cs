@@ -69,6 +69,18 @@ public static class ProjectStore
             $"SELECT id, created_at FROM project_memberships WHERE project_id = @projectId AND {(identity ? "identity_id" : "user_id")} = @actorId",
             new { projectId, actorId }, tx);
 
+    /// <summary>Whether the membership holds <paramref name="role"/> now: permanently, or a temporary grant in its window.</summary>
+    public static async Task<bool> HoldsRoleAsync(DbConnection conn, string membershipId, string role, long now) =>
+        await conn.ExecuteScalarAsync<long>(
+            """
+            SELECT COUNT(*) FROM project_membership_roles WHERE membership_id = @membershipId AND role = @role
+              AND (is_temporary = FALSE OR (temporary_access_start_time <= @now AND temporary_access_end_time > @now))
+            """, new { membershipId, role, now }) > 0;
+
+    public static Task SetAuditLogsRetentionAsync(DbConnection conn, DbTransaction tx, string projectId, long days, long now) =>
+        conn.ExecuteAsync("UPDATE projects SET audit_logs_retention_days = @days, updated_at = @now WHERE id = @projectId",
+            new { projectId, days, now }, tx);
+
     public static async Task<bool> HasPermanentRoleAsync(DbConnection conn, DbTransaction tx, string membershipId, string role) =>
         await conn.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM project_membership_roles WHERE membership_id = @membershipId AND role = @role AND is_temporary = FALSE",
