@@ -122,6 +122,7 @@ public static class CofferApp
         services.AddSingleton<ProjectRoleService>();
         services.AddSingleton<PrivilegeService>();
         services.AddSingleton<OrgService>();
+        services.AddSingleton<ProjectIdentityService>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
     }
 
@@ -131,6 +132,7 @@ public static class CofferApp
         app.MapBootstrap();
         app.MapIdentities();
         app.MapOrganizations();
+        app.MapProjectIdentities();
         app.MapUniversalAuth();
         app.MapTokenAuth();
         app.MapAccessTokens();

@@ -19,6 +19,18 @@ public sealed partial class DenialRouteTable
         Read("/api/v1/sub-organizations", "/api/v1/sub-organizations?limit=1000&offset=0", none, none, org: true);
     }
 
+    private void ProjectIdentityRoutes()
+    {
+        const string pattern = "/api/v1/projects/{projectId}/identities";
+        var root = $"/api/v1/projects/{w.ProjectId}/identities";
+        var one = $"{root}/{w.ProjectIdentityId}";
+        ProjectWrite("POST", pattern, root, new { name = "denied-identity" }, "create", "identity");
+        ProjectWrite("PATCH", pattern + "/{identityId}", one, new { name = "renamed" }, "edit", "identity");
+        ProjectWrite("DELETE", pattern + "/{identityId}", one, null, "delete", "identity");
+        ProjectRead(pattern + "/{identityId}", one, "read", "identity");
+        ProjectRead(pattern, root, "read", "identity");
+    }
+
     private void IdentityRoutes()
     {
         const string root = "/api/v1/identities";

@@ -28,6 +28,7 @@ public sealed partial class DenialRouteTable
         table.MembershipRoutes();
         table.PrivilegeRoutes();
         table.OrganizationReadRoutes();
+        table.ProjectIdentityRoutes();
         table.TagRoutes();
         table.FolderRoutes();
         table.ImportRoutes();

@@ -32,6 +32,7 @@ public sealed record DenialWorld(
     string TokenId,
     string CandidateId,
     string BareIdentityId,
+    string ProjectIdentityId,
     string OtherOrgId,
     string OtherOrgToken,
     string NoAccessToken,
@@ -87,6 +88,9 @@ public sealed record DenialWorld(
         // An organization identity that is in no project yet (membership creation) and one with no auth method (attach).
         var candidateId = await given.IdentityAsync("member");
         var bareId = await given.IdentityAsync("member");
+        // An identity the project owns (project-scoped identity routes).
+        var projectIdentity = await api.PostAsync($"/api/v1/projects/{p}/identities", new { name = "denial-project-identity" }, admin);
+        Expect.Ok(projectIdentity);
 
         var (otherOrgId, _, otherOrgToken) = await OtherOrg.CreateAsync(fx.Server);
         var (noAccessId, noAccessToken) = await given.IdentityWithTokenAsync("member");
@@ -117,6 +121,7 @@ public sealed record DenialWorld(
             TokenId: tokens.Json["tokens"]!.AsArray().Single()!["id"]!.GetValue<string>(),
             CandidateId: candidateId,
             BareIdentityId: bareId,
+            ProjectIdentityId: projectIdentity.Json["identity"]!["id"]!.GetValue<string>(),
             OtherOrgId: otherOrgId,
             OtherOrgToken: otherOrgToken,
             NoAccessToken: noAccessToken,

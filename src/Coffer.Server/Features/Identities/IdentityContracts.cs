@@ -61,3 +61,19 @@ public sealed record IdentityMembershipDto(
 public sealed record IdentityEnvelope<T>(T Identity);
 
 public sealed record IdentityListResponse(IReadOnlyList<IdentityMembershipDto> Identities, long TotalCount);
+
+/// <summary>A project-scoped identity as Infisical's project identity routes show it.</summary>
+public sealed record ProjectIdentityDto(
+    string Id,
+    string Name,
+    string OrgId,
+    string? ProjectId,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    bool HasDeleteProtection,
+    IReadOnlyList<string> AuthMethods,
+    IReadOnlyList<MetadataDto> Metadata);
+
+public sealed record ProjectIdentityEnvelope(ProjectIdentityDto Identity);
+
+public sealed record ProjectIdentityList(IReadOnlyList<ProjectIdentityDto> Identities, long TotalCount);

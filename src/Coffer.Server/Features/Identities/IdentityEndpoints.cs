@@ -63,7 +63,7 @@ public static class IdentityEndpoints
         }).WithSummary("List identities");
     }
 
-    private static IReadOnlyList<(string Key, string Value)>? ReadMetadata(Input body)
+    internal static IReadOnlyList<(string Key, string Value)>? ReadMetadata(Input body)
     {
         var items = body.Objects("metadata");
         if (items is null) return null;

@@ -57,6 +57,27 @@ public static class IdentityStore
             "UPDATE org_memberships SET role = @role, role_id = @roleId, updated_at = @now WHERE identity_id = @identityId AND org_id = @orgId",
             new { identityId, orgId, role, roleId, now }, tx);
 
+    /// <summary>A project-scoped identity, only in its own project: any other identity does not exist here.</summary>
+    public static Task<IdentityRow?> FindInProjectAsync(DbConnection conn, string id, string projectId, DbTransaction? tx = null) =>
+        conn.QuerySingleOrDefaultAsync<IdentityRow>($"SELECT {Columns} FROM identities WHERE id = @id AND project_id = @projectId",
+            new { id, projectId }, tx);
+
+    /// <summary>The project's own identities by name, a page of them and how many match.</summary>
+    public static async Task<(IReadOnlyList<IdentityRow> Rows, long Total)> ListInProjectAsync(DbConnection conn, string projectId, int offset,
+        int limit, string? search)
+    {
+        var filter = "project_id = @projectId";
+        if (!string.IsNullOrEmpty(search)) filter += " AND lower(name) LIKE @pattern ESCAPE '\\'";
+        var args = new { projectId, offset, limit, pattern = $"%{SqlText.EscapeLike(search ?? "").ToLowerInvariant()}%" };
+        var rows = await conn.QueryAsync<IdentityRow>($"SELECT {Columns} FROM identities WHERE {filter} ORDER BY name, id LIMIT @limit OFFSET @offset", args);
+        var total = await conn.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM identities WHERE {filter}", args);
+        return (rows.AsList(), total);
+    }
+
+    /// <summary>A project's own identities go with it (the column has no foreign key, so this is explicit).</summary>
+    public static Task<int> DeleteProjectScopedAsync(DbConnection conn, DbTransaction tx, string projectId) =>
+        conn.ExecuteAsync("DELETE FROM identities WHERE project_id = @projectId", new { projectId }, tx);
+
     public static Task<int> DeleteAsync(DbConnection conn, DbTransaction tx, string id) =>
         conn.ExecuteAsync("DELETE FROM identities WHERE id = @id", new { id }, tx);
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Environments;
+using Coffer.Server.Features.Identities;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
@@ -190,6 +191,7 @@ public sealed class ProjectService(Db db, PermissionService permissions, Secrets
         var now = UnixMs.Now(time);
         await db.WriteAsync(async (conn, tx) =>
         {
+            await IdentityStore.DeleteProjectScopedAsync(conn, tx, access.Project.Id);
             await ProjectStore.DeleteAsync(conn, tx, access.Project.Id);
             await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("delete-project", new JsonObject
