@@ -64,6 +64,68 @@ public sealed class GoCliContractTests(ServerFixture fx) : IClassFixture<ServerF
         Expect.Ok(recursive);
     }
 
+    /// <summary>
+    /// The CLI since 0.43.99 (<c>CallGetSecretsV4</c>): <c>GET /api/v4/secrets</c> with every flag sent explicitly in
+    /// camelCase (resty sorts the query), the same fields again as a JSON body on the GET, and personal overrides left to
+    /// the server — with <c>true</c> the signed-in user's value replaces the shared one, with <c>false</c> only shared rows.
+    /// </summary>
+    [Fact]
+    public async Task Secrets_run_reads_through_v4_and_lets_the_server_apply_personal_overrides()
+    {
+        var login = await fx.Api.PostAsync("/api/v3/auth/login", new { email = Given.AdminEmail, password = Given.AdminPassword });
+        var select = await fx.Api.PostAsync("/api/v3/auth/select-organization", new { organizationId = fx.OrgId },
+            login.Json["accessToken"]!.GetValue<string>());
+        var user = select.Json["token"]!.GetValue<string>();
+        var projectId = await fx.Given.ProjectAsync(token: user);
+        await SecretKeys.CreateAsync(fx.Api, user, projectId, "DB_HOST", "db.internal");
+        await SecretKeys.CreateAsync(fx.Api, user, projectId, "DB_URL", "postgres://${DB_HOST}/app");
+        Expect.Ok(await fx.Api.PostAsync("/api/v3/secrets/raw/DB_HOST",
+            new { workspaceId = projectId, environment = "dev", secretValue = "localhost", type = "personal" }, user));
+
+        async Task<ApiResponse> RunAsync(bool overrides)
+        {
+            var flag = overrides ? "true" : "false";
+            var url = $"/api/v4/secrets?environment=dev&expandSecretReferences=true&includeImports=true&includePersonalOverrides={flag}" +
+                $"&projectId={projectId}&recursive=false&secretPath=%2F";
+            var body = new
+            {
+                environment = "dev",
+                projectId,
+                secretPath = "/",
+                includeImports = true,
+                recursive = false,
+                expandSecretReferences = true,
+                includePersonalOverrides = overrides,
+            };
+            var r = await CliAsync(HttpMethod.Get, url, body, user);
+            Expect.Ok(r);
+            Assert.NotNull(r.Header("ETag"));
+            return r;
+        }
+
+        static string Listing(ApiResponse r) => string.Join(",", r.Json["secrets"]!.AsArray()
+            .Select(s => $"{s!["secretKey"]}={s["secretValue"]}({s["type"]})").Order(StringComparer.Ordinal));
+
+        var withOverrides = await RunAsync(true);
+        Assert.Equal("DB_HOST=localhost(personal),DB_URL=postgres://db.internal/app(shared)", Listing(withOverrides));
+        var sharedOnly = await RunAsync(false);
+        Assert.Equal("DB_HOST=db.internal(shared),DB_URL=postgres://db.internal/app(shared)", Listing(sharedOnly));
+        // The ETag the CLI compares for --watch differs between the two answers, and repeats for the same one.
+        Assert.NotEqual(withOverrides.Header("ETag"), sharedOnly.Header("ETag"));
+        Assert.Equal(withOverrides.Header("ETag"), (await RunAsync(true)).Header("ETag"));
+
+        // Older clients that do not send the flag still get both rows, as before.
+        var legacy = await CliAsync(HttpMethod.Get, $"/api/v3/secrets/raw?workspaceId={projectId}&environment=dev&secretPath=%2F", null, user);
+        Assert.Equal("DB_HOST=db.internal(shared),DB_HOST=localhost(personal),DB_URL=postgres://${DB_HOST}/app(shared)", Listing(legacy));
+
+        // A machine identity has no overrides: the flag changes nothing for it.
+        var identity = fx.Given.Bootstrap["identity"]!["id"]!.GetValue<string>();
+        await fx.Given.MemberAsync(projectId, identity, "admin", user);
+        var machine = await CliAsync(HttpMethod.Get,
+            $"/api/v4/secrets?environment=dev&includePersonalOverrides=true&projectId={projectId}&secretPath=%2F", null, fx.AdminToken);
+        Assert.Equal("DB_HOST=db.internal(shared),DB_URL=postgres://${DB_HOST}/app(shared)", Listing(machine));
+    }
+
     [Fact]
     public async Task Secrets_get_set_and_delete()
     {

@@ -57,6 +57,7 @@ public static class SecretEndpoints
         var includeImports = SecretInputs.IncludeImports(query);
         var tagSlugs = SecretInputs.TagSlugs(query);
         var metadataFilter = SecretInputs.MetadataFilter(query);
+        var overrides = SecretInputs.PersonalOverrides(query);
         query.ThrowIfInvalid();
 
         var actor = http.GetActor();
@@ -72,7 +73,7 @@ public static class SecretEndpoints
         }
 
         var result = await reader.ListAsync(actor, AuditContext.From(http, actor),
-            new ListSecretsRequest(projectId, environment, path, view, expand, recursive, includeImports, tagSlugs, metadataFilter));
+            new ListSecretsRequest(projectId, environment, path, view, expand, recursive, includeImports, tagSlugs, metadataFilter, overrides));
         return SecretResponses.JsonWithETag(http, etags, SecretResponses.List(result));
     }
 

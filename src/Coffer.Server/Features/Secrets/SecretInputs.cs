@@ -158,5 +158,10 @@ public static class SecretInputs
             ? query.BooleanString("include_imports", false) ?? false
             : query.BooleanString("includeImports", false) ?? false;
 
+    /// <summary><c>includePersonalOverrides</c>: absent keeps both rows; <c>true</c> lets the override win; <c>false</c> drops it.</summary>
+    public static PersonalOverrides PersonalOverrides(Input query) =>
+        !query.Has("includePersonalOverrides") ? Secrets.PersonalOverrides.Both
+            : query.BooleanString("includePersonalOverrides", false) == true ? Secrets.PersonalOverrides.Priority : Secrets.PersonalOverrides.Never;
+
     public static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode)v)]);
 }

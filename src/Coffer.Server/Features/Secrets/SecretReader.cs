@@ -16,7 +16,21 @@ public sealed record ListSecretsRequest(
     bool Recursive,
     bool IncludeImports,
     IReadOnlyList<string> TagSlugs,
-    IReadOnlyList<(string Key, string Value)> MetadataFilter);
+    IReadOnlyList<(string Key, string Value)> MetadataFilter,
+    PersonalOverrides PersonalOverrides = PersonalOverrides.Both);
+
+/// <summary>What a list does with the caller's personal overrides (<c>includePersonalOverrides</c>).</summary>
+public enum PersonalOverrides
+{
+    /// <summary>Not asked: the shared row and the caller's override both, as Infisical's v3 list and older CLIs expect.</summary>
+    Both,
+
+    /// <summary><c>true</c>: the override replaces its shared secret — one key, as the CLI since 0.43.99 expects.</summary>
+    Priority,
+
+    /// <summary><c>false</c>: shared rows only.</summary>
+    Never,
+}
 
 public sealed record ListSecretsResult(List<SecretView> Secrets, List<ImportedGroup> Imports);
 
@@ -74,7 +88,7 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
         {
             foreach (var row in rowsByFolder[folder.Id])
             {
-                if (row.IsPersonal && !OwnedBy(row, actor)) continue;
+                if (row.IsPersonal && (req.PersonalOverrides == PersonalOverrides.Never || !OwnedBy(row, actor))) continue;
                 if (req.TagSlugs.Count > 0 && !HasAnyTag(row, req.TagSlugs)) continue;
                 var fields = SubjectFields.Secret(req.Environment, path, row.Key, row.TagSlugs);
                 if (!perms.CanAccessSecret(PermissionAction.DescribeSecret, fields)) continue;
@@ -91,6 +105,8 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
                 secrets.Add(view);
             }
         }
+
+        if (req.PersonalOverrides == PersonalOverrides.Priority) DropOverridden(secrets);
 
         if (req.Expand)
         {
@@ -133,6 +149,18 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
             ["numberOfSecrets"] = secrets.Count,
         }, access.Project.OrgId, req.ProjectId));
         return new ListSecretsResult(secrets, imports);
+    }
+
+    /// <summary>Removes each shared secret the caller overrides in the same folder, keeping the override in the list.</summary>
+    private static void DropOverridden(List<SecretView> secrets)
+    {
+        HashSet<(string Path, string Key)>? overridden = null;
+        foreach (var view in secrets)
+        {
+            if (view.Type == SecretTypes.Personal) (overridden ??= []).Add((view.SecretPath, view.Key));
+        }
+        if (overridden is not null)
+            secrets.RemoveAll(v => v.Type != SecretTypes.Personal && overridden.Contains((v.SecretPath, v.Key)));
     }
 
     public Task<SecretView> GetByNameAsync(Actor actor, AuditContext audit, GetSecretRequest req) =>
