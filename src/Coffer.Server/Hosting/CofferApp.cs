@@ -136,6 +136,7 @@ public static class CofferApp
         app.MapUniversalAuth();
         app.MapTokenAuth();
         app.MapAccessTokens();
+        app.MapServiceTokenDetails();
         app.MapUserAuth();
         app.MapProjects();
         app.MapOrgAdmin();

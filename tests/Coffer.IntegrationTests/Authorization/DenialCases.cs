@@ -31,8 +31,10 @@ public sealed record NotDenied(string Reason, bool Probe) : Outcome;
 /// <summary>One route of the routing table, a request that is valid for it, and what each caller gets.</summary>
 /// <param name="OrgScoped">The route is about the organization (identities, their auth methods, creating and listing
 /// projects): the organization role decides, so the no-access caller there is the organization's no-access identity.</param>
+/// <param name="RefusedToAll">A route Coffer keeps only to refuse it (service tokens): the admin control expects this
+/// refusal instead of 200.</param>
 public sealed record RouteCase(string Method, string Pattern, string Path, object? Body, bool Public, bool OrgScoped,
-    IReadOnlyDictionary<Caller, Outcome> Outcomes)
+    IReadOnlyDictionary<Caller, Outcome> Outcomes, Denied? RefusedToAll = null)
 {
     public string Key => DenialKeys.Of(Method, Pattern);
 

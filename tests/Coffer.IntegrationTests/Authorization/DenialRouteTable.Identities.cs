@@ -19,6 +19,15 @@ public sealed partial class DenialRouteTable
         Read("/api/v1/sub-organizations", "/api/v1/sub-organizations?limit=1000&offset=0", none, none, org: true);
     }
 
+    private void ServiceTokenRoutes()
+    {
+        // Not served: every caller gets the same 401 explaining that service tokens are not supported.
+        var refused = new Denied(401, "UnauthorizedError",
+            "Service tokens are not supported by this server. Please switch to machine identity authentication (universal auth or token auth).");
+        RefusedToAll("GET", "/api/v2/service-token", null, refused);
+        RefusedToAll("POST", "/api/v2/service-token", new { name = "ci" }, refused);
+    }
+
     private void ProjectIdentityRoutes()
     {
         const string pattern = "/api/v1/projects/{projectId}/identities";

@@ -29,6 +29,7 @@ public sealed partial class DenialRouteTable
         table.PrivilegeRoutes();
         table.OrganizationReadRoutes();
         table.ProjectIdentityRoutes();
+        table.ServiceTokenRoutes();
         table.TagRoutes();
         table.FolderRoutes();
         table.ImportRoutes();
@@ -95,6 +96,15 @@ public sealed partial class DenialRouteTable
         var denied = Deny.Permission(action, subject);
         Write(method, pattern, path, body, Deny.ForeignProject, denied, denied);
     }
+
+    /// <summary>A route kept only to refuse every caller, the admin included, with one clear answer.</summary>
+    private void RefusedToAll(string method, string pattern, object? body, Denied refusal) =>
+        _cases.Add(new RouteCase(method, pattern, pattern, body, false, true, new Dictionary<Caller, Outcome>
+        {
+            [Caller.OtherOrg] = refusal,
+            [Caller.NoAccess] = refusal,
+            [Caller.Viewer] = refusal,
+        }, refusal));
 
     private static Outcome Probed(Outcome outcome) => outcome is NotDenied n ? n with { Probe = true } : outcome;
 

@@ -31,6 +31,7 @@ public sealed class AuthMiddleware(RequestDelegate next, TokenSigner signer, Tok
         // Infisical drops the first seven characters ("Bearer ") without looking at them; so do we.
         var token = authorization.Length > 7 ? authorization.AsSpan(7).Trim() : [];
         if (token.IsEmpty) throw new TokenException(JwtErrors.Missing);
+        if (token.StartsWith(ServiceTokens.Prefix, StringComparison.Ordinal)) throw ServiceTokens.NotSupported();
         var verified = signer.VerifyAny(token);
         Actor actor;
         if (verified.IsIdentityAccessToken)
