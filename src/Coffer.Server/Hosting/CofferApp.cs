@@ -21,6 +21,7 @@ using Coffer.Server.Features.SecretTags;
 using Coffer.Server.Features.Status;
 using Coffer.Server.Features.TokenAuth;
 using Coffer.Server.Features.UniversalAuth;
+using Coffer.Server.Features.UserMemberships;
 using Coffer.Server.Features.Users;
 using Coffer.Server.Http;
 using Coffer.Server.Http.RateLimiting;
@@ -123,6 +124,7 @@ public static class CofferApp
         services.AddSingleton<PrivilegeService>();
         services.AddSingleton<OrgService>();
         services.AddSingleton<ProjectIdentityService>();
+        services.AddSingleton<UserMembershipService>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
     }
 
@@ -133,6 +135,7 @@ public static class CofferApp
         app.MapIdentities();
         app.MapOrganizations();
         app.MapProjectIdentities();
+        app.MapUserMemberships();
         app.MapUniversalAuth();
         app.MapTokenAuth();
         app.MapAccessTokens();

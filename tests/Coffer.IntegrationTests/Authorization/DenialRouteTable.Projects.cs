@@ -1,3 +1,5 @@
+using Coffer.IntegrationTests.Infrastructure;
+
 namespace Coffer.IntegrationTests.Authorization;
 
 /// <summary>Projects, environments, custom roles, identity memberships and additional privileges.</summary>
@@ -63,6 +65,30 @@ public sealed partial class DenialRouteTable
         // By id alone: the environment's own project is checked, so another organization's answers as a foreign project.
         ProjectRead("/api/v1/workspace/environments/{envId}", $"/api/v1/workspace/environments/{w.EnvironmentId}", "read", "environments");
         ProjectRead("/api/v1/projects/{projectId}/environments/slug/{envSlug}", $"/api/v1/projects/{w.ProjectId}/environments/slug/prod", "read", "environments");
+    }
+
+    private void UserMembershipRoutes()
+    {
+        var p = w.ProjectId;
+        var names = new { usernames = new[] { Given.AdminEmail } };
+        foreach (var prefix in new[] { "/api/v1/projects", "/api/v1/workspace", "/api/v2/workspace" })
+        {
+            ProjectWrite("POST", prefix + "/{projectId}/memberships", $"{prefix}/{p}/memberships", names, "create", "member");
+            ProjectWrite("DELETE", prefix + "/{projectId}/memberships", $"{prefix}/{p}/memberships", names, "delete", "member");
+        }
+        foreach (var prefix in new[] { "/api/v1/projects", "/api/v1/workspace" })
+        {
+            var one = $"{prefix}/{p}/memberships/{w.UserMembershipId}";
+            ProjectRead(prefix + "/{projectId}/memberships", $"{prefix}/{p}/memberships", "read", "member");
+            ProjectRead(prefix + "/{projectId}/memberships/{membershipId}", one, "read", "member");
+            // A read sent as POST: like a write it is refused to the viewer only if the viewer lacks read, which it holds.
+            Write("POST", prefix + "/{projectId}/memberships/details", $"{prefix}/{p}/memberships/details", new { username = Given.AdminEmail },
+                Deny.ForeignProject, Deny.Permission("read", "member"), Deny.Allowed("viewers read members"));
+            ProjectWrite("PATCH", prefix + "/{projectId}/memberships/{membershipId}", one,
+                new { roles = new[] { new { role = "viewer", isTemporary = false } } }, "edit", "member");
+            ProjectWrite("DELETE", prefix + "/{projectId}/memberships/{membershipId}", one, null, "delete", "member");
+        }
+        ProjectRead("/api/v1/projects/{projectId}/user/{userId}/membership", $"/api/v1/projects/{p}/user/{w.UserId}/membership", "read", "member");
     }
 
     private void RoleRoutes()

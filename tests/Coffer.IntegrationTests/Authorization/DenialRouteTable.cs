@@ -30,6 +30,7 @@ public sealed partial class DenialRouteTable
         table.OrganizationReadRoutes();
         table.ProjectIdentityRoutes();
         table.ServiceTokenRoutes();
+        table.UserMembershipRoutes();
         table.TagRoutes();
         table.FolderRoutes();
         table.ImportRoutes();

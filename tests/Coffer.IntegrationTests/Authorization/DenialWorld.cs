@@ -33,6 +33,8 @@ public sealed record DenialWorld(
     string CandidateId,
     string BareIdentityId,
     string ProjectIdentityId,
+    string UserId,
+    string UserMembershipId,
     string OtherOrgId,
     string OtherOrgToken,
     string NoAccessToken,
@@ -91,6 +93,10 @@ public sealed record DenialWorld(
         // An identity the project owns (project-scoped identity routes).
         var projectIdentity = await api.PostAsync($"/api/v1/projects/{p}/identities", new { name = "denial-project-identity" }, admin);
         Expect.Ok(projectIdentity);
+        // The bootstrap admin user, a viewer of the project (user membership routes).
+        var userMembership = await api.PostAsync($"/api/v2/workspace/{p}/memberships",
+            new { usernames = new[] { Given.AdminEmail }, roleSlugs = new[] { "viewer" } }, admin);
+        Expect.Ok(userMembership);
 
         var (otherOrgId, _, otherOrgToken) = await OtherOrg.CreateAsync(fx.Server);
         var (noAccessId, noAccessToken) = await given.IdentityWithTokenAsync("member");
@@ -122,6 +128,8 @@ public sealed record DenialWorld(
             CandidateId: candidateId,
             BareIdentityId: bareId,
             ProjectIdentityId: projectIdentity.Json["identity"]!["id"]!.GetValue<string>(),
+            UserId: userMembership.Json["memberships"]![0]!["userId"]!.GetValue<string>(),
+            UserMembershipId: userMembership.Json["memberships"]![0]!["id"]!.GetValue<string>(),
             OtherOrgId: otherOrgId,
             OtherOrgToken: otherOrgToken,
             NoAccessToken: noAccessToken,
