@@ -37,6 +37,9 @@ public sealed class CofferOptions
 
     public long MaxRequestBodyBytes { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>How often an event stream sends a <c>ping</c> and re-checks its subscriber's access (EVENTS_HEARTBEAT_SECONDS).</summary>
+    public int EventHeartbeatSeconds { get; init; } = 15;
+
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
 }
 

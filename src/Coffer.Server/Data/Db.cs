@@ -240,6 +240,37 @@ public sealed partial class Db : IAsyncDisposable
         }
     }
 
+    /// <summary>True when other server processes may share this database (PostgreSQL), so news must travel through it.</summary>
+    public bool IsShared => _postgres is not null;
+
+    /// <summary>
+    /// PostgreSQL's <c>pg_notify</c> on its own autocommitted statement, so a notification goes out only for work that
+    /// has committed. Only meaningful when <see cref="IsShared"/>.
+    /// </summary>
+    public async Task NotifyAsync(string channel, string payload, CancellationToken ct = default)
+    {
+        if (_postgres is null) throw new InvalidOperationException("Notifications travel through PostgreSQL only");
+        WriteUnit.ThrowIfInside("A notification");
+        await using var conn = await OpenWriterAsync(ct);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT pg_notify(@channel, @payload)";
+        var c = cmd.CreateParameter();
+        c.ParameterName = "channel";
+        c.Value = channel;
+        cmd.Parameters.Add(c);
+        var p = cmd.CreateParameter();
+        p.ParameterName = "payload";
+        p.Value = payload;
+        cmd.Parameters.Add(p);
+        await cmd.ExecuteScalarAsync(ct);
+    }
+
+    /// <summary>Listens on <paramref name="channel"/> (PostgreSQL) until cancelled or the connection fails.</summary>
+    public Task ListenAsync(string channel, Action<string> onMessage, CancellationToken ct) =>
+        _postgres is null
+            ? throw new InvalidOperationException("Notifications travel through PostgreSQL only")
+            : PostgresEngine.ListenAsync(_postgres, channel, onMessage, ct);
+
     public Task WriteAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken ct = default) =>
         WriteAsync<bool>(async (c, t) => { await work(c, t); return true; }, ct);
 

@@ -51,4 +51,21 @@ internal static class PostgresEngine
 
     /// <summary>"SQLSTATE message" of a server-side refusal (wrong password, missing database), else null.</summary>
     public static string? ServerRefusal(Exception ex) => ex is PostgresException pg ? $"{pg.SqlState} {pg.MessageText}" : null;
+
+    /// <summary>
+    /// Holds one connection of <paramref name="source"/> listening on <paramref name="channel"/> and hands each payload
+    /// to <paramref name="onMessage"/> until <paramref name="ct"/> ends or the connection fails (the caller reconnects).
+    /// </summary>
+    public static async Task ListenAsync(DbDataSource source, string channel, Action<string> onMessage, CancellationToken ct)
+    {
+        await using var conn = (NpgsqlConnection)await source.OpenConnectionAsync(ct);
+        conn.Notification += (_, e) => onMessage(e.Payload);
+        await using (var listen = conn.CreateCommand())
+        {
+            listen.CommandText = $"LISTEN {channel}";
+            await listen.ExecuteNonQueryAsync(ct);
+        }
+        while (!ct.IsCancellationRequested)
+            await conn.WaitAsync(ct);
+    }
 }

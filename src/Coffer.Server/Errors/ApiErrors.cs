@@ -53,6 +53,9 @@ public sealed class RateLimitedException(int retryAfterSeconds)
     public int RetryAfterSeconds { get; } = retryAfterSeconds;
 }
 
+/// <summary>A limit on concurrent use (open event streams) rather than on request rate: no Retry-After to give.</summary>
+public sealed class TooManyRequestsException(string message) : ApiException(429, "RateLimitExceeded", message);
+
 public sealed class DatabaseUnavailableException()
     : ApiException(503, "DatabaseUnavailable", "The database is unavailable. Please try again shortly.");
 

@@ -8,6 +8,7 @@ using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Bootstrap;
 using Coffer.Server.Features.DataKeyRotation;
 using Coffer.Server.Features.Environments;
+using Coffer.Server.Features.Events;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Identities;
 using Coffer.Server.Features.IdentityMemberships;
@@ -125,6 +126,11 @@ public static class CofferApp
         services.AddSingleton<OrgService>();
         services.AddSingleton<ProjectIdentityService>();
         services.AddSingleton<UserMembershipService>();
+        services.AddSingleton<RequestAuthenticator>();
+        services.AddSingleton<ProjectEventHub>();
+        services.AddSingleton<ProjectEventBus>();
+        services.AddSingleton<EventService>();
+        services.AddHostedService<ProjectEventListener>();
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
     }
 
@@ -136,6 +142,7 @@ public static class CofferApp
         app.MapOrganizations();
         app.MapProjectIdentities();
         app.MapUserMemberships();
+        app.MapEvents();
         app.MapUniversalAuth();
         app.MapTokenAuth();
         app.MapAccessTokens();

@@ -88,6 +88,7 @@ public static class SettingsLoader
             TrustedProxies = Try(() => ParseNetworks(Get("TRUSTED_PROXIES"), "TRUSTED_PROXIES"), []),
             MaxIdentityAccessTokenTtlSeconds = Try(() => ParseInt(Get("MAX_IDENTITY_ACCESS_TOKEN_TTL"), "MAX_IDENTITY_ACCESS_TOKEN_TTL", 0, 0, 315360000), 0),
             MaxRequestBodyBytes = Try(() => ParseInt(Get("MAX_REQUEST_BODY_BYTES"), "MAX_REQUEST_BODY_BYTES", 4 * 1024 * 1024, 1024, int.MaxValue), 0),
+            EventHeartbeatSeconds = Try(() => ParseInt(Get("EVENTS_HEARTBEAT_SECONDS"), "EVENTS_HEARTBEAT_SECONDS", 15, 1, 300), 0),
             CryptoProvider = Try(() => ParseCryptoProvider(Get("CRYPTO_PROVIDER")), Crypto.GcmProvider.Libsodium),
             RateLimits = new RateLimitOptions
             {

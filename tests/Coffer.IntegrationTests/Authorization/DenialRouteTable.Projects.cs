@@ -91,6 +91,19 @@ public sealed partial class DenialRouteTable
         ProjectRead("/api/v1/projects/{projectId}/user/{userId}/membership", $"/api/v1/projects/{p}/user/{w.UserId}/membership", "read", "member");
     }
 
+    private void EventRoutes()
+    {
+        // The stream opens only after these checks, so a refused caller never holds a connection.
+        var subscription = new
+        {
+            projectId = w.ProjectId,
+            register = new[] { new { @event = "secret:create", conditions = new { environmentSlug = "dev", secretPath = "/" } } },
+        };
+        Write("POST", "/api/v1/events/subscribe/project-events", "/api/v1/events/subscribe/project-events", subscription,
+            Deny.ForeignProject, new Denied(403, "PermissionDenied", "You are not allowed to subscribe on secret-events"),
+            Deny.Allowed("viewers may subscribe to secret events (Infisical's viewer role); subscribing writes nothing"));
+    }
+
     private void RoleRoutes()
     {
         var roles = $"/api/v1/projects/{w.ProjectId}/roles";

@@ -31,6 +31,7 @@ public sealed partial class DenialRouteTable
         table.ProjectIdentityRoutes();
         table.ServiceTokenRoutes();
         table.UserMembershipRoutes();
+        table.EventRoutes();
         table.TagRoutes();
         table.FolderRoutes();
         table.ImportRoutes();

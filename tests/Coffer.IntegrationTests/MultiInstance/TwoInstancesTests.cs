@@ -123,4 +123,47 @@ public sealed class TwoInstancesTests(TwoInstancesFixture fx) : IClassFixture<Tw
                 $"SELECT DISTINCT key_version FROM {table} WHERE project_id = @projectId", new { projectId }));
         Assert.Equal([2L], await fx.Database.QueryAsync<long>("SELECT key_version FROM project_data_keys WHERE project_id = @projectId", new { projectId }));
     }
+
+    /// <summary>
+    /// Issue 16: a subscriber on B hears a write made on A (PostgreSQL NOTIFY between the processes), and a write it must
+    /// not hear — another path — is made first, so the first thing it receives proves the filter. The delay is reported,
+    /// not asserted: CI machines are loaded.
+    /// </summary>
+    [Fact]
+    public async Task A_write_on_A_reaches_a_subscriber_on_B_and_only_where_it_may_listen()
+    {
+        RequiresPostgres.Check();
+        var projectId = await fx.Given.ProjectAsync();
+        foreach (var folder in new[] { "app", "other" })
+            Expect.Ok(await fx.ApiA.PostAsync("/api/v1/folders", new { workspaceId = projectId, environment = "dev", name = folder, path = "/" }, fx.Given.AdminToken));
+        var actions = new[] { "subscribe-on-created", "subscribe-on-updated", "subscribe-on-deleted", "subscribe-on-import-mutations" };
+        await fx.Given.RoleAsync(projectId, "app-watcher",
+            [new { subject = "secret-events", action = actions, conditions = new { secretPath = new Dictionary<string, string> { ["$glob"] = "/app/**" } } }]);
+        var (_, watcher) = await fx.Given.ProjectMemberAsync(projectId, "app-watcher");
+        var (_, member) = await fx.Given.ProjectMemberAsync(projectId, "member");
+        object Subscription(string path) => new
+        {
+            projectId,
+            register = new[] { new { @event = "secret:create", conditions = new { environmentSlug = "dev", secretPath = path } } },
+        };
+        var (all, refusedAll) = await EventStream.OpenAsync(fx.B.Http, member, Subscription("/**"));
+        Assert.True(all is not null, refusedAll?.ToString());
+        await using var everything = all!;
+        var (app, refusedApp) = await EventStream.OpenAsync(fx.B.Http, watcher, Subscription("/app/**"));
+        Assert.True(app is not null, refusedApp?.ToString());
+        await using var appOnly = app!;
+
+        await SecretKeys.CreateAsync(fx.ApiA, fx.Given.AdminToken, projectId, "OUTSIDE", "x", path: "/other");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await SecretKeys.CreateAsync(fx.ApiA, fx.Given.AdminToken, projectId, "INSIDE", "x", path: "/app");
+
+        var seenByWatcher = await appOnly.NextAsync();
+        var delay = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        Assert.Equal("INSIDE", seenByWatcher?.Json?["data"]?["payload"]?["secretKey"]?.GetValue<string>());
+        Assert.Equal("OUTSIDE", (await everything.NextAsync())?.Json?["data"]?["payload"]?["secretKey"]?.GetValue<string>());
+        Assert.Equal("INSIDE", (await everything.NextAsync())?.Json?["data"]?["payload"]?["secretKey"]?.GetValue<string>());
+        TestReport.Write("events across instances",
+            $"a secret written on A reached a subscriber on B {delay.TotalMilliseconds:F0} ms after the write was acknowledged (PostgreSQL NOTIFY)");
+    }
 }
+

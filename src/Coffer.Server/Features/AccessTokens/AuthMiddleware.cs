@@ -9,8 +9,7 @@ namespace Coffer.Server.Features.AccessTokens;
 /// Authenticates callers of routes that need one. Public routes (login, renew, bootstrap, status) ignore the
 /// Authorization header, so a client holding an expired token can still log in again.
 /// </summary>
-public sealed class AuthMiddleware(RequestDelegate next, TokenSigner signer, TokenAuthenticator identities, UserService users,
-    ClientIp clientIp)
+public sealed class AuthMiddleware(RequestDelegate next, RequestAuthenticator authenticator, ClientIp clientIp)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -30,26 +29,8 @@ public sealed class AuthMiddleware(RequestDelegate next, TokenSigner signer, Tok
 
         // Infisical drops the first seven characters ("Bearer ") without looking at them; so do we.
         var token = authorization.Length > 7 ? authorization.AsSpan(7).Trim() : [];
-        if (token.IsEmpty) throw new TokenException(JwtErrors.Missing);
-        if (token.StartsWith(ServiceTokens.Prefix, StringComparison.Ordinal)) throw ServiceTokens.NotSupported();
-        var verified = signer.VerifyAny(token);
-        Actor actor;
-        if (verified.IsIdentityAccessToken)
-        {
-            actor = await identities.AuthenticateAsync(TokenSigner.IdentityClaimsOf(verified), clientIp.Resolve(context));
-        }
-        else if (verified.AuthTokenType == UserTokenClaims.AccessTokenType)
-        {
-            actor = await users.AuthenticateAsync(verified);
-            if (actor.OrgId.Length == 0 && metadata.GetMetadata<AllowsNoOrganizationMetadata>() is null)
-                throw new UnauthorizedException("You are not allowed to access this resource",
-                    $"{context.Request.Path} Unauthorized Access, no organization found in request");
-        }
-        else
-        {
-            // Refresh, signup and other token types do not authenticate API calls: Infisical treats them as absent.
-            throw new UnauthorizedException("Token missing");
-        }
+        var actor = await authenticator.AuthenticateAsync(token, clientIp.Resolve(context),
+            metadata.GetMetadata<AllowsNoOrganizationMetadata>() is not null, context.Request.Path);
         context.SetActor(actor);
         await next(context);
     }

@@ -23,7 +23,11 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
         return await AuthenticateAsync(signer.Verify(token), clientIp);
     }
 
-    public async Task<Actor> AuthenticateAsync(IdentityClaims claims, IPAddress clientIp)
+    /// <param name="consumeUse">
+    /// False when a long-lived request (an event stream) re-checks the token it started with: still live, still in its
+    /// organization, still from a trusted address, within its TTLs — without spending one of its uses again.
+    /// </param>
+    public async Task<Actor> AuthenticateAsync(IdentityClaims claims, IPAddress clientIp, bool consumeUse = true)
     {
 
         var (epoch, state) = await LoadAsync(claims.TokenId);
@@ -43,7 +47,7 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
             throw new TokenException("Failed to renew MI access token due to Max TTL expiration");
 
         // Only tokens with a use limit pay for a write; everything else stays read-only.
-        if (state.NumUsesLimit > 0)
+        if (state.NumUsesLimit > 0 && consumeUse)
         {
             var consumed = await db.WriteAsync(async (conn, tx) =>
             {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Environments;
+using Coffer.Server.Features.Events;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Secrets;
 using Coffer.Server.Http.Auth;
@@ -11,7 +12,7 @@ namespace Coffer.Server.Features.SecretImports;
 
 /// <summary>Secret imports: a folder pulls in the secrets of another environment and path (read-only, listed under <c>imports</c>).</summary>
 public sealed class ImportService(
-    Db db, PermissionService permissions, ProjectContentCache content, ProjectKeyRing keys, AuditBatcher auditBatcher, TimeProvider time)
+    Db db, PermissionService permissions, ProjectContentCache content, ProjectKeyRing keys, AuditBatcher auditBatcher, TimeProvider time, ProjectEventBus events)
 {
     public async Task<ImportDetails> CreateAsync(Actor actor, AuditContext audit, string projectId, string environment, string path,
         string importEnvironment, string importPath, bool isReplication)
@@ -55,6 +56,7 @@ public sealed class ImportService(
             return new ImportDetails(row, importEnv.Environment);
         });
         content.Forget(projectId);
+        await PublishAsync(projectId, environment, path);
         return created;
     }
 
@@ -107,6 +109,7 @@ public sealed class ImportService(
             return new ImportDetails(row, importEnv.Environment);
         });
         content.Forget(projectId);
+        await PublishAsync(projectId, environment, path);
         return updated;
     }
 
@@ -138,6 +141,7 @@ public sealed class ImportService(
             return new ImportDetails(existing, importEnv);
         });
         content.Forget(projectId);
+        await PublishAsync(projectId, environment, path);
         return deleted;
     }
 
@@ -208,4 +212,9 @@ public sealed class ImportService(
         if (await ImportStore.ExistsAsync(conn, tx, source.Id, env.Environment.Id, env.PathOf(folder)))
             throw new BadRequestException("Cyclic import not allowed");
     }
+
+    /// <summary>What the folder shows through its imports changed: subscribers of that folder re-read it.</summary>
+    private Task PublishAsync(string projectId, string environment, string path) =>
+        events.PublishAsync([new ProjectEvent(projectId, ProjectEventNames.ImportMutation, environment, path, null, null,
+            time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture))]);
 }

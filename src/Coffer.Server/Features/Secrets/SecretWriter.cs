@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Events;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.SecretTags;
 using Coffer.Server.Http;
@@ -15,7 +16,8 @@ namespace Coffer.Server.Features.Secrets;
 /// transaction: the rows, their history, tags, the folder's change time, the project's content version and the audit
 /// event land together or not at all. Values are sealed before they reach the database and never appear in errors.
 /// </summary>
-public sealed class SecretWriter(Db db, PermissionService permissions, ProjectContentCache content, ProjectKeyRing keys, TimeProvider time)
+public sealed class SecretWriter(Db db, PermissionService permissions, ProjectContentCache content, ProjectKeyRing keys, ProjectEventBus events,
+    TimeProvider time)
 {
     public async Task<SecretView> CreateAsync(Actor actor, AuditContext audit, CreateSecretRequest req)
     {
@@ -41,6 +43,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             return SecretFields.View(key, row, at.Environment, at.Path, hidden: false);
         }));
         content.Forget(at.ProjectId);
+        await PublishAsync(ProjectEventNames.SecretCreate, [view]);
         return view;
     }
 
@@ -89,6 +92,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             return SecretFields.View(key, row, at.Environment, at.Path, hidden);
         }));
         content.Forget(at.ProjectId);
+        await PublishAsync(ProjectEventNames.SecretUpdate, [view]);
         return view;
     }
 
@@ -110,6 +114,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             return SecretFields.View(key, existing, at.Environment, at.Path, !access.Permissions.CanAccessSecret(PermissionAction.ReadValue, fields));
         }));
         content.Forget(at.ProjectId);
+        await PublishAsync(ProjectEventNames.SecretDelete, [view]);
         return view;
     }
 
@@ -145,6 +150,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             return result;
         }));
         content.Forget(at.ProjectId);
+        await PublishAsync(ProjectEventNames.SecretCreate, views);
         return views;
     }
 
@@ -235,6 +241,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             return result;
         }));
         content.Forget(at.ProjectId);
+        await PublishAsync(ProjectEventNames.SecretUpdate, views);
         return views;
     }
 
@@ -257,10 +264,18 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             return found.Select(r => SecretFields.View(key, r, at.Environment, at.Path, Hidden(access, at.Environment, at.Path, r))).ToList();
         }));
         content.Forget(at.ProjectId);
+        await PublishAsync(ProjectEventNames.SecretDelete, views);
         return views;
     }
 
     /// <summary>Infisical's move: create or overwrite the secrets at the destination, then delete them at the source.</summary>
+    /// <summary>Tells subscribers of committed changes: names and ids, never values.</summary>
+    private Task PublishAsync(string name, IReadOnlyList<SecretView> views)
+    {
+        var at = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        return events.PublishAsync([.. views.Select(v => new ProjectEvent(v.Workspace, name, v.Environment, v.SecretPath, v.Key, v.Id, at))]);
+    }
+
     public async Task<(bool SourceUpdated, bool DestinationUpdated)> MoveAsync(Actor actor, AuditContext audit, MoveSecretsRequest req)
     {
         var access = await permissions.ForProjectAsync(actor, req.ProjectId);

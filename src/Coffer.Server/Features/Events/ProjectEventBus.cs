@@ -1,0 +1,67 @@
+using System.Text;
+using System.Text.Json;
+using Coffer.Server.Data;
+
+namespace Coffer.Server.Features.Events;
+
+/// <summary>
+/// Carries committed changes to every subscriber: on SQLite (one process) straight to this process's hub; on
+/// PostgreSQL through <c>NOTIFY</c>, which every instance sharing the database — this one included — hears through its
+/// <see cref="ProjectEventListener"/>.
+/// </summary>
+public sealed partial class ProjectEventBus(Db db, ProjectEventHub hub, ILogger<ProjectEventBus> logger)
+{
+    public const string Channel = "coffer_project_events";
+
+    // PostgreSQL refuses payloads of 8000 bytes or more.
+    private const int MaxPayloadBytes = 7000;
+
+    /// <summary>Publishes events of work that has committed. A failure is logged, never thrown: the write happened.</summary>
+    public async Task PublishAsync(IReadOnlyList<ProjectEvent> events)
+    {
+        if (events.Count == 0) return;
+        if (!db.IsShared)
+        {
+            hub.Dispatch(events);
+            return;
+        }
+        foreach (var payload in Payloads(events))
+        {
+            try
+            {
+                await db.NotifyAsync(Channel, payload);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogPublishFailed(logger, ex, events.Count);
+                return;
+            }
+        }
+    }
+
+    internal static List<ProjectEvent> Parse(string payload) =>
+        JsonSerializer.Deserialize(payload, ProjectEventJson.Default.ListProjectEvent) ?? [];
+
+    /// <summary>JSON arrays of events, each under PostgreSQL's payload limit.</summary>
+    private static IEnumerable<string> Payloads(IReadOnlyList<ProjectEvent> events)
+    {
+        var batch = new List<ProjectEvent>();
+        var size = 2;
+        foreach (var e in events)
+        {
+            var one = Encoding.UTF8.GetByteCount(JsonSerializer.Serialize(e, ProjectEventJson.Default.ProjectEvent)) + 1;
+            if (batch.Count > 0 && size + one > MaxPayloadBytes)
+            {
+                yield return JsonSerializer.Serialize(batch, ProjectEventJson.Default.ListProjectEvent);
+                batch = [];
+                size = 2;
+            }
+            batch.Add(e);
+            size += one;
+        }
+        if (batch.Count > 0) yield return JsonSerializer.Serialize(batch, ProjectEventJson.Default.ListProjectEvent);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {Count} project events; subscribers will not hear of them")]
+    private static partial void LogPublishFailed(ILogger logger, Exception ex, int count);
+}
