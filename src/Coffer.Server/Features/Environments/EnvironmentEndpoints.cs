@@ -46,7 +46,8 @@ public static class EnvironmentEndpoints
         var body = await JsonBody.ReadInputAsync(http.Request);
         var slug = Slug.Read(body, "slug", required: false, max: 64);
         var name = body.String("name", required: false, trim: true, min: 1);
-        var position = body.Integer("position", min: 1);
+        // Terraform sends 0 when the plan leaves the position to the server: no move (Infisical writes 0 into the row).
+        var position = body.Integer("position", min: 0) is > 0 and var p ? p : (long?)null;
         body.ThrowIfInvalid();
         var actor = http.GetActor();
         var env = await service.UpdateAsync(actor, AuditContext.From(http, actor), projectId.Trim(), envId.Trim(), name, slug, position);
