@@ -91,6 +91,32 @@ public sealed class ProjectEventTests(FastHeartbeatFixture fx) : IClassFixture<F
     }
 
     [Fact]
+    public async Task A_move_is_a_create_where_it_lands_and_a_delete_where_it_left()
+    {
+        var projectId = await fx.Given.ProjectAsync();
+        var (_, token) = await fx.Given.ProjectMemberAsync(projectId, "member");
+        var created = await SecretKeys.CreateAsync(Api, fx.AdminToken, projectId, "MOVING", "x");
+        await using var stream = await SubscribeAsync(token, Subscription(projectId, "dev", "/**"));
+        Expect.Ok(await Api.PostAsync("/api/v1/folders", new { workspaceId = projectId, environment = "dev", name = "archive", path = "/" }, fx.AdminToken));
+        Expect.Ok(await Api.PostAsync("/api/v4/secrets/move", new
+        {
+            projectId,
+            sourceEnvironment = "dev",
+            sourceSecretPath = "/",
+            destinationEnvironment = "dev",
+            destinationSecretPath = "/archive",
+            secretIds = new[] { created["id"]!.GetValue<string>() },
+            shouldOverwrite = false,
+        }, fx.AdminToken));
+        var landed = Data(await stream.NextAsync());
+        Assert.Equal(["secret:create", "/archive", "MOVING"],
+            new[] { landed["event"], landed["payload"]!["secretPath"], landed["payload"]!["secretKey"] }.Select(n => n!.GetValue<string>()));
+        var left = Data(await stream.NextAsync());
+        Assert.Equal(["secret:delete", "/", "MOVING"],
+            new[] { left["event"], left["payload"]!["secretPath"], left["payload"]!["secretKey"] }.Select(n => n!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Heartbeats_keep_the_stream_alive_and_a_removed_member_is_told_and_cut_off()
     {
         var projectId = await fx.Given.ProjectAsync();

@@ -16,7 +16,7 @@ namespace Coffer.Server.Features.Secrets;
 /// transaction: the rows, their history, tags, the folder's change time, the project's content version and the audit
 /// event land together or not at all. Values are sealed before they reach the database and never appear in errors.
 /// </summary>
-public sealed class SecretWriter(Db db, PermissionService permissions, ProjectContentCache content, ProjectKeyRing keys, ProjectEventBus events,
+public sealed class SecretWriter(Db db, PermissionService permissions, ProjectContentCache content, ProjectKeyRing keys, ProjectEventBus projectEvents,
     TimeProvider time)
 {
     public async Task<SecretView> CreateAsync(Actor actor, AuditContext audit, CreateSecretRequest req)
@@ -273,14 +273,14 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
     private Task PublishAsync(string name, IReadOnlyList<SecretView> views)
     {
         var at = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
-        return events.PublishAsync([.. views.Select(v => new ProjectEvent(v.Workspace, name, v.Environment, v.SecretPath, v.Key, v.Id, at))]);
+        return projectEvents.PublishAsync([.. views.Select(v => new ProjectEvent(v.Workspace, name, v.Environment, v.SecretPath, v.Key, v.Id, at))]);
     }
 
     public async Task<(bool SourceUpdated, bool DestinationUpdated)> MoveAsync(Actor actor, AuditContext audit, MoveSecretsRequest req)
     {
         var access = await permissions.ForProjectAsync(actor, req.ProjectId);
         var now = UnixMs.Now(time);
-        await keys.WithSealingKeysAsync(req.ProjectId, key => db.WriteAsync(async (conn, tx) =>
+        var moved = await keys.WithSealingKeysAsync(req.ProjectId, key => db.WriteAsync(async (conn, tx) =>
         {
             var tree = await SecretStore.LoadTreeAsync(conn, req.ProjectId, tx);
             var source = tree.Find(req.SourceEnvironment, req.SourcePath)
@@ -323,16 +323,20 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                     $"Failed to move secrets. The following secrets already exist in the destination: {string.Join(",", toUpdate.Select(r => r.Key))}");
             if (toCreate.Count + toUpdate.Count == 0) throw new BadRequestException("Selected secrets already exist in the destination.");
 
+            var changes = new List<(string Name, string Environment, string Path, SecretRow Row)>();
             foreach (var row in toCreate)
             {
                 var copy = NewRow(key, req.ProjectId, destination.Id, row.Key, SecretTypes.Shared, null, Decrypted(key, row), now);
                 await InsertAsync(conn, tx, copy, row.Tags.Select(t => new TagRow { Id = t.Id, Slug = t.Slug, Color = t.Color }).ToList(), actor);
+                changes.Add((ProjectEventNames.SecretCreate, req.DestinationEnvironment, req.DestinationPath, copy));
             }
             foreach (var row in toUpdate)
             {
                 var input = Decrypted(key, row) with { TagIds = null };
                 await UpdateRowAsync(conn, tx, Reseal(key, atDestination[row.Key], null, input, now), null, actor);
+                changes.Add((ProjectEventNames.SecretUpdate, req.DestinationEnvironment, req.DestinationPath, atDestination[row.Key]));
             }
+            changes.AddRange(moving.Select(r => (ProjectEventNames.SecretDelete, req.SourceEnvironment, req.SourcePath, r)));
             await DeleteRowsAsync(conn, tx, source.Id, moving);
             await FinishAsync(conn, tx, key, req.ProjectId, [source.Id, destination.Id], now);
             await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("move-secrets", new JsonObject
@@ -343,9 +347,11 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
                 ["destinationSecretPath"] = req.DestinationPath,
                 ["secretIds"] = new JsonArray([.. req.SecretIds.Select(i => (JsonNode)i)]),
             }, access.Project.OrgId, req.ProjectId), now);
-            return true;
+            return changes;
         }));
         content.Forget(req.ProjectId);
+        var at = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        await projectEvents.PublishAsync([.. moved.Select(m => new ProjectEvent(req.ProjectId, m.Name, m.Environment, m.Path, m.Row.Key, m.Row.Id, at))]);
         return (true, true);
     }
 
