@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Coffer.IntegrationTests.Infrastructure;
 using Coffer.IntegrationTests.Secrets;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.IntegrationTests.Events;
 
@@ -199,5 +200,12 @@ public sealed class ProjectEventTests(FastHeartbeatFixture fx) : IClassFixture<F
         {
             foreach (var s in streams) await s.DisposeAsync();
         }
+
+        // A subscriber that goes away leaves nothing behind: its subscription and its place in the limit are released
+        // once the server notices (at the latest at the next heartbeat), and a new stream opens.
+        var hub = fx.Server.Services.GetRequiredService<Coffer.Server.Features.Events.ProjectEventHub>();
+        for (var i = 0; i < 300 && hub.Count > 0; i++) await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.Equal(0, hub.Count);
+        await using var again = await SubscribeAsync(token, Subscription(projectId, "dev", "/"));
     }
 }

@@ -22,10 +22,12 @@ public sealed class EventStream : IAsyncDisposable
     private readonly Channel<SseEvent> _events = Channel.CreateUnbounded<SseEvent>();
     private readonly Task _reader;
 
-    private EventStream(HttpResponseMessage response)
+    private EventStream(HttpResponseMessage response, Stream body)
     {
         _response = response;
-        _reader = Task.Run(ReadAsync);
+        // The reader is made here, before anyone can dispose the response under it.
+        var reader = new StreamReader(body);
+        _reader = Task.Run(() => ReadAsync(reader));
     }
 
     /// <summary>Subscribes; a refusal comes back as the error response instead of a stream.</summary>
@@ -38,7 +40,7 @@ public sealed class EventStream : IAsyncDisposable
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Accept.ParseAdd("text/event-stream");
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        if (response.IsSuccessStatusCode) return (new EventStream(response), null);
+        if (response.IsSuccessStatusCode) return (new EventStream(response, await response.Content.ReadAsStreamAsync()), null);
         var raw = await response.Content.ReadAsStringAsync();
         return (null, new ApiResponse(response.StatusCode, raw.Length > 0 ? JsonNode.Parse(raw) : null, raw, response));
     }
@@ -67,11 +69,10 @@ public sealed class EventStream : IAsyncDisposable
         return null;
     }
 
-    private async Task ReadAsync()
+    private async Task ReadAsync(StreamReader reader)
     {
         try
         {
-            using var reader = new StreamReader(await _response.Content.ReadAsStreamAsync(_stop.Token));
             string? id = null, name = null;
             StringBuilder? data = null;
             while (await reader.ReadLineAsync(_stop.Token) is { } line)
@@ -93,11 +94,12 @@ public sealed class EventStream : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or ObjectDisposedException)
         {
         }
         finally
         {
+            reader.Dispose();
             _events.Writer.TryComplete();
         }
     }

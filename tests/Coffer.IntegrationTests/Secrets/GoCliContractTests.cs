@@ -114,6 +114,14 @@ public sealed class GoCliContractTests(ServerFixture fx) : IClassFixture<ServerF
         Assert.NotEqual(withOverrides.Header("ETag"), sharedOnly.Header("ETag"));
         Assert.Equal(withOverrides.Header("ETag"), (await RunAsync(true)).Header("ETag"));
 
+        // `infisical secrets get DB_URL` (CallFetchSingleSecretByName): v4 by name, camelCase includeImports, a JSON body on the GET.
+        var single = await CliAsync(HttpMethod.Get,
+            $"/api/v4/secrets/DB_URL?environment=dev&expandSecretReferences=true&includeImports=true&projectId={projectId}&secretPath=%2F&type=shared",
+            new { secretName = "DB_URL", workspaceId = projectId, type = "shared", environment = "dev", secretPath = "/" }, user);
+        Expect.Ok(single);
+        Assert.Equal("postgres://db.internal/app", single.Json["secret"]!["secretValue"]!.GetValue<string>());
+        Assert.NotNull(single.Header("ETag"));
+
         // Older clients that do not send the flag still get both rows, as before.
         var legacy = await CliAsync(HttpMethod.Get, $"/api/v3/secrets/raw?workspaceId={projectId}&environment=dev&secretPath=%2F", null, user);
         Assert.Equal("DB_HOST=db.internal(shared),DB_HOST=localhost(personal),DB_URL=postgres://${DB_HOST}/app(shared)", Listing(legacy));

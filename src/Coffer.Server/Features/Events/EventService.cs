@@ -173,5 +173,10 @@ public sealed class EventService(PermissionService permissions, RequestAuthentic
         await response.Body.FlushAsync(ct);
     }
 
-    private void Release((string, string) key) => _open.AddOrUpdate(key, 0, (_, n) => Math.Max(0, n - 1));
+    private void Release((string ProjectId, string ActorId) key)
+    {
+        // Entries go when their count does, so callers long gone leave nothing behind.
+        if (_open.AddOrUpdate(key, 0, (_, n) => Math.Max(0, n - 1)) == 0)
+            _open.TryRemove(new KeyValuePair<(string, string), int>(key, 0));
+    }
 }
