@@ -160,6 +160,7 @@ public sealed class ProjectEventTests(FastHeartbeatFixture fx) : IClassFixture<F
         [
             new { subject = "secret-events", action = actions, conditions = new { environment = "dev", secretPath = new Dictionary<string, string> { ["$glob"] = "/app/**" } } },
             new { subject = "secret-events", action = actions, inverted = true, conditions = new { secretPath = new Dictionary<string, string> { ["$glob"] = "/app/private/**" } } },
+            new { subject = "secrets", action = new[] { "describeSecret" } },
         ]);
         var (_, watcher) = await fx.Given.ProjectMemberAsync(projectId, "app-watcher");
 
@@ -175,6 +176,26 @@ public sealed class ProjectEventTests(FastHeartbeatFixture fx) : IClassFixture<F
         await SecretKeys.CreateAsync(Api, fx.AdminToken, projectId, "SEEN", "x", path: "/app");
         var first = Data(await stream.NextAsync());
         Assert.Equal("SEEN", first["payload"]!["secretKey"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Events_never_name_a_secret_the_subscriber_could_not_see()
+    {
+        var projectId = await fx.Given.ProjectAsync();
+        foreach (var folder in new[] { "app", "other" })
+            Expect.Ok(await Api.PostAsync("/api/v1/folders", new { workspaceId = projectId, environment = "dev", name = folder, path = "/" }, fx.AdminToken));
+        var actions = new[] { "subscribe-on-created", "subscribe-on-updated", "subscribe-on-deleted", "subscribe-on-import-mutations" };
+        // Every event right in the project, but secrets described under /app only.
+        await fx.Given.RoleAsync(projectId, "listener",
+        [
+            new { subject = "secret-events", action = actions },
+            new { subject = "secrets", action = new[] { "describeSecret" }, conditions = new { secretPath = new Dictionary<string, string> { ["$glob"] = "/app/**" } } },
+        ]);
+        var (_, listener) = await fx.Given.ProjectMemberAsync(projectId, "listener");
+        await using var stream = await SubscribeAsync(listener, Subscription(projectId, "dev", "/**"));
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, projectId, "UNSEEN_NAME", "x", path: "/other");
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, projectId, "SEEN_NAME", "x", path: "/app");
+        Assert.Equal("SEEN_NAME", Data(await stream.NextAsync())["payload"]!["secretKey"]!.GetValue<string>());
     }
 
     [Fact]

@@ -138,7 +138,10 @@ public sealed class TwoInstancesTests(TwoInstancesFixture fx) : IClassFixture<Tw
             Expect.Ok(await fx.ApiA.PostAsync("/api/v1/folders", new { workspaceId = projectId, environment = "dev", name = folder, path = "/" }, fx.Given.AdminToken));
         var actions = new[] { "subscribe-on-created", "subscribe-on-updated", "subscribe-on-deleted", "subscribe-on-import-mutations" };
         await fx.Given.RoleAsync(projectId, "app-watcher",
-            [new { subject = "secret-events", action = actions, conditions = new { secretPath = new Dictionary<string, string> { ["$glob"] = "/app/**" } } }]);
+        [
+            new { subject = "secret-events", action = actions, conditions = new { secretPath = new Dictionary<string, string> { ["$glob"] = "/app/**" } } },
+            new { subject = "secrets", action = new[] { "describeSecret" } },
+        ]);
         var (_, watcher) = await fx.Given.ProjectMemberAsync(projectId, "app-watcher");
         var (_, member) = await fx.Given.ProjectMemberAsync(projectId, "member");
         object Subscription(string path) => new

@@ -33,7 +33,8 @@ public sealed record ProjectEvent(
     [property: JsonPropertyName("path")] string SecretPath,
     [property: JsonPropertyName("key")] string? SecretKey,
     [property: JsonPropertyName("id")] string? SecretId,
-    [property: JsonPropertyName("t")] string Time);
+    [property: JsonPropertyName("t")] string Time,
+    [property: JsonPropertyName("tags")] IReadOnlyList<string>? SecretTags = null);
 
 /// <summary>One <c>register</c> item of a subscription: an event, in an environment, under a path glob.</summary>
 public sealed record EventRegistration(string Name, string? Environment, string? SecretPath);

@@ -87,8 +87,7 @@ public sealed class EventService(PermissionService permissions, RequestAuthentic
                 if (access is null) return;
                 while (channel.Reader.TryRead(out var e))
                 {
-                    if (Matches(registrations, e) && access.Can(ProjectEventNames.Action(e.Name), ProjectSubject.SecretEvents, Fields(e)))
-                        await WriteAsync(response, Frame(e), ct);
+                    if (Matches(registrations, e) && MayHear(access, e)) await WriteAsync(response, Frame(e), ct);
                 }
             }
         }
@@ -145,9 +144,19 @@ public sealed class EventService(PermissionService permissions, RequestAuthentic
         return false;
     }
 
-    private static ISubjectFields Fields(ProjectEvent e) => e.SecretKey is null
-        ? SubjectFields.EnvironmentAndPath(e.Environment, e.SecretPath)
-        : SubjectFields.Secret(e.Environment, e.SecretPath, e.SecretKey);
+    /// <summary>
+    /// Infisical asks only for the <c>secret-events</c> action. An event names a secret, so Coffer also asks that the
+    /// subscriber may see that secret exist (<c>describeSecret</c> on its environment, path, name and tags): rights to
+    /// events never reveal names the subscriber could not list.
+    /// </summary>
+    private static bool MayHear(ProjectAccess access, ProjectEvent e)
+    {
+        if (e.SecretKey is null)
+            return access.Can(ProjectEventNames.Action(e.Name), ProjectSubject.SecretEvents, SubjectFields.EnvironmentAndPath(e.Environment, e.SecretPath));
+        var secret = SubjectFields.Secret(e.Environment, e.SecretPath, e.SecretKey, e.SecretTags);
+        return access.Can(ProjectEventNames.Action(e.Name), ProjectSubject.SecretEvents, secret)
+            && access.Permissions.CanAccessSecret(PermissionAction.DescribeSecret, secret);
+    }
 
     /// <summary>Infisical's frame: <c>id</c> the time, <c>event</c> the project type, <c>data</c> the whole bus event.</summary>
     internal static string Frame(ProjectEvent e)

@@ -273,7 +273,8 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
     private Task PublishAsync(string name, IReadOnlyList<SecretView> views)
     {
         var at = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
-        return projectEvents.PublishAsync([.. views.Select(v => new ProjectEvent(v.Workspace, name, v.Environment, v.SecretPath, v.Key, v.Id, at))]);
+        return projectEvents.PublishAsync([.. views.Select(v =>
+            new ProjectEvent(v.Workspace, name, v.Environment, v.SecretPath, v.Key, v.Id, at, [.. v.Tags.Select(t => t.Slug)]))]);
     }
 
     public async Task<(bool SourceUpdated, bool DestinationUpdated)> MoveAsync(Actor actor, AuditContext audit, MoveSecretsRequest req)
@@ -351,7 +352,8 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
         }));
         content.Forget(req.ProjectId);
         var at = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
-        await projectEvents.PublishAsync([.. moved.Select(m => new ProjectEvent(req.ProjectId, m.Name, m.Environment, m.Path, m.Row.Key, m.Row.Id, at))]);
+        await projectEvents.PublishAsync([.. moved.Select(m =>
+            new ProjectEvent(req.ProjectId, m.Name, m.Environment, m.Path, m.Row.Key, m.Row.Id, at, m.Row.TagSlugs))]);
         return (true, true);
     }
 
