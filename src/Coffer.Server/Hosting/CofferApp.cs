@@ -128,6 +128,7 @@ public static class CofferApp
         services.AddSingleton<UserMembershipService>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<ProjectEventHub>();
+        services.AddSingleton<ImportedChanges>();
         services.AddSingleton<ProjectEventBus>();
         services.AddSingleton<EventService>();
         services.AddHostedService<ProjectEventListener>();

@@ -118,6 +118,21 @@ public sealed class ProjectEventTests(FastHeartbeatFixture fx) : IClassFixture<F
     }
 
     [Fact]
+    public async Task A_change_in_an_imported_folder_reaches_the_subscribers_of_the_folders_importing_it()
+    {
+        var projectId = await fx.Given.ProjectAsync();
+        var (_, token) = await fx.Given.ProjectMemberAsync(projectId, "member");
+        Expect.Ok(await Api.PostAsync("/api/v2/secret-imports",
+            new { projectId, environment = "dev", path = "/", import = new { environment = "prod", path = "/" } }, fx.AdminToken));
+        // Watching dev:/ only: prod's own events do not match, the import mutation of dev:/ does.
+        await using var stream = await SubscribeAsync(token, Subscription(projectId, "dev", "/"));
+        await SecretKeys.CreateAsync(Api, fx.AdminToken, projectId, "SHARED_WITH_DEV", "x", environment: "prod");
+        var mutation = Data(await stream.NextAsync());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"specversion":1,"event":"secret:import-mutation","payload":{"secretPath":"/","environment":"dev"}}"""),
+            mutation), mutation.ToJsonString());
+    }
+
+    [Fact]
     public async Task Heartbeats_keep_the_stream_alive_and_a_removed_member_is_told_and_cut_off()
     {
         var projectId = await fx.Given.ProjectAsync();

@@ -9,7 +9,7 @@ namespace Coffer.Server.Features.Events;
 /// PostgreSQL through <c>NOTIFY</c>, which every instance sharing the database — this one included — hears through its
 /// <see cref="ProjectEventListener"/>.
 /// </summary>
-public sealed partial class ProjectEventBus(Db db, ProjectEventHub hub, ILogger<ProjectEventBus> logger)
+public sealed partial class ProjectEventBus(Db db, ProjectEventHub hub, ImportedChanges imported, ILogger<ProjectEventBus> logger)
 {
     public const string Channel = "coffer_project_events";
 
@@ -20,6 +20,15 @@ public sealed partial class ProjectEventBus(Db db, ProjectEventHub hub, ILogger<
     public async Task PublishAsync(IReadOnlyList<ProjectEvent> events)
     {
         if (events.Count == 0) return;
+        try
+        {
+            var mutations = await imported.ForAsync(events);
+            if (mutations.Count > 0) events = [.. events, .. mutations];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPublishFailed(logger, ex, events.Count);
+        }
         if (!db.IsShared)
         {
             hub.Dispatch(events);

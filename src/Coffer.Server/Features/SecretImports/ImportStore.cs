@@ -49,4 +49,12 @@ public static class ImportStore
         (await conn.QueryAsync<ImportRow>(
             $"SELECT {Columns} FROM secret_imports WHERE {SqlText.In(conn, "folder_id", "folderIds")} ORDER BY position, created_at",
             new { folderIds = folderIds.ToArray() })).AsList();
+
+    /// <summary>The folders that import the folder at <paramref name="importPath"/> of the project's environment <paramref name="environmentSlug"/>.</summary>
+    public static async Task<List<string>> ImportingFoldersAsync(DbConnection conn, string projectId, string environmentSlug, string importPath) =>
+        (await conn.QueryAsync<string>(
+            """
+            SELECT i.folder_id FROM secret_imports i JOIN project_environments e ON e.id = i.import_env_id
+            WHERE e.project_id = @projectId AND e.slug = @environmentSlug AND i.import_path = @importPath
+            """, new { projectId, environmentSlug, importPath })).AsList();
 }
