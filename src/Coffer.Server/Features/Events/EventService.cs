@@ -91,9 +91,9 @@ public sealed class EventService(PermissionService permissions, RequestAuthentic
                 }
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception ex) when (ct.IsCancellationRequested || ex is IOException)
         {
-            // The subscriber went away; the subscription is dropped with this scope.
+            // The subscriber went away (the write failed or the request was aborted); the subscription goes with this scope.
         }
     }
 
