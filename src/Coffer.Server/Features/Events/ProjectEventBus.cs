@@ -20,18 +20,9 @@ public sealed partial class ProjectEventBus(Db db, ProjectEventHub hub, Imported
     public async Task PublishAsync(IReadOnlyList<ProjectEvent> events)
     {
         if (events.Count == 0) return;
-        try
-        {
-            var mutations = await imported.ForAsync(events);
-            if (mutations.Count > 0) events = [.. events, .. mutations];
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogPublishFailed(logger, ex, events.Count);
-        }
         if (!db.IsShared)
         {
-            hub.Dispatch(events);
+            await DeliverAsync(events);
             return;
         }
         foreach (var payload in Payloads(events))
@@ -46,6 +37,26 @@ public sealed partial class ProjectEventBus(Db db, ProjectEventHub hub, Imported
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Hands events to this process's subscribers. Work happens only for watched projects: the import mutations a change
+    /// causes are looked up here, on the receiving side, so a write pays nothing for them when nobody listens.
+    /// </summary>
+    internal async Task DeliverAsync(IReadOnlyList<ProjectEvent> events)
+    {
+        var watched = events.Where(e => hub.IsWatched(e.ProjectId)).ToList();
+        if (watched.Count == 0) return;
+        try
+        {
+            var mutations = await imported.ForAsync(watched);
+            if (mutations.Count > 0) watched = [.. watched, .. mutations];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPublishFailed(logger, ex, watched.Count);
+        }
+        hub.Dispatch(watched);
     }
 
     internal static List<ProjectEvent> Parse(string payload) =>

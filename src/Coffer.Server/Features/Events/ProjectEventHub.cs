@@ -14,6 +14,9 @@ public sealed class ProjectEventHub
 
     public int Count => _byProject.Values.Sum(s => s.Count);
 
+    /// <summary>Whether anyone in this process listens to the project (if not, its events need no work here).</summary>
+    public bool IsWatched(string projectId) => _byProject.TryGetValue(projectId, out var subscribers) && !subscribers.IsEmpty;
+
     public IDisposable Subscribe(string projectId, ChannelWriter<ProjectEvent> writer)
     {
         var id = Interlocked.Increment(ref _next);
