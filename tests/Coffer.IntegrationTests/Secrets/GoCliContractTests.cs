@@ -134,6 +134,34 @@ public sealed class GoCliContractTests(ServerFixture fx) : IClassFixture<ServerF
         Assert.Equal("DB_HOST=db.internal(shared),DB_URL=postgres://${DB_HOST}/app(shared)", Listing(machine));
     }
 
+    /// <summary>
+    /// `infisical login` with email and password, then `infisical init`: the password login (the CLI falls back to SRP
+    /// only if it fails), the organization picker, selecting one, checkAuth, and the projects it offers (read by `_id`).
+    /// </summary>
+    [Fact]
+    public async Task User_login_and_init_walk_the_routes_the_CLI_calls()
+    {
+        var login = await CliAsync(HttpMethod.Post, "/api/v3/auth/login", new { email = Given.AdminEmail, password = Given.AdminPassword }, null);
+        Expect.Ok(login);
+        var unscoped = login.Json["accessToken"]!.GetValue<string>();
+        var orgs = await CliAsync(HttpMethod.Get, "/api/v1/organization", null, unscoped);
+        Expect.Ok(orgs);
+        var orgId = orgs.Json["organizations"]![0]!["id"]!.GetValue<string>();
+        Expect.Ok(await CliAsync(HttpMethod.Get, "/api/v1/organization/accessible-with-sub-orgs", null, unscoped));
+        var selected = await CliAsync(HttpMethod.Post, "/api/v3/auth/select-organization", new { organizationId = orgId }, unscoped);
+        Expect.Ok(selected);
+        var token = selected.Json["token"]!.GetValue<string>();
+        Expect.Ok(await CliAsync(HttpMethod.Post, "/api/v1/auth/checkAuth", null, token));
+
+        var projectId = await fx.Given.ProjectAsync(token: token);
+        var workspaces = await CliAsync(HttpMethod.Get, "/api/v1/workspace", null, token);
+        Expect.Ok(workspaces);
+        var mine = workspaces.Json["workspaces"]!.AsArray().Single(w => w!["id"]!.GetValue<string>() == projectId)!;
+        // `infisical init` writes the project id it reads from `_id` into .infisical.json.
+        Assert.Equal(projectId, mine["_id"]?.GetValue<string>());
+        Assert.Equal(orgId, mine["orgId"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Secrets_get_set_and_delete()
     {

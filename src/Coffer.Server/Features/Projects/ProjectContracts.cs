@@ -54,7 +54,19 @@ public sealed record ProjectDto(
 
 public sealed record ProjectEnvelope(ProjectDto Project);
 
-public sealed record WorkspaceEnvelope(ProjectDto Workspace);
+/// <summary>
+/// The deprecated <c>/api/v1/workspace</c> answers: the project as on the current routes plus Infisical's legacy
+/// <c>_id</c> (the same id), which the Go CLI's <c>init</c> reads to write <c>.infisical.json</c>.
+/// </summary>
+public static class WorkspaceJson
+{
+    public static System.Text.Json.Nodes.JsonObject Of(ProjectDto project)
+    {
+        var o = System.Text.Json.JsonSerializer.SerializeToNode(project, Http.ApiJson.Options)!.AsObject();
+        o["_id"] = project.Id;
+        return o;
+    }
+}
 
 public sealed record MessageAndWorkspace(string Message, ProjectDto Workspace);
 

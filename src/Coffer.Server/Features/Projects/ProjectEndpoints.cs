@@ -37,9 +37,17 @@ public static class ProjectEndpoints
         }).WithSummary("Delete project by slug (deprecated)");
 
         var v1Workspace = app.MapGroup("/api/v1/workspace").RequireActor().WithTags("Projects (deprecated)");
-        v1Workspace.MapGet("", ListAsync).WithSummary("List projects (deprecated path)");
+        v1Workspace.MapGet("", async (HttpContext http, ProjectService service) =>
+        {
+            var projects = await ListProjectsAsync(http, service);
+            return TypedResults.Ok(new System.Text.Json.Nodes.JsonObject
+            {
+                ["workspaces"] = new System.Text.Json.Nodes.JsonArray([.. projects.Select(p => (System.Text.Json.Nodes.JsonNode)WorkspaceJson.Of(p))]),
+            });
+        }).WithSummary("List projects (deprecated path)");
         v1Workspace.MapGet("/{projectId}", async (HttpContext http, string projectId, ProjectService service) =>
-            TypedResults.Ok(new WorkspaceEnvelope(await service.GetAsync(http.GetActor(), projectId.Trim())))).WithSummary("Get project (deprecated path)");
+            TypedResults.Ok(new System.Text.Json.Nodes.JsonObject { ["workspace"] = WorkspaceJson.Of(await service.GetAsync(http.GetActor(), projectId.Trim())) }))
+            .WithSummary("Get project (deprecated path)");
         app.MapPut("/api/v1/workspace/{workspaceSlug}/audit-logs-retention", SetAuditLogsRetentionAsync)
             .RequireActor().WithTags("Projects (deprecated)").WithSummary("Set how long the project's audit logs are kept");
     }
@@ -72,13 +80,16 @@ public static class ProjectEndpoints
         return TypedResults.Ok(new ProjectEnvelope(project));
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, ProjectService service)
+    private static async Task<IResult> ListAsync(HttpContext http, ProjectService service) =>
+        TypedResults.Ok(new ProjectListResponse(await ListProjectsAsync(http, service)));
+
+    private static async Task<IReadOnlyList<ProjectDto>> ListProjectsAsync(HttpContext http, ProjectService service)
     {
         var query = Input.ForQuery(http.Request.Query);
         query.BooleanString("includeRoles", false);
         var type = query.Enum("type", ProjectTypes);
         query.ThrowIfInvalid();
-        return TypedResults.Ok(new ProjectListResponse(await service.ListAsync(http.GetActor(), type)));
+        return await service.ListAsync(http.GetActor(), type);
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext http, string projectId, ProjectService service)
