@@ -38,7 +38,7 @@ public sealed class ProjectIdentityService(Db db, PermissionService permissions,
             // In the organization to authenticate, with no organization rights; in the project with none either.
             await OrgStore.InsertMembershipAsync(conn, tx, row.OrgId, null, row.Id, OrgRoleSlugs.NoAccess, null, now);
             var membershipId = Ids.New();
-            await ProjectStore.InsertMembershipAsync(conn, tx, membershipId, projectId, row.Id, null, now);
+            await ProjectStore.TryInsertMembershipAsync(conn, tx, membershipId, projectId, row.Id, null, now);
             await ProjectStore.InsertPermanentRoleAsync(conn, tx, membershipId, ProjectRoles.NoAccess, null, now);
             if (metadata is { Count: > 0 })
                 await IdentityStore.ReplaceMetadataAsync(conn, tx, row.Id, row.OrgId, metadata, now);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Identities;
+using Coffer.Server.Features.Projects;
 using Coffer.Server.Features.Roles;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
@@ -39,7 +40,7 @@ public sealed class MembershipService(Db db, PermissionService permissions, Time
         var membership = new MembershipRow { Id = Ids.New(), ProjectId = projectId, IdentityId = identity.Id, CreatedAt = now, UpdatedAt = now };
         await db.WriteAsync(async (conn, tx) =>
         {
-            if (!await MembershipStore.TryInsertAsync(conn, tx, membership)) throw new BadRequestException("Identity is already a member");
+            if (!await ProjectStore.TryInsertMembershipAsync(conn, tx, membership.Id, projectId, identity.Id, null, now)) throw new BadRequestException("Identity is already a member");
             await MembershipStore.InsertRolesAsync(conn, tx, membership.Id, Pair(assignments, roles), now);
             await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("create-identity-project-membership", new JsonObject
             {

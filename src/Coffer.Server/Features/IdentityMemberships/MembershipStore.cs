@@ -63,15 +63,6 @@ public static class MembershipStore
         return rows.ToLookup(r => r.MembershipId);
     }
 
-    /// <summary>
-    /// Adds the membership unless the identity already has one: one statement decides between concurrent creators on
-    /// every engine, and the loser inserts nothing (false).
-    /// </summary>
-    public static async Task<bool> TryInsertAsync(DbConnection conn, DbTransaction tx, MembershipRow m) =>
-        await conn.ExecuteAsync(
-            "INSERT INTO project_memberships (id, project_id, actor_type, identity_id, user_id, created_at, updated_at) " +
-            "VALUES (@Id, @ProjectId, 'identity', @IdentityId, NULL, @CreatedAt, @UpdatedAt) ON CONFLICT DO NOTHING", m, tx) > 0;
-
     public static async Task InsertRolesAsync(DbConnection conn, DbTransaction tx, string membershipId,
         IReadOnlyList<(RoleAssignment Assignment, ResolvedRole Role)> roles, long now)
     {

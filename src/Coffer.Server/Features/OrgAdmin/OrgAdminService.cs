@@ -29,7 +29,7 @@ public sealed class OrgAdminService(Db db, PermissionService permissions, TimePr
             var membership = await ProjectStore.FindMembershipAsync(conn, tx, projectId, actor.IsIdentity, actor.Id);
             var (id, createdAt) = membership ?? (Ids.New(), now);
             if (membership is null)
-                await ProjectStore.InsertMembershipAsync(conn, tx, id, projectId, actor.IsIdentity ? actor.Id : null, actor.IsIdentity ? null : actor.Id, now);
+                await ProjectStore.TryInsertMembershipAsync(conn, tx, id, projectId, actor.IsIdentity ? actor.Id : null, actor.IsIdentity ? null : actor.Id, now);
             var isAdmin = await ProjectStore.HasPermanentRoleAsync(conn, tx, id, ProjectRoles.Admin);
             if (!isAdmin) await ProjectStore.InsertPermanentRoleAsync(conn, tx, id, ProjectRoles.Admin, null, now);
             await MembershipStore.TouchAsync(conn, tx, id, now);

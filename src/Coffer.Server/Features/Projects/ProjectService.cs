@@ -67,7 +67,7 @@ public sealed class ProjectService(Db db, PermissionService permissions, Secrets
             }
             // The creator, user or identity, becomes the project's admin.
             var membershipId = Ids.New();
-            await ProjectStore.InsertMembershipAsync(conn, tx, membershipId, project.Id,
+            await ProjectStore.TryInsertMembershipAsync(conn, tx, membershipId, project.Id,
                 actor.IsIdentity ? actor.Id : null, actor.IsIdentity ? null : actor.Id, now);
             await ProjectStore.InsertPermanentRoleAsync(conn, tx, membershipId, ProjectRoles.Admin, null, now);
             await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("create-project", new JsonObject
@@ -117,12 +117,7 @@ public sealed class ProjectService(Db db, PermissionService permissions, Secrets
             await EnvironmentStore.ListAsync(conn, projectId)));
     }
 
-    public async Task<ProjectDto> GetBySlugAsync(Actor actor, string slug)
-    {
-        var project = await db.ReadAsync(conn => ProjectStore.FindBySlugAsync(conn, actor.OrgId, slug))
-            ?? throw new NotFoundException($"Project with slug '{slug}' not found");
-        return await GetAsync(actor, project.Id);
-    }
+    public async Task<ProjectDto> GetBySlugAsync(Actor actor, string slug) => await GetAsync(actor, await IdOfSlugAsync(actor, slug));
 
     public async Task<IReadOnlyList<ProjectDto>> ListAsync(Actor actor, string? type)
     {

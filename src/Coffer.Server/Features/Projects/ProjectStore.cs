@@ -49,12 +49,16 @@ public static class ProjectStore
     public static Task<int> DeleteAsync(DbConnection conn, DbTransaction tx, string id) =>
         conn.ExecuteAsync("DELETE FROM projects WHERE id = @id", new { id }, tx);
 
-    public static Task InsertMembershipAsync(DbConnection conn, DbTransaction tx, string membershipId, string projectId, string? identityId,
-        string? userId, long now) =>
-        conn.ExecuteAsync(
+    /// <summary>
+    /// Adds an identity's or a user's membership unless it already has one: one statement decides between concurrent
+    /// creators on every engine, and the loser inserts nothing (false).
+    /// </summary>
+    public static async Task<bool> TryInsertMembershipAsync(DbConnection conn, DbTransaction tx, string membershipId, string projectId,
+        string? identityId, string? userId, long now) =>
+        await conn.ExecuteAsync(
             "INSERT INTO project_memberships (id, project_id, actor_type, identity_id, user_id, created_at, updated_at) " +
-            "VALUES (@membershipId, @projectId, @actorType, @identityId, @userId, @now, @now)",
-            new { membershipId, projectId, actorType = identityId is null ? "user" : "identity", identityId, userId, now }, tx);
+            "VALUES (@membershipId, @projectId, @actorType, @identityId, @userId, @now, @now) ON CONFLICT DO NOTHING",
+            new { membershipId, projectId, actorType = identityId is null ? "user" : "identity", identityId, userId, now }, tx) > 0;
 
     public static Task InsertPermanentRoleAsync(DbConnection conn, DbTransaction tx, string membershipId, string role, string? customRoleId, long now) =>
         conn.ExecuteAsync(

@@ -5,6 +5,7 @@ using Coffer.Server.Features.Environments;
 using Coffer.Server.Features.Events;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Secrets;
+using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
 
@@ -216,5 +217,5 @@ public sealed class ImportService(
     /// <summary>What the folder shows through its imports changed: subscribers of that folder re-read it.</summary>
     private Task PublishAsync(string projectId, string environment, string path) =>
         events.PublishAsync([new ProjectEvent(projectId, ProjectEventNames.ImportMutation, environment, path, null, null,
-            time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture))]);
+            ApiJson.FormatTime(time.GetUtcNow().UtcDateTime))]);
 }

@@ -272,7 +272,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
     /// <summary>Tells subscribers of committed changes: names and ids, never values.</summary>
     private Task PublishAsync(string name, IReadOnlyList<SecretView> views)
     {
-        var at = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        var at = ApiJson.FormatTime(time.GetUtcNow().UtcDateTime);
         return projectEvents.PublishAsync([.. views.Select(v =>
             new ProjectEvent(v.Workspace, name, v.Environment, v.SecretPath, v.Key, v.Id, at, [.. v.Tags.Select(t => t.Slug)]))]);
     }
@@ -351,7 +351,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             return changes;
         }));
         content.Forget(req.ProjectId);
-        var at = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        var at = ApiJson.FormatTime(time.GetUtcNow().UtcDateTime);
         await projectEvents.PublishAsync([.. moved.Select(m =>
             new ProjectEvent(req.ProjectId, m.Name, m.Environment, m.Path, m.Row.Key, m.Row.Id, at, m.Row.TagSlugs))]);
         return (true, true);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.IdentityMemberships;
+using Coffer.Server.Features.Projects;
 using Coffer.Server.Features.Roles;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
@@ -42,7 +43,7 @@ public sealed class UserMembershipService(Db db, PermissionService permissions, 
                 var id = Ids.New();
                 // Someone already in the project is left as they are and not listed, as Infisical answers (Terraform then
                 // finds the membership by username).
-                if (!await UserMembershipStore.TryInsertAsync(conn, tx, id, projectId, user.UserId, now)) continue;
+                if (!await ProjectStore.TryInsertMembershipAsync(conn, tx, id, projectId, null, user.UserId, now)) continue;
                 await MembershipStore.InsertRolesAsync(conn, tx, id, assignments, now);
                 created.Add(new UserMembershipDto(id, user.UserId, projectId, UnixMs.ToUtc(now), UnixMs.ToUtc(now)));
             }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Coffer.Server.Data;
+using Coffer.Server.Features.IdentityMemberships;
 using Dapper;
 
 namespace Coffer.Server.Features.UserMemberships;
@@ -63,15 +64,10 @@ public static class UserMembershipStore
         (await conn.QueryAsync<UserMembershipRow>($"{Select} WHERE m.project_id = @projectId AND {SqlText.In(conn, "m.user_id", "userIds")}",
             new { projectId, userIds = userIds.ToArray() }, tx)).AsList();
 
-    /// <summary>Adds the membership unless the user has one; one statement decides between concurrent callers.</summary>
-    public static async Task<bool> TryInsertAsync(DbConnection conn, DbTransaction tx, string id, string projectId, string userId, long now) =>
-        await conn.ExecuteAsync(
-            "INSERT INTO project_memberships (id, project_id, actor_type, identity_id, user_id, created_at, updated_at) " +
-            "VALUES (@id, @projectId, 'user', NULL, @userId, @now, @now) ON CONFLICT DO NOTHING", new { id, projectId, userId, now }, tx) > 0;
-
+    /// <summary>A user's membership and its roles (a user has no additional privileges to take with it).</summary>
     public static async Task DeleteAsync(DbConnection conn, DbTransaction tx, string membershipId)
     {
-        await conn.ExecuteAsync("DELETE FROM project_membership_roles WHERE membership_id = @membershipId", new { membershipId }, tx);
+        await MembershipStore.DeleteRolesAsync(conn, tx, membershipId);
         await conn.ExecuteAsync("DELETE FROM project_memberships WHERE id = @membershipId", new { membershipId }, tx);
     }
 }
