@@ -1,8 +1,5 @@
 using System.Text.Json.Nodes;
 using Coffer.IntegrationTests.Infrastructure;
-using Coffer.Server.Data;
-using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.IntegrationTests.Terraform;
 
@@ -221,25 +218,5 @@ public sealed class TerraformContractTests(ServerFixture fx) : IClassFixture<Ser
         Assert.Equal(0, subOrgs["totalCount"]!.GetValue<int>());
     }
 
-    /// <summary>A second user of the organization, written as the bootstrap writes users (Coffer sends no invitations).</summary>
-    private async Task<(string Id, string Username)> OrgUserAsync()
-    {
-        var id = Guid.CreateVersion7().ToString();
-        var username = $"tf-{Guid.NewGuid():N}"[..14] + "@example.com";
-        await fx.Server.Services.GetRequiredService<Db>().WriteAsync(async (conn, tx) =>
-        {
-            await conn.ExecuteAsync(
-                """
-                INSERT INTO users (id, email, username, first_name, last_name, password_hash, super_admin, is_accepted,
-                                   is_email_verified, auth_methods, created_at, updated_at)
-                VALUES (@id, @username, @username, 'Terra', 'Form', 'x', FALSE, TRUE, TRUE, '["email"]', 0, 0)
-                """, new { id, username }, tx);
-            await conn.ExecuteAsync(
-                """
-                INSERT INTO org_memberships (id, org_id, actor_type, user_id, identity_id, role, role_id, is_active, created_at, updated_at)
-                VALUES (@membershipId, @orgId, 'user', @id, NULL, 'member', NULL, TRUE, 0, 0)
-                """, new { membershipId = Guid.CreateVersion7().ToString(), orgId = fx.OrgId, id }, tx);
-        }, TestContext.Current.CancellationToken);
-        return (id, username);
-    }
+    private Task<(string Id, string Username)> OrgUserAsync() => OrgUsers.AddAsync(fx, "tf");
 }

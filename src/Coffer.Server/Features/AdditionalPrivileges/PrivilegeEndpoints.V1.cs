@@ -95,10 +95,7 @@ public static partial class PrivilegeEndpoints
         query.ThrowIfInvalid();
         var actor = http.GetActor();
         var projectId = await projects.IdOfSlugAsync(actor, projectSlug!);
-        var list = new JsonArray();
-        foreach (var privilege in await service.ListAsync(actor, projectId, identityId!, withPermissions: true))
-            list.Add(await service.AsV1Async(privilege!.AsObject()));
-        return TypedResults.Ok(new JsonObject { ["privileges"] = list });
+        return TypedResults.Ok(new JsonObject { ["privileges"] = await service.ListV1Async(actor, projectId, identityId!) });
     }
 
     private static (string? PrivilegeSlug, string? IdentityId, string? ProjectSlug) ReadSelector(Input body) =>

@@ -137,16 +137,27 @@ public sealed class PrivilegeService(Db db, PermissionService permissions, TimeP
     /// id, the identity's project membership id, and no rules on folders, imports or dynamic secrets (the V1 backfill
     /// derives those). Infisical puts the project id in <c>projectMembershipId</c>; Coffer the membership's id.
     /// </summary>
-    public async Task<JsonObject> AsV1Async(JsonObject privilege)
+    public async Task<JsonObject> AsV1Async(JsonObject privilege) =>
+        V1(privilege, await MembershipIdAsync(privilege["projectId"]!.GetValue<string>(), privilege["identityId"]!.GetValue<string>()));
+
+    /// <summary>An identity's privileges in a project in the V1 form: one membership shared by all of them.</summary>
+    public async Task<JsonArray> ListV1Async(Actor actor, string projectId, string identityId)
     {
-        var projectId = privilege["projectId"]!.GetValue<string>();
-        var identityId = privilege["identityId"]!.GetValue<string>();
-        var membership = await db.ReadAsync(conn => MembershipStore.FindAsync(conn, projectId, identityId));
+        var privileges = await ListAsync(actor, projectId, identityId, withPermissions: true);
+        var membershipId = await MembershipIdAsync(projectId, identityId);
+        return new JsonArray([.. privileges.Select(p => (JsonNode)V1(p!.AsObject(), membershipId))]);
+    }
+
+    private async Task<string?> MembershipIdAsync(string projectId, string identityId) =>
+        (await db.ReadAsync(conn => MembershipStore.FindAsync(conn, projectId, identityId)))?.Id;
+
+    private static JsonObject V1(JsonObject privilege, string? membershipId)
+    {
         var o = new JsonObject
         {
             ["id"] = privilege["id"]!.DeepClone(),
             ["slug"] = privilege["slug"]!.DeepClone(),
-            ["projectMembershipId"] = membership?.Id,
+            ["projectMembershipId"] = membershipId,
         };
         foreach (var key in new[] { "isTemporary", "temporaryMode", "temporaryRange", "temporaryAccessStartTime", "temporaryAccessEndTime" })
             o[key] = privilege[key]?.DeepClone();

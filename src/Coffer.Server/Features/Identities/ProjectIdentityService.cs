@@ -111,11 +111,10 @@ public sealed class ProjectIdentityService(Db db, PermissionService permissions,
         return await db.ReadAsync(async conn =>
         {
             var (rows, total) = await IdentityStore.ListInProjectAsync(conn, projectId, offset, limit, search);
-            var methods = await IdentityStore.AuthMethodsForAsync(conn, [.. rows.Select(r => r.Id)]);
-            var list = new List<ProjectIdentityDto>(rows.Count);
-            foreach (var row in rows)
-                list.Add(Dto(row, [.. methods[row.Id]], await IdentityStore.ListMetadataAsync(conn, row.Id)));
-            return new ProjectIdentityList(list, total);
+            var ids = rows.Select(r => r.Id).ToList();
+            var methods = await IdentityStore.AuthMethodsForAsync(conn, ids);
+            var metadata = await IdentityStore.ListMetadataForAsync(conn, ids);
+            return new ProjectIdentityList([.. rows.Select(row => Dto(row, [.. methods[row.Id]], [.. metadata[row.Id]]))], total);
         });
     }
 
