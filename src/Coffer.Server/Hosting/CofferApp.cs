@@ -12,6 +12,7 @@ using Coffer.Server.Features.Events;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Identities;
 using Coffer.Server.Features.IdentityMemberships;
+using Coffer.Server.Features.Invitations;
 using Coffer.Server.Features.OrgAdmin;
 using Coffer.Server.Features.Organizations;
 using Coffer.Server.Features.Projects;
@@ -126,6 +127,7 @@ public static class CofferApp
         services.AddSingleton<OrgService>();
         services.AddSingleton<ProjectIdentityService>();
         services.AddSingleton<UserMembershipService>();
+        services.AddSingleton<InvitationService>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<ProjectEventHub>();
         services.AddSingleton<ImportedChanges>();
@@ -143,6 +145,7 @@ public static class CofferApp
         app.MapOrganizations();
         app.MapProjectIdentities();
         app.MapUserMemberships();
+        app.MapInvitations();
         app.MapEvents();
         app.MapUniversalAuth();
         app.MapTokenAuth();

@@ -14,7 +14,7 @@ internal static class OrgPermissionVocabulary
         new(OrgSubject.Project, ["create"], false, null),
         new(OrgSubject.Role, Crud, false, null),
         new(OrgSubject.SubOrganization, ["create", "direct-access", "link-group"], false, null),
-        new(OrgSubject.Member, Crud, false, null),
+        new(OrgSubject.Member, ["read", "create", "edit", "delete", "grant-privileges"], false, null),
         new(OrgSubject.Settings, Crud, false, null),
         new(OrgSubject.IncidentAccount, Crud, false, null),
         new(OrgSubject.Sso, Crud, false, null),

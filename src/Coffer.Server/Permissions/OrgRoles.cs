@@ -42,7 +42,7 @@ public static class OrgRoles
         .. Can(OrgSubject.Project, "create"),
         .. Can(OrgSubject.SubOrganization, "create", "direct-access", "link-group"),
         .. Can(OrgSubject.Role, Crud),
-        .. Can(OrgSubject.Member, Crud),
+        .. Can(OrgSubject.Member, "read", "create", "edit", "delete", "grant-privileges"),
         .. Can(OrgSubject.SecretScanning, Crud),
         .. Can(OrgSubject.Settings, Crud),
         .. Can(OrgSubject.IncidentAccount, Crud),

@@ -31,6 +31,7 @@ public sealed partial class DenialRouteTable
         table.ProjectIdentityRoutes();
         table.ServiceTokenRoutes();
         table.UserMembershipRoutes();
+        table.InvitationRoutes();
         table.EventRoutes();
         table.TagRoutes();
         table.FolderRoutes();
@@ -69,6 +70,18 @@ public sealed partial class DenialRouteTable
         const string checkAuth = "only confirms that the token is valid; it reveals no organization or project data";
         Add("POST", "/api/v1/auth/checkAuth", "/api/v1/auth/checkAuth", null, false, false,
             new NotDenied(checkAuth, Probe: true), new NotDenied(checkAuth, Probe: true), new NotDenied(checkAuth, Probe: true));
+    }
+
+    private void InvitationRoutes()
+    {
+        Public("POST", "/api/v1/invite-org/verify", "accepting an invitation: the one-time code from its link is the credential");
+        Public("POST", "/api/v3/signup/complete-account/invite", "completing an invited account: the sign-up token is the credential");
+        // Infisical serves invitations to signed-in people only: identity tokens are refused whoever holds them.
+        var signup = Deny.Forbidden("You are not allowed to access this resource", "Forbidden access to /api/v1/invite-org/signup");
+        Write("POST", "/api/v1/invite-org/signup", "/api/v1/invite-org/signup",
+            new { inviteeEmails = new[] { "matrix@example.com" }, organizationId = w.OrgId }, signup, signup, signup);
+        var resend = Deny.Forbidden("You are not allowed to access this resource", "Forbidden access to /api/v1/invite-org/signup-resend");
+        Write("POST", "/api/v1/invite-org/signup-resend", "/api/v1/invite-org/signup-resend", new { membershipId = w.OrgId }, resend, resend, resend);
     }
 
     private void AuditLogRoutes() =>

@@ -5,8 +5,8 @@ namespace Coffer.IntegrationTests.Projects;
 
 /// <summary>
 /// Users' project memberships in the order Terraform's <c>infisical_project_user</c> calls them: invite by username,
-/// read by username, set roles, read by user id, remove. Coffer has no route that adds a user to an organization (no
-/// invitations are sent), so the organization's second user is written as the bootstrap writes users.
+/// read by username, set roles, read by user id, remove. The organization's second user comes in through an invitation
+/// (Infrastructure/OrgUsers).
 /// </summary>
 public sealed class UserMembershipTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
@@ -73,8 +73,9 @@ public sealed class UserMembershipTests(ServerFixture fx) : IClassFixture<Server
     {
         var projectId = await fx.Given.ProjectAsync();
         var (_, username) = await OrgUserAsync();
-        Expect.Error(await Api.PostAsync($"/api/v2/workspace/{projectId}/memberships", new { emails = new[] { "nobody@example.com" } }, fx.AdminToken),
-            400, "BadRequest", "Users are not part of the organization: nobody@example.com. Coffer sends no invitations: add them to the organization first.");
+        // An unknown name is invited into the organization, so it must be an address.
+        Expect.Error(await Api.PostAsync($"/api/v2/workspace/{projectId}/memberships", new { usernames = new[] { "nobody" } }, fx.AdminToken),
+            400, "BadRequest", "Invalid emails: nobody");
         Expect.Validation(await Api.PostAsync($"/api/v2/workspace/{projectId}/memberships", new { usernames = new[] { "Dev@Example.com" } }, fx.AdminToken),
             Issue.Custom(["usernames"], "Username must be lowercase"));
         Expect.Error(await Api.PostAsync($"/api/v2/workspace/{projectId}/memberships", new { usernames = new[] { username }, roleSlugs = new[] { "nope" } },

@@ -27,6 +27,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M006SecretVersionTags(),
         new M007UserLoginLockouts(),
         new M008DataKeyVersions(),
+        new M009OrgInvitations(),
     ];
 
     public static int LatestId => All[^1].Id;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.IdentityMemberships;
+using Coffer.Server.Features.Invitations;
 using Coffer.Server.Features.Projects;
 using Coffer.Server.Features.Roles;
 using Coffer.Server.Http;
@@ -14,10 +15,10 @@ namespace Coffer.Server.Features.UserMemberships;
 /// <summary>
 /// Users' project memberships (the Node SDK's <c>projects().inviteMembers</c>, Terraform's <c>infisical_project_user</c>),
 /// with the same rules as identity memberships: <c>member</c> permissions in the project, roles that exist in it, and the
-/// privilege boundary on every grant, change and removal. A user must already belong to the organization: Coffer sends
-/// no invitations (docs/compatibility.md).
+/// privilege boundary on every grant, change and removal. Someone not yet in the organization is invited into it first
+/// (role <c>no-access</c>, as Infisical), which needs the organization's <c>create</c> on <c>member</c> too.
 /// </summary>
-public sealed class UserMembershipService(Db db, PermissionService permissions, TimeProvider time)
+public sealed class UserMembershipService(Db db, PermissionService permissions, InvitationService invitations, TimeProvider time)
 {
     private const string CreatePrefix = "Failed to create user project membership";
     private const string UpdatePrefix = "Failed to update user project membership";
@@ -29,9 +30,10 @@ public sealed class UserMembershipService(Db db, PermissionService permissions, 
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Create, ProjectSubject.Member);
         if (names.Count == 0) throw new BadRequestException("Provide at least one email or username");
-        var (users, roles) = await db.ReadAsync(async conn =>
-            (await UsersAsync(conn, access.Project.OrgId, names), await ProjectRoleResolver.ResolveAsync(conn, projectId, roleSlugs)));
+        var roles = await db.ReadAsync(conn => ProjectRoleResolver.ResolveAsync(conn, projectId, roleSlugs));
         RequireCanGrant(access, roles.Values, CreatePrefix);
+        await invitations.InviteAsync(actor, audit, access.Project.OrgId, names, OrgRoleSlugs.NoAccess);
+        var users = await db.ReadAsync(conn => UsersAsync(conn, access.Project.OrgId, names));
 
         var assignments = roleSlugs.Select(r => (new RoleAssignment(r, false), roles[r])).ToList();
         var now = UnixMs.Now(time);
@@ -179,16 +181,14 @@ public sealed class UserMembershipService(Db db, PermissionService permissions, 
         return [.. memberships.Select(UserMembershipDto.From)];
     }
 
-    /// <summary>The organization's users by email or username; any name that is not one of them is refused (no invitations).</summary>
+    /// <summary>The organization's users by email or username; a name that is not one of them (removed meanwhile) is refused.</summary>
     private static async Task<IReadOnlyList<OrgUserRow>> UsersAsync(DbConnection conn, string orgId, IReadOnlyList<string> names)
     {
         var wanted = names.Select(n => n.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
         var users = await UserMembershipStore.FindOrgUsersAsync(conn, orgId, wanted);
         var missing = wanted.Where(n => !users.Any(u => string.Equals(u.Email, n, StringComparison.OrdinalIgnoreCase)
             || string.Equals(u.Username, n, StringComparison.OrdinalIgnoreCase))).ToList();
-        if (missing.Count > 0)
-            throw new BadRequestException($"Users are not part of the organization: {string.Join(", ", missing)}. Coffer sends no invitations: " +
-                "add them to the organization first.");
+        if (missing.Count > 0) throw new BadRequestException($"Users are not part of the organization: {string.Join(", ", missing)}");
         return users;
     }
 

@@ -71,6 +71,15 @@ public sealed class UserService(Db db, TokenSigner signer, PasswordWork password
         return Sign(userId, sessionId, null);
     }
 
+    /// <summary>A session for a user who has just proven who they are another way (completing an invitation).</summary>
+    public async Task<string> OpenSessionAsync(string userId, IPAddress ip, string? userAgent)
+    {
+        var sessionId = Ids.New();
+        var now = UnixMs.Now(time);
+        await db.WriteAsync((conn, tx) => UserStore.InsertSessionAsync(conn, tx, sessionId, userId, ip.ToString(), userAgent, now));
+        return Sign(userId, sessionId, null);
+    }
+
     /// <summary>A token for the same session, scoped to an organization the user belongs to.</summary>
     public async Task<string> SelectOrganizationAsync(Actor actor, string organizationId)
     {

@@ -22,7 +22,7 @@ public static class UserStore
             """
             SELECT u.id, u.password_hash, l.locked_until
             FROM users u LEFT JOIN user_login_lockouts l ON l.user_id = u.id
-            WHERE u.username = @username
+            WHERE u.username = @username AND u.is_accepted = TRUE
             """, new { username });
 
     public static async Task<bool> ExistsAsync(DbConnection conn, DbTransaction tx, string username) =>
