@@ -15,6 +15,7 @@ using Coffer.Server.Features.IdentityMemberships;
 using Coffer.Server.Features.Invitations;
 using Coffer.Server.Features.OrgAdmin;
 using Coffer.Server.Features.Organizations;
+using Coffer.Server.Features.OrgUserMemberships;
 using Coffer.Server.Features.Projects;
 using Coffer.Server.Features.Roles;
 using Coffer.Server.Features.SecretImports;
@@ -128,6 +129,7 @@ public static class CofferApp
         services.AddSingleton<ProjectIdentityService>();
         services.AddSingleton<UserMembershipService>();
         services.AddSingleton<InvitationService>();
+        services.AddSingleton<OrgUserMembershipService>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<ProjectEventHub>();
         services.AddSingleton<ImportedChanges>();
@@ -146,6 +148,7 @@ public static class CofferApp
         app.MapProjectIdentities();
         app.MapUserMemberships();
         app.MapInvitations();
+        app.MapOrgUserMemberships();
         app.MapEvents();
         app.MapUniversalAuth();
         app.MapTokenAuth();

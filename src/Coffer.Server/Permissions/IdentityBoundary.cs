@@ -52,8 +52,44 @@ public sealed class IdentityBoundary(Db db, PermissionService permissions, TimeP
         });
 
         if (!self) PrivilegeBoundary.RequireSuperset(actorOrg.Permissions, targets.org, operation);
+        await RequireProjectsAsync(actor, actorOrg, targets.projects, operation);
+    }
+
+    /// <summary>
+    /// The same boundary for a person: changing a user's organization role, deactivating them or removing them acts
+    /// against everything they may do, in the organization and in each of its projects they belong to. A server
+    /// administrator is changed only by a server administrator. Changing one's own membership is refused by the caller.
+    /// </summary>
+    public async Task RequireCanChangeUserAsync(Actor actor, string orgId, string userId, string operation)
+    {
+        var actorOrg = await permissions.ForOrgAsync(actor, orgId);
+        var now = UnixMs.Now(time);
+        var targets = await db.ReadAsync(async conn =>
+        {
+            var user = await conn.QuerySingleOrDefaultAsync<(string Username, bool SuperAdmin)>(
+                "SELECT username, super_admin FROM users WHERE id = @userId", new { userId });
+            if (user.SuperAdmin && !await InstanceAdmins.IsServerAdminAsync(conn, actor))
+                throw new PermissionBoundaryException($"{operation}. A server administrator can only be changed by a server administrator", null);
+            var target = new Actor(ActorType.User, userId, orgId, user.Username ?? "", "");
+            var org = (await PermissionService.FindOrgMembershipAsync(conn, orgId, identity: false, userId))?.Permissions() ?? PermissionSet.Build([]);
+            var projects = new List<(string ProjectId, PermissionSet Permissions)>();
+            foreach (var projectId in await ProjectRecords.ProjectIdsOfMemberAsync(conn, identity: false, userId))
+            {
+                if (await ProjectRecords.FindAsync(conn, projectId) is { } project && project.OrgId == orgId)
+                    projects.Add((projectId, (await ProjectPermissionLoader.LoadAsync(conn, project, target, now)).Permissions));
+            }
+            return (org, projects);
+        });
+        PrivilegeBoundary.RequireSuperset(actorOrg.Permissions, targets.org, operation);
+        await RequireProjectsAsync(actor, actorOrg, targets.projects, operation);
+    }
+
+    /// <summary>An organization admin may enter any project, so only the organization level is compared for one.</summary>
+    private async Task RequireProjectsAsync(Actor actor, OrgAccess actorOrg, IEnumerable<(string ProjectId, PermissionSet Permissions)> targets,
+        string operation)
+    {
         if (actorOrg.IsAdmin) return;
-        foreach (var (projectId, target) in targets.projects)
+        foreach (var (projectId, target) in targets)
             PrivilegeBoundary.RequireSuperset(await ActorInProjectAsync(actor, projectId), target, operation);
     }
 

@@ -32,6 +32,7 @@ public sealed partial class DenialRouteTable
         table.ServiceTokenRoutes();
         table.UserMembershipRoutes();
         table.InvitationRoutes();
+        table.OrgUserMembershipRoutes();
         table.EventRoutes();
         table.TagRoutes();
         table.FolderRoutes();
@@ -82,6 +83,19 @@ public sealed partial class DenialRouteTable
             new { inviteeEmails = new[] { "matrix@example.com" }, organizationId = w.OrgId }, signup, signup, signup);
         var resend = Deny.Forbidden("You are not allowed to access this resource", "Forbidden access to /api/v1/invite-org/signup-resend");
         Write("POST", "/api/v1/invite-org/signup-resend", "/api/v1/invite-org/signup-resend", new { membershipId = w.OrgId }, resend, resend, resend);
+    }
+
+    private void OrgUserMembershipRoutes()
+    {
+        const string root = "/api/v2/organizations/{organizationId}/memberships";
+        var list = $"/api/v2/organizations/{w.OrgId}/memberships";
+        var one = $"{list}/{w.OrgUserMembershipId}";
+        Read(root, list, Deny.OrgScope(w), Deny.Permission("read", "member"), org: true);
+        Read(root + "/{membershipId}", one, Deny.OrgScope(w), Deny.Permission("read", "member"), org: true);
+        Write("PATCH", root + "/{membershipId}", one, new { role = "member" }, Deny.OrgScope(w), Deny.Permission("edit", "member"),
+            Deny.Permission("edit", "member"), org: true);
+        Write("DELETE", root + "/{membershipId}", one, null, Deny.OrgScope(w), Deny.Permission("delete", "member"),
+            Deny.Permission("delete", "member"), org: true);
     }
 
     private void AuditLogRoutes() =>

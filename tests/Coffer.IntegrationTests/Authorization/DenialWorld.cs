@@ -35,6 +35,7 @@ public sealed record DenialWorld(
     string ProjectIdentityId,
     string UserId,
     string UserMembershipId,
+    string OrgUserMembershipId,
     string OtherOrgId,
     string OtherOrgToken,
     string NoAccessToken,
@@ -105,6 +106,11 @@ public sealed record DenialWorld(
         var (viewerId, viewerToken) = await given.IdentityWithTokenAsync("member");
         await given.MemberAsync(p, viewerId, "viewer");
 
+        var userId = userMembership.Json["memberships"]![0]!["userId"]!.GetValue<string>();
+        var orgUsers = await fx.Api.GetAsync($"/api/v2/organizations/{fx.OrgId}/memberships", admin);
+        Expect.Ok(orgUsers);
+        var orgUserMembershipId = orgUsers.Json["users"]!.AsArray().Single(u => u!["userId"]!.GetValue<string>() == userId)!["id"]!.GetValue<string>();
+
         return new DenialWorld(
             OrgId: fx.OrgId,
             AdminToken: admin,
@@ -128,8 +134,9 @@ public sealed record DenialWorld(
             CandidateId: candidateId,
             BareIdentityId: bareId,
             ProjectIdentityId: projectIdentity.Json["identity"]!["id"]!.GetValue<string>(),
-            UserId: userMembership.Json["memberships"]![0]!["userId"]!.GetValue<string>(),
+            UserId: userId,
             UserMembershipId: userMembership.Json["memberships"]![0]!["id"]!.GetValue<string>(),
+            OrgUserMembershipId: orgUserMembershipId,
             OtherOrgId: otherOrgId,
             OtherOrgToken: otherOrgToken,
             NoAccessToken: noAccessToken,
