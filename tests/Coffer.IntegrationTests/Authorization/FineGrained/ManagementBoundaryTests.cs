@@ -183,6 +183,16 @@ public sealed class ManagementBoundaryTests(ServerFixture fx, ITestOutputHelper 
                 await CellAsync(actor, $"strip {label}'s privilege", ProjectCan(actor.Holding.ProjectRole, "edit", "identity") && inProject, true,
                     () => fx.Api.DeleteAsync($"/api/v2/identity-project-additional-privilege/{privilege}", actor.Token),
                     async () => Assert.Equal(404, (await fx.Api.GetAsync($"/api/v2/identity-project-additional-privilege/{privilege}", fx.AdminToken)).Code));
+                // Terraform's only privilege delete is the V1 form, by slug: the same boundary.
+                p = await ProjectAsync();
+                var v1 = (await fx.Api.GetAsync($"/api/v2/identity-project-additional-privilege/{privileges[target.Id]}", fx.AdminToken)).Json["privilege"]!;
+                var projectSlug = (await fx.Api.GetAsync($"/api/v1/projects/{p}", fx.AdminToken)).Json["project"]!["slug"]!.GetValue<string>();
+                var privilegeSlug = v1["slug"]!.GetValue<string>();
+                var v1Id = privileges[target.Id];
+                await CellAsync(actor, $"strip {label}'s privilege (V1)", ProjectCan(actor.Holding.ProjectRole, "edit", "identity") && inProject, true,
+                    () => fx.Api.DeleteAsync("/api/v1/additional-privilege/identity", actor.Token,
+                        new { privilegeSlug, identityId = target.Id, projectSlug }),
+                    async () => Assert.Equal(404, (await fx.Api.GetAsync($"/api/v2/identity-project-additional-privilege/{v1Id}", fx.AdminToken)).Code));
                 if (self) continue; // deleting one's own membership is a 400 of its own
                 p = await ProjectAsync();
                 await CellAsync(actor, $"remove {label} from the project", ProjectCan(actor.Holding.ProjectRole, "delete", "identity") && inProject, true,
