@@ -183,7 +183,7 @@ public sealed class ProjectEventTests(FastHeartbeatFixture fx) : IClassFixture<F
         var body = Expect.Error(refused!, 403, "PermissionDenied", "You are not allowed to subscribe on secret-events", allowDetails: true);
         Assert.Equal("""{"action":"subscribe-on-created","environmentSlug":"dev","secretPath":"/**"}""", body["details"]!.ToJsonString());
         var (_, noAccess) = await fx.Given.ProjectMemberAsync(projectId, "no-access");
-        Assert.Equal(403, (await EventStream.OpenAsync(Api.Http, noAccess, Subscription(projectId, "dev", "/app/**"))).Refusal!.Code);
+        Expect.Error((await EventStream.OpenAsync(Api.Http, noAccess, Subscription(projectId, "dev", "/app/**"))).Refusal!, 403, "PermissionDenied", "You are not allowed to subscribe on secret-events", allowDetails: true);
 
         await using var stream = await SubscribeAsync(watcher, Subscription(projectId, "dev", "/app/**"));
         await SecretKeys.CreateAsync(Api, fx.AdminToken, projectId, "HIDDEN", "x", path: "/app/private");
@@ -220,9 +220,10 @@ public sealed class ProjectEventTests(FastHeartbeatFixture fx) : IClassFixture<F
         var (_, token) = await fx.Given.ProjectMemberAsync(projectId, "member");
         var (_, unknown) = await EventStream.OpenAsync(Api.Http, token,
             new { projectId, register = new[] { new { @event = "secret:rename", conditions = new { environmentSlug = "dev", secretPath = "/" } } } });
-        Assert.Equal(422, unknown!.Code);
+        Expect.Validation(unknown!, Issue.Enum(["register", 0, "event"], "secret:rename",
+            "secret:create", "secret:update", "secret:delete", "secret:import-mutation"));
         var (_, empty) = await EventStream.OpenAsync(Api.Http, token, new { projectId, register = Array.Empty<object>() });
-        Assert.Equal(422, empty!.Code);
+        Expect.Validation(empty!, Issue.TooSmall(["register"], "array", 1, "Array must contain at least 1 element(s)"));
 
         var streams = new List<EventStream>();
         try

@@ -115,6 +115,8 @@ public static partial class PrivilegeEndpoints
     /// <c>privilegePermission</c> (several actions on secrets under one condition, what Terraform sends) or
     /// <c>permissions</c> (V1 rules); null when neither is given. Either way the rules are backfilled.
     /// </summary>
+    private static readonly string[] V1Actions = ["read", "create", "edit", "delete"];
+
     private static IReadOnlyList<PermissionRule>? ReadV1Rules(Input source)
     {
         PermissionValidation validation;
@@ -122,7 +124,8 @@ public static partial class PrivilegeEndpoints
         {
             var single = source.Object("privilegePermission", required: true);
             if (single is null) return null;
-            var actions = single.Strings("actions", required: true, min: 1);
+            // Infisical's ProjectSpecificPrivilegePermissionSchema: the V1 actions, checked where the client sent them.
+            var actions = single.Enums("actions", V1Actions, required: true, min: 1);
             single.Enum("subject", [ProjectSubject.Secrets], required: true);
             var conditions = single.Object("conditions", required: true);
             conditions?.String("environment");

@@ -240,6 +240,36 @@ public sealed class Input
         return values;
     }
 
+    /// <summary>An array whose items are each one of <paramref name="options"/> (zod's <c>z.enum([...]).array()</c>).</summary>
+    public IReadOnlyList<string>? Enums(string name, IReadOnlyList<string> options, bool required = false, int? min = null)
+    {
+        var array = Array(name, required, min, null);
+        if (array is null) return null;
+        var values = new List<string>(array.Count);
+        var expected = string.Join(" | ", options.Select(o => $"'{o}'"));
+        for (var i = 0; i < array.Count; i++)
+        {
+            object[] path = [.. _path, name, i];
+            if (array[i] is not JsonValue v || v.GetValueKind() != JsonValueKind.String)
+            {
+                _issues.Add(new ValidationIssue("invalid_type", path, $"Expected {expected}, received {TypeName(array[i])}")
+                { Expected = expected, Received = TypeName(array[i]) });
+                continue;
+            }
+            var received = v.GetValue<string>();
+            if (options.Contains(received))
+            {
+                values.Add(received);
+                continue;
+            }
+            _issues.Add(new ValidationIssue("invalid_enum_value", path, $"Invalid enum value. Expected {expected}, received '{received}'")
+            {
+                Extra = new JsonObject { ["received"] = received, ["options"] = new JsonArray(options.Select(o => (JsonNode?)o).ToArray()) },
+            });
+        }
+        return values;
+    }
+
     private string? StringAt(int index, bool trim, int? min)
     {
         var node = _obj![index.ToString(CultureInfo.InvariantCulture)];
