@@ -92,6 +92,25 @@ public sealed class ProjectEventTests(FastHeartbeatFixture fx) : IClassFixture<F
     }
 
     [Fact]
+    public async Task A_batch_larger_than_one_notification_reaches_subscribers_whole_and_in_order()
+    {
+        var projectId = await fx.Given.ProjectAsync();
+        var (_, token) = await fx.Given.ProjectMemberAsync(projectId, "member");
+        await using var stream = await SubscribeAsync(token, Subscription(projectId, "dev", "/**"));
+        // 150 events of ~250 bytes: several PostgreSQL notifications (each under 8000 bytes) on that engine.
+        var names = Enumerable.Range(0, 150).Select(i => $"KEY_{i:D3}_{new string('X', 120)}").ToArray();
+        Expect.Ok(await Api.PostAsync("/api/v3/secrets/batch/raw", new
+        {
+            workspaceId = projectId,
+            environment = "dev",
+            secrets = names.Select(n => new { secretKey = n, secretValue = "v" }).ToArray(),
+        }, fx.AdminToken));
+        var seen = new List<string>();
+        foreach (var _ in names) seen.Add(Data(await stream.NextAsync())["payload"]!["secretKey"]!.GetValue<string>());
+        Assert.Equal(names, seen);
+    }
+
+    [Fact]
     public async Task A_move_is_a_create_where_it_lands_and_a_delete_where_it_left()
     {
         var projectId = await fx.Given.ProjectAsync();

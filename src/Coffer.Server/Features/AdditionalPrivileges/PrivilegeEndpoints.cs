@@ -64,8 +64,8 @@ public static partial class PrivilegeEndpoints
             var projectSlug = query.String("projectSlug", min: 1);
             query.ThrowIfInvalid();
             var actor = http.GetActor();
-            var project = await projects.GetBySlugAsync(actor, projectSlug!);
-            return TypedResults.Ok(new JsonObject { ["privilege"] = await service.GetBySlugAsync(actor, project.Id, identityId!, privilegeSlug) });
+            var projectId = await projects.IdOfSlugAsync(actor, projectSlug!);
+            return TypedResults.Ok(new JsonObject { ["privilege"] = await service.GetBySlugAsync(actor, projectId, identityId!, privilegeSlug) });
         }).WithSummary("Retrieve details of a specific privilege by slug");
 
         group.MapGet("", async (HttpContext http, PrivilegeService service) =>

@@ -62,24 +62,28 @@ public sealed partial class ProjectEventBus(Db db, ProjectEventHub hub, Imported
     internal static List<ProjectEvent> Parse(string payload) =>
         JsonSerializer.Deserialize(payload, ProjectEventJson.Default.ListProjectEvent) ?? [];
 
-    /// <summary>JSON arrays of events, each under PostgreSQL's payload limit.</summary>
+    /// <summary>JSON arrays of events, each under PostgreSQL's payload limit; each event is serialized once.</summary>
     private static IEnumerable<string> Payloads(IReadOnlyList<ProjectEvent> events)
     {
-        var batch = new List<ProjectEvent>();
-        var size = 2;
+        var batch = new StringBuilder("[");
+        var bytes = 2;
         foreach (var e in events)
         {
-            var one = Encoding.UTF8.GetByteCount(JsonSerializer.Serialize(e, ProjectEventJson.Default.ProjectEvent)) + 1;
-            if (batch.Count > 0 && size + one > MaxPayloadBytes)
+            var one = JsonSerializer.Serialize(e, ProjectEventJson.Default.ProjectEvent);
+            // The bytes this event adds: itself and a separator (or, for the first, the brackets already counted).
+            var added = Encoding.UTF8.GetByteCount(one) + (batch.Length > 1 ? 1 : 0);
+            if (batch.Length > 1 && bytes + added > MaxPayloadBytes)
             {
-                yield return JsonSerializer.Serialize(batch, ProjectEventJson.Default.ListProjectEvent);
-                batch = [];
-                size = 2;
+                yield return batch.Append(']').ToString();
+                batch.Clear().Append('[');
+                bytes = 2;
+                added -= 1;
             }
-            batch.Add(e);
-            size += one;
+            if (batch.Length > 1) batch.Append(',');
+            batch.Append(one);
+            bytes += added;
         }
-        if (batch.Count > 0) yield return JsonSerializer.Serialize(batch, ProjectEventJson.Default.ListProjectEvent);
+        if (batch.Length > 1) yield return batch.Append(']').ToString();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {Count} project events; subscribers will not hear of them")]

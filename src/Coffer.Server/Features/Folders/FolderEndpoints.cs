@@ -57,7 +57,7 @@ public static class FolderEndpoints
             }
             body.ThrowIfInvalid();
             var actor = http.GetActor();
-            projectId ??= (await projects.GetBySlugAsync(actor, projectSlug!.ToLowerInvariant())).Id;
+            projectId ??= await projects.IdOfSlugAsync(actor, projectSlug!.ToLowerInvariant());
             var (_, results) = await service.UpdateManyAsync(actor, AuditContext.From(http, actor), projectId, updates);
             return Results.Json(new JsonObject { ["folders"] = new JsonArray([.. results.Select(r => (JsonNode)FolderJson.Folder(r.Folder.Folder))]) },
                 ApiJson.Options);

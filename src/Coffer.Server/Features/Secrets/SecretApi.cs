@@ -29,7 +29,7 @@ public sealed class SecretApi(bool v4)
     {
         if (!string.IsNullOrEmpty(id)) return id;
         if (string.IsNullOrEmpty(slug)) throw new BadRequestException("You must provide projectSlug or workspaceId");
-        return (await projects.GetBySlugAsync(actor, slug.ToLowerInvariant())).Id;
+        return await projects.IdOfSlugAsync(actor, slug.ToLowerInvariant());
     }
 
     /// <summary>
