@@ -171,6 +171,18 @@ describe("projects, environments and folders", () => {
     assert.deepEqual(secrets.map((s) => s.secretKey), ["QA_ONLY"]);
   });
 
+  test("projects().inviteMembers adds organization members and needs member create for new addresses", async () => {
+    const project = await sdk.projects().create({ projectName: "invites-by-sdk", type: "secret-manager" });
+    const memberships = await sdk.projects().inviteMembers({ projectId: project.id, emails: ["admin@example.com"], roleSlugs: ["viewer"] });
+    assert.equal(memberships.length, 1);
+    assert.equal(memberships[0].projectId, project.id);
+    // A new address would be invited into the organization, which the identity's org role (member) may not do.
+    await assert.rejects(
+      sdk.projects().inviteMembers({ projectId: project.id, emails: ["newcomer@example.com"] }),
+      /You are not allowed to create on member/,
+    );
+  });
+
   test("folders().create and listFolders", async () => {
     const folder = await sdk.folders().create({ ...dev(), name: "services", path: "/" });
     assert.equal(folder.name, "services");
