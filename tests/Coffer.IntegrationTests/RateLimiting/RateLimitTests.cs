@@ -184,6 +184,8 @@ public sealed class RateLimitTests
         {
             "POST /api/v1/auth/universal-auth/login", "POST /api/v1/auth/token/renew", "POST /api/v1/auth/token/revoke",
             "POST /api/v1/admin/bootstrap", "POST /api/v3/auth/login", "POST /api/v3/auth/select-organization",
+            // An invitation's code and sign-up token are credentials too (Infisical: inviteUserRateLimit, authRateLimit).
+            "POST /api/v1/invite-org/verify", "POST /api/v3/signup/complete-account/invite",
         };
         var exempt = new[] { "GET /api/status", "GET /api/docs/json", "GET /api/docs/{**path}", "* /api/{**path}" };
         var seen = new List<string>();
