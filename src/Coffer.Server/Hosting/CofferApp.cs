@@ -13,6 +13,7 @@ using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Identities;
 using Coffer.Server.Features.IdentityMemberships;
 using Coffer.Server.Features.Invitations;
+using Coffer.Server.Features.Kms;
 using Coffer.Server.Features.OrgAdmin;
 using Coffer.Server.Features.Organizations;
 using Coffer.Server.Features.OrgUserMemberships;
@@ -130,6 +131,7 @@ public static class CofferApp
         services.AddSingleton<UserMembershipService>();
         services.AddSingleton<InvitationService>();
         services.AddSingleton<OrgUserMembershipService>();
+        services.AddSingleton<KmsService>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<ProjectEventHub>();
         services.AddSingleton<ImportedChanges>();
@@ -149,6 +151,7 @@ public static class CofferApp
         app.MapUserMemberships();
         app.MapInvitations();
         app.MapOrgUserMemberships();
+        app.MapKms();
         app.MapEvents();
         app.MapUniversalAuth();
         app.MapTokenAuth();

@@ -33,6 +33,7 @@ public sealed partial class DenialRouteTable
         table.UserMembershipRoutes();
         table.InvitationRoutes();
         table.OrgUserMembershipRoutes();
+        table.KmsRoutes();
         table.EventRoutes();
         table.TagRoutes();
         table.FolderRoutes();
@@ -96,6 +97,29 @@ public sealed partial class DenialRouteTable
             Deny.Permission("edit", "member"), org: true);
         Write("DELETE", root + "/{membershipId}", one, null, Deny.OrgScope(w), Deny.Permission("delete", "member"),
             Deny.Permission("delete", "member"), org: true);
+    }
+
+    private void KmsRoutes()
+    {
+        const string root = "/api/v1/kms/keys";
+        var one = $"{root}/{w.KmsKeyId}";
+        // A key of another organization does not exist for the caller (decision 6: no 403 that confirms it).
+        var foreign = Deny.NotFound($"Key with ID \"{w.KmsKeyId}\" not found");
+        ProjectWrite("POST", root, root, new { projectId = w.ProjectId, name = "matrix-key" }, "create", "cmek");
+        ProjectRead(root, $"{root}?projectId={w.ProjectId}", "read", "cmek");
+        Read(root + "/{keyId}", one, foreign, Deny.Permission("read", "cmek"));
+        Read(root + "/key-name/{keyName}", $"{root}/key-name/denial-key?projectId={w.ProjectId}",
+            Deny.NotFound($"Key with name \"denial-key\" not found for project with ID \"{w.ProjectId}\""), Deny.Permission("read", "cmek"));
+        Write("PATCH", root + "/{keyId}", one, new { description = "changed" }, foreign, Deny.Permission("edit", "cmek"), Deny.Permission("edit", "cmek"));
+        Write("DELETE", root + "/{keyId}", one, null, foreign, Deny.Permission("delete", "cmek"), Deny.Permission("delete", "cmek"));
+        var data = new { plaintext = "aGVsbG8=" };
+        Write("POST", root + "/{keyId}/encrypt", $"{one}/encrypt", data, foreign, Deny.Permission("encrypt", "cmek"), Deny.Permission("encrypt", "cmek"));
+        var blob = new { ciphertext = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHYwMQ==" };
+        Write("POST", root + "/{keyId}/decrypt", $"{one}/decrypt", blob, foreign, Deny.Permission("decrypt", "cmek"), Deny.Permission("decrypt", "cmek"));
+        Write("POST", root + "/{keyId}/rewrap", $"{one}/rewrap", blob, foreign, Deny.Permission("decrypt", "cmek"), Deny.Permission("decrypt", "cmek"));
+        Write("POST", root + "/{keyId}/rotate", $"{one}/rotate", null, foreign, Deny.Permission("edit", "cmek"), Deny.Permission("edit", "cmek"));
+        Write("PUT", root + "/{keyId}/min-decryption-version", $"{one}/min-decryption-version", new { minDecryptionVersion = 1 }, foreign,
+            Deny.Permission("edit", "cmek"), Deny.Permission("edit", "cmek"));
     }
 
     private void AuditLogRoutes() =>

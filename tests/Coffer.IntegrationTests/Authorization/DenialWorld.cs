@@ -36,6 +36,7 @@ public sealed record DenialWorld(
     string UserId,
     string UserMembershipId,
     string OrgUserMembershipId,
+    string KmsKeyId,
     string OtherOrgId,
     string OtherOrgToken,
     string NoAccessToken,
@@ -93,6 +94,8 @@ public sealed record DenialWorld(
         var bareId = await given.IdentityAsync("member");
         // An identity the project owns (project-scoped identity routes).
         var projectIdentity = await api.PostAsync($"/api/v1/projects/{p}/identities", new { name = "denial-project-identity" }, admin);
+        var kmsKey = await api.PostAsync("/api/v1/kms/keys", new { projectId = p, name = "denial-key" }, admin);
+        Expect.Ok(kmsKey);
         Expect.Ok(projectIdentity);
         // The bootstrap admin user, a viewer of the project (user membership routes).
         var userMembership = await api.PostAsync($"/api/v2/workspace/{p}/memberships",
@@ -137,6 +140,7 @@ public sealed record DenialWorld(
             UserId: userId,
             UserMembershipId: userMembership.Json["memberships"]![0]!["id"]!.GetValue<string>(),
             OrgUserMembershipId: orgUserMembershipId,
+            KmsKeyId: kmsKey.Json["key"]!["id"]!.GetValue<string>(),
             OtherOrgId: otherOrgId,
             OtherOrgToken: otherOrgToken,
             NoAccessToken: noAccessToken,

@@ -28,6 +28,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M007UserLoginLockouts(),
         new M008DataKeyVersions(),
         new M009OrgInvitations(),
+        new M010KmsKeys(),
     ];
 
     public static int LatestId => All[^1].Id;

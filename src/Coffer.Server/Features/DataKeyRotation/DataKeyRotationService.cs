@@ -54,14 +54,14 @@ public sealed partial class DataKeyRotationService(Db db, ProjectKeyRing keys, P
             var counts = new long[DataKeyRotationStore.SealedTables.Count];
             for (var i = 0; i < counts.Length; i++)
             {
-                var (table, secretIdColumn) = DataKeyRotationStore.SealedTables[i];
-                while (await ResealBatchAsync(projectId, projectKeys, target, table, secretIdColumn, ct) is var (seen, resealed) && seen > 0)
+                var table = DataKeyRotationStore.SealedTables[i];
+                while (await ResealBatchAsync(projectId, projectKeys, target, table, ct) is var (seen, resealed) && seen > 0)
                 {
                     // Every row read was locked for its batch, so each is re-sealed; anything else would loop forever.
-                    if (resealed == 0) throw new InvalidOperationException($"Data-key rotation of project {projectId} made no progress on {table}.");
+                    if (resealed == 0) throw new InvalidOperationException($"Data-key rotation of project {projectId} made no progress on {table.Table}.");
                     counts[i] += resealed;
                     content.Forget(projectId);
-                    LogProgress(logger, projectId, table, counts[i]);
+                    LogProgress(logger, projectId, table.Table, counts[i]);
                 }
             }
             var result = new DataKeyRotationResult(projectId, counts[0], counts[1], target);
@@ -89,22 +89,21 @@ public sealed partial class DataKeyRotationService(Db db, ProjectKeyRing keys, P
             return await keys.AddVersionAsync(conn, tx, projectId, UnixMs.Now(time));
         }, ct);
 
-    private async Task<(int Seen, int Resealed)> ResealBatchAsync(string projectId, ProjectKeys projectKeys, long target, string table,
-        string secretIdColumn, CancellationToken ct)
+    private async Task<(int Seen, int Resealed)> ResealBatchAsync(string projectId, ProjectKeys projectKeys, long target, SealedTable table,
+        CancellationToken ct)
     {
         var next = projectKeys.For(target);
         return await db.WriteAsync(async (conn, tx) =>
         {
-            var rows = await DataKeyRotationStore.UnderOlderKeysAsync(conn, tx, table, secretIdColumn, projectId, target, BatchSize);
+            var rows = await DataKeyRotationStore.UnderOlderKeysAsync(conn, tx, table, projectId, target, BatchSize);
             var resealed = 0;
             foreach (var row in rows)
             {
                 var old = projectKeys.For(row.KeyVersion);
                 byte[]? Reseal(string field, byte[]? sealedData) => sealedData is null ? null
-                    : SecretCrypto.Seal(next, projectId, row.SecretId, row.Version, field,
-                        SecretCrypto.Open(old, projectId, row.SecretId, row.Version, field, sealedData));
+                    : SecretCrypto.Reseal(old, next, projectId, row.SecretId, row.Version, field, sealedData);
                 resealed += await DataKeyRotationStore.ResealAsync(conn, tx, table, row, target,
-                    Reseal(SecretCrypto.Value, row.EncryptedValue)!, Reseal(SecretCrypto.Comment, row.EncryptedComment),
+                    Reseal(table.ValueField, row.EncryptedValue)!, Reseal(SecretCrypto.Comment, row.EncryptedComment),
                     Reseal(SecretCrypto.Metadata, row.EncryptedMetadata));
             }
             // Caches on every instance hold rows as they were; a key that goes away at the end must not be asked for.

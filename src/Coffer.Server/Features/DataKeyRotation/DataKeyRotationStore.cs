@@ -16,11 +16,22 @@ public sealed class SealedRow
     public byte[]? EncryptedMetadata { get; init; }
 }
 
+/// <summary>A table of rows sealed under a project data key (see <see cref="DataKeyRotationStore.SealedTables"/>).</summary>
+public sealed record SealedTable(string Table, string OwnerColumn, string ValueField, bool HasCommentAndMetadata);
+
 /// <summary>The SQL of a data-key rotation. Rows are taken a batch at a time, locked (PostgreSQL) until their batch commits.</summary>
 public static class DataKeyRotationStore
 {
-    /// <summary>The two tables holding sealed secret fields, and the column naming the secret in each.</summary>
-    public static readonly IReadOnlyList<(string Table, string SecretIdColumn)> SealedTables = [("secrets", "id"), ("secret_versions", "secret_id")];
+    /// <summary>
+    /// The tables holding rows sealed under a project data key: the column naming the row's owner (the secret, the KMS
+    /// key), the field name its value's associated data carries, and whether it also has a sealed comment and metadata.
+    /// </summary>
+    public static readonly IReadOnlyList<SealedTable> SealedTables =
+    [
+        new("secrets", "id", "value", true),
+        new("secret_versions", "secret_id", "value", true),
+        new("kms_key_versions", "kms_key_id", "kms-key-material", false),
+    ];
 
     public static async Task<List<long>> KeyVersionsAsync(DbConnection conn, DbTransaction tx, string projectId) =>
         (await conn.QueryAsync<long>(
@@ -41,32 +52,34 @@ public static class DataKeyRotationStore
         return projects;
     }
 
-    public static async Task<List<SealedRow>> UnderOlderKeysAsync(DbConnection conn, DbTransaction tx, string table, string secretIdColumn,
+    public static async Task<List<SealedRow>> UnderOlderKeysAsync(DbConnection conn, DbTransaction tx, SealedTable sealedTable,
         string projectId, long keyVersion, int limit) =>
         (await conn.QueryAsync<SealedRow>(
             $"""
-            SELECT id AS row_id, {secretIdColumn} AS secret_id, version, key_version, encrypted_value, encrypted_comment, encrypted_metadata
-            FROM {table}
+            SELECT id AS row_id, {sealedTable.OwnerColumn} AS secret_id, version, key_version, encrypted_value,
+                   {(sealedTable.HasCommentAndMetadata ? "encrypted_comment, encrypted_metadata" : "NULL AS encrypted_comment, NULL AS encrypted_metadata")}
+            FROM {sealedTable.Table}
             WHERE project_id = @projectId AND key_version < @keyVersion
             ORDER BY id
             LIMIT @limit{SqlText.ForUpdate(conn, tx)}
             """, new { projectId, keyVersion, limit }, tx)).AsList();
 
     /// <summary>Writes a row's re-sealed fields, unless the row changed since it was read (a writer re-sealed it already).</summary>
-    public static Task<int> ResealAsync(DbConnection conn, DbTransaction tx, string table, SealedRow before, long keyVersion,
+    public static Task<int> ResealAsync(DbConnection conn, DbTransaction tx, SealedTable sealedTable, SealedRow before, long keyVersion,
         byte[] value, byte[]? comment, byte[]? metadata) =>
         conn.ExecuteAsync(
             $"""
-            UPDATE {table} SET encrypted_value = @value, encrypted_comment = @comment, encrypted_metadata = @metadata, key_version = @keyVersion
+            UPDATE {sealedTable.Table}
+            SET encrypted_value = @value{(sealedTable.HasCommentAndMetadata ? ", encrypted_comment = @comment, encrypted_metadata = @metadata" : "")}, key_version = @keyVersion
             WHERE id = @id AND key_version = @oldKeyVersion AND version = @version
             """,
             new { value, comment, metadata, keyVersion, id = before.RowId, oldKeyVersion = before.KeyVersion, version = before.Version }, tx);
 
     public static async Task<bool> AnyUnderOlderKeysAsync(DbConnection conn, DbTransaction tx, string projectId, long keyVersion)
     {
-        foreach (var (table, _) in SealedTables)
+        foreach (var sealedTable in SealedTables)
             if (await conn.ExecuteScalarAsync<long>(
-                    $"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE project_id = @projectId AND key_version < @keyVersion LIMIT 1) t",
+                    $"SELECT COUNT(*) FROM (SELECT 1 FROM {sealedTable.Table} WHERE project_id = @projectId AND key_version < @keyVersion LIMIT 1) t",
                     new { projectId, keyVersion }, tx) > 0)
                 return true;
         return false;

@@ -38,6 +38,36 @@ public static class SecretCrypto
     public static string? OpenOptional(DataKey key, string projectId, string secretId, long version, string field, byte[]? sealedData) =>
         sealedData is null ? null : Open(key, projectId, secretId, version, field, sealedData);
 
+    /// <summary>Binary material (a KMS key version) sealed the same way; <paramref name="ownerId"/> names its row.</summary>
+    public static byte[] SealBytes(DataKey key, string projectId, string ownerId, long version, string field, ReadOnlySpan<byte> plaintext)
+    {
+        var length = AadLength(projectId, ownerId, version, field);
+        var aad = WriteAad(length <= StackLimit ? stackalloc byte[StackLimit] : new byte[length], projectId, ownerId, version, field);
+        return key.Seal(plaintext, aad);
+    }
+
+    /// <summary>The bytes <see cref="SealBytes"/> sealed; the caller zeroes them when done.</summary>
+    public static byte[] OpenBytes(DataKey key, string projectId, string ownerId, long version, string field, ReadOnlySpan<byte> sealedData)
+    {
+        var length = AadLength(projectId, ownerId, version, field);
+        var aad = WriteAad(length <= StackLimit ? stackalloc byte[StackLimit] : new byte[length], projectId, ownerId, version, field);
+        return key.Open(sealedData, aad);
+    }
+
+    /// <summary>A sealed field under another data key, its plaintext held only as bytes, zeroed at once (a data-key rotation).</summary>
+    public static byte[] Reseal(DataKey from, DataKey to, string projectId, string ownerId, long version, string field, byte[] sealedData)
+    {
+        var plaintext = OpenBytes(from, projectId, ownerId, version, field, sealedData);
+        try
+        {
+            return SealBytes(to, projectId, ownerId, version, field, plaintext);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
     private const string Label = "coffer-secret";
 
     // Every listed secret is opened with its own associated data: built on the stack, not in a fresh array each time.
