@@ -35,6 +35,13 @@ count_trx() { # label dir -> prints each test project's counts and the phase's, 
 
 section() { printf '\n==== %s ====\n' "$*"; }
 
+section "tools"
+# The KMS tests check Coffer's signatures with the OpenSSL command line, an independent implementation.
+if ! command -v openssl >/dev/null; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq openssl
+fi
+
 section "build"
 if ! dotnet build Coffer.slnx -c Release -warnaserror -nologo -v quiet; then
   echo "build failed"

@@ -120,6 +120,15 @@ public sealed partial class DenialRouteTable
         Write("POST", root + "/{keyId}/rotate", $"{one}/rotate", null, foreign, Deny.Permission("edit", "cmek"), Deny.Permission("edit", "cmek"));
         Write("PUT", root + "/{keyId}/min-decryption-version", $"{one}/min-decryption-version", new { minDecryptionVersion = 1 }, foreign,
             Deny.Permission("edit", "cmek"), Deny.Permission("edit", "cmek"));
+
+        var signer = $"{root}/{w.KmsSigningKeyId}";
+        var foreignSigner = Deny.NotFound($"Key with ID \"{w.KmsSigningKeyId}\" not found");
+        var signed = new { signingAlgorithm = "ECDSA_SHA_256", data = "aGVsbG8=" };
+        Write("POST", root + "/{keyId}/sign", $"{signer}/sign", signed, foreignSigner, Deny.Permission("sign", "cmek"), Deny.Permission("sign", "cmek"));
+        Write("POST", root + "/{keyId}/verify", $"{signer}/verify", new { signed.signingAlgorithm, signed.data, signature = "AAAA" }, foreignSigner,
+            Deny.Permission("verify", "cmek"), Deny.Permission("verify", "cmek"));
+        Read(root + "/{keyId}/public-key", $"{signer}/public-key", foreignSigner, Deny.Permission("read", "cmek"));
+        Read(root + "/{keyId}/signing-algorithms", $"{signer}/signing-algorithms", foreignSigner, Deny.Permission("read", "cmek"));
     }
 
     private void AuditLogRoutes() =>

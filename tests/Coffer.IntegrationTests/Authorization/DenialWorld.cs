@@ -37,6 +37,7 @@ public sealed record DenialWorld(
     string UserMembershipId,
     string OrgUserMembershipId,
     string KmsKeyId,
+    string KmsSigningKeyId,
     string OtherOrgId,
     string OtherOrgToken,
     string NoAccessToken,
@@ -96,6 +97,9 @@ public sealed record DenialWorld(
         var projectIdentity = await api.PostAsync($"/api/v1/projects/{p}/identities", new { name = "denial-project-identity" }, admin);
         var kmsKey = await api.PostAsync("/api/v1/kms/keys", new { projectId = p, name = "denial-key" }, admin);
         Expect.Ok(kmsKey);
+        var kmsSigningKey = await api.PostAsync("/api/v1/kms/keys",
+            new { projectId = p, name = "denial-signer", keyUsage = "sign-verify", encryptionAlgorithm = "ECC_NIST_P256" }, admin);
+        Expect.Ok(kmsSigningKey);
         Expect.Ok(projectIdentity);
         // The bootstrap admin user, a viewer of the project (user membership routes).
         var userMembership = await api.PostAsync($"/api/v2/workspace/{p}/memberships",
@@ -141,6 +145,7 @@ public sealed record DenialWorld(
             UserMembershipId: userMembership.Json["memberships"]![0]!["id"]!.GetValue<string>(),
             OrgUserMembershipId: orgUserMembershipId,
             KmsKeyId: kmsKey.Json["key"]!["id"]!.GetValue<string>(),
+            KmsSigningKeyId: kmsSigningKey.Json["key"]!["id"]!.GetValue<string>(),
             OtherOrgId: otherOrgId,
             OtherOrgToken: otherOrgToken,
             NoAccessToken: noAccessToken,

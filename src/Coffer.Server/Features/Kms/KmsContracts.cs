@@ -23,3 +23,11 @@ public sealed record PlaintextResponse(string Plaintext);
 public sealed record MinDecryptionVersionResponse(KmsKeyDto Key, long MinDecryptionVersion);
 
 public sealed record CreateKmsKeyRequest(string ProjectId, string Name, string? Description, string KeyUsage, string Algorithm);
+
+public sealed record SignResponse(string Signature, string KeyId, string SigningAlgorithm);
+
+public sealed record VerifyResponse(bool SignatureValid, string KeyId, string SigningAlgorithm);
+
+public sealed record PublicKeyResponse(string PublicKey);
+
+public sealed record SigningAlgorithmsResponse(IReadOnlyList<string> SigningAlgorithms);

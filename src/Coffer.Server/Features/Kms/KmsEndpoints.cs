@@ -100,6 +100,41 @@ public static class KmsEndpoints
             return TypedResults.Ok(new PlaintextResponse(await service.DecryptAsync(actor, AuditContext.From(http, actor), KeyId(keyId), ciphertext!)));
         }).WithSummary("Decrypt data with KMS key");
 
+        group.MapPost("/api/v1/kms/keys/{keyId}/sign", async (HttpContext http, string keyId, KmsService service) =>
+        {
+            var body = await JsonBody.ReadInputAsync(http.Request);
+            var algorithm = body.Enum("signingAlgorithm", KmsAlgorithms.Signing, required: true);
+            var isDigest = body.Boolean("isDigest", fallback: false) ?? false;
+            var data = Base64(body, "data", "data", KmsAlgorithms.MaxPayloadBytes);
+            body.ThrowIfInvalid();
+            var actor = http.GetActor();
+            return TypedResults.Ok(await service.SignAsync(actor, AuditContext.From(http, actor), KeyId(keyId), algorithm!, data!, isDigest));
+        }).WithSummary("Sign data with a KMS key");
+
+        group.MapPost("/api/v1/kms/keys/{keyId}/verify", async (HttpContext http, string keyId, KmsService service) =>
+        {
+            var body = await JsonBody.ReadInputAsync(http.Request);
+            var isDigest = body.Boolean("isDigest", fallback: false) ?? false;
+            var data = Base64(body, "data", "data", KmsAlgorithms.MaxPayloadBytes);
+            var signature = Base64(body, "signature", "signature", KmsAlgorithms.MaxSignatureBytes);
+            var algorithm = body.Enum("signingAlgorithm", KmsAlgorithms.Signing, required: true);
+            body.ThrowIfInvalid();
+            var actor = http.GetActor();
+            return TypedResults.Ok(await service.VerifyAsync(actor, AuditContext.From(http, actor), KeyId(keyId), algorithm!, data!, signature!, isDigest));
+        }).WithSummary("Verify data signatures with a KMS key");
+
+        group.MapGet("/api/v1/kms/keys/{keyId}/public-key", async (HttpContext http, string keyId, KmsService service) =>
+        {
+            var actor = http.GetActor();
+            return TypedResults.Ok(new PublicKeyResponse(await service.PublicKeyAsync(actor, AuditContext.From(http, actor), KeyId(keyId))));
+        }).WithSummary("Get the public key of a signing KMS key");
+
+        group.MapGet("/api/v1/kms/keys/{keyId}/signing-algorithms", async (HttpContext http, string keyId, KmsService service) =>
+        {
+            var actor = http.GetActor();
+            return TypedResults.Ok(new SigningAlgorithmsResponse(await service.SigningAlgorithmsAsync(actor, AuditContext.From(http, actor), KeyId(keyId))));
+        }).WithSummary("List all available signing algorithms for a KMS key");
+
         group.MapPost("/api/v1/kms/keys/{keyId}/rotate", async (HttpContext http, string keyId, KmsService service) =>
         {
             var actor = http.GetActor();

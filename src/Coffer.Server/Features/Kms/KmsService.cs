@@ -39,9 +39,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
             CreatedAt = now,
             UpdatedAt = now,
         };
-        // Signing keys arrive with the signing routes; until then they are refused rather than made wrong.
-        if (request.KeyUsage != KmsAlgorithms.EncryptDecrypt) throw new BadRequestException("Signing keys are not supported yet");
-        var material = KmsCrypto.NewSymmetricKey(request.Algorithm);
+        var (material, publicKey) = NewMaterial(request.KeyUsage, request.Algorithm);
         try
         {
             await keyRing.WithSealingKeysAsync(row.ProjectId, keys => db.WriteAsync(async (conn, tx) =>
@@ -54,7 +52,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
                 {
                     throw new BadRequestException($"A KMS key with the name \"{row.Name}\" already exists for the project with ID \"{row.ProjectId}\"");
                 }
-                await InsertVersionAsync(conn, tx, keys, row, 1, material, now);
+                await InsertVersionAsync(conn, tx, keys, row, 1, material, publicKey, now);
                 await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("create-cmek", new JsonObject
                 {
                     ["keyId"] = row.Id,
@@ -165,12 +163,14 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
         }
     }
 
-    /// <summary>Infisical's rotation: a new version of an encryption key; what it encrypted before still decrypts.</summary>
+    /// <summary>
+    /// Infisical's rotation: a new version; what the key encrypted before still decrypts. Coffer rotates signing keys too
+    /// (Infisical refuses): new signatures use the new version, and signatures of every version still verify.
+    /// </summary>
     public async Task<KmsKeyDto> RotateAsync(Actor actor, AuditContext audit, string keyId)
     {
         var key = await KeyForAsync(actor, keyId, PermissionAction.Edit, requireEnabled: true);
-        if (key.KeyUsage != KmsAlgorithms.EncryptDecrypt) throw new BadRequestException("Only encrypt-decrypt keys can be rotated");
-        var material = KmsCrypto.NewSymmetricKey(key.Algorithm);
+        var (material, publicKey) = NewMaterial(key.KeyUsage, key.Algorithm);
         var now = UnixMs.Now(time);
         try
         {
@@ -179,7 +179,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
                 // Locked on PostgreSQL: two rotations at once make two versions, not one number twice.
                 var current = await KmsStore.FindAsync(conn, keyId, tx) ?? throw NotFound(keyId);
                 var version = current.Version + 1;
-                await InsertVersionAsync(conn, tx, keys, current, version, material, now);
+                await InsertVersionAsync(conn, tx, keys, current, version, material, publicKey, now);
                 await KmsStore.SetVersionAsync(conn, tx, keyId, version, now);
                 await AuditLogStore.WriteAsync(conn, tx, audit,
                     new AuditEvent("rotate-cmek", new JsonObject { ["keyId"] = keyId, ["version"] = version }, key.OrgId, key.ProjectId), now);
@@ -194,13 +194,13 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
     }
 
     /// <summary>
-    /// Coffer's own (Vault's <c>min_decryption_version</c>): ciphertexts of older versions stop decrypting. Raising it
+    /// Coffer's own (Vault's <c>min_decryption_version</c>): ciphertexts and signatures of older versions stop decrypting
+    /// and verifying. Raising it
     /// is reversible (the older material is kept); it cannot pass the newest version.
     /// </summary>
     public async Task<MinDecryptionVersionResponse> SetMinDecryptionVersionAsync(Actor actor, AuditContext audit, string keyId, long version)
     {
         var key = await KeyForAsync(actor, keyId, PermissionAction.Edit, requireEnabled: false);
-        RequireUsage(key, KmsAlgorithms.EncryptDecrypt, "encryption");
         if (version > key.Version)
             throw new BadRequestException($"The minimum decryption version cannot be above the key's newest version ({key.Version})");
         var now = UnixMs.Now(time);
@@ -234,6 +234,62 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
         {
             CryptographicOperations.ZeroMemory(plaintext);
         }
+    }
+
+    public async Task<SignResponse> SignAsync(Actor actor, AuditContext audit, string keyId, string signingAlgorithm, byte[] data, bool isDigest)
+    {
+        var key = await SigningKeyForAsync(actor, keyId, "sign", signingAlgorithm);
+        var signature = await WithMaterialAsync(key, key.Version, material => KmsSigning.Sign(key.Algorithm, material, signingAlgorithm, data, isDigest))
+            ?? throw new BadRequestException(
+                $"Failed to sign {(key.Algorithm == KmsAlgorithms.Rsa4096 ? "RSA" : "ECC")} digest with {signingAlgorithm} due to signing error. " +
+                $"Ensure that your digest is hashed with {KmsSigning.DigestName(signingAlgorithm)}.");
+        var encoded = Convert.ToBase64String(signature);
+        await AuditAsync(audit, key, "cmek-sign", new JsonObject { ["keyId"] = key.Id, ["signingAlgorithm"] = signingAlgorithm, ["signature"] = encoded });
+        return new SignResponse(encoded, key.Id, signingAlgorithm);
+    }
+
+    /// <summary>Valid when any version from the minimum decryption version on made it (one version until a rotation).</summary>
+    public async Task<VerifyResponse> VerifyAsync(Actor actor, AuditContext audit, string keyId, string signingAlgorithm, byte[] data, byte[] signature,
+        bool isDigest)
+    {
+        var key = await SigningKeyForAsync(actor, keyId, "verify", signingAlgorithm);
+        var publicKeys = await db.ReadAsync(conn => KmsStore.PublicKeysAsync(conn, key.Id, key.MinDecryptionVersion));
+        var valid = publicKeys.Any(p => KmsSigning.Verify(key.Algorithm, p.PublicKey, signingAlgorithm, data, signature, isDigest));
+        await AuditAsync(audit, key, "cmek-verify", new JsonObject
+        {
+            ["keyId"] = key.Id,
+            ["signatureValid"] = valid,
+            ["signingAlgorithm"] = signingAlgorithm,
+            ["signature"] = Convert.ToBase64String(signature),
+        });
+        return new VerifyResponse(valid, key.Id, signingAlgorithm);
+    }
+
+    /// <summary>The newest version's public key, DER SubjectPublicKeyInfo in base64 (as Infisical).</summary>
+    public async Task<string> PublicKeyAsync(Actor actor, AuditContext audit, string keyId)
+    {
+        var key = await KeyForAsync(actor, keyId, PermissionAction.Read, requireEnabled: true);
+        RequireUsage(key, KmsAlgorithms.SignVerify, "signing");
+        var row = await db.ReadAsync(conn => KmsStore.FindVersionAsync(conn, key.Id, key.Version)) ?? throw NotFound(keyId);
+        await AuditAsync(audit, key, "cmek-get-public-key", new JsonObject { ["keyId"] = key.Id, ["keyName"] = key.Name });
+        return Convert.ToBase64String(row.PublicKey!);
+    }
+
+    public async Task<string[]> SigningAlgorithmsAsync(Actor actor, AuditContext audit, string keyId)
+    {
+        var key = await KeyForAsync(actor, keyId, PermissionAction.Read, requireEnabled: true);
+        RequireUsage(key, KmsAlgorithms.SignVerify, "signing");
+        await AuditAsync(audit, key, "cmek-list-signing-algorithms", new JsonObject { ["keyId"] = key.Id });
+        return KmsSigning.AlgorithmsFor(key.Algorithm);
+    }
+
+    private async Task<KmsKeyRow> SigningKeyForAsync(Actor actor, string keyId, string action, string signingAlgorithm)
+    {
+        var key = await KeyForAsync(actor, keyId, action, requireEnabled: true);
+        RequireUsage(key, KmsAlgorithms.SignVerify, "signing");
+        if (!KmsSigning.AlgorithmsFor(key.Algorithm).Contains(signingAlgorithm))
+            throw new BadRequestException($"KMS {key.Algorithm} key cannot be used with {signingAlgorithm}");
+        return key;
     }
 
     /// <summary>The key, for an actor allowed <paramref name="action"/> on it; a key of another organization does not exist.</summary>
@@ -281,11 +337,15 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
         });
     }
 
+    /// <summary>A symmetric key, or a signing key's private half (PKCS#8) with its public half (SPKI).</summary>
+    private static (byte[] Material, byte[]? PublicKey) NewMaterial(string usage, string algorithm) =>
+        usage == KmsAlgorithms.SignVerify ? KmsSigning.NewKey(algorithm) : (KmsCrypto.NewSymmetricKey(algorithm), null);
+
     private static async Task InsertVersionAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, ProjectKeys keys, KmsKeyRow key,
-        long version, byte[] material, long now)
+        long version, byte[] material, byte[]? publicKey, long now)
     {
         var sealedMaterial = SecretCrypto.SealBytes(keys.Current, key.ProjectId, key.Id, version, MaterialField, material);
-        await KmsStore.InsertVersionAsync(conn, tx, key.Id, key.ProjectId, version, keys.CurrentVersion, sealedMaterial, null, now);
+        await KmsStore.InsertVersionAsync(conn, tx, key.Id, key.ProjectId, version, keys.CurrentVersion, sealedMaterial, publicKey, now);
         // As a secret write: a data-key rotation started meanwhile either re-seals this row or makes this write redo.
         await ProjectContentVersion.BumpAsync(conn, tx, key.ProjectId);
         await ProjectKeyRing.RequireCurrentAsync(conn, tx, keys);

@@ -88,4 +88,13 @@ public static class KmsStore
         conn.QuerySingleOrDefaultAsync<KmsKeyVersionRow>(
             "SELECT version, key_version, encrypted_value, public_key FROM kms_key_versions WHERE kms_key_id = @keyId AND version = @version",
             new { keyId, version });
+
+    /// <summary>The public keys of a signing key's versions from <paramref name="minVersion"/> on, newest first.</summary>
+    public static async Task<IReadOnlyList<(long Version, byte[] PublicKey)>> PublicKeysAsync(DbConnection conn, string keyId, long minVersion) =>
+        (await conn.QueryAsync<(long, byte[])>(
+            """
+            SELECT version, public_key FROM kms_key_versions
+            WHERE kms_key_id = @keyId AND version >= @minVersion AND public_key IS NOT NULL
+            ORDER BY version DESC
+            """, new { keyId, minVersion })).AsList();
 }
