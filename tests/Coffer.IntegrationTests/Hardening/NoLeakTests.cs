@@ -33,6 +33,16 @@ public sealed class NoLeakTests
         Expect.Ok(await api.PatchAsync("/api/v3/secrets/raw/DB_PASSWORD", new { workspaceId = projectId, environment = "dev", secretPath = "/", secretValue = secretValue + "-2" }, token));
         Expect.Ok(await api.GetAsync($"/api/v3/secrets/raw/DB_PASSWORD?workspaceId={projectId}&environment=dev", token));
 
+        // Data encrypted with a KMS key: the plaintext (and its base64 form, as sent) is no more stored or logged than a secret.
+        var kmsPlain = "canary-kms-" + Guid.NewGuid().ToString("N");
+        var kmsPlainB64 = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(kmsPlain));
+        var kmsKey = await api.PostAsync("/api/v1/kms/keys", new { projectId, name = "leaky-key" }, token);
+        Expect.Ok(kmsKey);
+        var kmsKeyId = kmsKey.Json["key"]!["id"]!.GetValue<string>();
+        var kmsCipher = await api.PostAsync($"/api/v1/kms/keys/{kmsKeyId}/encrypt", new { plaintext = kmsPlainB64 }, token);
+        Expect.Ok(kmsCipher);
+        Expect.Ok(await api.PostAsync($"/api/v1/kms/keys/{kmsKeyId}/decrypt", new { ciphertext = kmsCipher.Json["ciphertext"]!.GetValue<string>() }, token));
+
         // A second identity that may see names but not values.
         var peekerId = (await api.PostAsync("/api/v1/identities", new { name = "peeker", organizationId = orgId, role = "member" }, admin)).Json["identity"]!["id"]!.GetValue<string>();
         Expect.Ok(await api.PostAsync($"/api/v1/projects/{projectId}/roles", new
@@ -60,9 +70,9 @@ public sealed class NoLeakTests
             (await api.GetAsync($"/api/v1/projects/{projectId}/identity-memberships", peekerToken)).RawBody,
         };
         Assert.Contains("DB_PASSWORD", observed[^2]);
-        var canaries = new[] { password, secret, token, admin, secretValue, secretComment };
+        var canaries = new[] { password, secret, token, admin, secretValue, secretComment, kmsPlain, kmsPlainB64 };
         // Describing a secret shows its name, comment and tags (Infisical's describeSecret); only the value is readValue's.
-        var hiddenFromOthers = new[] { password, secret, token, admin, secretValue };
+        var hiddenFromOthers = new[] { password, secret, token, admin, secretValue, kmsPlain, kmsPlainB64 };
         foreach (var body in observed)
             foreach (var canary in hiddenFromOthers)
                 Assert.DoesNotContain(canary, body);
