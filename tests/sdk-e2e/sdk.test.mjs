@@ -1,5 +1,6 @@
 // The official @infisical/sdk against a real coffer-server, doing what an SDK user does.
 import assert from "node:assert/strict";
+import { createPublicKey, verify as nodeVerify } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 
 import { InfisicalSDK } from "@infisical/sdk";
@@ -193,5 +194,48 @@ describe("projects, environments and folders", () => {
     assert.deepEqual(below.map((f) => f.name), ["api"]);
     const deep = await sdk.folders().listFolders({ ...dev(), path: "/", recursive: true });
     assert.ok(deep.some((f) => f.name === "api"));
+  });
+});
+
+describe("kms", () => {
+  test("keys(): create, getByName and delete", async () => {
+    const key = await sdk.kms().keys().create({ projectId, name: "sdk-key", description: "made by the SDK", encryptionAlgorithm: "aes-256-gcm" });
+    assert.equal(key.name, "sdk-key");
+    assert.equal(key.keyUsage, "encrypt-decrypt");
+    assert.equal(key.encryptionAlgorithm, "aes-256-gcm");
+    const found = await sdk.kms().keys().getByName({ projectId, name: "sdk-key" });
+    assert.equal(found.id, key.id);
+    const deleted = await sdk.kms().keys().delete({ keyId: key.id });
+    assert.equal(deleted.id, key.id);
+    await assert.rejects(sdk.kms().keys().getByName({ projectId, name: "sdk-key" }), /Key with name "sdk-key" not found/);
+  });
+
+  test("encryption(): encrypt and decrypt round trip", async () => {
+    const key = await sdk.kms().keys().create({ projectId, name: "sdk-cipher" });
+    const plaintext = Buffer.from("the launch codes").toString("base64");
+    const ciphertext = await sdk.kms().encryption().encrypt({ keyId: key.id, plaintext });
+    assert.notEqual(ciphertext, plaintext);
+    assert.equal(await sdk.kms().encryption().decrypt({ keyId: key.id, ciphertext }), plaintext);
+  });
+
+  test("signing(): sign, verify (valid and tampered), algorithms, and a public key Node's crypto accepts", async () => {
+    const key = await sdk.kms().keys().create({ projectId, name: "sdk-signer", keyUsage: "sign-verify", encryptionAlgorithm: "ECC_NIST_P256" });
+    const algorithms = await sdk.kms().signing().listSigningAlgorithms({ keyId: key.id });
+    assert.deepEqual(algorithms, ["ECDSA_SHA_512", "ECDSA_SHA_384", "ECDSA_SHA_256"]);
+    const data = Buffer.from("release-1.0.0.tar.gz");
+    const signed = await sdk.kms().signing().sign({ keyId: key.id, data: data.toString("base64"), signingAlgorithm: "ECDSA_SHA_256" });
+    assert.equal(signed.keyId, key.id);
+    assert.equal(signed.signingAlgorithm, "ECDSA_SHA_256");
+    const valid = await sdk.kms().signing().verify({
+      keyId: key.id, data: data.toString("base64"), signature: signed.signature, signingAlgorithm: "ECDSA_SHA_256",
+    });
+    assert.equal(valid.signatureValid, true);
+    const tampered = await sdk.kms().signing().verify({
+      keyId: key.id, data: Buffer.from("release-1.0.1.tar.gz").toString("base64"), signature: signed.signature, signingAlgorithm: "ECDSA_SHA_256",
+    });
+    assert.equal(tampered.signatureValid, false);
+    const publicKey = await sdk.kms().signing().getPublicKey({ keyId: key.id });
+    const imported = createPublicKey({ key: Buffer.from(publicKey, "base64"), format: "der", type: "spki" });
+    assert.equal(nodeVerify("sha256", data, { key: imported, dsaEncoding: "der" }, Buffer.from(signed.signature, "base64")), true);
   });
 });
