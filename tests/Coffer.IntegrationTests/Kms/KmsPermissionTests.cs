@@ -1,5 +1,6 @@
 using System.Text;
 using Coffer.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.IntegrationTests.Kms;
 
@@ -63,6 +64,7 @@ public sealed class KmsPermissionTests(ServerFixture fx) : IClassFixture<ServerF
         Denied(await Api.PostAsync($"{Root}/{key}/encrypt", new { plaintext = Data }, viewer), "encrypt");
 
         // The audit trail names keys and operations, never data, keys or plaintext.
+        await fx.Server.Services.GetRequiredService<Coffer.Server.Features.AuditLogs.AuditBatcher>().FlushAsync();
         var audit = await Api.GetAsync($"/api/v1/organization/audit-logs?projectId={projectId}&limit=100", fx.AdminToken);
         Expect.Ok(audit);
         var events = audit.Json["auditLogs"]!.AsArray().Select(e => e!["event"]!["type"]!.GetValue<string>()).ToHashSet();
