@@ -21,7 +21,7 @@ machine_json() {
 write_report() {
   check_audit_completeness
   local file scenarios="{}" name
-  for name in B0 B1 B1-half B2 B3 B4 B5; do
+  for name in B0 B1 B1-half B2 B3 B4 B5 B6; do
     scenarios="$(jq -c --arg n "$name" --slurpfile r "$WORK/results/$name.json" '. + {($n): $r[0]}' <<<"$scenarios")"
   done
   file="$(results_file)"
@@ -50,6 +50,7 @@ write_report() {
         {name: "B3 / B0", value: ratio($s.B3.rps), target: 0.25, kind: "min"},
         {name: "B4 pairs / B0", value: ratio($s.B4.rps / 2), target: 0.02, kind: "min"},
         {name: "B5 / B0", value: ratio($s.B5.rps), target: 0.04, kind: "min"},
+        {name: "B6 / B0", value: ratio($s.B6.rps), target: 0.25, kind: "min"},
         {name: "B1 p99 at half rate (ms)", value: $s["B1-half"].latency_ms.p99, target: 5, kind: "max"},
         {name: "idle RSS (MB)", value: (($idle|tonumber) / 1024), target: 80, kind: "max"},
         {name: "peak RSS (MB)", value: (($peak|tonumber) / 1024), target: 250, kind: "max"},
@@ -81,7 +82,8 @@ print_table() {
     row("B2 GET list of 100"; $s.B2; $s.B2.rps; 0.15),
     row("B3 universal-auth login"; $s.B3; $s.B3.rps; 0.25),
     row("B4 membership pairs/s"; $s.B4; ($s.B4.rps / 2); 0.02),
-    row("B5 PATCH secret"; $s.B5; $s.B5.rps; 0.04)
+    row("B5 PATCH secret"; $s.B5; $s.B5.rps; 0.04),
+    row("B6 KMS encrypt 1 KB"; $s.B6; $s.B6.rps; 0.25)
   ' "$file" | while IFS=$'\t' read -r a b c d e f g h i; do
     printf '%-28s %10s %9.3f %9.3f %7s %10s %9s %8s  %s\n' "$a" "$b" "$c" "$d" "$e" "$f" "$g" "$h" "$i"
   done

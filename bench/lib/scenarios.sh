@@ -131,6 +131,8 @@ run_scenarios() {
     BENCH_ADMIN_TOKEN="$ADMIN_TOKEN" BENCH_IDENTITY_IDS="$B4_IDS"
   BEFORE_EACH_RUN=""
   scenario B5 secret_update.lua "$THREADS" "$CONNECTIONS" - "${common[@]}" BENCH_WRITE_NAMES="$WRITE_NAMES"
+  scenario B6 kms_encrypt.lua "$THREADS" "$CONNECTIONS" cmek-encrypt "${common[@]}" BENCH_KMS_KEY_ID="$KMS_KEY_ID" \
+    BENCH_KMS_PLAINTEXT="$KMS_PLAINTEXT"
 }
 
 # After the clean shutdown: every read answered must have its audit event on disk (the batcher drains on stop).

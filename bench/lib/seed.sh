@@ -62,5 +62,8 @@ seed() {
       "{\"workspaceId\":\"$PROJECT_ID\",\"environment\":\"dev\",\"secretPath\":\"/\",\"secretValue\":\"$value\"}" >/dev/null
   done
   READ_NAME=SECRET_001
+  # B6 encrypts 1 KB with a KMS key of the project (the reader identity's member role may encrypt).
+  KMS_KEY_ID="$(api POST /api/v1/kms/keys "$ADMIN_TOKEN" "{\"projectId\":\"$PROJECT_ID\",\"name\":\"bench-key\"}" | jq -r .key.id)"
+  KMS_PLAINTEXT="$(head -c 1024 /dev/urandom | base64 -w0)"
   log "seeded project $PROJECT_ID: $SECRET_COUNT secrets, identity $IDENTITY_ID"
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
@@ -19,6 +20,14 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
 {
     /// <summary>The associated-data field of a key version's sealed material.</summary>
     public const string MaterialField = "kms-key-material";
+
+    private const int MaxCached = 10_000;
+
+    // Key rows for the security epoch they were read in: a change to a key bumps the epoch, so every instance reads it
+    // again on the next request. Version rows hold only sealed material and never change but by a data-key rotation's
+    // re-seal, after which the stale copy fails to open and is read again.
+    private readonly ConcurrentDictionary<string, (long Epoch, KmsKeyRow Row)> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string KeyId, long Version), KmsKeyVersionRow> _versions = new();
 
     public async Task<KmsKeyDto> CreateAsync(Actor actor, AuditContext audit, CreateKmsKeyRequest request)
     {
@@ -120,6 +129,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
             if (description is not null) metadata["description"] = description;
             if (isDisabled is not null) metadata["isDisabled"] = isDisabled;
             await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("update-cmek", metadata, key.OrgId, key.ProjectId), now);
+            await SecurityEpoch.BumpAsync(conn, tx);
             return await KmsStore.FindAsync(conn, keyId, tx);
         });
         return KmsKeyDto.From(updated!);
@@ -132,6 +142,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
         await db.WriteAsync(async (conn, tx) =>
         {
             await KmsStore.DeleteAsync(conn, tx, keyId);
+            await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("delete-cmek", new JsonObject { ["keyId"] = keyId }, key.OrgId, key.ProjectId), now);
         });
         return KmsKeyDto.From(key);
@@ -180,6 +191,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
                 var version = current.Version + 1;
                 await InsertVersionAsync(conn, tx, keys, current, version, material, publicKey, now);
                 await KmsStore.SetVersionAsync(conn, tx, keyId, version, now);
+                await SecurityEpoch.BumpAsync(conn, tx);
                 await AuditLogStore.WriteAsync(conn, tx, audit,
                     new AuditEvent("rotate-cmek", new JsonObject { ["keyId"] = keyId, ["version"] = version }, key.OrgId, key.ProjectId), now);
                 return (await KmsStore.FindAsync(conn, keyId, tx))!;
@@ -209,6 +221,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
             if (version > current.Version)
                 throw new BadRequestException($"The minimum decryption version cannot be above the key's newest version ({current.Version})");
             await KmsStore.SetMinDecryptionVersionAsync(conn, tx, keyId, version, now);
+            await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("update-cmek-min-decryption-version",
                 new JsonObject { ["keyId"] = keyId, ["minDecryptionVersion"] = version }, key.OrgId, key.ProjectId), now);
             return (await KmsStore.FindAsync(conn, keyId, tx))!;
@@ -294,10 +307,22 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
     /// <summary>The key, for an actor allowed <paramref name="action"/> on it; a key of another organization does not exist.</summary>
     private async Task<KmsKeyRow> KeyForAsync(Actor actor, string keyId, string action, bool requireEnabled)
     {
-        var key = await db.ReadAsync(conn => KmsStore.FindAsync(conn, keyId));
+        var key = await FindKeyAsync(actor, keyId);
         if (key is null || key.OrgId != actor.OrgId) throw NotFound(keyId);
         (await permissions.ForProjectAsync(actor, key.ProjectId)).Require(action, ProjectSubject.Cmek);
         if (requireEnabled && key.IsDisabled) throw new BadRequestException("Key is disabled");
+        return key;
+    }
+
+    private async Task<KmsKeyRow?> FindKeyAsync(Actor actor, string keyId)
+    {
+        if (actor.Epoch != 0 && _keys.TryGetValue(keyId, out var cached) && cached.Epoch == actor.Epoch) return cached.Row;
+        var key = await db.ReadAsync(conn => KmsStore.FindAsync(conn, keyId));
+        if (key is not null && actor.Epoch != 0)
+        {
+            if (_keys.Count >= MaxCached) _keys.Clear();
+            _keys[keyId] = (actor.Epoch, key);
+        }
         return key;
     }
 
@@ -320,7 +345,28 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
     /// <summary>Runs <paramref name="work"/> with one version's material, opened for it and zeroed after.</summary>
     private async Task<T> WithMaterialAsync<T>(KmsKeyRow key, long version, Func<byte[], T> work)
     {
-        var row = await db.ReadAsync(conn => KmsStore.FindVersionAsync(conn, key.Id, version)) ?? throw new BadRequestException("The ciphertext is not valid for this key");
+        try
+        {
+            return await WithMaterialAsync(key, version, work, await VersionRowAsync(key.Id, version, fresh: false));
+        }
+        catch (Exception ex) when (ex is StaleKeyRingException or Crypto.DecryptionFailedException)
+        {
+            // The cached row was re-sealed by a data-key rotation since: read it again, once.
+            return await WithMaterialAsync(key, version, work, await VersionRowAsync(key.Id, version, fresh: true));
+        }
+    }
+
+    private async Task<KmsKeyVersionRow> VersionRowAsync(string keyId, long version, bool fresh)
+    {
+        if (!fresh && _versions.TryGetValue((keyId, version), out var cached)) return cached;
+        var row = await db.ReadAsync(conn => KmsStore.FindVersionAsync(conn, keyId, version)) ?? throw InvalidCiphertext();
+        if (_versions.Count >= MaxCached) _versions.Clear();
+        _versions[(keyId, version)] = row;
+        return row;
+    }
+
+    private async Task<T> WithMaterialAsync<T>(KmsKeyRow key, long version, Func<byte[], T> work, KmsKeyVersionRow row)
+    {
         return await keyRing.WithKeysAsync(key.ProjectId, keys =>
         {
             if (keys is null) throw new InvalidOperationException($"Project {key.ProjectId} holds a KMS key but no data key.");
