@@ -218,5 +218,35 @@ public sealed class TerraformContractTests(ServerFixture fx) : IClassFixture<Ser
         Assert.Equal(0, subOrgs["totalCount"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task Infisical_kms_key_create_with_isDisabled_read_update_delete()
+    {
+        var projectId = await fx.Given.ProjectAsync();
+        // Create as the provider sends it: empty strings omitted; a planned is_disabled = true is a PATCH right after.
+        var created = (await OkAsync(TfAsync(HttpMethod.Post, "/api/v1/kms/keys",
+            new { projectId, name = "tf-key", keyUsage = "sign-verify", encryptionAlgorithm = "RSA_4096" })))["key"]!;
+        Has(created, "id", "orgId", "version", "createdAt", "updatedAt", "keyUsage", "encryptionAlgorithm", "isDisabled");
+        var keyId = created["id"]!.GetValue<string>();
+        var disabled = (await OkAsync(TfAsync(HttpMethod.Patch, $"/api/v1/kms/keys/{keyId}", new { isDisabled = true })))["key"]!;
+        Assert.True(disabled["isDisabled"]!.GetValue<bool>());
+
+        var read = (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/kms/keys/{keyId}")))["key"]!;
+        Has(read, "name", "description", "keyUsage", "encryptionAlgorithm", "isDisabled", "orgId", "version", "createdAt", "updatedAt");
+        Assert.Equal(["tf-key", "sign-verify", "RSA_4096"], new[] { "name", "keyUsage", "encryptionAlgorithm" }.Select(k => read[k]!.GetValue<string>()));
+        // Go decodes a null description into "": the provider's state is the same either way.
+        Assert.Null(read["description"]);
+
+        var updated = (await OkAsync(TfAsync(HttpMethod.Patch, $"/api/v1/kms/keys/{keyId}",
+            new { name = "tf-key-2", description = "managed by terraform", isDisabled = false })))["key"]!;
+        Assert.Equal(["tf-key-2", "managed by terraform"], new[] { "name", "description" }.Select(k => updated[k]!.GetValue<string>()));
+        Assert.False(updated["isDisabled"]!.GetValue<bool>());
+        var publicKey = await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/kms/keys/{keyId}/public-key"));
+        Assert.False(string.IsNullOrEmpty(publicKey["publicKey"]!.GetValue<string>()));
+
+        Expect.Ok(await TfAsync(HttpMethod.Delete, $"/api/v1/kms/keys/{keyId}"));
+        // Read after delete is the 404 the provider turns into "gone".
+        Assert.Equal(404, (await TfAsync(HttpMethod.Get, $"/api/v1/kms/keys/{keyId}")).Code);
+    }
+
     private Task<(string Id, string Username)> OrgUserAsync() => OrgUsers.AddAsync(fx, "tf");
 }
