@@ -199,6 +199,8 @@ public sealed class KmsKeyTests(ServerFixture fx) : IClassFixture<ServerFixture>
             Issue.Custom([], "algorithm must be a valid symmetric encryption algorithm. Valid options are: aes-256-gcm, aes-128-gcm"));
         Expect.Validation(await Api.PostAsync(Root, new { projectId, name = "Bad Name!" }, fx.AdminToken),
             Issue.Custom(["name"], "Name field can only contain letters, numbers, and hyphens"));
+        Expect.Validation(await Api.SendAsync(HttpMethod.Put, $"{Root}/{keyId}/min-decryption-version", new { }, fx.AdminToken),
+            Issue.Required(["minDecryptionVersion"], "number"));
         var missing = Guid.NewGuid().ToString();
         Expect.Error(await Api.PostAsync($"{Root}/{missing}/encrypt", new { plaintext = B64("x") }, fx.AdminToken), 404, "NotFound",
             $"Key with ID \"{missing}\" not found");

@@ -153,7 +153,7 @@ public static class KmsEndpoints
         group.MapPut("/api/v1/kms/keys/{keyId}/min-decryption-version", async (HttpContext http, string keyId, KmsService service) =>
         {
             var body = await JsonBody.ReadInputAsync(http.Request);
-            var version = body.Number("minDecryptionVersion", min: 1);
+            var version = body.Number("minDecryptionVersion", min: 1, required: true);
             body.ThrowIfInvalid();
             var actor = http.GetActor();
             return TypedResults.Ok(await service.SetMinDecryptionVersionAsync(actor, AuditContext.From(http, actor), KeyId(keyId), (long)version!.Value));
