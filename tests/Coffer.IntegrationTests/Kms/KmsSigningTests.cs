@@ -105,6 +105,52 @@ public sealed class KmsSigningTests(ServerFixture fx) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task Ed25519_keys_sign_pure_and_prehashed_and_OpenSSL_agrees_with_the_pure_signatures()
+    {
+        var projectId = await fx.Given.ProjectAsync();
+        var keyId = await KeyAsync(projectId, "edwards", "ECC_NIST_EDWARDS25519");
+        var listed = await Api.GetAsync($"{Root}/{keyId}/signing-algorithms", fx.AdminToken);
+        Assert.Equal(["ED25519_SHA_512", "ED25519_PH_SHA_512"], listed.Json["signingAlgorithms"]!.AsArray().Select(a => a!.GetValue<string>()));
+        foreach (var algorithm in new[] { "ED25519_SHA_512", "ED25519_PH_SHA_512" })
+        {
+            var signature = await SignAsync(keyId, algorithm, Message);
+            Assert.Equal(64, Convert.FromBase64String(signature).Length);
+            Assert.True(await VerifyAsync(keyId, algorithm, Message, signature), algorithm);
+            Assert.False(await VerifyAsync(keyId, algorithm, [.. Message, 0], signature), algorithm + " tampered");
+            Expect.Error(await Api.PostAsync($"{Root}/{keyId}/sign",
+                new { signingAlgorithm = algorithm, data = Convert.ToBase64String(SHA512.HashData(Message)), isDigest = true }, fx.AdminToken),
+                400, "BadRequest", $"{algorithm} signs the message itself: send the data with isDigest false");
+        }
+        // Pure and prehashed are different schemes: one's signature is not the other's.
+        var pure = await SignAsync(keyId, "ED25519_SHA_512", Message);
+        Assert.False(await VerifyAsync(keyId, "ED25519_PH_SHA_512", Message, pure));
+
+        var dir = Directory.CreateTempSubdirectory("coffer-kms-ed25519-");
+        try
+        {
+            var publicKey = Path.Combine(dir.FullName, "public.der");
+            var published = (await Api.GetAsync($"{Root}/{keyId}/public-key", fx.AdminToken)).Json["publicKey"]!.GetValue<string>();
+            await File.WriteAllBytesAsync(publicKey, Convert.FromBase64String(published), TestContext.Current.CancellationToken);
+            var data = Path.Combine(dir.FullName, "data.bin");
+            await File.WriteAllBytesAsync(data, Message, TestContext.Current.CancellationToken);
+            var sigFile = Path.Combine(dir.FullName, "signature.bin");
+            await File.WriteAllBytesAsync(sigFile, Convert.FromBase64String(pure), TestContext.Current.CancellationToken);
+            var start = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { "pkeyutl", "-verify", "-pubin", "-inkey", publicKey, "-keyform", "DER", "-rawin", "-in", data, "-sigfile", sigFile })
+                start.ArgumentList.Add(arg);
+            using var process = Process.Start(start)!;
+            var output = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken) +
+                await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.True(process.ExitCode == 0 && output.Contains("Signature Verified Successfully", StringComparison.Ordinal), output);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_rotated_signing_key_signs_with_its_newest_version_and_old_signatures_verify_until_retired()
     {
         var projectId = await fx.Given.ProjectAsync();
@@ -146,13 +192,13 @@ public sealed class KmsSigningTests(ServerFixture fx) : IClassFixture<ServerFixt
         Expect.Validation(await Api.PostAsync($"{Root}/{signer}/sign", new { signingAlgorithm = "ED25519", data }, fx.AdminToken),
             Issue.Enum(["signingAlgorithm"], "ED25519",
                 "RSASSA_PSS_SHA_512", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_256", "RSASSA_PKCS1_V1_5_SHA_512", "RSASSA_PKCS1_V1_5_SHA_384",
-                "RSASSA_PKCS1_V1_5_SHA_256", "ECDSA_SHA_512", "ECDSA_SHA_384", "ECDSA_SHA_256"));
+                "RSASSA_PKCS1_V1_5_SHA_256", "ECDSA_SHA_512", "ECDSA_SHA_384", "ECDSA_SHA_256", "ED25519_SHA_512", "ED25519_PH_SHA_512"));
         Expect.Validation(await Api.PostAsync($"{Root}/{signer}/verify", new { signingAlgorithm = "ECDSA_SHA_256", data, signature = "@@" }, fx.AdminToken),
             Issue.Custom(["signature"], "signature must be base64 encoded"));
         // A signature that is not even well-formed is not valid; it is not an error.
         Assert.False(await VerifyAsync(signer, "ECDSA_SHA_256", Message, Convert.ToBase64String(new byte[8])));
         Expect.Validation(await Api.PostAsync(Root, new { projectId, name = "odd", keyUsage = "sign-verify", encryptionAlgorithm = "aes-256-gcm" }, fx.AdminToken),
-            Issue.Custom([], "algorithm must be a valid asymmetric sign-verify algorithm. Valid options are: RSA_4096, ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521"));
+            Issue.Custom([], "algorithm must be a valid asymmetric sign-verify algorithm. Valid options are: RSA_4096, ECC_NIST_P256, ECC_NIST_P384, ECC_NIST_P521, ECC_NIST_EDWARDS25519"));
     }
 
     private static bool VerifiesWith(string publicKey, string signature)

@@ -252,9 +252,10 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
     {
         var key = await SigningKeyForAsync(actor, keyId, "sign", signingAlgorithm);
         var signature = await WithMaterialAsync(key, key.Version, material => KmsSigning.Sign(key.Algorithm, material, signingAlgorithm, data, isDigest))
-            ?? throw new BadRequestException(
-                $"Failed to sign {(key.Algorithm == KmsAlgorithms.Rsa4096 ? "RSA" : "ECC")} digest with {signingAlgorithm} due to signing error. " +
-                $"Ensure that your digest is hashed with {KmsSigning.DigestName(signingAlgorithm)}.");
+            ?? throw new BadRequestException(key.Algorithm == KmsAlgorithms.EccNistEdwards25519
+                ? $"{signingAlgorithm} signs the message itself: send the data with isDigest false"
+                : $"Failed to sign {(key.Algorithm == KmsAlgorithms.Rsa4096 ? "RSA" : "ECC")} digest with {signingAlgorithm} due to signing error. " +
+                  $"Ensure that your digest is hashed with {KmsSigning.DigestName(signingAlgorithm)}.");
         var encoded = Convert.ToBase64String(signature);
         await AuditAsync(audit, key, "cmek-sign", new JsonObject { ["keyId"] = key.Id, ["signingAlgorithm"] = signingAlgorithm, ["signature"] = encoded });
         return new SignResponse(encoded, key.Id, signingAlgorithm);
