@@ -201,6 +201,10 @@ public sealed class KmsKeyTests(ServerFixture fx) : IClassFixture<ServerFixture>
             Issue.Custom(["name"], "Name field can only contain letters, numbers, and hyphens"));
         Expect.Validation(await Api.SendAsync(HttpMethod.Put, $"{Root}/{keyId}/min-decryption-version", new { }, fx.AdminToken),
             Issue.Required(["minDecryptionVersion"], "number"));
+        // A key of a project the caller is not in: the project's refusal, before anything about the key.
+        var (_, outsider) = await fx.Given.ProjectMemberAsync(await fx.Given.ProjectAsync(), "admin");
+        Expect.Error(await Api.PostAsync($"{Root}/{keyId}/encrypt", new { plaintext = B64("x") }, outsider), 403, "ProjectMembershipNotFound",
+            $"You are not a member of this project with ID {projectId}. Please assign this identity to the project with the appropriate permissions, then try again.");
         var missing = Guid.NewGuid().ToString();
         Expect.Error(await Api.PostAsync($"{Root}/{missing}/encrypt", new { plaintext = B64("x") }, fx.AdminToken), 404, "NotFound",
             $"Key with ID \"{missing}\" not found");
