@@ -165,7 +165,9 @@ public sealed class KmsKeyTests(ServerFixture fx) : IClassFixture<ServerFixture>
         var before = (await RowsAsync()).ToList();
         Assert.Equal([1L, 1L], before.Select(r => r.KeyVersion));
 
-        Expect.Ok(await Api.PostAsync($"/api/v1/admin/projects/{projectId}/rotate-data-key", null, fx.AdminToken));
+        var rotation = await Api.PostAsync($"/api/v1/admin/projects/{projectId}/rotate-data-key", null, fx.AdminToken);
+        Expect.Ok(rotation);
+        Assert.Equal(2, rotation.Json["rotation"]!["kmsKeyVersionsResealed"]!.GetValue<int>());
 
         var after = (await RowsAsync()).ToList();
         Assert.Equal([2L, 2L], after.Select(r => r.KeyVersion));

@@ -64,7 +64,7 @@ public sealed partial class DataKeyRotationService(Db db, ProjectKeyRing keys, P
                     LogProgress(logger, projectId, table.Table, counts[i]);
                 }
             }
-            var result = new DataKeyRotationResult(projectId, counts[0], counts[1], target);
+            var result = new DataKeyRotationResult(projectId, counts[0], counts[1], counts[2], target);
             await FinishAsync(projectId, orgId, audit, result, ct);
             content.Forget(projectId);
             await keys.LoadAsync(projectId);
@@ -126,6 +126,7 @@ public sealed partial class DataKeyRotationService(Db db, ProjectKeyRing keys, P
                 ["keysRetired"] = retired,
                 ["secretsResealed"] = result.SecretsResealed,
                 ["versionsResealed"] = result.VersionsResealed,
+                ["kmsKeyVersionsResealed"] = result.KmsKeyVersionsResealed,
             }, orgId, projectId), UnixMs.Now(time));
         }, ct);
 
