@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Coffer.Server.Data;
+using Coffer.Server.Features.Kms;
+using Coffer.Server.Features.Secrets;
 using Dapper;
 
 namespace Coffer.Server.Features.DataKeyRotation;
@@ -28,9 +30,9 @@ public static class DataKeyRotationStore
     /// </summary>
     public static readonly IReadOnlyList<SealedTable> SealedTables =
     [
-        new("secrets", "id", "value", true),
-        new("secret_versions", "secret_id", "value", true),
-        new("kms_key_versions", "kms_key_id", "kms-key-material", false),
+        new("secrets", "id", SecretCrypto.Value, true),
+        new("secret_versions", "secret_id", SecretCrypto.Value, true),
+        new("kms_key_versions", "kms_key_id", KmsService.MaterialField, false),
     ];
 
     public static async Task<List<long>> KeyVersionsAsync(DbConnection conn, DbTransaction tx, string projectId) =>

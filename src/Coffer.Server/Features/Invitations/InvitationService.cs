@@ -6,6 +6,8 @@ using Coffer.Server.Crypto;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Organizations;
+using Coffer.Server.Features.OrgUserMemberships;
 using Coffer.Server.Features.Users;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
@@ -68,7 +70,7 @@ public sealed class InvitationService(Db db, PermissionService permissions, Secr
                 }
                 // A concurrent invitation may have made them a member meanwhile; the unique key keeps one membership.
                 if ((await InvitationStore.OrgMemberUserIdsAsync(conn, orgId, [userId], tx)).Count == 0)
-                    await InvitationStore.InsertInvitedMembershipAsync(conn, tx, orgId, userId, role.StoredRole, role.CustomRoleId, now);
+                    await OrgStore.InsertMembershipAsync(conn, tx, orgId, userId, null, role.StoredRole, role.CustomRoleId, now, OrgStore.Invited);
                 await InvitationStore.ReplaceCodeAsync(conn, tx, userId, orgId, hasher.Hash(codes[email]), now + CodeLifetimeMs, now);
             }
             await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("invite-organization-members", new JsonObject
@@ -85,9 +87,9 @@ public sealed class InvitationService(Db db, PermissionService permissions, Secr
     {
         var access = await permissions.ForOrgAsync(actor, orgId);
         access.Require(PermissionAction.Create, OrgSubject.Member);
-        var membership = await db.ReadAsync(conn => InvitationStore.FindMembershipAsync(conn, orgId, membershipId))
+        var membership = await db.ReadAsync(conn => OrgUserMembershipStore.FindAsync(conn, orgId, membershipId))
             ?? throw new NotFoundException($"Organization membership with ID '{membershipId}' not found");
-        if (membership.Status != InvitationStore.Invited) throw new BadRequestException("The user has already accepted the invitation");
+        if (membership.Status != OrgStore.Invited) throw new BadRequestException("The user has already accepted the invitation");
         var code = NewCode();
         var now = UnixMs.Now(time);
         await db.WriteAsync((conn, tx) => InvitationStore.ReplaceCodeAsync(conn, tx, membership.UserId, orgId, hasher.Hash(code), now + CodeLifetimeMs, now));

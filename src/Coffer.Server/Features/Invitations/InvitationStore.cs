@@ -20,18 +20,12 @@ public sealed class InvitedUserRow
     public long UpdatedAt { get; init; }
 }
 
-/// <summary>A user's membership of an organization, with its invitation status.</summary>
-public sealed record OrgUserMembershipRow(string Id, string OrgId, string UserId, string Status, string Username, string? Email);
-
 /// <summary>The live invitation code of a user in an organization.</summary>
 public sealed record InviteCodeRow(string CodeHash, long ExpiresAt);
 
 /// <summary>Every query on invited users, their organization memberships' status and their invitation codes.</summary>
 public static class InvitationStore
 {
-    public const string Invited = "invited";
-    public const string Accepted = "accepted";
-
     private const string UserColumns =
         "id, email, username, first_name, last_name, super_admin, is_accepted, is_email_verified, auth_methods, created_at, updated_at";
 
@@ -55,21 +49,6 @@ public static class InvitationStore
     public static async Task<IReadOnlyList<string>> OrgMemberUserIdsAsync(DbConnection conn, string orgId, IReadOnlyCollection<string> userIds, DbTransaction? tx = null) =>
         (await conn.QueryAsync<string>($"SELECT user_id FROM org_memberships WHERE org_id = @orgId AND {SqlText.In(conn, "user_id", "userIds")}",
             new { orgId, userIds = userIds.ToArray() }, tx)).AsList();
-
-    public static Task InsertInvitedMembershipAsync(DbConnection conn, DbTransaction tx, string orgId, string userId, string role, string? roleId, long now) =>
-        conn.ExecuteAsync(
-            """
-            INSERT INTO org_memberships (id, org_id, actor_type, user_id, identity_id, role, role_id, is_active, status, created_at, updated_at)
-            VALUES (@id, @orgId, 'user', @userId, NULL, @role, @roleId, TRUE, 'invited', @now, @now)
-            """, new { id = Ids.New(), orgId, userId, role, roleId, now }, tx);
-
-    public static Task<OrgUserMembershipRow?> FindMembershipAsync(DbConnection conn, string orgId, string membershipId) =>
-        conn.QuerySingleOrDefaultAsync<OrgUserMembershipRow>(
-            """
-            SELECT m.id, m.org_id, m.user_id, m.status, u.username, u.email
-            FROM org_memberships m JOIN users u ON u.id = m.user_id
-            WHERE m.org_id = @orgId AND m.id = @membershipId
-            """, new { orgId, membershipId });
 
     public static async Task<bool> IsInvitedAsync(DbConnection conn, string orgId, string userId, DbTransaction? tx = null) =>
         await conn.ExecuteScalarAsync<long>(

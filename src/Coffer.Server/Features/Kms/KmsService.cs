@@ -82,7 +82,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
     public async Task<KmsKeyDto> GetAsync(Actor actor, AuditContext audit, string keyId)
     {
         var key = await KeyForAsync(actor, keyId, PermissionAction.Read, requireEnabled: false);
-        await AuditAsync(audit, key, "get-cmek", new JsonObject { ["keyId"] = key.Id });
+        Audit(audit, key, "get-cmek", new JsonObject { ["keyId"] = key.Id });
         return KmsKeyDto.From(key);
     }
 
@@ -92,7 +92,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
         if (found is null || found.OrgId != actor.OrgId)
             throw new NotFoundException($"Key with name \"{name}\" not found for project with ID \"{projectId}\"");
         (await permissions.ForProjectAsync(actor, found.ProjectId)).Require(PermissionAction.Read, ProjectSubject.Cmek);
-        await AuditAsync(audit, found, "get-cmek", new JsonObject { ["keyId"] = found.Id });
+        Audit(audit, found, "get-cmek", new JsonObject { ["keyId"] = found.Id });
         return KmsKeyDto.From(found);
     }
 
@@ -153,7 +153,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
         var key = await KeyForAsync(actor, keyId, "encrypt", requireEnabled: true);
         RequireUsage(key, KmsAlgorithms.EncryptDecrypt, "encryption");
         var ciphertext = await WithMaterialAsync(key, key.Version, material => KmsCrypto.Encrypt(material, key.Version, plaintext));
-        await AuditAsync(audit, key, "cmek-encrypt", new JsonObject { ["keyId"] = key.Id });
+        Audit(audit, key, "cmek-encrypt", new JsonObject { ["keyId"] = key.Id });
         return Convert.ToBase64String(ciphertext);
     }
 
@@ -164,7 +164,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
         var plaintext = await OpenAsync(key, ciphertext);
         try
         {
-            await AuditAsync(audit, key, "cmek-decrypt", new JsonObject { ["keyId"] = key.Id });
+            Audit(audit, key, "cmek-decrypt", new JsonObject { ["keyId"] = key.Id });
             return Convert.ToBase64String(plaintext);
         }
         finally
@@ -206,14 +206,11 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
 
     /// <summary>
     /// Coffer's own (Vault's <c>min_decryption_version</c>): ciphertexts and signatures of older versions stop decrypting
-    /// and verifying. Raising it
-    /// is reversible (the older material is kept); it cannot pass the newest version.
+    /// and verifying. Raising it is reversible (the older material is kept); it cannot pass the newest version.
     /// </summary>
     public async Task<MinDecryptionVersionResponse> SetMinDecryptionVersionAsync(Actor actor, AuditContext audit, string keyId, long version)
     {
         var key = await KeyForAsync(actor, keyId, PermissionAction.Edit, requireEnabled: false);
-        if (version > key.Version)
-            throw new BadRequestException($"The minimum decryption version cannot be above the key's newest version ({key.Version})");
         var now = UnixMs.Now(time);
         var updated = await db.WriteAsync(async (conn, tx) =>
         {
@@ -239,7 +236,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
         try
         {
             var rewrapped = await WithMaterialAsync(key, key.Version, material => KmsCrypto.Encrypt(material, key.Version, plaintext));
-            await AuditAsync(audit, key, "cmek-rewrap", new JsonObject { ["keyId"] = key.Id, ["version"] = key.Version });
+            Audit(audit, key, "cmek-rewrap", new JsonObject { ["keyId"] = key.Id, ["version"] = key.Version });
             return Convert.ToBase64String(rewrapped);
         }
         finally
@@ -257,7 +254,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
                 : $"Failed to sign {(key.Algorithm == KmsAlgorithms.Rsa4096 ? "RSA" : "ECC")} digest with {signingAlgorithm} due to signing error. " +
                   $"Ensure that your digest is hashed with {KmsSigning.DigestName(signingAlgorithm)}.");
         var encoded = Convert.ToBase64String(signature);
-        await AuditAsync(audit, key, "cmek-sign", new JsonObject { ["keyId"] = key.Id, ["signingAlgorithm"] = signingAlgorithm, ["signature"] = encoded });
+        Audit(audit, key, "cmek-sign", new JsonObject { ["keyId"] = key.Id, ["signingAlgorithm"] = signingAlgorithm, ["signature"] = encoded });
         return new SignResponse(encoded, key.Id, signingAlgorithm);
     }
 
@@ -268,7 +265,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
         var key = await SigningKeyForAsync(actor, keyId, "verify", signingAlgorithm);
         var publicKeys = await db.ReadAsync(conn => KmsStore.PublicKeysAsync(conn, key.Id, key.MinDecryptionVersion));
         var valid = publicKeys.Any(p => KmsSigning.Verify(key.Algorithm, p.PublicKey, signingAlgorithm, data, signature, isDigest));
-        await AuditAsync(audit, key, "cmek-verify", new JsonObject
+        Audit(audit, key, "cmek-verify", new JsonObject
         {
             ["keyId"] = key.Id,
             ["signatureValid"] = valid,
@@ -284,7 +281,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
         var key = await KeyForAsync(actor, keyId, PermissionAction.Read, requireEnabled: true);
         RequireUsage(key, KmsAlgorithms.SignVerify, "signing");
         var row = await db.ReadAsync(conn => KmsStore.FindVersionAsync(conn, key.Id, key.Version)) ?? throw NotFound(keyId);
-        await AuditAsync(audit, key, "cmek-get-public-key", new JsonObject { ["keyId"] = key.Id, ["keyName"] = key.Name });
+        Audit(audit, key, "cmek-get-public-key", new JsonObject { ["keyId"] = key.Id, ["keyName"] = key.Name });
         return Convert.ToBase64String(row.PublicKey!);
     }
 
@@ -292,7 +289,7 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
     {
         var key = await KeyForAsync(actor, keyId, PermissionAction.Read, requireEnabled: true);
         RequireUsage(key, KmsAlgorithms.SignVerify, "signing");
-        await AuditAsync(audit, key, "cmek-list-signing-algorithms", new JsonObject { ["keyId"] = key.Id });
+        Audit(audit, key, "cmek-list-signing-algorithms", new JsonObject { ["keyId"] = key.Id });
         return KmsSigning.AlgorithmsFor(key.Algorithm);
     }
 
@@ -398,11 +395,8 @@ public sealed class KmsService(Db db, PermissionService permissions, ProjectKeyR
     }
 
     /// <summary>Operations that change no key are audited off the request path, as secret reads are.</summary>
-    private Task AuditAsync(AuditContext audit, KmsKeyRow key, string type, JsonObject metadata)
-    {
+    private void Audit(AuditContext audit, KmsKeyRow key, string type, JsonObject metadata) =>
         auditBatcher.Enqueue(audit, new AuditEvent(type, metadata, key.OrgId, key.ProjectId));
-        return Task.CompletedTask;
-    }
 
     private static NotFoundException NotFound(string keyId) => new($"Key with ID \"{keyId}\" not found");
 }

@@ -1,4 +1,5 @@
 using Coffer.Server.Data;
+using Coffer.Server.Features.Organizations;
 
 namespace Coffer.Server.Features.OrgUserMemberships;
 
@@ -14,7 +15,7 @@ public sealed record OrgUserMembershipDto(string Id, string Role, string Status,
             new OrgMemberUserDto(r.Username, r.Email, r.IsEmailVerified, r.FirstName, r.LastName, r.UserId, null));
 
     /// <summary>Infisical keeps the invited address on the membership until the invitation is accepted.</summary>
-    internal static string? InviteEmailOf(OrgUserMembershipRow r) => r.Status == "invited" ? r.Email ?? r.Username : null;
+    internal static string? InviteEmailOf(OrgUserMembershipRow r) => r.Status == OrgStore.Invited ? r.Email ?? r.Username : null;
 }
 
 /// <summary>An organization membership row as Infisical's update and delete answer it.</summary>

@@ -50,12 +50,17 @@ public static class OrgStore
             ORDER BY o.created_at, o.id
             """, new { actorId })).AsList();
 
+    /// <summary>A membership's status: <see cref="Invited"/> until the person follows their invitation.</summary>
+    public const string Accepted = "accepted";
+    public const string Invited = "invited";
+
+    /// <param name="status"><see cref="Accepted"/>, or <see cref="Invited"/> for a person who has not followed their invitation yet.</param>
     public static Task InsertMembershipAsync(DbConnection conn, DbTransaction tx, string orgId, string? userId, string? identityId,
-        string role, string? roleId, long now) =>
+        string role, string? roleId, long now, string status = Accepted) =>
         conn.ExecuteAsync(
             """
-            INSERT INTO org_memberships (id, org_id, actor_type, user_id, identity_id, role, role_id, is_active, created_at, updated_at)
-            VALUES (@Id, @orgId, @actorType, @userId, @identityId, @role, @roleId, TRUE, @now, @now)
+            INSERT INTO org_memberships (id, org_id, actor_type, user_id, identity_id, role, role_id, is_active, status, created_at, updated_at)
+            VALUES (@Id, @orgId, @actorType, @userId, @identityId, @role, @roleId, TRUE, @status, @now, @now)
             """,
             new
             {
@@ -66,6 +71,7 @@ public static class OrgStore
                 identityId,
                 role,
                 roleId,
+                status,
                 now,
             }, tx);
 
