@@ -114,9 +114,7 @@ public sealed record DenialWorld(
         await given.MemberAsync(p, viewerId, "viewer");
 
         var userId = userMembership.Json["memberships"]![0]!["userId"]!.GetValue<string>();
-        var orgUsers = await fx.Api.GetAsync($"/api/v2/organizations/{fx.OrgId}/memberships", admin);
-        Expect.Ok(orgUsers);
-        var orgUserMembershipId = orgUsers.Json["users"]!.AsArray().Single(u => u!["userId"]!.GetValue<string>() == userId)!["id"]!.GetValue<string>();
+        var orgUserMembershipId = await OrgUsers.MembershipIdAsync(fx, userId, admin);
 
         return new DenialWorld(
             OrgId: fx.OrgId,

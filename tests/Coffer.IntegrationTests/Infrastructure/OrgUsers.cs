@@ -31,6 +31,14 @@ public static class OrgUsers
         return (email, CodeOf(link));
     }
 
+    /// <summary>A user's organization membership id, as an administrator finds it (the organization's member list).</summary>
+    public static async Task<string> MembershipIdAsync(ServerFixture fx, string userId, string? token = null)
+    {
+        var list = await fx.Api.GetAsync($"/api/v2/organizations/{fx.OrgId}/memberships", token ?? fx.AdminToken);
+        Expect.Ok(list);
+        return list.Json["users"]!.AsArray().Single(u => u!["userId"]!.GetValue<string>() == userId)!["id"]!.GetValue<string>();
+    }
+
     /// <summary>The one-time code in a sign-up link.</summary>
     public static string CodeOf(string link) => HttpUtility.ParseQueryString(new Uri(link).Query)["token"]!;
 

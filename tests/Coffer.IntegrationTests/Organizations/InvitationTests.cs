@@ -101,7 +101,7 @@ public sealed class InvitationTests(ServerFixture fx) : IClassFixture<ServerFixt
         Expect.Ok(again);
         Expect.Keys(again.Json, "message");
 
-        var orgMembershipId = await OrgMembershipIdAsync(membership["userId"]!.GetValue<string>());
+        var orgMembershipId = await OrgUsers.MembershipIdAsync(fx, membership["userId"]!.GetValue<string>());
         var resent = await Api.PostAsync("/api/v1/invite-org/signup-resend", new { membershipId = orgMembershipId }, admin);
         Expect.Ok(resent);
         Expect.Keys(resent.Json, "signupToken");
@@ -112,7 +112,7 @@ public sealed class InvitationTests(ServerFixture fx) : IClassFixture<ServerFixt
         Expect.Error(await Api.PostAsync("/api/v1/invite-org/signup-resend", new { membershipId = unknown }, admin), 404, "NotFound",
             $"Organization membership with ID '{unknown}' not found");
         // Once accepted (signed up), there is nothing to resend.
-        Expect.Error(await Api.PostAsync("/api/v1/invite-org/signup-resend", new { membershipId = await OrgMembershipIdAsync(await AdminUserIdAsync()) }, admin),
+        Expect.Error(await Api.PostAsync("/api/v1/invite-org/signup-resend", new { membershipId = await OrgUsers.MembershipIdAsync(fx, fx.Given.Bootstrap["user"]!["id"]!.GetValue<string>()) }, admin),
             400, "BadRequest", "The user has already accepted the invitation");
     }
 
@@ -120,7 +120,7 @@ public sealed class InvitationTests(ServerFixture fx) : IClassFixture<ServerFixt
     public async Task Inviting_a_new_address_through_a_project_needs_member_create_in_the_organization()
     {
         var projectId = await fx.Given.ProjectAsync();
-        await CreateOrgRoleAsync("member-inviter", new Coffer.Server.Permissions.PermissionRule("member", ["read", "create"]));
+        await CustomOrgRoles.CreateAsync(fx, "member-inviter", new Coffer.Server.Permissions.PermissionRule("member", ["read", "create"]));
         var inviter = await ProjectAdminAsync(projectId, "member-inviter");
         var plain = await ProjectAdminAsync(projectId, "member");
         var (_, existing) = await OrgUsers.AddAsync(fx, "known");
@@ -159,21 +159,5 @@ public sealed class InvitationTests(ServerFixture fx) : IClassFixture<ServerFixt
         return await fx.Given.TokenAuthTokenAsync(identityId);
     }
 
-    /// <summary>Coffer serves no route that writes organization roles, so the custom one is written as Infisical stores it.</summary>
-    private Task<int> CreateOrgRoleAsync(string slug, params Coffer.Server.Permissions.PermissionRule[] rules) =>
-        fx.Server.Services.GetRequiredService<Coffer.Server.Data.Db>().WriteAsync((conn, tx) => Dapper.SqlMapper.ExecuteAsync(conn,
-            "INSERT INTO org_roles (id, org_id, name, slug, description, permissions, created_at, updated_at) " +
-            "VALUES (@id, @orgId, @slug, @slug, NULL, @rules, 0, 0)",
-            new { id = Guid.CreateVersion7().ToString(), orgId = fx.OrgId, slug, rules = Coffer.Server.Permissions.PermissionStorage.Pack(rules) }, tx),
-            TestContext.Current.CancellationToken);
 
-    private Task<string> AdminUserIdAsync() => Task.FromResult(fx.Given.Bootstrap["user"]!["id"]!.GetValue<string>());
-
-    private async Task<string> OrgMembershipIdAsync(string userId)
-    {
-        var db = fx.Server.Services.GetRequiredService<Coffer.Server.Data.Db>();
-        var id = await db.ReadAsync(conn => Dapper.SqlMapper.ExecuteScalarAsync<string?>(conn,
-            "SELECT id FROM org_memberships WHERE user_id = @userId", new { userId }));
-        return id ?? throw new InvalidOperationException($"no organization membership for user {userId}");
-    }
 }

@@ -1,5 +1,4 @@
 using Coffer.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.IntegrationTests.Organizations;
 
@@ -52,7 +51,7 @@ public sealed class OrgUserMembershipTests(ServerFixture fx) : IClassFixture<Ser
         var projectId = await fx.Given.ProjectAsync();
         Expect.Ok(await Api.PostAsync($"/api/v2/workspace/{projectId}/memberships", new { usernames = new[] { email } }, fx.AdminToken));
         Expect.Ok(await Api.GetAsync(Root, token));
-        var membershipId = await MembershipIdAsync(userId);
+        var membershipId = await OrgUsers.MembershipIdAsync(fx, userId);
 
         var deactivated = await Api.PatchAsync($"{Root}/{membershipId}", new { isActive = false }, fx.AdminToken);
         Expect.Ok(deactivated);
@@ -78,7 +77,7 @@ public sealed class OrgUserMembershipTests(ServerFixture fx) : IClassFixture<Ser
     public async Task Nobody_changes_themselves_and_the_server_administrator_only_by_a_server_administrator()
     {
         var admin = await OrgUsers.AdminUserTokenAsync(fx);
-        var adminMembership = await MembershipIdAsync(fx.Given.Bootstrap["user"]!["id"]!.GetValue<string>());
+        var adminMembership = await OrgUsers.MembershipIdAsync(fx, fx.Given.Bootstrap["user"]!["id"]!.GetValue<string>());
         Expect.Error(await Api.PatchAsync($"{Root}/{adminMembership}", new { role = "member" }, admin), 400, "BadRequest",
             "You cannot change your own organization membership");
         Expect.Error(await Api.DeleteAsync($"{Root}/{adminMembership}", admin), 400, "BadRequest", "You cannot remove yourself from an organization");
@@ -100,9 +99,9 @@ public sealed class OrgUserMembershipTests(ServerFixture fx) : IClassFixture<Ser
         var added = await Api.PostAsync($"/api/v2/workspace/{projectId}/memberships", new { emails = new[] { email }, roleSlugs = new[] { "admin" } },
             fx.AdminToken);
         Expect.Ok(added);
-        var membershipId = await MembershipIdAsync(added.Json["memberships"]![0]!["userId"]!.GetValue<string>());
+        var membershipId = await OrgUsers.MembershipIdAsync(fx, added.Json["memberships"]![0]!["userId"]!.GetValue<string>());
         // An organization role that may manage members, but holds nothing in the project the person administers.
-        await CreateOrgRoleAsync("member-manager", new Coffer.Server.Permissions.PermissionRule("member", ["read", "create", "edit", "delete", "grant-privileges"]));
+        await CustomOrgRoles.CreateAsync(fx, "member-manager", new Coffer.Server.Permissions.PermissionRule("member", ["read", "create", "edit", "delete", "grant-privileges"]));
         var managerId = await fx.Given.IdentityAsync("member-manager");
         var manager = await fx.Given.TokenAuthTokenAsync(managerId);
         AssertMissesProjectReads(Expect.Error(await Api.DeleteAsync($"{Root}/{membershipId}", manager), 403, "PermissionBoundaryError",
@@ -152,17 +151,5 @@ public sealed class OrgUserMembershipTests(ServerFixture fx) : IClassFixture<Ser
         return select.Json["token"]!.GetValue<string>();
     }
 
-    private async Task<string> MembershipIdAsync(string userId)
-    {
-        var users = (await Api.GetAsync(Root, fx.AdminToken)).Json["users"]!.AsArray();
-        return users.Single(u => u!["userId"]!.GetValue<string>() == userId)!["id"]!.GetValue<string>();
-    }
 
-    /// <summary>Coffer serves no route that writes organization roles, so the custom one is written as Infisical stores it.</summary>
-    private Task<int> CreateOrgRoleAsync(string slug, params Coffer.Server.Permissions.PermissionRule[] rules) =>
-        fx.Server.Services.GetRequiredService<Coffer.Server.Data.Db>().WriteAsync((conn, tx) => Dapper.SqlMapper.ExecuteAsync(conn,
-            "INSERT INTO org_roles (id, org_id, name, slug, description, permissions, created_at, updated_at) " +
-            "VALUES (@id, @orgId, @slug, @slug, NULL, @rules, 0, 0)",
-            new { id = Guid.CreateVersion7().ToString(), orgId = fx.OrgId, slug, rules = Coffer.Server.Permissions.PermissionStorage.Pack(rules) }, tx),
-            TestContext.Current.CancellationToken);
 }

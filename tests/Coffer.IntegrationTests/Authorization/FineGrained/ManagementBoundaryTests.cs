@@ -1,5 +1,4 @@
 using Coffer.IntegrationTests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.IntegrationTests.Authorization.FineGrained;
 
@@ -227,14 +226,7 @@ public sealed class ManagementBoundaryTests(ServerFixture fx, ITestOutputHelper 
         TestReport.Write("authorization (privilege boundary, management routes)", summary);
     }
 
-    /// <summary>Coffer serves no route that writes organization roles, so the custom one is written as Infisical stores it.</summary>
-    private Task<int> CreateCustomOrgRoleAsync()
-    {
-        var rules = Coffer.Server.Permissions.PermissionStorage.Pack(
-            [new Coffer.Server.Permissions.PermissionRule("identity", ["read", "create", "edit", "delete", "create-token"])]);
-        return fx.Server.Services.GetRequiredService<Coffer.Server.Data.Db>().WriteAsync((conn, tx) => Dapper.SqlMapper.ExecuteAsync(conn,
-            "INSERT INTO org_roles (id, org_id, name, slug, description, permissions, created_at, updated_at) " +
-            "VALUES (@id, @orgId, @slug, @slug, NULL, @rules, 0, 0)",
-            new { id = Guid.CreateVersion7().ToString(), orgId = fx.OrgId, slug = CustomOrgRole, rules }, tx), TestContext.Current.CancellationToken);
-    }
+    private Task<int> CreateCustomOrgRoleAsync() =>
+        CustomOrgRoles.CreateAsync(fx, CustomOrgRole,
+            new Coffer.Server.Permissions.PermissionRule("identity", ["read", "create", "edit", "delete", "create-token"]));
 }

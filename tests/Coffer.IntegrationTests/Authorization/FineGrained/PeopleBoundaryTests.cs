@@ -42,8 +42,7 @@ public sealed class PeopleBoundaryTests(ServerFixture fx, ITestOutputHelper outp
         foreach (var target in Enum.GetValues<Target>())
         {
             var (id, email) = await OrgUsers.AddAsync(fx, target.ToString().ToLowerInvariant());
-            var orgUsers = await fx.Api.GetAsync($"/api/v2/organizations/{fx.OrgId}/memberships", fx.AdminToken);
-            people[target] = (id, email, orgUsers.Json["users"]!.AsArray().Single(u => u!["userId"]!.GetValue<string>() == id)!["id"]!.GetValue<string>());
+            people[target] = (id, email, await OrgUsers.MembershipIdAsync(fx, id));
         }
 
         var (cells, denied, allowed) = (0, 0, 0);
