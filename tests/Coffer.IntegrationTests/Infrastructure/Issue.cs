@@ -47,6 +47,14 @@ public static class Issue
         ["message"] = message,
     };
 
+    public static JsonObject InvalidEmail(object[] path) => new()
+    {
+        ["code"] = "invalid_string",
+        ["validation"] = "email",
+        ["path"] = Path(path),
+        ["message"] = "Invalid email",
+    };
+
     public static JsonObject Custom(object[] path, string message) => new()
     {
         ["code"] = "custom",

@@ -201,6 +201,9 @@ public sealed class KmsKeyTests(ServerFixture fx) : IClassFixture<ServerFixture>
             Issue.Custom([], "algorithm must be a valid symmetric encryption algorithm. Valid options are: aes-256-gcm, aes-128-gcm"));
         Expect.Validation(await Api.PostAsync(Root, new { projectId, name = "Bad Name!" }, fx.AdminToken),
             Issue.Custom(["name"], "Name field can only contain letters, numbers, and hyphens"));
+        Expect.Validation(await Api.GetAsync($"{Root}?projectId={projectId}&limit=101", fx.AdminToken),
+            Issue.TooBig(["limit"], "number", 100, "Number must be less than or equal to 100"));
+        Expect.Validation(await Api.GetAsync($"{Root}/key-name/strict", fx.AdminToken), Issue.Required(["projectId"], "string"));
         Expect.Validation(await Api.SendAsync(HttpMethod.Put, $"{Root}/{keyId}/min-decryption-version", new { }, fx.AdminToken),
             Issue.Required(["minDecryptionVersion"], "number"));
         // A key of a project the caller is not in: the project's refusal, before anything about the key.

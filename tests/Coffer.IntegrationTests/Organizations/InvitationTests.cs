@@ -39,6 +39,11 @@ public sealed class InvitationTests(ServerFixture fx) : IClassFixture<ServerFixt
         var code = query["token"]!;
         Assert.Matches("^[0-9a-f]{32}$", code);
 
+        Expect.Validation(await Api.PostAsync("/api/v1/invite-org/signup", new { inviteeEmails = new[] { "not-an-address" }, organizationId = fx.OrgId }, admin),
+            Issue.InvalidEmail(["inviteeEmails", 0]));
+        Expect.Validation(await Api.PostAsync("/api/v1/invite-org/signup", new { inviteeEmails = new[] { "Upper@Example.com" }, organizationId = fx.OrgId }, admin),
+            Issue.Custom(["inviteeEmails"], "Email must be lowercase"));
+
         // Not an account yet: no password can sign in.
         Expect.Error(await Api.PostAsync("/api/v3/auth/login", new { email, password = Password }), 401, "UnauthorizedError", "Invalid credentials");
         Expect.Error(await Api.PostAsync("/api/v1/invite-org/verify", new { email, organizationId = fx.OrgId, code = new string('0', 32) }),
@@ -63,6 +68,8 @@ public sealed class InvitationTests(ServerFixture fx) : IClassFixture<ServerFixt
         Expect.Error(await Api.PostAsync("/api/v3/signup/complete-account/invite", body), 401, "UnauthorizedError", "Invalid authorization request");
         Expect.Error(await Api.PostAsync("/api/v3/signup/complete-account/invite", body, admin), 401, "UnauthorizedError",
             "Invalid authorization request");
+        Expect.Validation(await Api.PostAsync("/api/v3/signup/complete-account/invite", body with { email = "nobody" }, signup),
+            Issue.InvalidEmail(["email"]));
         Expect.Validation(await Api.PostAsync("/api/v3/signup/complete-account/invite", body with { password = "too short" }, signup),
             Issue.TooSmall(["password"], "string", 14, "String must contain at least 14 character(s)"));
 

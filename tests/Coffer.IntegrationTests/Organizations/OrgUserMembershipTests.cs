@@ -110,6 +110,18 @@ public sealed class OrgUserMembershipTests(ServerFixture fx) : IClassFixture<Ser
             "PermissionBoundaryError", "Failed to update organization membership. Actor privilege level is not high enough to perform this action",
             allowDetails: true));
         Expect.Ok(await Api.GetAsync($"{Root}/{membershipId}", manager));
+        // Someone holding nothing (org no-access, no project) the manager may change; granting them a role the manager
+        // does not hold is refused all the same. A role that does not exist is a 404.
+        var bare = $"bare-{Guid.NewGuid():N}"[..17] + "@example.com";
+        Expect.Ok(await Api.PostAsync("/api/v1/invite-org/signup",
+            new { inviteeEmails = new[] { bare }, organizationId = fx.OrgId, organizationRoleSlug = "no-access" }, await OrgUsers.AdminUserTokenAsync(fx)));
+        var bareId = (await Api.GetAsync(Root, fx.AdminToken)).Json["users"]!.AsArray()
+            .Single(u => u!["user"]!["email"]!.GetValue<string>() == bare)!["id"]!.GetValue<string>();
+        Expect.Error(await Api.PatchAsync($"{Root}/{bareId}", new { role = "admin" }, manager), 403, "PermissionBoundaryError",
+            "Failed to update organization membership. Actor privilege level is not high enough to perform this action", allowDetails: true);
+        Expect.Ok(await Api.PatchAsync($"{Root}/{bareId}", new { isActive = false }, manager));
+        Expect.Error(await Api.PatchAsync($"{Root}/{bareId}", new { role = "no-such-role" }, fx.AdminToken), 404, "NotFound",
+            $"Specified roles 'no-such-role' was not found in the organization with ID '{fx.OrgId}'");
         // In the project too, the manager may remove them.
         await fx.Given.MemberAsync(projectId, managerId, "admin");
         Expect.Ok(await Api.DeleteAsync($"{Root}/{membershipId}", manager));
