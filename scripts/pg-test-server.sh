@@ -9,6 +9,8 @@
 # COFFER_PG_PORT (default 55432) and COFFER_PG_STATE (default /tmp/coffer-pg-test.state) select the instance, so
 # a test can run its own server next to the suite's. When a PostgreSQL already answers on the port, `start` reuses it,
 # prints "export COFFER_PG_REUSED=1" as well, and writes no state: `stop` then leaves that server alone.
+# COFFER_PG_PASSWORD set: TCP connections need that password for user postgres (scram-sha-256), as a real server's do —
+# for tests that log in as other users and must see a wrong password refused.
 # Installs PostgreSQL with apt-get when it is missing. fsync is off: the data is thrown away afterwards. As root,
 # initdb and pg_ctl run as the `postgres` user (PostgreSQL refuses to run as root).
 set -euo pipefail
@@ -42,7 +44,7 @@ as_postgres() {
 }
 
 connection_string() {
-  echo "Host=127.0.0.1;Port=$1;Username=postgres;Database=postgres"
+  echo "Host=127.0.0.1;Port=$1;Username=postgres;Database=postgres${COFFER_PG_PASSWORD:+;Password=$COFFER_PG_PASSWORD}"
 }
 
 # pg_ctl start with the suite's settings; $1 bin dir, $2 instance dir, $3 port.
@@ -71,7 +73,15 @@ start() {
   dir="$(mktemp -d /tmp/coffer-pg.XXXXXX)"
   chmod 755 "$dir"
   if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir"; fi
-  as_postgres "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  if [ -n "${COFFER_PG_PASSWORD:-}" ]; then
+    printf '%s\n' "$COFFER_PG_PASSWORD" > "$dir/pwfile"
+    chmod 644 "$dir/pwfile"
+    as_postgres "$bin/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 --pwfile="$dir/pwfile" \
+      -E UTF8 --locale=C.UTF-8 >/dev/null
+    rm -f "$dir/pwfile"
+  else
+    as_postgres "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
   if ! pg_start "$bin" "$dir" "$PORT"; then
     echo "PostgreSQL did not start on 127.0.0.1:$PORT; its log:" >&2
     tail -20 "$dir/log" >&2 || true

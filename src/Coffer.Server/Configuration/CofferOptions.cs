@@ -40,6 +40,18 @@ public sealed class CofferOptions
     /// <summary>How often an event stream sends a <c>ping</c> and re-checks its subscriber's access (EVENTS_HEARTBEAT_SECONDS).</summary>
     public int EventHeartbeatSeconds { get; init; } = 15;
 
+    /// <summary>
+    /// Dynamic-secret providers may be private, loopback or link-local addresses (Infisical's
+    /// DYNAMIC_SECRET_ALLOW_INTERNAL_IP, or ALLOW_INTERNAL_IP_CONNECTIONS for every outbound connection).
+    /// </summary>
+    public bool DynamicSecretAllowInternalIp { get; init; }
+
+    /// <summary>Leases one dynamic secret may hold at once (Infisical's MAX_LEASE_LIMIT).</summary>
+    public int MaxLeaseLimit { get; init; } = 10_000;
+
+    /// <summary>Coffer's own database and Redis (host, port): no dynamic secret may point at them.</summary>
+    public IReadOnlyList<(string Host, int Port)> OwnServiceEndpoints { get; init; } = [];
+
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
 }
 

@@ -7,6 +7,7 @@ using Coffer.Server.Features.AdditionalPrivileges;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Bootstrap;
 using Coffer.Server.Features.DataKeyRotation;
+using Coffer.Server.Features.DynamicSecrets;
 using Coffer.Server.Features.Environments;
 using Coffer.Server.Features.Events;
 using Coffer.Server.Features.Folders;
@@ -132,6 +133,7 @@ public static class CofferApp
         services.AddSingleton<InvitationService>();
         services.AddSingleton<OrgUserMembershipService>();
         services.AddSingleton<KmsService>();
+        services.AddDynamicSecrets();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<ProjectEventHub>();
         services.AddSingleton<ImportedChanges>();
@@ -152,6 +154,7 @@ public static class CofferApp
         app.MapInvitations();
         app.MapOrgUserMemberships();
         app.MapKms();
+        app.MapDynamicSecrets();
         app.MapEvents();
         app.MapUniversalAuth();
         app.MapTokenAuth();

@@ -89,6 +89,9 @@ public static class SettingsLoader
             MaxIdentityAccessTokenTtlSeconds = Try(() => ParseInt(Get("MAX_IDENTITY_ACCESS_TOKEN_TTL"), "MAX_IDENTITY_ACCESS_TOKEN_TTL", 0, 0, 315360000), 0),
             MaxRequestBodyBytes = Try(() => ParseInt(Get("MAX_REQUEST_BODY_BYTES"), "MAX_REQUEST_BODY_BYTES", 4 * 1024 * 1024, 1024, int.MaxValue), 0),
             EventHeartbeatSeconds = Try(() => ParseInt(Get("EVENTS_HEARTBEAT_SECONDS"), "EVENTS_HEARTBEAT_SECONDS", 15, 1, 300), 0),
+            DynamicSecretAllowInternalIp = IsTrue(Get("DYNAMIC_SECRET_ALLOW_INTERNAL_IP")) || IsTrue(Get("ALLOW_INTERNAL_IP_CONNECTIONS")),
+            MaxLeaseLimit = Try(() => ParseInt(Get("MAX_LEASE_LIMIT"), "MAX_LEASE_LIMIT", 10_000, 1, 1_000_000), 10_000),
+            OwnServiceEndpoints = OwnEndpoints(Get("DB_CONNECTION_URI"), Get("REDIS_URL")),
             CryptoProvider = Try(() => ParseCryptoProvider(Get("CRYPTO_PROVIDER")), Crypto.GcmProvider.Libsodium),
             RateLimits = new RateLimitOptions
             {
@@ -152,6 +155,25 @@ public static class SettingsLoader
             throw new ConfigurationException(ex.Message);
         }
     }
+
+    private static List<(string Host, int Port)> OwnEndpoints(string? databaseUri, string? redisUrl)
+    {
+        var endpoints = new List<(string Host, int Port)>();
+        try
+        {
+            if (databaseUri is not null && DatabaseUrl.Parse(databaseUri) is { Host: { } host } db)
+                endpoints.AddRange(host.Split(',').Select(h => (h.Trim(), db.Port)));
+        }
+        catch (DatabaseUrlException)
+        {
+            // Named as a problem where the database is opened.
+        }
+        if (redisUrl is not null && Uri.TryCreate(redisUrl, UriKind.Absolute, out var redis))
+            endpoints.Add((redis.Host, redis.Port > 0 ? redis.Port : 6379));
+        return endpoints;
+    }
+
+    private static bool IsTrue(string? v) => string.Equals(v, "true", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsProductionValue(string? v) => string.Equals(v, "production", StringComparison.OrdinalIgnoreCase);
 

@@ -25,4 +25,8 @@ public static class PermissionAction
 
     public const string PerformRollback = "perform-rollback";
     public const string Lease = "lease";
+    public const string ReadRootCredential = "read-root-credential";
+    public const string CreateRootCredential = "create-root-credential";
+    public const string EditRootCredential = "edit-root-credential";
+    public const string DeleteRootCredential = "delete-root-credential";
 }

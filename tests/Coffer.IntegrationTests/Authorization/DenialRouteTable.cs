@@ -34,6 +34,7 @@ public sealed partial class DenialRouteTable
         table.InvitationRoutes();
         table.OrgUserMembershipRoutes();
         table.KmsRoutes();
+        table.DynamicSecretRoutes();
         table.EventRoutes();
         table.TagRoutes();
         table.FolderRoutes();
@@ -129,6 +130,41 @@ public sealed partial class DenialRouteTable
             Deny.Permission("verify", "cmek"), Deny.Permission("verify", "cmek"));
         Read(root + "/{keyId}/public-key", $"{signer}/public-key", foreignSigner, Deny.Permission("read", "cmek"));
         Read(root + "/{keyId}/signing-algorithms", $"{signer}/signing-algorithms", foreignSigner, Deny.Permission("read", "cmek"));
+    }
+
+    private void DynamicSecretRoutes()
+    {
+        const string root = "/api/v1/dynamic-secrets";
+        var place = $"projectSlug={w.ProjectSlug}&environmentSlug=dev&path=/";
+        var at = new { projectSlug = w.ProjectSlug, environmentSlug = "dev", path = "/" };
+        var one = $"{root}/{DenialWorld.DynamicSecret}";
+        // Addressed by slug: another organization's caller finds no project of that slug in its own organization.
+        var foreign = Deny.NotFound($"Project with slug '{w.ProjectSlug}' not found");
+        var lease = Deny.Permission("lease", "dynamic-secrets");
+        Write("POST", root, root, new
+        {
+            at.projectSlug,
+            at.environmentSlug,
+            at.path,
+            name = "matrix-dynamic",
+            defaultTTL = "1h",
+            provider = new { type = "sql-database", inputs = new { client = "postgres", host = "127.0.0.1", port = 5432, database = "d", username = "u", password = "p" } },
+        }, foreign, Deny.Permission("create-root-credential", "dynamic-secrets"), Deny.Permission("create-root-credential", "dynamic-secrets"));
+        // Not probed: the list is audited (as Infisical's), and its filtering is shown in DynamicSecretPermissionTests.
+        Add("GET", root, $"{root}?{place}", null, false, false, foreign,
+            Deny.Allowed("the list shows only what read-root-credential allows: no-access gets an empty list"), Deny.Allowed(ViewerReads));
+        Read(root + "/{name}", $"{one}?{place}", foreign, Deny.Permission("read-root-credential", "dynamic-secrets"));
+        Write("PATCH", root + "/{name}", one, new { at.projectSlug, at.environmentSlug, at.path, data = new { defaultTTL = "2h" } }, foreign,
+            Deny.Permission("edit-root-credential", "dynamic-secrets"), Deny.Permission("edit-root-credential", "dynamic-secrets"));
+        Write("DELETE", root + "/{name}", one, at, foreign, Deny.Permission("delete-root-credential", "dynamic-secrets"),
+            Deny.Permission("delete-root-credential", "dynamic-secrets"));
+        Read(root + "/{name}/leases", $"{one}/leases?{place}", foreign, lease);
+        Write("POST", root + "/leases", root + "/leases", new { at.projectSlug, at.environmentSlug, at.path, dynamicSecretName = DenialWorld.DynamicSecret },
+            foreign, lease, lease);
+        var leaseOne = $"{root}/leases/{w.LeaseId}";
+        Read(root + "/leases/{leaseId}", $"{leaseOne}?{place}", foreign, lease);
+        Write("POST", root + "/leases/{leaseId}/renew", $"{leaseOne}/renew", at, foreign, lease, lease);
+        Write("DELETE", root + "/leases/{leaseId}", leaseOne, at, foreign, lease, lease);
     }
 
     private void AuditLogRoutes() =>

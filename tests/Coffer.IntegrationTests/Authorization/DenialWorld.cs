@@ -38,6 +38,7 @@ public sealed record DenialWorld(
     string OrgUserMembershipId,
     string KmsKeyId,
     string KmsSigningKeyId,
+    string? LeaseId,
     string OtherOrgId,
     string OtherOrgToken,
     string NoAccessToken,
@@ -49,8 +50,13 @@ public sealed record DenialWorld(
     public const string Role = "denial-role";
     public const string Privilege = "denial-extra";
     public const string Secret = "DENIAL_SECRET";
+    public const string DynamicSecret = "denial-dynamic";
 
-    public static async Task<DenialWorld> SeedAsync(ServerFixture fx)
+    /// <param name="leaseDatabasePort">
+    /// A PostgreSQL server (password <see cref="DynamicSecrets.TargetPostgres.RootPassword"/>) to make a dynamic secret
+    /// <see cref="DynamicSecret"/> and a lease in; without it the world has neither.
+    /// </param>
+    public static async Task<DenialWorld> SeedAsync(ServerFixture fx, int? leaseDatabasePort = null)
     {
         var given = fx.Given;
         var api = fx.Api;
@@ -100,6 +106,35 @@ public sealed record DenialWorld(
         var kmsSigningKey = await api.PostAsync("/api/v1/kms/keys",
             new { projectId = p, name = "denial-signer", keyUsage = "sign-verify", encryptionAlgorithm = "ECC_NIST_P256" }, admin);
         Expect.Ok(kmsSigningKey);
+        string? leaseId = null;
+        if (leaseDatabasePort is { } port)
+        {
+            Expect.Ok(await api.PostAsync("/api/v1/dynamic-secrets", new
+            {
+                projectSlug = project.Slug,
+                environmentSlug = "dev",
+                path = "/",
+                name = DynamicSecret,
+                defaultTTL = "1h",
+                provider = new
+                {
+                    type = "sql-database",
+                    inputs = new
+                    {
+                        client = "postgres",
+                        host = "127.0.0.1",
+                        port,
+                        database = "postgres",
+                        username = "postgres",
+                        password = DynamicSecrets.TargetPostgres.RootPassword,
+                    },
+                },
+            }, admin));
+            var lease = await api.PostAsync("/api/v1/dynamic-secrets/leases",
+                new { projectSlug = project.Slug, environmentSlug = "dev", path = "/", dynamicSecretName = DynamicSecret }, admin);
+            Expect.Ok(lease);
+            leaseId = lease.Json["lease"]!["id"]!.GetValue<string>();
+        }
         Expect.Ok(projectIdentity);
         // The bootstrap admin user, a viewer of the project (user membership routes).
         var userMembership = await api.PostAsync($"/api/v2/workspace/{p}/memberships",
@@ -144,6 +179,7 @@ public sealed record DenialWorld(
             OrgUserMembershipId: orgUserMembershipId,
             KmsKeyId: kmsKey.Json["key"]!["id"]!.GetValue<string>(),
             KmsSigningKeyId: kmsSigningKey.Json["key"]!["id"]!.GetValue<string>(),
+            LeaseId: leaseId,
             OtherOrgId: otherOrgId,
             OtherOrgToken: otherOrgToken,
             NoAccessToken: noAccessToken,

@@ -48,7 +48,7 @@ public sealed class DataKeyRotationTests(ServerFixture fx) : IClassFixture<Serve
 
         var events = await Rows.QueryAsync<string>(fx.Server,
             "SELECT event_metadata FROM audit_logs WHERE event_type = 'rotate-data-key' AND project_id = @projectId", new { projectId = p.Id });
-        Assert.Equal("""{"keyVersion":2,"keysRetired":1,"secretsResealed":2,"versionsResealed":4,"kmsKeyVersionsResealed":0}""", Assert.Single(events));
+        Assert.Equal("""{"keyVersion":2,"keysRetired":1,"secretsResealed":2,"versionsResealed":4,"kmsKeyVersionsResealed":0,"dynamicSecretsResealed":0}""", Assert.Single(events));
 
         var again = await RotateAsync(p.Id);
         Assert.Equal(Rotation(p.Id, 2, 4, 3), again.RawBody);
@@ -121,7 +121,7 @@ public sealed class DataKeyRotationTests(ServerFixture fx) : IClassFixture<Serve
         await ExpectHistoryReadableAsync(Api, p.Id);
         var events = await Rows.QueryAsync<(string ActorType, string Metadata)>(fx.Server,
             "SELECT actor_type, event_metadata FROM audit_logs WHERE event_type = 'rotate-data-key' AND project_id = @projectId", new { projectId = p.Id });
-        Assert.Equal(("platform", """{"keyVersion":2,"keysRetired":1,"secretsResealed":2,"versionsResealed":4,"kmsKeyVersionsResealed":0}"""), Assert.Single(events));
+        Assert.Equal(("platform", """{"keyVersion":2,"keysRetired":1,"secretsResealed":2,"versionsResealed":4,"kmsKeyVersionsResealed":0,"dynamicSecretsResealed":0}"""), Assert.Single(events));
     }
 
     [Fact]
@@ -207,7 +207,7 @@ public sealed class DataKeyRotationTests(ServerFixture fx) : IClassFixture<Serve
             .ToJsonString();
 
     private static string Rotation(string projectId, int secrets, int versions, int keyVersion) =>
-        $$$"""{"rotation":{"projectId":"{{{projectId}}}","secretsResealed":{{{secrets}}},"versionsResealed":{{{versions}}},"kmsKeyVersionsResealed":0,"keyVersion":{{{keyVersion}}}}}""";
+        $$$"""{"rotation":{"projectId":"{{{projectId}}}","secretsResealed":{{{secrets}}},"versionsResealed":{{{versions}}},"kmsKeyVersionsResealed":0,"dynamicSecretsResealed":0,"keyVersion":{{{keyVersion}}}}}""";
 
     private Task<ApiResponse> RotateAsync(string projectId) =>
         Api.PostAsync($"/api/v1/admin/projects/{projectId}/rotate-data-key", null, fx.AdminToken);

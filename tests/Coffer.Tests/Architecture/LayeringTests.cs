@@ -48,6 +48,8 @@ public sealed class LayeringTests
         var offenders = (
             from type in typeof(Db).Assembly.GetTypes()
             where type.DeclaringType is null && InLayer(type, "Features") && !type.Name.EndsWith("Store", StringComparison.Ordinal)
+            // Dynamic-secret providers run the operator's own statements on the operator's database, not Coffer's SQL.
+            where type.Namespace != typeof(Coffer.Server.Features.DynamicSecrets.Providers.SqlDatabaseProvider).Namespace
             from method in TypeDependencies.MethodsWithNested(type)
             from called in TypeDependencies.MembersNamedIn(method).OfType<System.Reflection.MethodBase>()
             where called.DeclaringType == typeof(Dapper.SqlMapper) || typeof(System.Data.Common.DbCommand).IsAssignableFrom(called.DeclaringType)

@@ -29,6 +29,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M008DataKeyVersions(),
         new M009OrgInvitations(),
         new M010KmsKeys(),
+        new M011DynamicSecrets(),
     ];
 
     public static int LatestId => All[^1].Id;

@@ -64,7 +64,7 @@ public sealed partial class DataKeyRotationService(Db db, ProjectKeyRing keys, P
                     LogProgress(logger, projectId, table.Table, counts[i]);
                 }
             }
-            var result = new DataKeyRotationResult(projectId, counts[0], counts[1], counts[2], target);
+            var result = new DataKeyRotationResult(projectId, counts[0], counts[1], counts[2], counts[3], target);
             await FinishAsync(projectId, orgId, audit, result, ct);
             content.Forget(projectId);
             await keys.LoadAsync(projectId);
@@ -127,6 +127,7 @@ public sealed partial class DataKeyRotationService(Db db, ProjectKeyRing keys, P
                 ["secretsResealed"] = result.SecretsResealed,
                 ["versionsResealed"] = result.VersionsResealed,
                 ["kmsKeyVersionsResealed"] = result.KmsKeyVersionsResealed,
+                ["dynamicSecretsResealed"] = result.DynamicSecretsResealed,
             }, orgId, projectId), UnixMs.Now(time));
         }, ct);
 

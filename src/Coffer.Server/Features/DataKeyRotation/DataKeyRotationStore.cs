@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Coffer.Server.Data;
+using Coffer.Server.Features.DynamicSecrets;
 using Coffer.Server.Features.Kms;
 using Coffer.Server.Features.Secrets;
 using Dapper;
@@ -33,6 +34,7 @@ public static class DataKeyRotationStore
         new("secrets", "id", SecretCrypto.Value, true),
         new("secret_versions", "secret_id", SecretCrypto.Value, true),
         new("kms_key_versions", "kms_key_id", KmsService.MaterialField, false),
+        new("dynamic_secrets", "id", DynamicSecretInputs.Field, false),
     ];
 
     public static async Task<List<long>> KeyVersionsAsync(DbConnection conn, DbTransaction tx, string projectId) =>
