@@ -5,7 +5,9 @@ import { after, before, describe, test } from "node:test";
 
 import { InfisicalSDK } from "@infisical/sdk";
 
-import { admin, startServer } from "./server.mjs";
+import { spawnSync } from "node:child_process";
+
+import { admin, startRedis, startServer } from "./server.mjs";
 
 let server;
 let projectId;
@@ -237,5 +239,52 @@ describe("kms", () => {
     const publicKey = await sdk.kms().signing().getPublicKey({ keyId: key.id });
     const imported = createPublicKey({ key: Buffer.from(publicKey, "base64"), format: "der", type: "spki" });
     assert.equal(nodeVerify("sha256", data, { key: imported, dsaEncoding: "der" }, Buffer.from(signed.signature, "base64")), true);
+  });
+});
+
+describe("dynamic secrets", () => {
+  const rootPassword = "redis-root-Pa55word";
+  let redis;
+  let projectSlug;
+  const redisUsers = () =>
+    spawnSync("redis-cli", ["-p", String(redis.port), "--no-auth-warning", "-a", rootPassword, "ACL", "USERS"], { encoding: "utf8" }).stdout.split("\n");
+
+  before(async () => {
+    redis = await startRedis(rootPassword);
+    projectSlug = (await asAdmin("GET", `/api/v1/projects/${projectId}`)).slug;
+  });
+
+  after(() => redis?.stop());
+
+  test("create, lease, renew, revoke and delete a Redis dynamic secret through the SDK", async () => {
+    const place = { projectSlug, environmentSlug: "dev", path: "/" };
+    const created = await sdk.dynamicSecrets().create({
+      ...place,
+      name: "sdk-redis",
+      provider: { type: "redis", inputs: { host: "127.0.0.1", port: redis.port, username: "default", password: rootPassword } },
+      defaultTTL: "1h",
+      maxTTL: "1d",
+    });
+    assert.equal(created.name, "sdk-redis");
+    assert.equal(created.type, "redis");
+    assert.equal(created.inputs.password, undefined); // never shown
+
+    const leased = await sdk.dynamicSecrets().leases.create({ ...place, dynamicSecretName: "sdk-redis", ttl: "30m" });
+    const user = leased.data.DB_USERNAME;
+    assert.equal(leased.lease.externalEntityId, user);
+    assert.equal(leased.data.DB_PASSWORD.length, 64);
+    assert.ok(redisUsers().includes(user));
+
+    const renewed = await sdk.dynamicSecrets().leases.renew(leased.lease.id, { ...place, ttl: "1h" });
+    assert.equal(Date.parse(renewed.lease.expireAt) - Date.parse(leased.lease.expireAt), 3_600_000);
+
+    const revoked = await sdk.dynamicSecrets().leases.delete(leased.lease.id, { ...place, isForced: false });
+    assert.equal(revoked.lease.id, leased.lease.id);
+    assert.ok(!redisUsers().includes(user));
+
+    await sdk.dynamicSecrets().leases.create({ ...place, dynamicSecretName: "sdk-redis" });
+    const deleted = await sdk.dynamicSecrets().delete("sdk-redis", { ...place, isForced: false });
+    assert.equal(deleted.id, created.id);
+    assert.deepEqual(redisUsers().filter((u) => u && u !== "default"), []); // deleting it revoked its last lease
   });
 });

@@ -42,6 +42,8 @@ export async function startServer() {
     COFFER_DATA_DIR: dataDir,
     AUTH_SECRET: randomBytes(32).toString("hex"),
     ROOT_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    // The dynamic-secret tests lease users in a Redis on loopback, as a self-hosted Coffer set up so may.
+    DYNAMIC_SECRET_ALLOW_INTERNAL_IP: "true",
   });
   const child = spawn("dotnet", [serverDll()], { cwd: dataDir, env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
@@ -87,5 +89,22 @@ export function admin(url, token) {
     const json = text ? JSON.parse(text) : undefined;
     if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${text}`);
     return json;
+  };
+}
+
+/** A throw-away Redis (scripts/redis-test-server.sh) on a free port, its default user with `password`. */
+export async function startRedis(password) {
+  const port = await freePort();
+  const stateDir = mkdtempSync(join(tmpdir(), "coffer-sdk-redis-"));
+  const env = { ...process.env, COFFER_REDIS_PORT: String(port), COFFER_REDIS_STATE: join(stateDir, "state"), COFFER_REDIS_PASSWORD: password };
+  const script = join(repo, "scripts/redis-test-server.sh");
+  const started = spawnSync("bash", [script, "start"], { env, encoding: "utf8" });
+  if (started.status !== 0) throw new Error(`redis-test-server.sh start failed:\n${started.stdout}\n${started.stderr}`);
+  return {
+    port,
+    stop() {
+      spawnSync("bash", [script, "stop"], { env });
+      rmSync(stateDir, { recursive: true, force: true });
+    },
   };
 }

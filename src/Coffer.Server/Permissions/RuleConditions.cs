@@ -140,9 +140,36 @@ internal sealed class ConditionTest
             case Op.Glob:
                 return present && AnyGlobMatch(field, Glob);
             default:
-                // $elemMatch targets dynamic-secret metadata objects, which Coffer's subjects never carry.
-                return false;
+                // $elemMatch: some metadata entry of a dynamic secret satisfies every test on its key and value.
+                return present && field.Pairs is { } pairs && pairs.Any(p => ElementMatches(ElemMatch!, p));
         }
+    }
+
+    private static bool ElementMatches(JsonObject query, KeyValuePair<string, string> entry)
+    {
+        foreach (var (name, tests) in query)
+        {
+            string? actual = name switch { "key" => entry.Key, "value" => entry.Value, _ => null };
+            if (actual is null) return false;
+            if (tests is JsonValue literal)
+            {
+                if (literal.TryGetValue<string>(out var s) && s == actual) continue;
+                return false;
+            }
+            if (tests is not JsonObject ops) return false;
+            foreach (var (op, arg) in ops)
+            {
+                var ok = op switch
+                {
+                    Op.Eq => arg is JsonValue v && v.TryGetValue<string>(out var eq) && eq == actual,
+                    Op.Ne => !(arg is JsonValue v2 && v2.TryGetValue<string>(out var ne) && ne == actual),
+                    Op.In => arg is JsonArray list && list.Any(x => x is JsonValue xv && xv.TryGetValue<string>(out var item) && item == actual),
+                    _ => false,
+                };
+                if (!ok) return false;
+            }
+        }
+        return true;
     }
 
     public JsonNode ToJson() => Operator switch

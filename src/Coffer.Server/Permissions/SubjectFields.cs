@@ -3,15 +3,21 @@ namespace Coffer.Server.Permissions;
 /// <summary>A condition field's value on the object being checked: one string, or a list such as a secret's tag slugs.</summary>
 public readonly struct FieldValue
 {
-    private FieldValue(string? text, IReadOnlyList<string>? list)
+    private FieldValue(string? text, IReadOnlyList<string>? list, IReadOnlyList<KeyValuePair<string, string>>? pairs = null)
     {
         Text = text;
         List = list;
+        Pairs = pairs;
     }
 
     public string? Text { get; }
 
     public IReadOnlyList<string>? List { get; }
+
+    /// <summary>Key-value objects, as a dynamic secret's metadata (matched by <c>$elemMatch</c>).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Pairs { get; }
+
+    public static FieldValue FromPairs(IReadOnlyList<KeyValuePair<string, string>> pairs) => new(null, null, pairs);
 
     public static implicit operator FieldValue(string value) => new(value, null);
 
@@ -41,6 +47,10 @@ public sealed class SubjectFields(params (string Name, FieldValue Value)[] field
         new(("environment", environment), ("secretPath", secretPath));
 
     public static SubjectFields Identity(string identityId) => new(("identityId", identityId));
+
+    /// <summary>A dynamic secret: its folder's environment and path, and its metadata for <c>$elemMatch</c> conditions.</summary>
+    public static SubjectFields DynamicSecret(string environment, string secretPath, IReadOnlyList<KeyValuePair<string, string>> metadata) =>
+        new(("environment", environment), ("secretPath", secretPath), ("metadata", FieldValue.FromPairs(metadata)));
 
     public bool TryGet(string field, out FieldValue value)
     {

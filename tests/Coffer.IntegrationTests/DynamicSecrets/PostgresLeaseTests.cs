@@ -37,7 +37,7 @@ public sealed class PostgresLeaseTests(DynamicSecretServer fx, TargetPostgres ta
     };
 
     private async Task<(TestProject Project, JsonObject Secret)> CreateAsync(string name = "pg", string? creation = null, string maxTtl = "24h",
-        TestProject? inProject = null, string path = "/")
+        TestProject? inProject = null, string path = "/", object[]? metadata = null)
     {
         var project = inProject ?? await fx.Given.TestProjectAsync();
         var r = await Api.PostAsync(Root, new
@@ -49,6 +49,7 @@ public sealed class PostgresLeaseTests(DynamicSecretServer fx, TargetPostgres ta
             provider = new { type = "sql-database", inputs = Inputs(creation) },
             defaultTTL = "1h",
             maxTTL = maxTtl,
+            metadata = metadata ?? [],
         }, fx.AdminToken);
         Expect.Ok(r);
         return (project, r.Json["dynamicSecret"]!.AsObject());
@@ -153,7 +154,7 @@ public sealed class PostgresLeaseTests(DynamicSecretServer fx, TargetPostgres ta
         var lease = (await LeaseAsync(project, ttl: "90m"))["lease"]!["id"]!.GetValue<string>();
         Expect.Error(await Api.PostAsync($"{Root}/leases/{lease}/renew",
                 new { projectSlug = project.Slug, environmentSlug = "dev", path = "/", ttl = "1h" }, fx.AdminToken),
-            400, "BadRequest", "The requested renewal would exceed the maximum allowed lease duration. Please choose a shorter TTL");
+            400, "BadRequest", "TTL cannot be larger than max ttl: the requested renewal would exceed the maximum allowed lease duration. Please choose a shorter TTL");
         Expect.Ok(await Api.PostAsync($"{Root}/leases/{lease}/renew",
             new { projectSlug = project.Slug, environmentSlug = "dev", path = "/", ttl = "30m" }, fx.AdminToken));
     }
@@ -259,5 +260,52 @@ public sealed class PostgresLeaseTests(DynamicSecretServer fx, TargetPostgres ta
         Assert.Equal(1, rotation.Json["rotation"]!["dynamicSecretsResealed"]!.GetValue<int>());
         var data = (await LeaseAsync(project))["data"]!;
         Assert.Null(await target.LoginErrorAsync(data["DB_USERNAME"]!.GetValue<string>(), data["DB_PASSWORD"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_folder_environment_or_project_holding_a_dynamic_secret_is_not_deleted_until_the_dynamic_secret_is()
+    {
+        var project = await fx.Given.TestProjectAsync();
+        var folder = await Api.PostAsync("/api/v2/folders", new { projectId = project.Id, environment = "dev", name = "db", path = "/" }, fx.AdminToken);
+        Expect.Ok(folder);
+        await CreateAsync("held", inProject: project, path: "/db");
+        var lease = await Api.PostAsync($"{Root}/leases",
+            new { projectSlug = project.Slug, environmentSlug = "dev", path = "/db", dynamicSecretName = "held" }, fx.AdminToken);
+        Expect.Ok(lease);
+        var user = lease.Json["data"]!["DB_USERNAME"]!.GetValue<string>();
+
+        const string Tail = " because it holds dynamic secrets (held); delete them first, which revokes their leases.";
+        Expect.Error(await Api.DeleteAsync("/api/v2/folders/db", fx.AdminToken,
+                new { projectId = project.Id, environment = "dev", path = "/", forceDelete = true }),
+            400, "BadRequest", "Cannot delete the folder" + Tail);
+        Expect.Error(await Api.DeleteAsync($"/api/v1/projects/{project.Id}/environments/{project.EnvironmentIds["dev"]}", fx.AdminToken),
+            400, "BadRequest", "Cannot delete the environment" + Tail);
+        Expect.Error(await Api.DeleteAsync($"/api/v1/projects/{project.Id}", fx.AdminToken), 400, "BadRequest", "Cannot delete the project" + Tail);
+        Assert.Equal(1, await target.RolesNamedAsync(user));
+
+        Expect.Ok(await Api.DeleteAsync($"{Root}/held", fx.AdminToken, new { projectSlug = project.Slug, environmentSlug = "dev", path = "/db" }));
+        Assert.Equal(0, await target.RolesNamedAsync(user)); // deleting the dynamic secret revoked its lease
+        Expect.Ok(await Api.DeleteAsync($"/api/v1/projects/{project.Id}", fx.AdminToken));
+    }
+
+    [Fact]
+    public async Task Metadata_conditions_decide_which_dynamic_secrets_an_identity_may_lease()
+    {
+        var project = await fx.Given.TestProjectAsync();
+        var (_, payments) = await CreateAsync("payments-db", inProject: project, metadata: [new { key = "team", value = "payments" }]);
+        Assert.Equal("""[{"key":"team","value":"payments"}]""",
+            new JsonArray([.. payments["metadata"]!.AsArray().Select(m => (JsonNode)new JsonObject { ["key"] = m!["key"]!.DeepClone(), ["value"] = m["value"]!.DeepClone() })])
+                .ToJsonString());
+        await CreateAsync("web-db", inProject: project, metadata: [new { key = "team", value = "web" }]);
+        var (_, token) = await fx.Given.CustomMemberAsync(project.Id,
+            """[["read-root-credential,lease","dynamic-secrets",{"metadata":{"$elemMatch":{"key":{"$eq":"team"},"value":{"$eq":"payments"}}}}]]""");
+
+        var list = await Api.GetAsync($"{Root}?projectSlug={project.Slug}&environmentSlug=dev&path=/", token);
+        Assert.Equal("payments-db", Assert.Single(list.Json["dynamicSecrets"]!.AsArray())!["name"]!.GetValue<string>());
+        Expect.Ok(await Api.PostAsync($"{Root}/leases",
+            new { projectSlug = project.Slug, environmentSlug = "dev", path = "/", dynamicSecretName = "payments-db" }, token));
+        Expect.Error(await Api.PostAsync($"{Root}/leases",
+                new { projectSlug = project.Slug, environmentSlug = "dev", path = "/", dynamicSecretName = "web-db" }, token),
+            403, "PermissionDenied", "You are not allowed to lease on dynamic-secrets", allowDetails: true);
     }
 }

@@ -20,6 +20,7 @@ public static partial class DynamicSecretEndpoints
     {
         services.AddSingleton<ProviderAddresses>();
         services.AddSingleton<IDynamicSecretProvider, SqlDatabaseProvider>();
+        services.AddSingleton<IDynamicSecretProvider, RedisProvider>();
         services.AddSingleton<DynamicSecretProviders>();
         services.AddSingleton<LeaseRevocations>();
         services.AddSingleton<DynamicSecretService>();

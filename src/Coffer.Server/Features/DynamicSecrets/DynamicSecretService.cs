@@ -26,7 +26,8 @@ public sealed class DynamicSecretService(
     public async Task<JsonObject> CreateAsync(Actor actor, AuditContext audit, CreateDynamicSecretRequest request)
     {
         var (access, folder) = await LocateAsync(actor, new DynamicSecretLocation(request.ProjectSlug, request.Environment, request.Path));
-        access.Require(PermissionAction.CreateRootCredential, ProjectSubject.DynamicSecrets, Fields(request.Environment, request.Path));
+        var metadata = MetadataJson(request.Metadata);
+        access.Require(PermissionAction.CreateRootCredential, ProjectSubject.DynamicSecrets, Fields(request.Environment, request.Path, metadata));
         if (await db.ReadAsync(conn => DynamicSecretStore.FindAsync(conn, folder.Id, request.Name)) is not null)
             throw new BadRequestException("Provided dynamic secret already exists under the folder");
         var provider = providers.Get(request.Type);
@@ -46,7 +47,7 @@ public sealed class DynamicSecretService(
                 MaxTtl = request.MaxTtl,
                 UsernameTemplate = request.UsernameTemplate,
                 KeyVersion = keys.CurrentVersion,
-                Metadata = MetadataJson(request.Metadata),
+                Metadata = metadata,
                 CreatedAt = now,
                 UpdatedAt = now,
             };
@@ -72,7 +73,11 @@ public sealed class DynamicSecretService(
     {
         var (access, folder) = await LocateAsync(actor, at);
         var existing = await FindAsync(folder, at, name);
-        access.Require(PermissionAction.EditRootCredential, ProjectSubject.DynamicSecrets, Fields(at.Environment, at.Path));
+        access.Require(PermissionAction.EditRootCredential, ProjectSubject.DynamicSecrets, Fields(at, existing));
+        // New metadata must be metadata the caller could have edited under, or a condition on it would be walked out of.
+        var newMetadata = change.Metadata is null ? null : MetadataJson(change.Metadata);
+        if (newMetadata is not null)
+            access.Require(PermissionAction.EditRootCredential, ProjectSubject.DynamicSecrets, Fields(at.Environment, at.Path, newMetadata));
         if (change.NewName is not null && change.NewName != existing.Name
             && await db.ReadAsync(conn => DynamicSecretStore.FindAsync(conn, folder.Id, change.NewName)) is not null)
             throw new BadRequestException("Provided dynamic secret already exists under the folder");
@@ -108,7 +113,7 @@ public sealed class DynamicSecretService(
                 MaxTtl = maxTtl,
                 UsernameTemplate = change.UsernameTemplateSet ? change.UsernameTemplate : existing.UsernameTemplate,
                 KeyVersion = keys.CurrentVersion,
-                Metadata = change.Metadata is null ? existing.Metadata : MetadataJson(change.Metadata),
+                Metadata = newMetadata ?? existing.Metadata,
                 CreatedAt = existing.CreatedAt,
                 UpdatedAt = now,
             };
@@ -140,7 +145,7 @@ public sealed class DynamicSecretService(
     {
         var (access, folder) = await LocateAsync(actor, at);
         var existing = await FindAsync(folder, at, name);
-        access.Require(PermissionAction.DeleteRootCredential, ProjectSubject.DynamicSecrets, Fields(at.Environment, at.Path));
+        access.Require(PermissionAction.DeleteRootCredential, ProjectSubject.DynamicSecrets, Fields(at, existing));
         var failures = await revocations.RevokeAllAsync(existing, audit, access.Project.OrgId, isForced);
         if (failures > 0)
             throw new BadRequestException(
@@ -160,8 +165,8 @@ public sealed class DynamicSecretService(
         var (access, folder) = await LocateAsync(actor, at);
         var existing = await FindAsync(folder, at, name);
         // Infisical asks for both: the details include the connection settings an editor works with.
-        access.Require(PermissionAction.ReadRootCredential, ProjectSubject.DynamicSecrets, Fields(at.Environment, at.Path));
-        access.Require(PermissionAction.EditRootCredential, ProjectSubject.DynamicSecrets, Fields(at.Environment, at.Path));
+        access.Require(PermissionAction.ReadRootCredential, ProjectSubject.DynamicSecrets, Fields(at, existing));
+        access.Require(PermissionAction.EditRootCredential, ProjectSubject.DynamicSecrets, Fields(at, existing));
         var inputs = await OpenAsync(existing);
         auditBatcher.Enqueue(audit, Event("get-dynamic-secret", access, existing, at.Environment, at.Path, []));
         return DynamicSecretJson.Secret(existing, DynamicSecretInputs.Shown(providers.Get(existing.Type), inputs));
@@ -171,8 +176,7 @@ public sealed class DynamicSecretService(
     {
         var (access, folder) = await LocateAsync(actor, at);
         var rows = await db.ReadAsync(conn => DynamicSecretStore.ListAsync(conn, folder.Id));
-        var fields = Fields(at.Environment, at.Path);
-        var shown = rows.Where(_ => access.Can(PermissionAction.ReadRootCredential, ProjectSubject.DynamicSecrets, fields)).ToList();
+        var shown = rows.Where(r => access.Can(PermissionAction.ReadRootCredential, ProjectSubject.DynamicSecrets, Fields(at, r))).ToList();
         auditBatcher.Enqueue(audit, new AuditEvent("list-dynamic-secrets", new JsonObject
         {
             ["environment"] = at.Environment,
@@ -202,7 +206,12 @@ public sealed class DynamicSecretService(
         keyRing.WithKeysAsync(row.ProjectId, keys => Task.FromResult(DynamicSecretInputs.Open(
             keys ?? throw new InvalidOperationException($"Project {row.ProjectId} holds a dynamic secret but no data key."), row)));
 
-    public static SubjectFields Fields(string environment, string path) => SubjectFields.EnvironmentAndPath(environment, path);
+    /// <summary>The fields a dynamic-secrets rule is checked on: where the dynamic secret is, and its metadata.</summary>
+    public static SubjectFields Fields(DynamicSecretLocation at, DynamicSecretRow row) => Fields(at.Environment, at.Path, row.Metadata);
+
+    public static SubjectFields Fields(string environment, string path, string metadataJson) =>
+        SubjectFields.DynamicSecret(environment, path,
+            [.. JsonNode.Parse(metadataJson)!.AsArray().Select(m => KeyValuePair.Create(m!["key"]!.GetValue<string>(), m["value"]!.GetValue<string>()))]);
 
     public static AuditEvent Event(string type, ProjectAccess access, DynamicSecretRow row, string environment, string path, JsonObject extra)
     {

@@ -100,11 +100,16 @@ public static class DynamicSecretStore
     public static Task DeleteAsync(DbConnection conn, DbTransaction tx, string id) =>
         conn.ExecuteAsync("DELETE FROM dynamic_secrets WHERE id = @id", new { id }, tx);
 
-    /// <summary>Whether any of the folders holds a dynamic secret (a folder or environment deletion must not orphan leases).</summary>
-    public static async Task<bool> AnyInFoldersAsync(DbConnection conn, DbTransaction tx, IReadOnlyCollection<string> folderIds) =>
-        folderIds.Count > 0 && await conn.ExecuteScalarAsync<long>(
-            $"SELECT COUNT(*) FROM (SELECT 1 FROM dynamic_secrets WHERE {SqlText.In(conn, "folder_id", "folderIds")} LIMIT 1) t",
-            new { folderIds = folderIds.ToArray() }, tx) > 0;
+    /// <summary>Up to five names of the dynamic secrets in the folders (a folder or environment deletion must not orphan leases).</summary>
+    public static async Task<List<string>> NamesInFoldersAsync(DbConnection conn, DbTransaction tx, IReadOnlyCollection<string> folderIds) =>
+        folderIds.Count == 0 ? [] : (await conn.QueryAsync<string>(
+            $"SELECT name FROM dynamic_secrets WHERE {SqlText.In(conn, "folder_id", "folderIds")} ORDER BY name LIMIT 5",
+            new { folderIds = folderIds.ToArray() }, tx)).AsList();
+
+    /// <summary>Up to five names of the project's dynamic secrets.</summary>
+    public static async Task<List<string>> NamesInProjectAsync(DbConnection conn, DbTransaction tx, string projectId) =>
+        (await conn.QueryAsync<string>("SELECT name FROM dynamic_secrets WHERE project_id = @projectId ORDER BY name LIMIT 5",
+            new { projectId }, tx)).AsList();
 
     public static Task InsertLeaseAsync(DbConnection conn, DbTransaction tx, LeaseRow l) =>
         conn.ExecuteAsync(
@@ -189,6 +194,14 @@ public static class DynamicSecretStore
         conn.ExecuteAsync("DELETE FROM dynamic_secret_leases WHERE id = @id AND claimed_by = @instance", new { id, instance }, tx);
 
     /// <summary>When the next revocation falls due, or null when no lease is held.</summary>
-    public static Task<long?> NextDueAsync(DbConnection conn) =>
-        conn.ExecuteScalarAsync<long?>("SELECT MIN(next_attempt_at) FROM dynamic_secret_leases");
+    /// <remarks>
+    /// Plain ADO.NET, not Dapper: the revoker asks every second from start-up, and Dapper's first use loads the XML
+    /// stack, megabytes a server without dynamic secrets never needs (Operations/IdleFootprintTests).
+    /// </remarks>
+    public static async Task<long?> NextDueAsync(DbConnection conn)
+    {
+        await using var command = conn.CreateCommand();
+        command.CommandText = "SELECT MIN(next_attempt_at) FROM dynamic_secret_leases";
+        return await command.ExecuteScalarAsync() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
 }

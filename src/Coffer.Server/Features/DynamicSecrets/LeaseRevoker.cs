@@ -29,6 +29,10 @@ public sealed partial class LeaseRevoker(Db db, LeaseRevocations revocations, Ti
             {
                 full = await RunOnceAsync(stoppingToken) == Batch;
             }
+            catch (Errors.DatabaseUnavailableException)
+            {
+                // Db reports the outage once; the next pass after it is over finds whatever fell due meanwhile.
+            }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogPassFailed(logger, ex);

@@ -21,7 +21,7 @@ public sealed class LeaseService(
     {
         var (access, folder) = await secrets.LocateAsync(actor, at);
         var secret = await secrets.FindAsync(folder, at, name);
-        access.Require(PermissionAction.Lease, ProjectSubject.DynamicSecrets, DynamicSecretService.Fields(at.Environment, at.Path));
+        access.Require(PermissionAction.Lease, ProjectSubject.DynamicSecrets, DynamicSecretService.Fields(at, secret));
         var provider = providers.Get(secret.Type);
         var inputs = await secrets.OpenAsync(secret);
         var now = UnixMs.Now(time);
@@ -82,7 +82,7 @@ public sealed class LeaseService(
         var provider = providers.Get(secret.Type);
         var expireAt = lease.ExpireAt + DynamicSecretTtl.Milliseconds(string.IsNullOrEmpty(ttl) ? secret.DefaultTtl : ttl);
         if (secret.MaxTtl is not null && expireAt > lease.CreatedAt + DynamicSecretTtl.Milliseconds(secret.MaxTtl))
-            throw new BadRequestException("The requested renewal would exceed the maximum allowed lease duration. Please choose a shorter TTL");
+            throw new BadRequestException("TTL cannot be larger than max ttl: the requested renewal would exceed the maximum allowed lease duration. Please choose a shorter TTL");
         if (lease.Status is not null || lease.ExpireAt <= UnixMs.Now(time))
             throw new BadRequestException($"Dynamic secret lease with ID '{leaseId}' is expired or being revoked and cannot be renewed");
         try
@@ -138,7 +138,7 @@ public sealed class LeaseService(
     {
         var (access, folder) = await secrets.LocateAsync(actor, at);
         var secret = await secrets.FindAsync(folder, at, name);
-        access.Require(PermissionAction.Lease, ProjectSubject.DynamicSecrets, DynamicSecretService.Fields(at.Environment, at.Path));
+        access.Require(PermissionAction.Lease, ProjectSubject.DynamicSecrets, DynamicSecretService.Fields(at, secret));
         var leases = await db.ReadAsync(conn => DynamicSecretStore.ListLeasesAsync(conn, secret.Id));
         auditBatcher.Enqueue(audit, DynamicSecretService.Event("list-dynamic-secret-leases", access, secret, at.Environment, at.Path,
             new JsonObject { ["leaseCount"] = leases.Count }));
@@ -154,7 +154,7 @@ public sealed class LeaseService(
         var secret = lease is null ? null : await db.ReadAsync(conn => DynamicSecretStore.FindByIdAsync(conn, lease.DynamicSecretId));
         if (lease is null || secret is null || secret.FolderId != folder.Id)
             throw new NotFoundException($"Dynamic secret lease with ID '{leaseId}' not found");
-        access.Require(PermissionAction.Lease, ProjectSubject.DynamicSecrets, DynamicSecretService.Fields(at.Environment, at.Path));
+        access.Require(PermissionAction.Lease, ProjectSubject.DynamicSecrets, DynamicSecretService.Fields(at, secret));
         return (access, secret, lease);
     }
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.DynamicSecrets;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Secrets;
 using Coffer.Server.Http.Auth;
@@ -104,6 +105,7 @@ public sealed class EnvironmentService(Db db, PermissionService permissions, Tim
             // Its folders and secrets go with it (ON DELETE CASCADE), so each secret is checked for delete.
             var folders = await EnvironmentFoldersAsync(conn, tx, projectId, env.Id);
             AffectedSecrets.RequireDelete(access, await AffectedSecrets.InFoldersAsync(conn, tx, folders, folders.SelfAndDescendantsOfRoot()));
+            await DynamicSecretGuard.RequireNoneInFoldersAsync(conn, tx, [.. folders.SelfAndDescendantsOfRoot().Select(f => f.Id)], "environment");
             await EnvironmentStore.DeleteAsync(conn, tx, env.Id);
             await EnvironmentStore.ShiftAsync(conn, tx, projectId, env.Position + 1, -1, now);
             await SecurityEpoch.BumpAsync(conn, tx);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.DynamicSecrets;
 using Coffer.Server.Features.Environments;
 using Coffer.Server.Features.Secrets;
 using Coffer.Server.Http.Auth;
@@ -110,6 +111,7 @@ public sealed class FolderService(Db db, PermissionService permissions, ProjectC
                     "deleteFolder");
             // Subfolders, their secrets and imports go with it (ON DELETE CASCADE), so each secret is checked for delete.
             AffectedSecrets.RequireDelete(access, await AffectedSecrets.InFoldersAsync(conn, tx, env, env.SelfAndDescendants(folder)));
+            await DynamicSecretGuard.RequireNoneInFoldersAsync(conn, tx, [.. env.SelfAndDescendants(folder).Select(f => f.Id)], "folder");
             await FolderStore.DeleteAsync(conn, tx, folder.Id);
             await ProjectContentVersion.BumpAsync(conn, tx, projectId);
             await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("delete-folder", new JsonObject

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.DynamicSecrets;
 using Coffer.Server.Features.Environments;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Identities;
@@ -186,6 +187,7 @@ public sealed class ProjectService(Db db, PermissionService permissions, Secrets
         var now = UnixMs.Now(time);
         await db.WriteAsync(async (conn, tx) =>
         {
+            await DynamicSecretGuard.RequireNoneInProjectAsync(conn, tx, access.Project.Id);
             await IdentityStore.DeleteProjectScopedAsync(conn, tx, access.Project.Id);
             await ProjectStore.DeleteAsync(conn, tx, access.Project.Id);
             await SecurityEpoch.BumpAsync(conn, tx);
