@@ -251,7 +251,7 @@ describe("dynamic secrets", () => {
 
   before(async () => {
     redis = await startRedis(rootPassword);
-    projectSlug = (await asAdmin("GET", `/api/v1/projects/${projectId}`)).slug;
+    projectSlug = (await asAdmin("GET", `/api/v1/projects/${projectId}`)).project.slug;
   });
 
   after(() => redis?.stop());
