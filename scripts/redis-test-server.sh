@@ -3,7 +3,8 @@
 #   scripts/redis-test-server.sh start   -> prints "export COFFER_TEST_REDIS='127.0.0.1:PORT'"
 #   scripts/redis-test-server.sh stop    -> stops it and deletes its directory
 # COFFER_REDIS_PORT (default 56379), COFFER_REDIS_STATE (default /tmp/coffer-redis-test.state) and COFFER_REDIS_PASSWORD
-# (the default user's password) select the instance. Nothing is saved to disk. Installs Redis with apt-get when missing.
+# (the default user's password) select the instance. COFFER_REDIS_TLS_DIR, when set, names a folder holding ca.crt,
+# server.crt and server.key: the port then speaks TLS only. Nothing is saved to disk. Installs Redis with apt-get when missing.
 set -euo pipefail
 
 STATE_FILE="${COFFER_REDIS_STATE:-/tmp/coffer-redis-test.state}"
@@ -23,14 +24,20 @@ start() {
   ensure_installed
   local dir
   dir="$(mktemp -d /tmp/coffer-redis.XXXXXX)"
-  redis-server --port "$PORT" --bind 127.0.0.1 --daemonize yes --pidfile "$dir/pid" --dir "$dir" --logfile "$dir/log" \
+  local listen=(--port "$PORT") cli=()
+  if [ -n "${COFFER_REDIS_TLS_DIR:-}" ]; then
+    listen=(--port 0 --tls-port "$PORT" --tls-cert-file "$COFFER_REDIS_TLS_DIR/server.crt" --tls-key-file "$COFFER_REDIS_TLS_DIR/server.key"
+      --tls-ca-cert-file "$COFFER_REDIS_TLS_DIR/ca.crt" --tls-auth-clients no)
+    cli=(--tls --cacert "$COFFER_REDIS_TLS_DIR/ca.crt")
+  fi
+  redis-server "${listen[@]}" --bind 127.0.0.1 --daemonize yes --pidfile "$dir/pid" --dir "$dir" --logfile "$dir/log" \
     --save "" --appendonly no --requirepass "$PASSWORD" >/dev/null
   local i
   for i in $(seq 1 100); do
-    if redis-cli -p "$PORT" --no-auth-warning -a "$PASSWORD" ping 2>/dev/null | grep -q PONG; then break; fi
+    if redis-cli "${cli[@]}" -p "$PORT" --no-auth-warning -a "$PASSWORD" ping 2>/dev/null | grep -q PONG; then break; fi
     sleep 0.1
   done
-  if ! redis-cli -p "$PORT" --no-auth-warning -a "$PASSWORD" ping 2>/dev/null | grep -q PONG; then
+  if ! redis-cli "${cli[@]}" -p "$PORT" --no-auth-warning -a "$PASSWORD" ping 2>/dev/null | grep -q PONG; then
     echo "Redis did not start on 127.0.0.1:$PORT; its log:" >&2
     tail -20 "$dir/log" >&2 || true
     exit 1

@@ -21,6 +21,11 @@ public sealed class TargetPostgres : IAsyncLifetime
 
     public int Port => _server!.Port;
 
+    /// <summary>Stops the server (an outage of the provider); its data stays.</summary>
+    public Task StopAsync() => _server!.StopAsync();
+
+    public Task StartAgainAsync() => _server!.StartAgainAsync();
+
     public async ValueTask InitializeAsync() => _server = await ThrowAwayPostgres.StartAsync(RootPassword);
 
     public async ValueTask DisposeAsync()

@@ -79,6 +79,7 @@ public sealed class PostgresLeaseTests(DynamicSecretServer fx, TargetPostgres ta
         Assert.Equal("postgres", inputs["client"]!.GetValue<string>());
         Assert.Equal(target.Port, inputs["port"]!.GetValue<int>());
         Assert.DoesNotContain(TargetPostgres.RootPassword, secret.ToJsonString(), StringComparison.Ordinal);
+        await DatabaseBytes.AssertAbsentAsync(fx.Server, TargetPostgres.RootPassword); // sealed at rest
 
         var query = $"projectSlug={project.Slug}&environmentSlug=dev&path=/";
         var got = await Api.GetAsync($"{Root}/pg?{query}", fx.AdminToken);
@@ -117,6 +118,7 @@ public sealed class PostgresLeaseTests(DynamicSecretServer fx, TargetPostgres ta
 
         Assert.Null(await target.LoginErrorAsync(user, password));
         Assert.Equal("28P01", await target.LoginErrorAsync(user, password + "x")); // a wrong password is refused: the server checks
+        await DatabaseBytes.AssertAbsentAsync(fx.Server, password); // a leased password is handed out, never kept
 
         var leaseId = lease["id"]!.GetValue<string>();
         var place = new { projectSlug = project.Slug, environmentSlug = "dev", path = "/" };
@@ -307,5 +309,33 @@ public sealed class PostgresLeaseTests(DynamicSecretServer fx, TargetPostgres ta
         Expect.Error(await Api.PostAsync($"{Root}/leases",
                 new { projectSlug = project.Slug, environmentSlug = "dev", path = "/", dynamicSecretName = "web-db" }, token),
             403, "PermissionDenied", "You are not allowed to lease on dynamic-secrets", allowDetails: true);
+    }
+
+    [Fact]
+    public async Task An_edit_renames_and_changes_TTLs_keeps_the_stored_password_and_must_repeat_it_to_move_the_host()
+    {
+        var (project, secret) = await CreateAsync();
+        var at = new { projectSlug = project.Slug, environmentSlug = "dev", path = "/" };
+        var edited = await Api.PatchAsync($"{Root}/pg", new { at.projectSlug, at.environmentSlug, at.path, data = new { defaultTTL = "2h", newName = "pg-renamed" } },
+            fx.AdminToken);
+        Expect.Ok(edited);
+        var renamed = edited.Json["dynamicSecret"]!;
+        Assert.Equal(["pg-renamed", "2h"], new[] { "name", "defaultTTL" }.Select(k => renamed[k]!.GetValue<string>()));
+        Assert.Equal(2, renamed["version"]!.GetValue<int>());
+        Assert.Equal(secret["id"]!.GetValue<string>(), renamed["id"]!.GetValue<string>());
+        Assert.False(renamed["inputs"]!.AsObject().ContainsKey("password"));
+
+        // Moving the host without the password would send the stored one to wherever the editor points.
+        Expect.Error(await Api.PatchAsync($"{Root}/pg-renamed",
+                new { at.projectSlug, at.environmentSlug, at.path, data = new { inputs = new { host = "localhost" } } }, fx.AdminToken),
+            400, "BadRequest", "Changing where the provider is reached (client, host or port) requires its credentials to be given again");
+        Expect.Ok(await Api.PatchAsync($"{Root}/pg-renamed",
+            new { at.projectSlug, at.environmentSlug, at.path, data = new { inputs = new { host = "localhost", password = TargetPostgres.RootPassword } } },
+            fx.AdminToken));
+        // An edit of anything else keeps the stored password: leases still work.
+        Expect.Ok(await Api.PatchAsync($"{Root}/pg-renamed",
+            new { at.projectSlug, at.environmentSlug, at.path, data = new { inputs = new { database = "postgres" } } }, fx.AdminToken));
+        var data = (await LeaseAsync(project, "pg-renamed"))["data"]!;
+        Assert.Null(await target.LoginErrorAsync(data["DB_USERNAME"]!.GetValue<string>(), data["DB_PASSWORD"]!.GetValue<string>()));
     }
 }

@@ -31,7 +31,8 @@ public sealed class ScriptedServer : IAsyncDisposable
 
     /// <param name="script">The script's file name under <c>scripts/</c>.</param>
     /// <param name="prefix">Its variables' prefix (<c>COFFER_MARIADB</c>): <c>_PORT</c>, <c>_STATE</c>, <c>_PASSWORD</c>.</param>
-    public static async Task<ScriptedServer> StartAsync(string script, string prefix, string password)
+    /// <param name="extra">More variables for the script (Redis's <c>COFFER_REDIS_TLS_DIR</c>).</param>
+    public static async Task<ScriptedServer> StartAsync(string script, string prefix, string password, IReadOnlyDictionary<string, string>? extra = null)
     {
         var stateDir = Directory.CreateTempSubdirectory("coffer-scripted-").FullName;
         for (var attempt = 1; ; attempt++)
@@ -43,6 +44,7 @@ public sealed class ScriptedServer : IAsyncDisposable
                 [prefix + "_STATE"] = Path.Combine(stateDir, "state"),
                 [prefix + "_PASSWORD"] = password,
             };
+            foreach (var (k, v) in extra ?? new Dictionary<string, string>()) env[k] = v;
             try
             {
                 var output = await RunAsync(script, "start", env);

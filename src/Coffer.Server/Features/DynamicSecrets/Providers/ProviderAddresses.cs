@@ -45,7 +45,8 @@ public sealed class ProviderAddresses(CofferOptions options)
                 throw new BadRequestException(
                     $"The host {host} belongs to a service that is in-use by Coffer, such as the Coffer database or Redis instance. " +
                     "You cannot use hosts that are in-use by Coffer.");
-        return addresses[0];
+        // IPv4 first: "localhost" resolves to ::1 as well, where many servers do not listen.
+        return addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetworkV6 ? 1 : 0).First();
     }
 
     private static string AllowHint(string what) =>
