@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Coffer.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.IntegrationTests.DynamicSecrets;
 
@@ -118,6 +119,7 @@ public sealed class PostgresLeaseTests(DynamicSecretServer fx, TargetPostgres ta
 
         Assert.Null(await target.LoginErrorAsync(user, password));
         Assert.Equal("28P01", await target.LoginErrorAsync(user, password + "x")); // a wrong password is refused: the server checks
+        await fx.Server.Services.GetRequiredService<Coffer.Server.Features.AuditLogs.AuditBatcher>().FlushAsync(); // the lease's audit row too
         await DatabaseBytes.AssertAbsentAsync(fx.Server, password); // a leased password is handed out, never kept
 
         var leaseId = lease["id"]!.GetValue<string>();

@@ -44,6 +44,31 @@ public sealed class ProviderOutageTests(DynamicSecretServer fx, TargetPostgres t
     }
 
     [Fact]
+    public async Task Deleting_a_dynamic_secret_whose_database_is_down_stops_unless_forced()
+    {
+        var project = await fx.Given.TestProjectAsync();
+        var user = await LeaseSetup.CreateAndLeaseAsync(fx.Api, fx.AdminToken, project.Slug, target.Port);
+        var at = new { projectSlug = project.Slug, environmentSlug = "dev", path = "/" };
+        await target.StopAsync();
+        try
+        {
+            Expect.Error(await fx.Api.DeleteAsync($"{Root}/pg", fx.AdminToken, at), 400, "BadRequest",
+                "Failed to revoke 1 lease(s) of dynamic secret 'pg'; their status says why. Retry, or delete with isForced.");
+            var leases = await fx.Api.GetAsync($"{Root}/pg/leases?projectSlug={project.Slug}&environmentSlug=dev&path=/", fx.AdminToken);
+            Assert.Equal("FailedDeletion", Assert.Single(leases.Json["leases"]!.AsArray())!["status"]!.GetValue<string>());
+
+            Expect.Ok(await fx.Api.DeleteAsync($"{Root}/pg", fx.AdminToken, new { at.projectSlug, at.environmentSlug, at.path, isForced = true }));
+            Expect.Error(await fx.Api.GetAsync($"{Root}/pg?projectSlug={project.Slug}&environmentSlug=dev&path=/", fx.AdminToken),
+                404, "NotFound", "Dynamic secret with name 'pg' in folder '/' not found");
+        }
+        finally
+        {
+            await target.StartAgainAsync();
+        }
+        Assert.Equal(1, await target.RolesNamedAsync(user)); // forced: the user the database still has is the operator's to drop
+    }
+
+    [Fact]
     public async Task Bad_input_is_refused_with_exact_answers_and_nothing_is_stored()
     {
         var project = await fx.Given.TestProjectAsync();

@@ -49,6 +49,8 @@ public static class DbSnapshot
             ("secret_tag_links", "SELECT * FROM secret_tag_links WHERE secret_id IN (SELECT id FROM secrets WHERE project_id = @projectId)"),
             ("secret_imports", $"SELECT * FROM secret_imports WHERE folder_id IN ({Folders})"),
             ("project_content_versions", "SELECT * FROM project_content_versions WHERE project_id = @projectId"),
+            ("dynamic_secrets", "SELECT * FROM dynamic_secrets WHERE project_id = @projectId"),
+            ("dynamic_secret_leases", "SELECT * FROM dynamic_secret_leases WHERE project_id = @projectId"),
             ("audit_logs", "SELECT * FROM audit_logs WHERE project_id = @projectId AND event_type NOT LIKE 'get-%'"),
         };
         return server.Services.GetRequiredService<Db>().ReadAsync(async conn =>
