@@ -14,6 +14,7 @@ using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Identities;
 using Coffer.Server.Features.IdentityMemberships;
 using Coffer.Server.Features.Invitations;
+using Coffer.Server.Features.JwtAuth;
 using Coffer.Server.Features.Kms;
 using Coffer.Server.Features.OrgAdmin;
 using Coffer.Server.Features.Organizations;
@@ -134,6 +135,7 @@ public static class CofferApp
         services.AddSingleton<OrgUserMembershipService>();
         services.AddSingleton<KmsService>();
         services.AddDynamicSecrets();
+        services.AddJwtAuth();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<ProjectEventHub>();
         services.AddSingleton<ImportedChanges>();
@@ -155,6 +157,7 @@ public static class CofferApp
         app.MapOrgUserMemberships();
         app.MapKms();
         app.MapDynamicSecrets();
+        app.MapJwtAuth();
         app.MapEvents();
         app.MapUniversalAuth();
         app.MapTokenAuth();

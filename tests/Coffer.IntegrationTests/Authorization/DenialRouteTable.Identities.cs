@@ -89,6 +89,18 @@ public sealed partial class DenialRouteTable
             Deny.Permission("delete-token", "identity"), org: true);
     }
 
+    private void JwtAuthRoutes()
+    {
+        const string pattern = "/api/v1/auth/jwt-auth/identities/{identityId}";
+        var configured = $"/api/v1/auth/jwt-auth/identities/{w.MemberId}";
+        IdentityWrite("POST", pattern, $"/api/v1/auth/jwt-auth/identities/{w.BareIdentityId}",
+            new { configurationType = "static", publicKeys = new[] { DenialWorld.JwtPublicKey }, boundClaims = new { } }, w.BareIdentityId, "create",
+            MembersMay("create"));
+        IdentityWrite("PATCH", pattern, configured, new { configurationType = "static", publicKeys = new[] { DenialWorld.JwtPublicKey }, boundSubject = "denied" }, w.MemberId, "edit", MembersMay("edit"));
+        IdentityRead(pattern, configured, w.MemberId, "read");
+        IdentityWrite("DELETE", pattern, configured, null, w.MemberId, "edit", Deny.Permission("revoke-auth", "identity"));
+    }
+
     /// <summary>Attach (on an identity without the method), update, read and revoke of one auth method.</summary>
     private void AuthMethodRoutes(string pattern, string configured, string bare, object update)
     {

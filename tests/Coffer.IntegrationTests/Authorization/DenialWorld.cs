@@ -52,6 +52,10 @@ public sealed record DenialWorld(
     public const string Secret = "DENIAL_SECRET";
     public const string DynamicSecret = "denial-dynamic";
 
+    /// <summary>An EC public key (SPKI PEM) the JWT auth routes are configured with.</summary>
+    public static readonly string JwtPublicKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256)
+        .ExportSubjectPublicKeyInfoPem();
+
     /// <param name="leaseDatabasePort">
     /// A PostgreSQL server (password <see cref="DynamicSecrets.TargetPostgres.RootPassword"/>) to make a dynamic secret
     /// <see cref="DynamicSecret"/> and a lease in; without it the world has neither.
@@ -106,6 +110,8 @@ public sealed record DenialWorld(
         var kmsSigningKey = await api.PostAsync("/api/v1/kms/keys",
             new { projectId = p, name = "denial-signer", keyUsage = "sign-verify", encryptionAlgorithm = "ECC_NIST_P256" }, admin);
         Expect.Ok(kmsSigningKey);
+        Expect.Ok(await api.PostAsync($"/api/v1/auth/jwt-auth/identities/{memberId}",
+            new { configurationType = "static", publicKeys = new[] { JwtPublicKey }, boundClaims = new { } }, admin));
         string? leaseId = null;
         if (leaseDatabasePort is { } port)
         {

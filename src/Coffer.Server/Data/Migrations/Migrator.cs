@@ -30,6 +30,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M009OrgInvitations(),
         new M010KmsKeys(),
         new M011DynamicSecrets(),
+        new M012JwtAuth(),
     ];
 
     public static int LatestId => All[^1].Id;

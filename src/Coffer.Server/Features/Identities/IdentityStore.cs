@@ -108,14 +108,16 @@ public static class IdentityStore
     /// <summary>Infisical's <c>authMethods</c>: which auth methods are attached, in a stable order.</summary>
     public static async Task<IReadOnlyList<string>> AuthMethodsAsync(DbConnection conn, string identityId, DbTransaction? tx = null)
     {
-        var flags = await conn.QuerySingleAsync<(long Ua, long Ta)>(
+        var flags = await conn.QuerySingleAsync<(long Ua, long Ta, long Jwt)>(
             """
             SELECT (SELECT COUNT(*) FROM identity_universal_auths WHERE identity_id = @identityId),
-                   (SELECT COUNT(*) FROM identity_token_auths WHERE identity_id = @identityId)
+                   (SELECT COUNT(*) FROM identity_token_auths WHERE identity_id = @identityId),
+                   (SELECT COUNT(*) FROM identity_jwt_auths WHERE identity_id = @identityId)
             """, new { identityId }, tx);
-        var methods = new List<string>(2);
+        var methods = new List<string>(3);
         if (flags.Ua > 0) methods.Add(AuthMethods.UniversalAuth);
         if (flags.Ta > 0) methods.Add(AuthMethods.TokenAuth);
+        if (flags.Jwt > 0) methods.Add(AuthMethods.JwtAuth);
         return methods;
     }
 
@@ -128,8 +130,11 @@ public static class IdentityStore
             SELECT identity_id, 'universal-auth' FROM identity_universal_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
             UNION ALL
             SELECT identity_id, 'token-auth' FROM identity_token_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
+            UNION ALL
+            SELECT identity_id, 'jwt-auth' FROM identity_jwt_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
             """, new { identityIds = identityIds.ToArray() });
-        return rows.OrderBy(r => r.Method == AuthMethods.UniversalAuth ? 0 : 1).ToLookup(r => r.IdentityId, r => r.Method);
+        return rows.OrderBy(r => r.Method switch { AuthMethods.UniversalAuth => 0, AuthMethods.TokenAuth => 1, _ => 2 })
+            .ToLookup(r => r.IdentityId, r => r.Method);
     }
 
     /// <summary>The auth methods currently locked out, for many identities in one query.</summary>
@@ -149,4 +154,5 @@ public static class AuthMethods
 {
     public const string UniversalAuth = "universal-auth";
     public const string TokenAuth = "token-auth";
+    public const string JwtAuth = "jwt-auth";
 }

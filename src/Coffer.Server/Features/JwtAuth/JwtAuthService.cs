@@ -1,0 +1,229 @@
+using System.Text.Json.Nodes;
+using Coffer.Server.Data;
+using Coffer.Server.Diagnostics;
+using Coffer.Server.Features.AccessTokens;
+using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Identities;
+using Coffer.Server.Features.Organizations;
+using Coffer.Server.Http.Auth;
+using Coffer.Server.Permissions;
+
+namespace Coffer.Server.Features.JwtAuth;
+
+/// <summary>
+/// JWT auth (Infisical's identity-jwt-auth service): configuration under the same organization permissions and
+/// privilege boundary as token auth; login verifies the JWT against the configured public keys, then the bound issuer,
+/// subject, audiences and claims, in Infisical's order and with its messages, and issues an access token by the
+/// identity's JWT-auth token settings.
+/// </summary>
+public sealed class JwtAuthService(
+    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, TokenIssuer issuer, AuditBatcher auditBatcher,
+    TimeProvider time)
+{
+    public const string Static = "static";
+    public const string Jwks = "jwks";
+
+    public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, JwtAuthSettings s)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Create, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to add JWT auth to identity");
+        RequireServed(s.ConfigurationType);
+        var now = UnixMs.Now(time);
+        var row = new JwtAuthRow
+        {
+            Id = Ids.New(),
+            IdentityId = identity.Id,
+            ConfigurationType = s.ConfigurationType,
+            JwksUrl = s.JwksUrl ?? "",
+            JwksCaCert = s.JwksCaCert ?? "",
+            PublicKeys = Keys(s.PublicKeys ?? []),
+            BoundIssuer = s.BoundIssuer ?? "",
+            BoundAudiences = s.BoundAudiences ?? "",
+            BoundClaims = (s.BoundClaims ?? []).ToJsonString(),
+            BoundSubject = s.BoundSubject ?? "",
+            AccessTokenTtl = s.AccessTokenTtl!.Value,
+            AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
+            AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
+            AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        if (row.AccessTokenMaxTtl > 0 && row.AccessTokenTtl > row.AccessTokenMaxTtl)
+            throw new BadRequestException("Access token TTL cannot be greater than max TTL");
+        await db.WriteAsync(async (conn, tx) =>
+        {
+            if (await JwtAuthStore.FindByIdentityAsync(conn, identity.Id, tx) is not null)
+                throw new BadRequestException("Failed to add JWT Auth to already configured identity");
+            await JwtAuthStore.InsertAsync(conn, tx, row);
+            await AuditLogStore.WriteAsync(conn, tx, audit, Event("add-identity-jwt-auth", identity.OrgId, row), now);
+        });
+        return JwtAuthJson.From(row);
+    }
+
+    public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string identityId, JwtAuthSettings s)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Edit, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to update JWT auth");
+        RequireServed(s.ConfigurationType);
+        var now = UnixMs.Now(time);
+        return await db.WriteAsync(async (conn, tx) =>
+        {
+            var current = await JwtAuthStore.FindByIdentityAsync(conn, identity.Id, tx) ?? throw new BadRequestException("Failed to update JWT Auth");
+            var row = new JwtAuthRow
+            {
+                Id = current.Id,
+                IdentityId = current.IdentityId,
+                ConfigurationType = s.ConfigurationType,
+                JwksUrl = s.JwksUrl ?? current.JwksUrl,
+                JwksCaCert = s.JwksCaCert ?? current.JwksCaCert,
+                PublicKeys = s.PublicKeys is null ? current.PublicKeys : Keys(s.PublicKeys),
+                BoundIssuer = s.BoundIssuer ?? current.BoundIssuer,
+                BoundAudiences = s.BoundAudiences ?? current.BoundAudiences,
+                BoundClaims = s.BoundClaims?.ToJsonString() ?? current.BoundClaims,
+                BoundSubject = s.BoundSubject ?? current.BoundSubject,
+                AccessTokenTtl = s.AccessTokenTtl ?? current.AccessTokenTtl,
+                AccessTokenMaxTtl = s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl,
+                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit ?? current.AccessTokenNumUsesLimit,
+                AccessTokenTrustedIps = s.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.AccessTokenTrustedIps).ToJsonString(),
+                CreatedAt = current.CreatedAt,
+                UpdatedAt = now,
+            };
+            if (row.AccessTokenMaxTtl > 0 && row.AccessTokenTtl > row.AccessTokenMaxTtl)
+                throw new BadRequestException("Access token TTL cannot be greater than max TTL");
+            if (row.ConfigurationType == Static && row.PublicKeys == "[]")
+                throw new BadRequestException("A static JWT auth configuration needs at least one public key");
+            await JwtAuthStore.UpdateAsync(conn, tx, row);
+            await SecurityEpoch.BumpAsync(conn, tx);
+            await AuditLogStore.WriteAsync(conn, tx, audit, Event("update-identity-jwt-auth", identity.OrgId, row), now);
+            return JwtAuthJson.From(row);
+        });
+    }
+
+    public async Task<JsonObject> GetAsync(Actor actor, AuditContext audit, string identityId)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Read, OrgSubject.Identity);
+        var row = await db.ReadAsync(conn => JwtAuthStore.FindByIdentityAsync(conn, identity.Id))
+            ?? throw new BadRequestException("The identity does not have JWT Auth attached");
+        auditBatcher.Enqueue(audit, new AuditEvent("get-identity-jwt-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId));
+        return JwtAuthJson.From(row);
+    }
+
+    /// <summary>Removes the configuration and revokes every token it issued, on every instance at their next request.</summary>
+    public async Task<JsonObject> RevokeAsync(Actor actor, AuditContext audit, string identityId)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        var access = await permissions.ForOrgAsync(actor, identity.OrgId);
+        access.Require(PermissionAction.Edit, OrgSubject.Identity);
+        access.Require(PermissionAction.RevokeAuth, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to revoke jwt auth of identity with more privileged role");
+        var now = UnixMs.Now(time);
+        return await db.WriteAsync(async (conn, tx) =>
+        {
+            var current = await JwtAuthStore.FindByIdentityAsync(conn, identity.Id, tx) ?? throw new BadRequestException("The identity does not have JWT auth");
+            await JwtAuthStore.DeleteAsync(conn, tx, current.Id);
+            await AccessTokenStore.RevokeByAuthMethodAsync(conn, tx, identity.Id, AuthMethods.JwtAuth, now);
+            await SecurityEpoch.BumpAsync(conn, tx);
+            await AuditLogStore.WriteAsync(conn, tx, audit,
+                new AuditEvent("revoke-identity-jwt-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId), now);
+            return JwtAuthJson.From(current, withKeys: false);
+        });
+    }
+
+    public async Task<LoginResponse> LoginAsync(string identityId, string jwt, AuditContext audit)
+    {
+        var config = await db.ReadAsync(conn => JwtAuthStore.FindByIdentityAsync(conn, identityId))
+            ?? throw new NotFoundException("JWT auth method not found for identity, did you configure JWT auth?");
+        var claims = Verify(config, jwt);
+        RequireBound(config, claims);
+        var now = UnixMs.Now(time);
+        var (token, orgId) = await db.WriteAsync(async (conn, tx) =>
+        {
+            // The configuration may have gone since it was read: only a configuration that still exists issues tokens.
+            var current = await JwtAuthStore.FindByIdentityAsync(conn, identityId, tx)
+                ?? throw new NotFoundException("JWT auth method not found for identity, did you configure JWT auth?");
+            var issued = await issuer.CreateAsync(conn, tx, current.IdentityId, AuthMethods.JwtAuth,
+                new TokenPolicy(current.AccessTokenTtl, current.AccessTokenMaxTtl, current.AccessTokenNumUsesLimit, 0), now);
+            var org = await OrgStore.RecordIdentityLoginAsync(conn, tx, current.IdentityId, AuthMethods.JwtAuth, now);
+            return (issued, org);
+        });
+        CofferMetrics.Logins.Add(1, new KeyValuePair<string, object?>("outcome", "Success"));
+        auditBatcher.Enqueue(audit with
+        {
+            ActorType = "identity",
+            ActorId = config.IdentityId,
+            ActorMetadata = new JsonObject { ["identityId"] = config.IdentityId },
+        }, new AuditEvent("login-identity-jwt-auth", new JsonObject
+        {
+            ["identityId"] = config.IdentityId,
+            ["identityAccessTokenId"] = token.Row.Id,
+            ["identityJwtAuthId"] = config.Id,
+        }, orgId));
+        var signed = issuer.Sign(token);
+        return new LoginResponse(signed.AccessToken, token.ExpiresIn, token.AccessTokenMaxTtl, "Bearer");
+    }
+
+    private JsonObject Verify(JwtAuthRow config, string jwt)
+    {
+        if (jwt.Split('.').Length != 3) throw new UnauthorizedException("Invalid JWT");
+        var errors = new List<string>();
+        foreach (var pem in JsonNode.Parse(config.PublicKeys)!.AsArray().Select(k => k!.GetValue<string>()))
+        {
+            using var key = JwtVerifier.ReadKey(pem);
+            if (key is null) continue;
+            var (claims, error) = JwtVerifier.Verify(jwt, key, time.GetUtcNow());
+            if (claims is not null) return claims;
+            errors.Add(error!);
+        }
+        throw new UnauthorizedException($"Access denied: JWT verification failed with all keys. Errors - {string.Join("; ", errors)}");
+    }
+
+    private static void RequireBound(JwtAuthRow config, JsonObject claims)
+    {
+        if (config.BoundIssuer.Length > 0 && !(claims["iss"] is JsonValue iss && iss.TryGetValue<string>(out var i) && i == config.BoundIssuer))
+            throw new ForbiddenException("Access denied: issuer mismatch");
+        if (config.BoundSubject.Length > 0)
+        {
+            if (!JwtPolicy.IsPresent(claims["sub"])) throw new UnauthorizedException("Access denied: token has no subject field");
+            if (!JwtPolicy.Matches(claims["sub"], config.BoundSubject)) throw new ForbiddenException("Access denied: subject not allowed");
+        }
+        if (config.BoundAudiences.Length > 0)
+        {
+            if (!JwtPolicy.IsPresent(claims["aud"])) throw new UnauthorizedException("Access denied: token has no audience field");
+            if (!JwtPolicy.Matches(claims["aud"], config.BoundAudiences)) throw new UnauthorizedException("Access denied: token audience not allowed");
+        }
+        foreach (var (name, policy) in JsonNode.Parse(config.BoundClaims)!.AsObject())
+        {
+            var value = JwtPolicy.Get(claims, name);
+            if (!JwtPolicy.IsPresent(value)) throw new UnauthorizedException($"Access denied: token has no {name} field");
+            if (!JwtPolicy.Matches(value, policy!.GetValue<string>())) throw new UnauthorizedException($"Access denied: claim mismatch for field {name}");
+        }
+    }
+
+    // The JWKS form needs Coffer to fetch keys from the issuer, which it does not do yet: refused rather than stored
+    // in a shape no login could pass.
+    private static void RequireServed(string configurationType)
+    {
+        if (configurationType == Jwks)
+            throw new BadRequestException("Coffer does not fetch JWKS yet; configure JWT auth with configurationType 'static' and the issuer's public keys");
+    }
+
+    private static string Keys(IReadOnlyList<string> keys) => new JsonArray([.. keys.Select(k => (JsonNode)k)]).ToJsonString();
+
+    private static AuditEvent Event(string type, string orgId, JwtAuthRow r) => new(type, new JsonObject
+    {
+        ["identityId"] = r.IdentityId,
+        ["configurationType"] = r.ConfigurationType,
+        ["jwksUrl"] = r.JwksUrl,
+        ["boundIssuer"] = r.BoundIssuer,
+        ["boundAudiences"] = r.BoundAudiences,
+        ["boundClaims"] = JsonNode.Parse(r.BoundClaims),
+        ["boundSubject"] = r.BoundSubject,
+        ["accessTokenTTL"] = r.AccessTokenTtl,
+        ["accessTokenMaxTTL"] = r.AccessTokenMaxTtl,
+        ["accessTokenTrustedIps"] = JsonNode.Parse(r.AccessTokenTrustedIps),
+        ["accessTokenNumUsesLimit"] = r.AccessTokenNumUsesLimit,
+    }, orgId);
+}
