@@ -46,6 +46,9 @@ public sealed class CofferOptions
     /// </summary>
     public bool DynamicSecretAllowInternalIp { get; init; }
 
+    /// <summary>Every outbound connection (JWKS, OIDC discovery, …) may reach private addresses (ALLOW_INTERNAL_IP_CONNECTIONS).</summary>
+    public bool AllowInternalIpConnections { get; init; }
+
     /// <summary>Leases one dynamic secret may hold at once (Infisical's MAX_LEASE_LIMIT).</summary>
     public int MaxLeaseLimit { get; init; } = 10_000;
 

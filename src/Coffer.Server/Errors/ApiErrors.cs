@@ -39,6 +39,9 @@ public sealed class PermissionBoundaryException(string message, JsonNode? detail
 public sealed class NotFoundException(string message = "The requested entity is not found", string error = "NotFound")
     : ApiException(404, error, message);
 
+/// <summary>A server Coffer had to ask for the caller (an identity provider's keys) failed or did not answer in time.</summary>
+public sealed class BadGatewayException(string message) : ApiException(502, "BadGateway", message);
+
 public sealed class ConflictException(string message, string error = "Conflict") : ApiException(409, error, message);
 
 public sealed class PayloadTooLargeException(string message = "Request body is too large")

@@ -89,6 +89,7 @@ public static class SettingsLoader
             MaxIdentityAccessTokenTtlSeconds = Try(() => ParseInt(Get("MAX_IDENTITY_ACCESS_TOKEN_TTL"), "MAX_IDENTITY_ACCESS_TOKEN_TTL", 0, 0, 315360000), 0),
             MaxRequestBodyBytes = Try(() => ParseInt(Get("MAX_REQUEST_BODY_BYTES"), "MAX_REQUEST_BODY_BYTES", 4 * 1024 * 1024, 1024, int.MaxValue), 0),
             EventHeartbeatSeconds = Try(() => ParseInt(Get("EVENTS_HEARTBEAT_SECONDS"), "EVENTS_HEARTBEAT_SECONDS", 15, 1, 300), 0),
+            AllowInternalIpConnections = IsTrue(Get("ALLOW_INTERNAL_IP_CONNECTIONS")),
             DynamicSecretAllowInternalIp = IsTrue(Get("DYNAMIC_SECRET_ALLOW_INTERNAL_IP")) || IsTrue(Get("ALLOW_INTERNAL_IP_CONNECTIONS")),
             MaxLeaseLimit = Try(() => ParseInt(Get("MAX_LEASE_LIMIT"), "MAX_LEASE_LIMIT", 10_000, 1, 1_000_000), 10_000),
             OwnServiceEndpoints = OwnEndpoints(Get("DB_CONNECTION_URI"), Get("REDIS_URL")),

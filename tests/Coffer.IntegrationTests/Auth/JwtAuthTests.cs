@@ -195,9 +195,12 @@ public sealed class JwtAuthTests(ServerFixture fx) : IClassFixture<ServerFixture
                 ["message"] = "Not a PEM public key (SPKI) or certificate with an RSA or EC key",
                 ["path"] = new JsonArray("publicKeys", 0),
             });
-        Expect.Error(await Api.PostAsync(path, new { configurationType = "jwks", jwksUrl = "https://issuer.example.com/jwks", boundClaims = new { } },
+        // A server as shipped does not fetch keys from private or loopback addresses (here, its own machine).
+        Expect.Error(await Api.PostAsync(path, new { configurationType = "jwks", jwksUrl = "https://127.0.0.1:8443/jwks", boundClaims = new { } },
                 fx.AdminToken),
-            400, "BadRequest", "Coffer does not fetch JWKS yet; configure JWT auth with configurationType 'static' and the issuer's public keys");
+            400, "BadRequest",
+            "Private IP addresses (127.0.0.1) are not allowed. If you are self-hosting, you can allow private IP addresses by setting the " +
+            "'ALLOW_INTERNAL_IP_CONNECTIONS' environment variable to 'true' on your instance.");
         Expect.Error(await Api.PostAsync(path, new
         {
             configurationType = "static",

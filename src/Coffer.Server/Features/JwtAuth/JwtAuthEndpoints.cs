@@ -10,7 +10,8 @@ namespace Coffer.Server.Features.JwtAuth;
 /// <summary><c>/api/v1/auth/jwt-auth</c>: log in with a JWT, and attach, read, change and remove an identity's JWT auth.</summary>
 public static class JwtAuthEndpoints
 {
-    public static IServiceCollection AddJwtAuth(this IServiceCollection services) => services.AddSingleton<JwtAuthService>();
+    public static IServiceCollection AddJwtAuth(this IServiceCollection services) =>
+        services.AddSingleton<JwtAuthService>().AddSingleton<JwksKeys>().AddSingleton<Http.Outbound.GuardedHttp>();
 
     public static void MapJwtAuth(this IEndpointRouteBuilder app)
     {
@@ -67,7 +68,8 @@ public static class JwtAuthEndpoints
         var body = await JsonBody.ReadInputAsync(http.Request);
         var type = body.Enum("configurationType", [JwtAuthService.Jwks, JwtAuthService.Static], required: true);
         var jwksUrl = body.String("jwksUrl", required: type == JwtAuthService.Jwks, trim: true);
-        if (type == JwtAuthService.Jwks && jwksUrl is not null && !Uri.TryCreate(jwksUrl, UriKind.Absolute, out _))
+        if (type == JwtAuthService.Jwks && jwksUrl is not null
+            && !(Uri.TryCreate(jwksUrl, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)))
             body.AddIssue(new ValidationIssue("invalid_string", body.PathOf("jwksUrl"), "Invalid url") { Extra = new JsonObject { ["validation"] = "url" } });
         var jwksCaCert = body.String("jwksCaCert", required: false, trim: true);
         var publicKeys = body.Strings("publicKeys", required: type == JwtAuthService.Static, min: type == JwtAuthService.Static ? 1 : null, itemMin: 1);

@@ -18,7 +18,7 @@ namespace Coffer.Server.Features.JwtAuth;
 /// </summary>
 public sealed class JwtAuthService(
     Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, TokenIssuer issuer, AuditBatcher auditBatcher,
-    TimeProvider time)
+    TimeProvider time, JwksKeys jwks, Http.Outbound.GuardedHttp outbound)
 {
     public const string Static = "static";
     public const string Jwks = "jwks";
@@ -28,7 +28,7 @@ public sealed class JwtAuthService(
         var identity = await identities.FindAsync(actor, identityId);
         (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Create, OrgSubject.Identity);
         await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to add JWT auth to identity");
-        RequireServed(s.ConfigurationType);
+        await RequireReachableAsync(s.ConfigurationType, s.JwksUrl);
         var now = UnixMs.Now(time);
         var row = new JwtAuthRow
         {
@@ -66,7 +66,7 @@ public sealed class JwtAuthService(
         var identity = await identities.FindAsync(actor, identityId);
         (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Edit, OrgSubject.Identity);
         await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to update JWT auth");
-        RequireServed(s.ConfigurationType);
+        await RequireReachableAsync(s.ConfigurationType, s.JwksUrl);
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {
@@ -94,6 +94,8 @@ public sealed class JwtAuthService(
                 throw new BadRequestException("Access token TTL cannot be greater than max TTL");
             if (row.ConfigurationType == Static && row.PublicKeys == "[]")
                 throw new BadRequestException("A static JWT auth configuration needs at least one public key");
+            if (row.ConfigurationType == Jwks && row.JwksUrl.Length == 0)
+                throw new BadRequestException("A JWKS JWT auth configuration needs a jwksUrl");
             await JwtAuthStore.UpdateAsync(conn, tx, row);
             await SecurityEpoch.BumpAsync(conn, tx);
             await AuditLogStore.WriteAsync(conn, tx, audit, Event("update-identity-jwt-auth", identity.OrgId, row), now);
@@ -136,7 +138,7 @@ public sealed class JwtAuthService(
     {
         var config = await db.ReadAsync(conn => JwtAuthStore.FindByIdentityAsync(conn, identityId))
             ?? throw new NotFoundException("JWT auth method not found for identity, did you configure JWT auth?");
-        var claims = Verify(config, jwt);
+        var claims = config.ConfigurationType == Jwks ? await VerifyWithJwksAsync(config, jwt) : Verify(config, jwt);
         RequireBound(config, claims);
         var now = UnixMs.Now(time);
         var (token, orgId) = await db.WriteAsync(async (conn, tx) =>
@@ -180,6 +182,27 @@ public sealed class JwtAuthService(
         throw new UnauthorizedException($"Access denied: JWT verification failed with all keys. Errors - {string.Join("; ", errors)}");
     }
 
+    private async Task<JsonObject> VerifyWithJwksAsync(JwtAuthRow config, string jwt)
+    {
+        var parts = jwt.Split('.');
+        if (parts.Length != 3) throw new UnauthorizedException("Invalid JWT");
+        string? kid = null;
+        try
+        {
+            var header = JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[0])) as JsonObject ?? throw new FormatException();
+            kid = header["kid"] is JsonValue v && v.TryGetValue<string>(out var k) ? k : null;
+        }
+        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException)
+        {
+            throw new UnauthorizedException("Invalid JWT");
+        }
+        var jwk = await jwks.FindAsync(config.JwksUrl, config.JwksCaCert, kid, CancellationToken.None)
+            ?? throw new UnauthorizedException($"Access denied: the JWKS has no signing key '{kid ?? "(none named)"}'");
+        using var key = JwksKeys.ToKey(jwk) ?? throw new UnauthorizedException($"Access denied: the JWKS key '{kid}' is not an RSA or EC public key");
+        var (claims, error) = JwtVerifier.Verify(jwt, key, time.GetUtcNow());
+        return claims ?? throw new UnauthorizedException($"Access denied: {error}");
+    }
+
     private static void RequireBound(JwtAuthRow config, JsonObject claims)
     {
         if (config.BoundIssuer.Length > 0 && !(claims["iss"] is JsonValue iss && iss.TryGetValue<string>(out var i) && i == config.BoundIssuer))
@@ -202,12 +225,11 @@ public sealed class JwtAuthService(
         }
     }
 
-    // The JWKS form needs Coffer to fetch keys from the issuer, which it does not do yet: refused rather than stored
-    // in a shape no login could pass.
-    private static void RequireServed(string configurationType)
+    // Infisical's blockLocalAndPrivateIpAddresses at save time; the connection itself is checked again when keys are fetched.
+    private async Task RequireReachableAsync(string configurationType, string? jwksUrl)
     {
-        if (configurationType == Jwks)
-            throw new BadRequestException("Coffer does not fetch JWKS yet; configure JWT auth with configurationType 'static' and the issuer's public keys");
+        if (configurationType == Jwks && jwksUrl is not null && Uri.TryCreate(jwksUrl, UriKind.Absolute, out var url))
+            await outbound.RequireAllowedAsync(url, CancellationToken.None);
     }
 
     private static string Keys(IReadOnlyList<string> keys) => new JsonArray([.. keys.Select(k => (JsonNode)k)]).ToJsonString();

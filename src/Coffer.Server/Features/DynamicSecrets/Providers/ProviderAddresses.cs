@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Coffer.Server.Configuration;
+using Coffer.Server.Http.Outbound;
 
 namespace Coffer.Server.Features.DynamicSecrets.Providers;
 
@@ -38,7 +39,7 @@ public sealed class ProviderAddresses(CofferOptions options)
             }
             if (addresses.Length == 0) throw new BadRequestException($"Failed to connect with provider: could not resolve host '{name}'");
         }
-        if (!options.DynamicSecretAllowInternalIp && addresses.Any(IsInternal))
+        if (!options.DynamicSecretAllowInternalIp && addresses.Any(InternalAddresses.IsInternal))
             throw new BadRequestException($"Private IP addresses ({name}) are not allowed. {AllowHint("private IP addresses")}");
         foreach (var own in options.OwnServiceEndpoints)
             if (own.Port == port && await SameHostAsync(own.Host, addresses, ct))
@@ -72,23 +73,4 @@ public sealed class ProviderAddresses(CofferOptions options)
     }
 
     private static IPAddress Normalize(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
-
-    /// <summary>Loopback, private (RFC 1918, unique local), link-local, shared (100.64/10), unspecified and multicast addresses.</summary>
-    public static bool IsInternal(IPAddress address)
-    {
-        var a = Normalize(address);
-        if (IPAddress.IsLoopback(a) || a.Equals(IPAddress.Any) || a.Equals(IPAddress.IPv6Any) || a.Equals(IPAddress.IPv6None)) return true;
-        if (a.AddressFamily == AddressFamily.InterNetwork)
-        {
-            var b = a.GetAddressBytes();
-            return b[0] == 10 || b[0] == 0 || b[0] == 127
-                || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
-                || (b[0] == 192 && b[1] == 168)
-                || (b[0] == 169 && b[1] == 254)
-                || (b[0] == 100 && b[1] >= 64 && b[1] <= 127)
-                || b[0] >= 224;
-        }
-        var v6 = a.GetAddressBytes();
-        return a.IsIPv6LinkLocal || a.IsIPv6SiteLocal || a.IsIPv6Multicast || (v6[0] & 0xFE) == 0xFC;
-    }
 }
