@@ -16,6 +16,7 @@ using Coffer.Server.Features.IdentityMemberships;
 using Coffer.Server.Features.Invitations;
 using Coffer.Server.Features.JwtAuth;
 using Coffer.Server.Features.Kms;
+using Coffer.Server.Features.OidcAuth;
 using Coffer.Server.Features.OrgAdmin;
 using Coffer.Server.Features.Organizations;
 using Coffer.Server.Features.OrgUserMemberships;
@@ -136,6 +137,7 @@ public static class CofferApp
         services.AddSingleton<KmsService>();
         services.AddDynamicSecrets();
         services.AddJwtAuth();
+        services.AddOidcAuth();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<ProjectEventHub>();
         services.AddSingleton<ImportedChanges>();
@@ -158,6 +160,7 @@ public static class CofferApp
         app.MapKms();
         app.MapDynamicSecrets();
         app.MapJwtAuth();
+        app.MapOidcAuth();
         app.MapEvents();
         app.MapUniversalAuth();
         app.MapTokenAuth();

@@ -101,6 +101,18 @@ public sealed partial class DenialRouteTable
         IdentityWrite("DELETE", pattern, configured, null, w.MemberId, "edit", Deny.Permission("revoke-auth", "identity"));
     }
 
+    private void OidcAuthRoutes()
+    {
+        const string pattern = "/api/v1/auth/oidc-auth/identities/{identityId}";
+        var configured = $"/api/v1/auth/oidc-auth/identities/{w.MemberId}";
+        IdentityWrite("POST", pattern, $"/api/v1/auth/oidc-auth/identities/{w.BareIdentityId}",
+            new { oidcDiscoveryUrl = DenialWorld.OidcDiscoveryUrl, boundIssuer = DenialWorld.OidcDiscoveryUrl, boundClaims = new { } }, w.BareIdentityId,
+            "create", MembersMay("create"));
+        IdentityWrite("PATCH", pattern, configured, new { boundSubject = "denied" }, w.MemberId, "edit", MembersMay("edit"));
+        IdentityRead(pattern, configured, w.MemberId, "read");
+        IdentityWrite("DELETE", pattern, configured, null, w.MemberId, "edit", Deny.Permission("revoke-auth", "identity"));
+    }
+
     /// <summary>Attach (on an identity without the method), update, read and revoke of one auth method.</summary>
     private void AuthMethodRoutes(string pattern, string configured, string bare, object update)
     {

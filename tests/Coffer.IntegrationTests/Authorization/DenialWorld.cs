@@ -51,6 +51,7 @@ public sealed record DenialWorld(
     public const string Privilege = "denial-extra";
     public const string Secret = "DENIAL_SECRET";
     public const string DynamicSecret = "denial-dynamic";
+    public const string OidcDiscoveryUrl = "https://127.0.0.1:9/oidc";
 
     /// <summary>An EC public key (SPKI PEM) the JWT auth routes are configured with.</summary>
     public static readonly string JwtPublicKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256)
@@ -58,7 +59,8 @@ public sealed record DenialWorld(
 
     /// <param name="leaseDatabasePort">
     /// A PostgreSQL server (password <see cref="DynamicSecrets.TargetPostgres.RootPassword"/>) to make a dynamic secret
-    /// <see cref="DynamicSecret"/> and a lease in; without it the world has neither.
+    /// <see cref="DynamicSecret"/> and a lease in, on a server allowed internal connections (which also gets the member an
+    /// OIDC auth configuration); without it the world has neither.
     /// </param>
     public static async Task<DenialWorld> SeedAsync(ServerFixture fx, int? leaseDatabasePort = null)
     {
@@ -115,6 +117,9 @@ public sealed record DenialWorld(
         string? leaseId = null;
         if (leaseDatabasePort is { } port)
         {
+            // OIDC is attached without fetching anything; the loopback address needs a server that may reach its own network.
+            Expect.Ok(await api.PostAsync($"/api/v1/auth/oidc-auth/identities/{memberId}",
+                new { oidcDiscoveryUrl = OidcDiscoveryUrl, boundIssuer = OidcDiscoveryUrl, boundClaims = new { } }, admin));
             Expect.Ok(await api.PostAsync("/api/v1/dynamic-secrets", new
             {
                 projectSlug = project.Slug,

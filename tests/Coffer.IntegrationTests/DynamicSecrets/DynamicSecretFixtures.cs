@@ -3,10 +3,17 @@ using Npgsql;
 
 namespace Coffer.IntegrationTests.DynamicSecrets;
 
-/// <summary>A server that may reach providers on loopback (DYNAMIC_SECRET_ALLOW_INTERNAL_IP), as a self-hosted one set up so.</summary>
+/// <summary>
+/// A server that may reach providers and identity providers on loopback (DYNAMIC_SECRET_ALLOW_INTERNAL_IP and
+/// ALLOW_INTERNAL_IP_CONNECTIONS), as a self-hosted one set up so.
+/// </summary>
 public sealed class DynamicSecretServer : ServerFixture
 {
-    protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["DYNAMIC_SECRET_ALLOW_INTERNAL_IP"] = "true" };
+    protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?>
+    {
+        ["DYNAMIC_SECRET_ALLOW_INTERNAL_IP"] = "true",
+        ["ALLOW_INTERNAL_IP_CONNECTIONS"] = "true",
+    };
 }
 
 /// <summary>

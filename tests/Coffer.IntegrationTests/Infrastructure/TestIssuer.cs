@@ -48,6 +48,13 @@ public sealed class TestIssuer : IAsyncDisposable
             Interlocked.Increment(ref issuer._fetches);
             return Results.Text(issuer.Jwks().ToJsonString(), "application/json");
         });
+        app.MapGet("/.well-known/openid-configuration", () =>
+            Results.Text(new JsonObject { ["issuer"] = issuer.BaseUrl, ["jwks_uri"] = issuer.BaseUrl + "/jwks" }.ToJsonString(), "application/json"));
+        app.MapGet("/hang/.well-known/openid-configuration", async (HttpContext http) =>
+        {
+            await Task.Delay(Timeout.Infinite, http.RequestAborted);
+            return Results.Ok();
+        });
         app.MapGet("/hang", async (HttpContext http) =>
         {
             await Task.Delay(Timeout.Infinite, http.RequestAborted);
@@ -62,9 +69,12 @@ public sealed class TestIssuer : IAsyncDisposable
     /// <summary>The issuer starts signing with a new key (a new <c>kid</c>) and publishes only that one.</summary>
     public void Rotate(string kid) => _keys = new Dictionary<string, RSA> { [kid] = RSA.Create(2048) };
 
-    public string Sign(string kid, JsonObject claims)
+    public string Sign(string? kid, JsonObject claims)
     {
-        var input = B64(new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["kid"] = kid }) + "." + B64(claims);
+        var header = new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT" };
+        if (kid is not null) header["kid"] = kid;
+        var input = B64(header) + "." + B64(claims);
+        kid ??= _keys.Keys.First();
         var key = _keys.TryGetValue(kid, out var current) ? current : RSA.Create(2048);
         return input + "." + Base64Url.EncodeToString(key.SignData(Encoding.ASCII.GetBytes(input), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
     }

@@ -31,6 +31,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M010KmsKeys(),
         new M011DynamicSecrets(),
         new M012JwtAuth(),
+        new M013OidcAuth(),
     ];
 
     public static int LatestId => All[^1].Id;

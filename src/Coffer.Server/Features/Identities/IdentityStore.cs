@@ -108,16 +108,18 @@ public static class IdentityStore
     /// <summary>Infisical's <c>authMethods</c>: which auth methods are attached, in a stable order.</summary>
     public static async Task<IReadOnlyList<string>> AuthMethodsAsync(DbConnection conn, string identityId, DbTransaction? tx = null)
     {
-        var flags = await conn.QuerySingleAsync<(long Ua, long Ta, long Jwt)>(
+        var flags = await conn.QuerySingleAsync<(long Ua, long Ta, long Jwt, long Oidc)>(
             """
             SELECT (SELECT COUNT(*) FROM identity_universal_auths WHERE identity_id = @identityId),
                    (SELECT COUNT(*) FROM identity_token_auths WHERE identity_id = @identityId),
-                   (SELECT COUNT(*) FROM identity_jwt_auths WHERE identity_id = @identityId)
+                   (SELECT COUNT(*) FROM identity_jwt_auths WHERE identity_id = @identityId),
+                   (SELECT COUNT(*) FROM identity_oidc_auths WHERE identity_id = @identityId)
             """, new { identityId }, tx);
-        var methods = new List<string>(3);
+        var methods = new List<string>(4);
         if (flags.Ua > 0) methods.Add(AuthMethods.UniversalAuth);
         if (flags.Ta > 0) methods.Add(AuthMethods.TokenAuth);
         if (flags.Jwt > 0) methods.Add(AuthMethods.JwtAuth);
+        if (flags.Oidc > 0) methods.Add(AuthMethods.OidcAuth);
         return methods;
     }
 
@@ -132,8 +134,10 @@ public static class IdentityStore
             SELECT identity_id, 'token-auth' FROM identity_token_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
             UNION ALL
             SELECT identity_id, 'jwt-auth' FROM identity_jwt_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
+            UNION ALL
+            SELECT identity_id, 'oidc-auth' FROM identity_oidc_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
             """, new { identityIds = identityIds.ToArray() });
-        return rows.OrderBy(r => r.Method switch { AuthMethods.UniversalAuth => 0, AuthMethods.TokenAuth => 1, _ => 2 })
+        return rows.OrderBy(r => r.Method switch { AuthMethods.UniversalAuth => 0, AuthMethods.TokenAuth => 1, AuthMethods.JwtAuth => 2, _ => 3 })
             .ToLookup(r => r.IdentityId, r => r.Method);
     }
 
@@ -155,4 +159,5 @@ public static class AuthMethods
     public const string UniversalAuth = "universal-auth";
     public const string TokenAuth = "token-auth";
     public const string JwtAuth = "jwt-auth";
+    public const string OidcAuth = "oidc-auth";
 }

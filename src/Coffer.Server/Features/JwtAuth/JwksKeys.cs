@@ -37,6 +37,15 @@ public sealed class JwksKeys(GuardedHttp http, TimeProvider time)
         return key;
     }
 
+    /// <summary>Every key of the set (for a token that names no <c>kid</c>).</summary>
+    public async Task<IReadOnlyList<JsonObject>> AllAsync(string url, string? caPem, CancellationToken ct)
+    {
+        var cacheKey = (url, caPem ?? "");
+        if (!_sets.TryGetValue(cacheKey, out var set) || time.GetUtcNow() - set.FetchedAt > Fresh)
+            set = _sets[cacheKey] = await FetchAsync(url, caPem, ct);
+        return set.Keys;
+    }
+
     private static JsonObject? Pick(KeySet set, string? kid) =>
         kid is null
             ? set.Keys.Count == 1 ? set.Keys[0] : null

@@ -184,18 +184,7 @@ public sealed class JwtAuthService(
 
     private async Task<JsonObject> VerifyWithJwksAsync(JwtAuthRow config, string jwt)
     {
-        var parts = jwt.Split('.');
-        if (parts.Length != 3) throw new UnauthorizedException("Invalid JWT");
-        string? kid = null;
-        try
-        {
-            var header = JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[0])) as JsonObject ?? throw new FormatException();
-            kid = header["kid"] is JsonValue v && v.TryGetValue<string>(out var k) ? k : null;
-        }
-        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException)
-        {
-            throw new UnauthorizedException("Invalid JWT");
-        }
+        var kid = (JwtHeader.Kid(jwt) ?? throw new UnauthorizedException("Invalid JWT")).Value;
         var jwk = await jwks.FindAsync(config.JwksUrl, config.JwksCaCert, kid, CancellationToken.None)
             ?? throw new UnauthorizedException($"Access denied: the JWKS has no signing key '{kid ?? "(none named)"}'");
         using var key = JwksKeys.ToKey(jwk) ?? throw new UnauthorizedException($"Access denied: the JWKS key '{kid}' is not an RSA or EC public key");
