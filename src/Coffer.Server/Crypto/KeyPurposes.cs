@@ -27,4 +27,10 @@ public static class KeyPurposes
 
     /// <summary>Wrapping label of server-wide keys stored in <c>server_keys</c>; the owner is the key's purpose.</summary>
     public const string ServerKey = "server-key";
+
+    /// <summary>
+    /// The server key sealing auth methods' stored credentials (a Kubernetes token reviewer's JWT, an LDAP bind
+    /// password): random, kept in <c>server_keys</c>, so a root-key rotation rewraps it and nothing sealed under it changes.
+    /// </summary>
+    public const string AuthMethodCredentials = "auth-method-credentials";
 }

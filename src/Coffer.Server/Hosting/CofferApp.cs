@@ -16,6 +16,7 @@ using Coffer.Server.Features.IdentityMemberships;
 using Coffer.Server.Features.Invitations;
 using Coffer.Server.Features.JwtAuth;
 using Coffer.Server.Features.Kms;
+using Coffer.Server.Features.KubernetesAuth;
 using Coffer.Server.Features.OidcAuth;
 using Coffer.Server.Features.OrgAdmin;
 using Coffer.Server.Features.Organizations;
@@ -89,6 +90,18 @@ public static class CofferApp
         services.AddSingleton<ClientIp>();
         services.AddSingleton<RateLimitRoutes>();
         services.AddSingleton<RateLimiter>();
+        services.AddSingleton(sp =>
+        {
+            var key = ServerKeys.LoadOrCreateAsync(sp.GetRequiredService<Db>(), options.RootKey, KeyPurposes.AuthMethodCredentials).GetAwaiter().GetResult();
+            try
+            {
+                return CredentialCipher.FromKey(key);
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
+            }
+        });
         // A random key kept wrapped in the database (not derived from the root key), so root-key rotation keeps client secrets valid.
         services.AddSingleton(sp =>
         {
@@ -138,6 +151,7 @@ public static class CofferApp
         services.AddDynamicSecrets();
         services.AddJwtAuth();
         services.AddOidcAuth();
+        services.AddKubernetesAuth();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<ProjectEventHub>();
         services.AddSingleton<ImportedChanges>();
@@ -161,6 +175,7 @@ public static class CofferApp
         app.MapDynamicSecrets();
         app.MapJwtAuth();
         app.MapOidcAuth();
+        app.MapKubernetesAuth();
         app.MapEvents();
         app.MapUniversalAuth();
         app.MapTokenAuth();

@@ -113,6 +113,17 @@ public sealed partial class DenialRouteTable
         IdentityWrite("DELETE", pattern, configured, null, w.MemberId, "edit", Deny.Permission("revoke-auth", "identity"));
     }
 
+    private void KubernetesAuthRoutes()
+    {
+        const string pattern = "/api/v1/auth/kubernetes-auth/identities/{identityId}";
+        var configured = $"/api/v1/auth/kubernetes-auth/identities/{w.MemberId}";
+        IdentityWrite("POST", pattern, $"/api/v1/auth/kubernetes-auth/identities/{w.BareIdentityId}", new { kubernetesHost = DenialWorld.KubernetesHost },
+            w.BareIdentityId, "create", MembersMay("create"));
+        IdentityWrite("PATCH", pattern, configured, new { allowedNamespaces = "denied" }, w.MemberId, "edit", MembersMay("edit"));
+        IdentityRead(pattern, configured, w.MemberId, "read");
+        IdentityWrite("DELETE", pattern, configured, null, w.MemberId, "edit", Deny.Permission("revoke-auth", "identity"));
+    }
+
     /// <summary>Attach (on an identity without the method), update, read and revoke of one auth method.</summary>
     private void AuthMethodRoutes(string pattern, string configured, string bare, object update)
     {

@@ -45,6 +45,7 @@ public sealed partial class DenialRouteTable
         table.TokenAuthRoutes();
         table.JwtAuthRoutes();
         table.OidcAuthRoutes();
+        table.KubernetesAuthRoutes();
         return table._cases;
     }
 
@@ -55,6 +56,7 @@ public sealed partial class DenialRouteTable
         Public("POST", "/api/v1/auth/universal-auth/login", "sign-in: the client id and secret are the credentials");
         Public("POST", "/api/v1/auth/jwt-auth/login", "sign-in: the JWT is the credential");
         Public("POST", "/api/v1/auth/oidc-auth/login", "sign-in: the identity provider's ID token is the credential");
+        Public("POST", "/api/v1/auth/kubernetes-auth/login", "sign-in: the service account's token is the credential");
         Public("POST", "/api/v1/auth/token/renew", "the access token to renew is in the body");
         Public("POST", "/api/v1/auth/token/revoke", "the access token to revoke is in the body");
         Public("POST", "/api/v3/auth/login", "sign-in: the email and password are the credentials");

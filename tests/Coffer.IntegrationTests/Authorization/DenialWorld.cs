@@ -52,6 +52,7 @@ public sealed record DenialWorld(
     public const string Secret = "DENIAL_SECRET";
     public const string DynamicSecret = "denial-dynamic";
     public const string OidcDiscoveryUrl = "https://127.0.0.1:9/oidc";
+    public const string KubernetesHost = "https://127.0.0.1:9";
 
     /// <summary>An EC public key (SPKI PEM) the JWT auth routes are configured with.</summary>
     public static readonly string JwtPublicKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256)
@@ -120,6 +121,7 @@ public sealed record DenialWorld(
             // OIDC is attached without fetching anything; the loopback address needs a server that may reach its own network.
             Expect.Ok(await api.PostAsync($"/api/v1/auth/oidc-auth/identities/{memberId}",
                 new { oidcDiscoveryUrl = OidcDiscoveryUrl, boundIssuer = OidcDiscoveryUrl, boundClaims = new { } }, admin));
+            Expect.Ok(await api.PostAsync($"/api/v1/auth/kubernetes-auth/identities/{memberId}", new { kubernetesHost = KubernetesHost }, admin));
             Expect.Ok(await api.PostAsync("/api/v1/dynamic-secrets", new
             {
                 projectSlug = project.Slug,

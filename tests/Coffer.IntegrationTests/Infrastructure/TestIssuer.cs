@@ -37,7 +37,7 @@ public sealed class TestIssuer : IAsyncDisposable
 
     public static async Task<TestIssuer> StartAsync()
     {
-        var (caPem, serverCert) = Certificates();
+        var (caPem, serverCert) = TestCertificates.LoopbackServer();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.UseHttps(serverCert)));
@@ -93,26 +93,6 @@ public sealed class TestIssuer : IAsyncDisposable
     };
 
     private static string B64(JsonObject json) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(json.ToJsonString()));
-
-    private static (string CaPem, X509Certificate2 Server) Certificates()
-    {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=Coffer test issuer CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=127.0.0.1", serverKey, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var signed = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), [5, 6, 7, 8]);
-        var withKey = signed.CopyWithPrivateKey(serverKey);
-        // Kestrel wants a certificate whose key it can use as a server: round-trip through PKCS#12.
-        var server = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
-        return (ca.ExportCertificatePem(), server);
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -32,6 +32,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M011DynamicSecrets(),
         new M012JwtAuth(),
         new M013OidcAuth(),
+        new M014KubernetesAuth(),
     ];
 
     public static int LatestId => All[^1].Id;

@@ -108,17 +108,19 @@ public static class IdentityStore
     /// <summary>Infisical's <c>authMethods</c>: which auth methods are attached, in a stable order.</summary>
     public static async Task<IReadOnlyList<string>> AuthMethodsAsync(DbConnection conn, string identityId, DbTransaction? tx = null)
     {
-        var flags = await conn.QuerySingleAsync<(long Ua, long Ta, long Jwt, long Oidc)>(
+        var flags = await conn.QuerySingleAsync<(long Ua, long Ta, long Jwt, long Oidc, long K8s)>(
             """
             SELECT (SELECT COUNT(*) FROM identity_universal_auths WHERE identity_id = @identityId),
                    (SELECT COUNT(*) FROM identity_token_auths WHERE identity_id = @identityId),
                    (SELECT COUNT(*) FROM identity_jwt_auths WHERE identity_id = @identityId),
-                   (SELECT COUNT(*) FROM identity_oidc_auths WHERE identity_id = @identityId)
+                   (SELECT COUNT(*) FROM identity_oidc_auths WHERE identity_id = @identityId),
+                   (SELECT COUNT(*) FROM identity_kubernetes_auths WHERE identity_id = @identityId)
             """, new { identityId }, tx);
-        var methods = new List<string>(4);
+        var methods = new List<string>(5);
         if (flags.Ua > 0) methods.Add(AuthMethods.UniversalAuth);
         if (flags.Ta > 0) methods.Add(AuthMethods.TokenAuth);
         if (flags.Jwt > 0) methods.Add(AuthMethods.JwtAuth);
+        if (flags.K8s > 0) methods.Add(AuthMethods.KubernetesAuth);
         if (flags.Oidc > 0) methods.Add(AuthMethods.OidcAuth);
         return methods;
     }
@@ -135,9 +137,18 @@ public static class IdentityStore
             UNION ALL
             SELECT identity_id, 'jwt-auth' FROM identity_jwt_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
             UNION ALL
+            SELECT identity_id, 'kubernetes-auth' FROM identity_kubernetes_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
+            UNION ALL
             SELECT identity_id, 'oidc-auth' FROM identity_oidc_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
             """, new { identityIds = identityIds.ToArray() });
-        return rows.OrderBy(r => r.Method switch { AuthMethods.UniversalAuth => 0, AuthMethods.TokenAuth => 1, AuthMethods.JwtAuth => 2, _ => 3 })
+        return rows.OrderBy(r => r.Method switch
+            {
+                AuthMethods.UniversalAuth => 0,
+                AuthMethods.TokenAuth => 1,
+                AuthMethods.JwtAuth => 2,
+                AuthMethods.KubernetesAuth => 3,
+                _ => 4,
+            })
             .ToLookup(r => r.IdentityId, r => r.Method);
     }
 
@@ -160,4 +171,5 @@ public static class AuthMethods
     public const string TokenAuth = "token-auth";
     public const string JwtAuth = "jwt-auth";
     public const string OidcAuth = "oidc-auth";
+    public const string KubernetesAuth = "kubernetes-auth";
 }

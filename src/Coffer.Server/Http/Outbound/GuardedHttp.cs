@@ -33,12 +33,20 @@ public sealed class GuardedHttp(CofferOptions options)
     /// <summary>GETs <paramref name="url"/> and returns the body (at most <see cref="MaxBodyBytes"/>); a failure names the step.</summary>
     public async Task<byte[]> GetAsync(Uri url, string? caPem, string step, CancellationToken ct)
     {
+        var (status, body) = await SendAsync(new HttpRequestMessage(HttpMethod.Get, url), caPem, step, ct);
+        if (status != HttpStatusCode.OK)
+            throw new BadGatewayException($"{step} failed: {url.GetLeftPart(UriPartial.Path)} answered {(int)status}");
+        return body;
+    }
+
+    /// <summary>Sends <paramref name="request"/>; the status and body (at most <see cref="MaxBodyBytes"/>) whatever the status.</summary>
+    public async Task<(HttpStatusCode Status, byte[] Body)> SendAsync(HttpRequestMessage request, string? caPem, string step, CancellationToken ct)
+    {
+        var url = request.RequestUri!;
         using var client = OutboundHttp.CreateClient(Handler(caPem), Timeout);
         try
         {
-            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
-            if (response.StatusCode != HttpStatusCode.OK)
-                throw new BadGatewayException($"{step} failed: {url.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode}");
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             if (response.Content.Headers.ContentLength > MaxBodyBytes)
                 throw new BadGatewayException($"{step} failed: the answer is larger than {MaxBodyBytes} bytes");
             await using var stream = await response.Content.ReadAsStreamAsync(ct);
@@ -50,7 +58,7 @@ public sealed class GuardedHttp(CofferOptions options)
                 if (buffer.Length + read > MaxBodyBytes) throw new BadGatewayException($"{step} failed: the answer is larger than {MaxBodyBytes} bytes");
                 buffer.Write(chunk, 0, read);
             }
-            return buffer.ToArray();
+            return (response.StatusCode, buffer.ToArray());
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {

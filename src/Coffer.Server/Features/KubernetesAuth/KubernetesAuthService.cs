@@ -1,0 +1,240 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Coffer.Server.Crypto;
+using Coffer.Server.Data;
+using Coffer.Server.Diagnostics;
+using Coffer.Server.Features.AccessTokens;
+using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Identities;
+using Coffer.Server.Features.Organizations;
+using Coffer.Server.Http.Auth;
+using Coffer.Server.Http.Outbound;
+using Coffer.Server.Permissions;
+
+namespace Coffer.Server.Features.KubernetesAuth;
+
+/// <summary>
+/// Kubernetes auth (Infisical's identity-kubernetes-auth service, its API review mode): the pod's service-account
+/// token goes to the cluster's <c>TokenReview</c> API — authorized by the stored reviewer JWT, or by the pod's own
+/// token when none is stored — and the reviewed service account must be in the allowed namespaces and names, with the
+/// allowed audience. Configuration as the other auth methods'.
+/// </summary>
+public sealed class KubernetesAuthService(
+    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, TokenIssuer issuer, AuditBatcher auditBatcher,
+    TimeProvider time, GuardedHttp outbound, CredentialCipher credentials)
+{
+    private const string ReviewerField = "token-reviewer-jwt";
+
+    public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, KubernetesAuthSettings s)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Create, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to add Kubernetes auth to identity");
+        await outbound.RequireAllowedAsync(HostUrl(s.KubernetesHost!), CancellationToken.None);
+        var now = UnixMs.Now(time);
+        var id = Ids.New();
+        var row = new KubernetesAuthRow
+        {
+            Id = id,
+            IdentityId = identity.Id,
+            KubernetesHost = s.KubernetesHost!,
+            CaCert = s.CaCert ?? "",
+            EncryptedTokenReviewerJwt = string.IsNullOrEmpty(s.TokenReviewerJwt) ? null : credentials.Seal(id, ReviewerField, s.TokenReviewerJwt),
+            AllowedNamespaces = s.AllowedNamespaces ?? "",
+            AllowedNames = s.AllowedNames ?? "",
+            AllowedAudience = s.AllowedAudience ?? "",
+            AccessTokenTtl = s.AccessTokenTtl!.Value,
+            AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
+            AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
+            AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        if (row.AccessTokenMaxTtl > 0 && row.AccessTokenTtl > row.AccessTokenMaxTtl)
+            throw new BadRequestException("Access token TTL cannot be greater than max TTL");
+        await db.WriteAsync(async (conn, tx) =>
+        {
+            if (await KubernetesAuthStore.FindByIdentityAsync(conn, identity.Id, tx) is not null)
+                throw new BadRequestException("Failed to add Kubernetes Auth to already configured identity");
+            await KubernetesAuthStore.InsertAsync(conn, tx, row);
+            await AuditLogStore.WriteAsync(conn, tx, audit, Event("add-identity-kubernetes-auth", identity.OrgId, row), now);
+        });
+        return KubernetesAuthJson.From(row);
+    }
+
+    public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string identityId, KubernetesAuthSettings s)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Edit, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to update Kubernetes auth");
+        if (s.KubernetesHost is not null) await outbound.RequireAllowedAsync(HostUrl(s.KubernetesHost), CancellationToken.None);
+        var now = UnixMs.Now(time);
+        return await db.WriteAsync(async (conn, tx) =>
+        {
+            var current = await KubernetesAuthStore.FindByIdentityAsync(conn, identity.Id, tx)
+                ?? throw new BadRequestException("Failed to update Kubernetes Auth");
+            // A new host without a new reviewer JWT would send the stored one to wherever the editor points.
+            if (s.KubernetesHost is not null && s.KubernetesHost != current.KubernetesHost && s.TokenReviewerJwt is null
+                && current.EncryptedTokenReviewerJwt is not null)
+                throw new BadRequestException("Changing the Kubernetes host requires the token reviewer JWT to be given again");
+            var row = new KubernetesAuthRow
+            {
+                Id = current.Id,
+                IdentityId = current.IdentityId,
+                KubernetesHost = s.KubernetesHost ?? current.KubernetesHost,
+                CaCert = s.CaCert ?? current.CaCert,
+                EncryptedTokenReviewerJwt = s.TokenReviewerJwt is null ? current.EncryptedTokenReviewerJwt
+                    : s.TokenReviewerJwt.Length == 0 ? null : credentials.Seal(current.Id, ReviewerField, s.TokenReviewerJwt),
+                TokenReviewMode = current.TokenReviewMode,
+                AllowedNamespaces = s.AllowedNamespaces ?? current.AllowedNamespaces,
+                AllowedNames = s.AllowedNames ?? current.AllowedNames,
+                AllowedAudience = s.AllowedAudience ?? current.AllowedAudience,
+                AccessTokenTtl = s.AccessTokenTtl ?? current.AccessTokenTtl,
+                AccessTokenMaxTtl = s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl,
+                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit ?? current.AccessTokenNumUsesLimit,
+                AccessTokenTrustedIps = s.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.AccessTokenTrustedIps).ToJsonString(),
+                CreatedAt = current.CreatedAt,
+                UpdatedAt = now,
+            };
+            if (row.AccessTokenMaxTtl > 0 && row.AccessTokenTtl > row.AccessTokenMaxTtl)
+                throw new BadRequestException("Access token TTL cannot be greater than max TTL");
+            await KubernetesAuthStore.UpdateAsync(conn, tx, row);
+            await SecurityEpoch.BumpAsync(conn, tx);
+            await AuditLogStore.WriteAsync(conn, tx, audit, Event("update-identity-kubernetes-auth", identity.OrgId, row), now);
+            return KubernetesAuthJson.From(row);
+        });
+    }
+
+    public async Task<JsonObject> GetAsync(Actor actor, AuditContext audit, string identityId)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Read, OrgSubject.Identity);
+        var row = await db.ReadAsync(conn => KubernetesAuthStore.FindByIdentityAsync(conn, identity.Id))
+            ?? throw new BadRequestException("The identity does not have Kubernetes Auth attached");
+        auditBatcher.Enqueue(audit, new AuditEvent("get-identity-kubernetes-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId));
+        return KubernetesAuthJson.From(row);
+    }
+
+    /// <summary>Removes the configuration and revokes every token it issued, on every instance at their next request.</summary>
+    public async Task<JsonObject> RevokeAsync(Actor actor, AuditContext audit, string identityId)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        var access = await permissions.ForOrgAsync(actor, identity.OrgId);
+        access.Require(PermissionAction.Edit, OrgSubject.Identity);
+        access.Require(PermissionAction.RevokeAuth, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to revoke Kubernetes auth of identity with more privileged role");
+        var now = UnixMs.Now(time);
+        return await db.WriteAsync(async (conn, tx) =>
+        {
+            var current = await KubernetesAuthStore.FindByIdentityAsync(conn, identity.Id, tx)
+                ?? throw new BadRequestException("The identity does not have kubernetes auth");
+            await KubernetesAuthStore.DeleteAsync(conn, tx, current.Id);
+            await AccessTokenStore.RevokeByAuthMethodAsync(conn, tx, identity.Id, AuthMethods.KubernetesAuth, now);
+            await SecurityEpoch.BumpAsync(conn, tx);
+            await AuditLogStore.WriteAsync(conn, tx, audit,
+                new AuditEvent("revoke-identity-kubernetes-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId), now);
+            return KubernetesAuthJson.From(current, withCaCert: false);
+        });
+    }
+
+    public async Task<LoginResponse> LoginAsync(string identityId, string jwt, AuditContext audit)
+    {
+        var config = await db.ReadAsync(conn => KubernetesAuthStore.FindByIdentityAsync(conn, identityId))
+            ?? throw new NotFoundException("Kubernetes auth method not found for identity, did you configure Kubernetes auth?");
+        var (ns, name) = await ReviewAsync(config, jwt);
+        var now = UnixMs.Now(time);
+        var (token, orgId) = await db.WriteAsync(async (conn, tx) =>
+        {
+            var current = await KubernetesAuthStore.FindByIdentityAsync(conn, identityId, tx)
+                ?? throw new NotFoundException("Kubernetes auth method not found for identity, did you configure Kubernetes auth?");
+            var issued = await issuer.CreateAsync(conn, tx, current.IdentityId, AuthMethods.KubernetesAuth,
+                new TokenPolicy(current.AccessTokenTtl, current.AccessTokenMaxTtl, current.AccessTokenNumUsesLimit, 0), now);
+            var org = await OrgStore.RecordIdentityLoginAsync(conn, tx, current.IdentityId, AuthMethods.KubernetesAuth, now);
+            return (issued, org);
+        });
+        CofferMetrics.Logins.Add(1, new KeyValuePair<string, object?>("outcome", "Success"));
+        auditBatcher.Enqueue(audit with
+        {
+            ActorType = "identity",
+            ActorId = config.IdentityId,
+            ActorMetadata = new JsonObject { ["identityId"] = config.IdentityId },
+        }, new AuditEvent("login-identity-kubernetes-auth", new JsonObject
+        {
+            ["identityId"] = config.IdentityId,
+            ["identityAccessTokenId"] = token.Row.Id,
+            ["identityKubernetesAuthId"] = config.Id,
+            ["namespace"] = ns,
+            ["name"] = name,
+        }, orgId));
+        var signed = issuer.Sign(token);
+        return new LoginResponse(signed.AccessToken, token.ExpiresIn, token.AccessTokenMaxTtl, "Bearer");
+    }
+
+    /// <summary>The reviewed service account's namespace and name, once the cluster vouched for the token and the bounds hold.</summary>
+    private async Task<(string Namespace, string Name)> ReviewAsync(KubernetesAuthRow config, string jwt)
+    {
+        var reviewer = config.EncryptedTokenReviewerJwt is { } sealedJwt ? credentials.Open(config.Id, ReviewerField, sealedJwt) : jwt;
+        var spec = new JsonObject { ["token"] = jwt };
+        if (config.AllowedAudience.Length > 0) spec["audiences"] = new JsonArray(config.AllowedAudience);
+        var body = new JsonObject { ["apiVersion"] = "authentication.k8s.io/v1", ["kind"] = "TokenReview", ["spec"] = spec };
+        var url = new Uri(HostUrl(config.KubernetesHost), "/apis/authentication.k8s.io/v1/tokenreviews");
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reviewer);
+        const string Step = "Reviewing the token with the Kubernetes API server";
+        var (status, answer) = await outbound.SendAsync(request, config.CaCert.Length > 0 ? config.CaCert : null, Step, CancellationToken.None);
+        if ((int)status is < 200 or > 299)
+            throw new BadGatewayException($"{Step} failed: {url.GetLeftPart(UriPartial.Authority)} answered {(int)status}");
+        JsonObject? review;
+        try
+        {
+            review = JsonNode.Parse(answer)?["status"] as JsonObject;
+        }
+        catch (JsonException)
+        {
+            throw new BadGatewayException($"{Step} failed: the answer is not JSON");
+        }
+        if (review?["error"] is JsonValue error && error.TryGetValue<string>(out var message) && message.Length > 0)
+            throw new UnauthorizedException(message);
+        if (!(review?["authenticated"] is JsonValue a && a.TryGetValue<bool>(out var authenticated) && authenticated))
+            throw new UnauthorizedException("Kubernetes token not authenticated");
+        var username = review["user"]?["username"] is JsonValue u && u.TryGetValue<string>(out var un) ? un : "";
+        var parts = username.Split(':');
+        if (parts.Length != 4 || parts[0] != "system" || parts[1] != "serviceaccount")
+            throw new UnauthorizedException("Access denied: the reviewed token is not a service account's");
+        var (ns, name) = (parts[2], parts[3]);
+        if (config.AllowedNamespaces.Length > 0 && !Allowed(config.AllowedNamespaces, ns))
+            throw new UnauthorizedException("Access denied: K8s namespace not allowed.");
+        if (config.AllowedNames.Length > 0 && !Allowed(config.AllowedNames, name))
+            throw new UnauthorizedException("Access denied: K8s name not allowed.");
+        if (config.AllowedAudience.Length > 0
+            && !(review["audiences"] is JsonArray audiences && audiences.Any(x => x is JsonValue v && v.TryGetValue<string>(out var s) && s == config.AllowedAudience)))
+            throw new UnauthorizedException("Access denied: K8s audience not allowed.");
+        return (ns, name);
+    }
+
+    // Infisical's list check: each comma-separated entry matches exactly or as a picomatch glob.
+    private static bool Allowed(string list, string value) =>
+        list.Split(',').Select(e => e.Trim()).Any(e => e == value || GlobPattern.Get(e).IsMatch(value));
+
+    /// <summary>Infisical's <c>withKubernetesHostScheme</c>: a host given without a scheme is HTTPS.</summary>
+    private static Uri HostUrl(string host) =>
+        new(host.StartsWith("https://", StringComparison.Ordinal) || host.StartsWith("http://", StringComparison.Ordinal) ? host : "https://" + host);
+
+    private static AuditEvent Event(string type, string orgId, KubernetesAuthRow r) => new(type, new JsonObject
+    {
+        ["identityId"] = r.IdentityId,
+        ["kubernetesHost"] = r.KubernetesHost,
+        ["allowedNamespaces"] = r.AllowedNamespaces,
+        ["allowedNames"] = r.AllowedNames,
+        ["allowedAudience"] = r.AllowedAudience,
+        ["accessTokenTTL"] = r.AccessTokenTtl,
+        ["accessTokenMaxTTL"] = r.AccessTokenMaxTtl,
+        ["accessTokenTrustedIps"] = JsonNode.Parse(r.AccessTokenTrustedIps),
+        ["accessTokenNumUsesLimit"] = r.AccessTokenNumUsesLimit,
+    }, orgId);
+}
