@@ -5,6 +5,7 @@ using Coffer.Server.Data.Migrations;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AdditionalPrivileges;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.AwsAuth;
 using Coffer.Server.Features.Bootstrap;
 using Coffer.Server.Features.DataKeyRotation;
 using Coffer.Server.Features.DynamicSecrets;
@@ -152,6 +153,7 @@ public static class CofferApp
         services.AddJwtAuth();
         services.AddOidcAuth();
         services.AddKubernetesAuth();
+        services.AddAwsAuth();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<ProjectEventHub>();
         services.AddSingleton<ImportedChanges>();
@@ -176,6 +178,7 @@ public static class CofferApp
         app.MapJwtAuth();
         app.MapOidcAuth();
         app.MapKubernetesAuth();
+        app.MapAwsAuth();
         app.MapEvents();
         app.MapUniversalAuth();
         app.MapTokenAuth();

@@ -124,6 +124,13 @@ public sealed partial class DenialRouteTable
         IdentityWrite("DELETE", pattern, configured, null, w.MemberId, "edit", Deny.Permission("revoke-auth", "identity"));
     }
 
+    private void AwsAuthRoutes()
+    {
+        const string pattern = "/api/v1/auth/aws-auth/identities/{identityId}";
+        AuthMethodRoutes(pattern, $"/api/v1/auth/aws-auth/identities/{w.MemberId}", $"/api/v1/auth/aws-auth/identities/{w.BareIdentityId}",
+            new { allowedAccountIds = "210987654321" });
+    }
+
     /// <summary>Attach (on an identity without the method), update, read and revoke of one auth method.</summary>
     private void AuthMethodRoutes(string pattern, string configured, string bare, object update)
     {

@@ -46,6 +46,7 @@ public sealed partial class DenialRouteTable
         table.JwtAuthRoutes();
         table.OidcAuthRoutes();
         table.KubernetesAuthRoutes();
+        table.AwsAuthRoutes();
         return table._cases;
     }
 
@@ -57,6 +58,7 @@ public sealed partial class DenialRouteTable
         Public("POST", "/api/v1/auth/jwt-auth/login", "sign-in: the JWT is the credential");
         Public("POST", "/api/v1/auth/oidc-auth/login", "sign-in: the identity provider's ID token is the credential");
         Public("POST", "/api/v1/auth/kubernetes-auth/login", "sign-in: the service account's token is the credential");
+        Public("POST", "/api/v1/auth/aws-auth/login", "sign-in: the signed STS request is the credential");
         Public("POST", "/api/v1/auth/token/renew", "the access token to renew is in the body");
         Public("POST", "/api/v1/auth/token/revoke", "the access token to revoke is in the body");
         Public("POST", "/api/v3/auth/login", "sign-in: the email and password are the credentials");

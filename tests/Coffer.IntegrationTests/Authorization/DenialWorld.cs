@@ -122,6 +122,7 @@ public sealed record DenialWorld(
             Expect.Ok(await api.PostAsync($"/api/v1/auth/oidc-auth/identities/{memberId}",
                 new { oidcDiscoveryUrl = OidcDiscoveryUrl, boundIssuer = OidcDiscoveryUrl, boundClaims = new { } }, admin));
             Expect.Ok(await api.PostAsync($"/api/v1/auth/kubernetes-auth/identities/{memberId}", new { kubernetesHost = KubernetesHost }, admin));
+            Expect.Ok(await api.PostAsync($"/api/v1/auth/aws-auth/identities/{memberId}", new { allowedAccountIds = "123456789012" }, admin));
             Expect.Ok(await api.PostAsync("/api/v1/dynamic-secrets", new
             {
                 projectSlug = project.Slug,

@@ -33,6 +33,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M012JwtAuth(),
         new M013OidcAuth(),
         new M014KubernetesAuth(),
+        new M015AwsAuth(),
     ];
 
     public static int LatestId => All[^1].Id;

@@ -1,0 +1,174 @@
+using System.Text.Json.Nodes;
+using Coffer.Server.Data;
+using Coffer.Server.Diagnostics;
+using Coffer.Server.Features.AccessTokens;
+using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Identities;
+using Coffer.Server.Features.Organizations;
+using Coffer.Server.Http.Auth;
+using Coffer.Server.Http.Outbound;
+using Coffer.Server.Permissions;
+
+namespace Coffer.Server.Features.AwsAuth;
+
+/// <summary>
+/// AWS IAM auth (Infisical's identity-aws-auth service): the client signs <c>sts:GetCallerIdentity</c> with its own AWS
+/// credentials; STS answers with the caller's ARN and account (<see cref="StsCallerIdentity"/>), which must be among
+/// the allowed accounts and principal ARNs. Configuration as the other auth methods'.
+/// </summary>
+public sealed class AwsAuthService(
+    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, TokenIssuer issuer, AuditBatcher auditBatcher,
+    TimeProvider time, StsCallerIdentity sts, GuardedHttp outbound)
+{
+    public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, AwsAuthSettings s)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Create, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to add AWS auth to identity");
+        await RequireReachableAsync(s.StsEndpoint);
+        var now = UnixMs.Now(time);
+        var row = new AwsAuthRow
+        {
+            Id = Ids.New(),
+            IdentityId = identity.Id,
+            StsEndpoint = s.StsEndpoint ?? StsCallerIdentity.DefaultEndpoint,
+            AllowedPrincipalArns = s.AllowedPrincipalArns ?? "",
+            AllowedAccountIds = s.AllowedAccountIds ?? "",
+            AccessTokenTtl = s.AccessTokenTtl!.Value,
+            AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
+            AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
+            AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        if (row.AccessTokenMaxTtl > 0 && row.AccessTokenTtl > row.AccessTokenMaxTtl)
+            throw new BadRequestException("Access token TTL cannot be greater than max TTL");
+        await db.WriteAsync(async (conn, tx) =>
+        {
+            if (await AwsAuthStore.FindByIdentityAsync(conn, identity.Id, tx) is not null)
+                throw new BadRequestException("Failed to add AWS Auth to already configured identity");
+            await AwsAuthStore.InsertAsync(conn, tx, row);
+            await AuditLogStore.WriteAsync(conn, tx, audit, Event("add-identity-aws-auth", identity.OrgId, row), now);
+        });
+        return AwsAuthJson.From(row);
+    }
+
+    public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string identityId, AwsAuthSettings s)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Edit, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to update AWS auth");
+        await RequireReachableAsync(s.StsEndpoint);
+        var now = UnixMs.Now(time);
+        return await db.WriteAsync(async (conn, tx) =>
+        {
+            var current = await AwsAuthStore.FindByIdentityAsync(conn, identity.Id, tx) ?? throw new BadRequestException("Failed to update AWS Auth");
+            var row = new AwsAuthRow
+            {
+                Id = current.Id,
+                IdentityId = current.IdentityId,
+                StsEndpoint = s.StsEndpoint ?? current.StsEndpoint,
+                AllowedPrincipalArns = s.AllowedPrincipalArns ?? current.AllowedPrincipalArns,
+                AllowedAccountIds = s.AllowedAccountIds ?? current.AllowedAccountIds,
+                AccessTokenTtl = s.AccessTokenTtl ?? current.AccessTokenTtl,
+                AccessTokenMaxTtl = s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl,
+                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit ?? current.AccessTokenNumUsesLimit,
+                AccessTokenTrustedIps = s.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.AccessTokenTrustedIps).ToJsonString(),
+                CreatedAt = current.CreatedAt,
+                UpdatedAt = now,
+            };
+            if (row.AccessTokenMaxTtl > 0 && row.AccessTokenTtl > row.AccessTokenMaxTtl)
+                throw new BadRequestException("Access token TTL cannot be greater than max TTL");
+            await AwsAuthStore.UpdateAsync(conn, tx, row);
+            await SecurityEpoch.BumpAsync(conn, tx);
+            await AuditLogStore.WriteAsync(conn, tx, audit, Event("update-identity-aws-auth", identity.OrgId, row), now);
+            return AwsAuthJson.From(row);
+        });
+    }
+
+    public async Task<JsonObject> GetAsync(Actor actor, AuditContext audit, string identityId)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Read, OrgSubject.Identity);
+        var row = await db.ReadAsync(conn => AwsAuthStore.FindByIdentityAsync(conn, identity.Id))
+            ?? throw new BadRequestException("The identity does not have AWS Auth attached");
+        auditBatcher.Enqueue(audit, new AuditEvent("get-identity-aws-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId));
+        return AwsAuthJson.From(row);
+    }
+
+    /// <summary>Removes the configuration and revokes every token it issued, on every instance at their next request.</summary>
+    public async Task<JsonObject> RevokeAsync(Actor actor, AuditContext audit, string identityId)
+    {
+        var identity = await identities.FindAsync(actor, identityId);
+        var access = await permissions.ForOrgAsync(actor, identity.OrgId);
+        access.Require(PermissionAction.Edit, OrgSubject.Identity);
+        access.Require(PermissionAction.RevokeAuth, OrgSubject.Identity);
+        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to revoke aws auth of identity with more privileged role");
+        var now = UnixMs.Now(time);
+        return await db.WriteAsync(async (conn, tx) =>
+        {
+            var current = await AwsAuthStore.FindByIdentityAsync(conn, identity.Id, tx) ?? throw new BadRequestException("The identity does not have aws auth");
+            await AwsAuthStore.DeleteAsync(conn, tx, current.Id);
+            await AccessTokenStore.RevokeByAuthMethodAsync(conn, tx, identity.Id, AuthMethods.AwsAuth, now);
+            await SecurityEpoch.BumpAsync(conn, tx);
+            await AuditLogStore.WriteAsync(conn, tx, audit,
+                new AuditEvent("revoke-identity-aws-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId), now);
+            return AwsAuthJson.From(current);
+        });
+    }
+
+    public async Task<LoginResponse> LoginAsync(string identityId, SignedStsRequest signed, AuditContext audit)
+    {
+        var config = await db.ReadAsync(conn => AwsAuthStore.FindByIdentityAsync(conn, identityId))
+            ?? throw new NotFoundException("AWS auth method not found for identity, did you configure AWS auth?");
+        var caller = await sts.AskAsync(signed, config.StsEndpoint, CancellationToken.None);
+        if (config.AllowedAccountIds.Length > 0 && !config.AllowedAccountIds.Split(',').Select(a => a.Trim()).Contains(caller.Account))
+            throw new UnauthorizedException("Access denied: AWS account ID not allowed.");
+        if (config.AllowedPrincipalArns.Length > 0 && !AwsPrincipals.Allowed(config.AllowedPrincipalArns, caller.Arn))
+            throw new UnauthorizedException($"Access denied: AWS principal ARN not allowed. [principal-arn={AwsPrincipals.Principal(caller.Arn)}]");
+        var now = UnixMs.Now(time);
+        var (token, orgId) = await db.WriteAsync(async (conn, tx) =>
+        {
+            var current = await AwsAuthStore.FindByIdentityAsync(conn, identityId, tx)
+                ?? throw new NotFoundException("AWS auth method not found for identity, did you configure AWS auth?");
+            var issued = await issuer.CreateAsync(conn, tx, current.IdentityId, AuthMethods.AwsAuth,
+                new TokenPolicy(current.AccessTokenTtl, current.AccessTokenMaxTtl, current.AccessTokenNumUsesLimit, 0), now);
+            var org = await OrgStore.RecordIdentityLoginAsync(conn, tx, current.IdentityId, AuthMethods.AwsAuth, now);
+            return (issued, org);
+        });
+        CofferMetrics.Logins.Add(1, new KeyValuePair<string, object?>("outcome", "Success"));
+        auditBatcher.Enqueue(audit with
+        {
+            ActorType = "identity",
+            ActorId = config.IdentityId,
+            ActorMetadata = new JsonObject { ["identityId"] = config.IdentityId },
+        }, new AuditEvent("login-identity-aws-auth", new JsonObject
+        {
+            ["identityId"] = config.IdentityId,
+            ["identityAccessTokenId"] = token.Row.Id,
+            ["identityAwsAuthId"] = config.Id,
+            ["arn"] = caller.Arn,
+            ["accountId"] = caller.Account,
+        }, orgId));
+        var signedToken = issuer.Sign(token);
+        return new LoginResponse(signedToken.AccessToken, token.ExpiresIn, token.AccessTokenMaxTtl, "Bearer");
+    }
+
+    private async Task RequireReachableAsync(string? stsEndpoint)
+    {
+        if (stsEndpoint is not null && !string.Equals(stsEndpoint, StsCallerIdentity.DefaultEndpoint, StringComparison.OrdinalIgnoreCase))
+            await outbound.RequireAllowedAsync(new Uri(stsEndpoint), CancellationToken.None);
+    }
+
+    private static AuditEvent Event(string type, string orgId, AwsAuthRow r) => new(type, new JsonObject
+    {
+        ["identityId"] = r.IdentityId,
+        ["stsEndpoint"] = r.StsEndpoint,
+        ["allowedPrincipalArns"] = r.AllowedPrincipalArns,
+        ["allowedAccountIds"] = r.AllowedAccountIds,
+        ["accessTokenTTL"] = r.AccessTokenTtl,
+        ["accessTokenMaxTTL"] = r.AccessTokenMaxTtl,
+        ["accessTokenTrustedIps"] = JsonNode.Parse(r.AccessTokenTrustedIps),
+        ["accessTokenNumUsesLimit"] = r.AccessTokenNumUsesLimit,
+    }, orgId);
+}
