@@ -7,13 +7,14 @@ import { InfisicalSDK } from "@infisical/sdk";
 
 import { spawnSync } from "node:child_process";
 
-import { admin, startRedis, startServer } from "./server.mjs";
+import { admin, startRedis, startServer, startSts } from "./server.mjs";
 
 let server;
 let projectId;
 let clientId;
 let clientSecret;
 let asAdmin;
+let organizationId;
 /** An SDK logged in with the machine identity's universal auth. */
 let sdk;
 
@@ -25,6 +26,7 @@ before(async () => {
     organization: "SDK e2e",
   });
   asAdmin = admin(server.url, bootstrap.identity.credentials.token);
+  organizationId = bootstrap.organization.id;
   projectId = (await asAdmin("POST", "/api/v1/projects", { projectName: "sdk-e2e" })).project.id;
   const identity = await asAdmin("POST", "/api/v1/identities", {
     name: "sdk-machine",
@@ -286,5 +288,36 @@ describe("dynamic secrets", () => {
     const deleted = await sdk.dynamicSecrets().delete("sdk-redis", { ...place, isForced: false });
     assert.equal(deleted.id, created.id);
     assert.deepEqual(redisUsers().filter((u) => u && u !== "default"), []); // deleting it revoked its last lease
+  });
+});
+
+describe("aws iam auth", () => {
+  test("awsIamAuth.login signs GetCallerIdentity and logs in through the identity's STS endpoint", async () => {
+    // Region and credentials always set: without a region the SDK asks the instance-metadata address, and no test
+    // may send traffic anywhere but loopback.
+    const saved = { AWS_REGION: process.env.AWS_REGION, AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY };
+    const credentials = { accessKeyId: "AKIATESTSDKE2E000001", secretAccessKey: "sdk-e2e-secret-key-0123456789abcdefghij" };
+    Object.assign(process.env, { AWS_REGION: "eu-central-1", AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey });
+    const sts = await startSts({ ...credentials, arn: "arn:aws:sts::123456789012:assumed-role/lambda-reader/fn-1", account: "123456789012" });
+    try {
+      const identityId = (await asAdmin("POST", "/api/v1/identities", { name: "sdk-aws", organizationId, role: "member" })).identity.id;
+      await asAdmin("POST", `/api/v1/auth/aws-auth/identities/${identityId}`, {
+        stsEndpoint: sts.endpoint,
+        allowedAccountIds: "123456789012",
+        allowedPrincipalArns: "arn:aws:iam::123456789012:role/lambda-*",
+      });
+      const client = new InfisicalSDK({ siteUrl: server.url });
+      await client.auth().awsIamAuth.login({ identityId });
+      assert.equal(client.auth().getAccessToken().split(".").length, 3);
+      assert.equal(sts.seen.length, 1);
+      assert.equal(sts.seen[0].host, "sts.eu-central-1.amazonaws.com");
+      assert.equal(sts.seen[0].body, "Action=GetCallerIdentity&Version=2011-06-15");
+    } finally {
+      await sts.stop();
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 });

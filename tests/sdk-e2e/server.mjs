@@ -44,6 +44,8 @@ export async function startServer() {
     ROOT_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     // The dynamic-secret tests lease users in a Redis on loopback, as a self-hosted Coffer set up so may.
     DYNAMIC_SECRET_ALLOW_INTERNAL_IP: "true",
+    // …and AWS auth asks a stand-in STS on loopback.
+    ALLOW_INTERNAL_IP_CONNECTIONS: "true",
   });
   const child = spawn("dotnet", [serverDll()], { cwd: dataDir, env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
@@ -107,4 +109,49 @@ export async function startRedis(password) {
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A stand-in for AWS STS GetCallerIdentity on loopback (no AWS here): it checks each request's SigV4 signature with the
+ * one secret key it knows (AWS's documented algorithm) and answers STS's XML for `arn`, or a SignatureDoesNotMatch error.
+ */
+export async function startSts({ accessKeyId, secretAccessKey, arn, account }) {
+  const { createServer: createHttpServer } = await import("node:http");
+  const { createHash, createHmac, timingSafeEqual } = await import("node:crypto");
+  const hex = (b) => createHash("sha256").update(b).digest("hex");
+  const hmac = (k, d) => createHmac("sha256", k).update(d).digest();
+  const seen = [];
+  const server = createHttpServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      seen.push({ host: req.headers.host, body });
+      const auth = req.headers.authorization ?? "";
+      const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]+)$/.exec(auth);
+      let ok = false;
+      if (m && m[1] === accessKeyId) {
+        const [, , date, region, service, signed] = m;
+        const names = signed.split(";");
+        const canonical = `POST\n/\n\n${names.map((n) => `${n}:${String(req.headers[n] ?? "").trim()}\n`).join("")}\n${signed}\n${hex(body)}`;
+        const scope = `${date}/${region}/${service}/aws4_request`;
+        const toSign = `AWS4-HMAC-SHA256\n${req.headers["x-amz-date"]}\n${scope}\n${hex(canonical)}`;
+        const key = hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, date), region), service), "aws4_request");
+        const expected = Buffer.from(createHmac("sha256", key).update(toSign).digest("hex"));
+        const given = Buffer.from(m[6]);
+        ok = expected.length === given.length && timingSafeEqual(expected, given);
+      }
+      res.setHeader("content-type", "text/xml");
+      if (!ok) {
+        res.statusCode = 403;
+        res.end('<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Code>SignatureDoesNotMatch</Code></Error></ErrorResponse>');
+        return;
+      }
+      res.end(
+        '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+          `<Arn>${arn}</Arn><UserId>AIDAEXAMPLE</UserId><Account>${account}</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`,
+      );
+    });
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  return { endpoint: `http://127.0.0.1:${server.address().port}/`, seen, stop: () => new Promise((ok) => server.close(ok)) };
 }
