@@ -78,4 +78,12 @@ public sealed class AwsAuthTests(InternalConnectionsServer fx) : IClassFixture<I
             "The signed request is not signed with AWS Signature Version 4");
         Assert.Equal(sent, _sts.HostsSeen.Count); // none of them reached STS
     }
+
+    [Fact]
+    public async Task The_go_sdks_header_lists_are_read_as_the_CLI_operator_and_agent_send_them()
+    {
+        var identityId = await ConfiguredAsync();
+        var (key, secret) = _sts.Credentials("arn:aws:iam::123456789012:role/ci-runner", "123456789012");
+        Expect.Ok(await LoginAsync(TestSts.LoginFields(identityId, key, secret, "ap-southeast-2", goHeaders: true)));
+    }
 }

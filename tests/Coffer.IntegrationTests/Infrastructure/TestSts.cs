@@ -66,8 +66,9 @@ public sealed class TestSts : IAsyncDisposable
     }
 
     /// <summary>The login body's three fields, as the SDKs build them: a signed POST of <c>Action=GetCallerIdentity</c>.</summary>
+    /// <param name="goHeaders">Headers as Go's <c>http.Header</c> marshals them (each value a one-item list), as the go-sdk sends them.</param>
     public static object LoginFields(string identityId, string accessKeyId, string secret, string region, string? host = null,
-        string body = "Action=GetCallerIdentity&Version=2011-06-15", string service = "sts")
+        string body = "Action=GetCallerIdentity&Version=2011-06-15", string service = "sts", bool goHeaders = false)
     {
         host ??= $"sts.{region}.amazonaws.com";
         var now = DateTime.UtcNow;
@@ -80,7 +81,7 @@ public sealed class TestSts : IAsyncDisposable
         };
         headers["Authorization"] = Authorization("POST", body, headers, accessKeyId, secret, region, service);
         var json = new JsonObject();
-        foreach (var (k, v) in headers) json[k] = v;
+        foreach (var (k, v) in headers) json[k] = goHeaders ? new JsonArray(v) : v;
         return new
         {
             identityId,

@@ -23,8 +23,12 @@ namespace Coffer.Server.Features.KubernetesAuth;
 /// </summary>
 public sealed class KubernetesAuthService(
     Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, TokenIssuer issuer, AuditBatcher auditBatcher,
-    TimeProvider time, GuardedHttp outbound, CredentialCipher credentials)
+    TimeProvider time, GuardedHttp outbound, IServiceProvider services)
 {
+    // Resolved on first use, not with the service: the cipher's key is created in the database the first time, and a
+    // request refused before anything is sealed must leave the database as it was.
+    private CredentialCipher Credentials => services.GetRequiredService<CredentialCipher>();
+
     private const string ReviewerField = "token-reviewer-jwt";
 
     public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, KubernetesAuthSettings s)
@@ -41,7 +45,7 @@ public sealed class KubernetesAuthService(
             IdentityId = identity.Id,
             KubernetesHost = s.KubernetesHost!,
             CaCert = s.CaCert ?? "",
-            EncryptedTokenReviewerJwt = string.IsNullOrEmpty(s.TokenReviewerJwt) ? null : credentials.Seal(id, ReviewerField, s.TokenReviewerJwt),
+            EncryptedTokenReviewerJwt = string.IsNullOrEmpty(s.TokenReviewerJwt) ? null : Credentials.Seal(id, ReviewerField, s.TokenReviewerJwt),
             AllowedNamespaces = s.AllowedNamespaces ?? "",
             AllowedNames = s.AllowedNames ?? "",
             AllowedAudience = s.AllowedAudience ?? "",
@@ -70,6 +74,8 @@ public sealed class KubernetesAuthService(
         (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Edit, OrgSubject.Identity);
         await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to update Kubernetes auth");
         if (s.KubernetesHost is not null) await outbound.RequireAllowedAsync(HostUrl(s.KubernetesHost), CancellationToken.None);
+        // Before the write unit: the first use creates the cipher's key, a write of its own.
+        var cipher = s.TokenReviewerJwt is { Length: > 0 } ? Credentials : null;
         var now = UnixMs.Now(time);
         return await db.WriteAsync(async (conn, tx) =>
         {
@@ -86,7 +92,7 @@ public sealed class KubernetesAuthService(
                 KubernetesHost = s.KubernetesHost ?? current.KubernetesHost,
                 CaCert = s.CaCert ?? current.CaCert,
                 EncryptedTokenReviewerJwt = s.TokenReviewerJwt is null ? current.EncryptedTokenReviewerJwt
-                    : s.TokenReviewerJwt.Length == 0 ? null : credentials.Seal(current.Id, ReviewerField, s.TokenReviewerJwt),
+                    : cipher is null ? null : cipher.Seal(current.Id, ReviewerField, s.TokenReviewerJwt),
                 TokenReviewMode = current.TokenReviewMode,
                 AllowedNamespaces = s.AllowedNamespaces ?? current.AllowedNamespaces,
                 AllowedNames = s.AllowedNames ?? current.AllowedNames,
@@ -175,7 +181,7 @@ public sealed class KubernetesAuthService(
     /// <summary>The reviewed service account's namespace and name, once the cluster vouched for the token and the bounds hold.</summary>
     private async Task<(string Namespace, string Name)> ReviewAsync(KubernetesAuthRow config, string jwt)
     {
-        var reviewer = config.EncryptedTokenReviewerJwt is { } sealedJwt ? credentials.Open(config.Id, ReviewerField, sealedJwt) : jwt;
+        var reviewer = config.EncryptedTokenReviewerJwt is { } sealedJwt ? Credentials.Open(config.Id, ReviewerField, sealedJwt) : jwt;
         var spec = new JsonObject { ["token"] = jwt };
         if (config.AllowedAudience.Length > 0) spec["audiences"] = new JsonArray(config.AllowedAudience);
         var body = new JsonObject { ["apiVersion"] = "authentication.k8s.io/v1", ["kind"] = "TokenReview", ["spec"] = spec };

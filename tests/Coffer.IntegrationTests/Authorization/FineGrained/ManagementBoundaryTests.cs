@@ -12,6 +12,9 @@ namespace Coffer.IntegrationTests.Authorization.FineGrained;
 /// </summary>
 public sealed class ManagementBoundaryTests(ServerFixture fx, ITestOutputHelper output) : IClassFixture<ServerFixture>
 {
+    private static readonly string JwtKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256)
+        .ExportSubjectPublicKeyInfoPem();
+
     private static readonly string[] Stateful = ["auth_lockouts", "rate_limit_counters", "rate_limits"];
 
     /// <summary>An identity's organization role and its role in the suite's project (null: not a member).</summary>
@@ -168,6 +171,22 @@ public sealed class ManagementBoundaryTests(ServerFixture fx, ITestOutputHelper 
                     () => fx.Api.PostAsync($"{ua}/clear-lockouts", new { }, actor.Token), () => Task.CompletedTask);
                 await CellAsync(actor, $"mint a client secret for {label}", OrgCan(actor.Holding.OrgRole, "create-token") && covers, false,
                     () => fx.Api.PostAsync($"{ua}/client-secrets", new { }, actor.Token), () => Task.CompletedTask);
+
+                // The other login methods' configurations are the same boundary (issue 19): changed only by whom may change the identity.
+                var aws = $"/api/v1/auth/aws-auth/identities/{target.Id}";
+                if ((await fx.Api.GetAsync(aws, fx.AdminToken)).Code != 200)
+                    Expect.Ok(await fx.Api.PostAsync(aws, new { allowedAccountIds = "123456789012" }, fx.AdminToken));
+                var accounts = Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await CellAsync(actor, $"set AWS auth accounts of {label}", OrgCan(actor.Holding.OrgRole, "edit") && covers, false,
+                    () => fx.Api.PatchAsync(aws, new { allowedAccountIds = accounts }, actor.Token),
+                    async () => Assert.Equal(accounts, (await fx.Api.GetAsync(aws, fx.AdminToken)).Json["identityAwsAuth"]!["allowedAccountIds"]!.GetValue<string>()));
+                var jwt = $"/api/v1/auth/jwt-auth/identities/{target.Id}";
+                if ((await fx.Api.GetAsync(jwt, fx.AdminToken)).Code != 200)
+                    Expect.Ok(await fx.Api.PostAsync(jwt, new { configurationType = "static", publicKeys = new[] { JwtKey }, boundClaims = new { } }, fx.AdminToken));
+                var subject = $"repo:{Guid.NewGuid():N}";
+                await CellAsync(actor, $"set JWT auth subject of {label}", OrgCan(actor.Holding.OrgRole, "edit") && covers, false,
+                    () => fx.Api.PatchAsync(jwt, new { configurationType = "static", publicKeys = new[] { JwtKey }, boundSubject = subject }, actor.Token),
+                    async () => Assert.Equal(subject, (await fx.Api.GetAsync(jwt, fx.AdminToken)).Json["identityJwtAuth"]!["boundSubject"]!.GetValue<string>()));
 
                 if (target.Holding.ProjectRole is null) continue;
                 // Project-level: the caller needs the project permission and everything the target holds in the project.
