@@ -118,6 +118,7 @@ public static class CofferApp
         });
         services.AddSingleton<TokenSigner>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<IdentityLogins>();
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<UserService>();
         services.AddSingleton(new PasswordWork());

@@ -17,9 +17,11 @@ namespace Coffer.Server.Features.AwsAuth;
 /// the allowed accounts and principal ARNs. Configuration as the other auth methods'.
 /// </summary>
 public sealed class AwsAuthService(
-    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, TokenIssuer issuer, AuditBatcher auditBatcher,
+    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, IdentityLogins logins, AuditBatcher auditBatcher,
     TimeProvider time, StsCallerIdentity sts, GuardedHttp outbound)
 {
+    private const string NotConfigured = "AWS auth method not found for identity, did you configure AWS auth?";
+
     public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, AwsAuthSettings s)
     {
         var identity = await identities.FindAsync(actor, identityId);
@@ -120,38 +122,24 @@ public sealed class AwsAuthService(
     public async Task<LoginResponse> LoginAsync(string identityId, SignedStsRequest signed, AuditContext audit)
     {
         var config = await db.ReadAsync(conn => AwsAuthStore.FindByIdentityAsync(conn, identityId))
-            ?? throw new NotFoundException("AWS auth method not found for identity, did you configure AWS auth?");
+            ?? throw new NotFoundException(NotConfigured);
         var caller = await sts.AskAsync(signed, config.StsEndpoint, CancellationToken.None);
         if (config.AllowedAccountIds.Length > 0 && !config.AllowedAccountIds.Split(',').Select(a => a.Trim()).Contains(caller.Account))
             throw new UnauthorizedException("Access denied: AWS account ID not allowed.");
         if (config.AllowedPrincipalArns.Length > 0 && !AwsPrincipals.Allowed(config.AllowedPrincipalArns, caller.Arn))
             throw new UnauthorizedException($"Access denied: AWS principal ARN not allowed. [principal-arn={AwsPrincipals.Principal(caller.Arn)}]");
-        var now = UnixMs.Now(time);
-        var (token, orgId) = await db.WriteAsync(async (conn, tx) =>
-        {
-            var current = await AwsAuthStore.FindByIdentityAsync(conn, identityId, tx)
-                ?? throw new NotFoundException("AWS auth method not found for identity, did you configure AWS auth?");
-            var issued = await issuer.CreateAsync(conn, tx, current.IdentityId, AuthMethods.AwsAuth,
-                new TokenPolicy(current.AccessTokenTtl, current.AccessTokenMaxTtl, current.AccessTokenNumUsesLimit, 0), now);
-            var org = await OrgStore.RecordIdentityLoginAsync(conn, tx, current.IdentityId, AuthMethods.AwsAuth, now);
-            return (issued, org);
-        });
-        CofferMetrics.Logins.Add(1, new KeyValuePair<string, object?>("outcome", "Success"));
-        auditBatcher.Enqueue(audit with
-        {
-            ActorType = "identity",
-            ActorId = config.IdentityId,
-            ActorMetadata = new JsonObject { ["identityId"] = config.IdentityId },
-        }, new AuditEvent("login-identity-aws-auth", new JsonObject
-        {
-            ["identityId"] = config.IdentityId,
-            ["identityAccessTokenId"] = token.Row.Id,
-            ["identityAwsAuthId"] = config.Id,
-            ["arn"] = caller.Arn,
-            ["accountId"] = caller.Account,
-        }, orgId));
-        var signedToken = issuer.Sign(token);
-        return new LoginResponse(signedToken.AccessToken, token.ExpiresIn, token.AccessTokenMaxTtl, "Bearer");
+        return await logins.IssueAsync(config.IdentityId, AuthMethods.AwsAuth, NotConfigured,
+            async (conn, tx) => await AwsAuthStore.FindByIdentityAsync(conn, identityId, tx) is { } current
+                ? new TokenPolicy(current.AccessTokenTtl, current.AccessTokenMaxTtl, current.AccessTokenNumUsesLimit, 0)
+                : null,
+            audit, "login-identity-aws-auth", tokenId => new JsonObject
+            {
+                ["identityId"] = config.IdentityId,
+                ["identityAccessTokenId"] = tokenId,
+                ["identityAwsAuthId"] = config.Id,
+                ["arn"] = caller.Arn,
+                ["accountId"] = caller.Account,
+            });
     }
 
     private async Task RequireReachableAsync(string? stsEndpoint)

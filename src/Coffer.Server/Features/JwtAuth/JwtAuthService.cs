@@ -17,9 +17,11 @@ namespace Coffer.Server.Features.JwtAuth;
 /// identity's JWT-auth token settings.
 /// </summary>
 public sealed class JwtAuthService(
-    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, TokenIssuer issuer, AuditBatcher auditBatcher,
+    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, IdentityLogins logins, AuditBatcher auditBatcher,
     TimeProvider time, JwksKeys jwks, Http.Outbound.GuardedHttp outbound)
 {
+    private const string NotConfigured = "JWT auth method not found for identity, did you configure JWT auth?";
+
     public const string Static = "static";
     public const string Jwks = "jwks";
 
@@ -137,34 +139,19 @@ public sealed class JwtAuthService(
     public async Task<LoginResponse> LoginAsync(string identityId, string jwt, AuditContext audit)
     {
         var config = await db.ReadAsync(conn => JwtAuthStore.FindByIdentityAsync(conn, identityId))
-            ?? throw new NotFoundException("JWT auth method not found for identity, did you configure JWT auth?");
+            ?? throw new NotFoundException(NotConfigured);
         var claims = config.ConfigurationType == Jwks ? await VerifyWithJwksAsync(config, jwt) : Verify(config, jwt);
         RequireBound(config, claims);
-        var now = UnixMs.Now(time);
-        var (token, orgId) = await db.WriteAsync(async (conn, tx) =>
-        {
-            // The configuration may have gone since it was read: only a configuration that still exists issues tokens.
-            var current = await JwtAuthStore.FindByIdentityAsync(conn, identityId, tx)
-                ?? throw new NotFoundException("JWT auth method not found for identity, did you configure JWT auth?");
-            var issued = await issuer.CreateAsync(conn, tx, current.IdentityId, AuthMethods.JwtAuth,
-                new TokenPolicy(current.AccessTokenTtl, current.AccessTokenMaxTtl, current.AccessTokenNumUsesLimit, 0), now);
-            var org = await OrgStore.RecordIdentityLoginAsync(conn, tx, current.IdentityId, AuthMethods.JwtAuth, now);
-            return (issued, org);
-        });
-        CofferMetrics.Logins.Add(1, new KeyValuePair<string, object?>("outcome", "Success"));
-        auditBatcher.Enqueue(audit with
-        {
-            ActorType = "identity",
-            ActorId = config.IdentityId,
-            ActorMetadata = new JsonObject { ["identityId"] = config.IdentityId },
-        }, new AuditEvent("login-identity-jwt-auth", new JsonObject
-        {
-            ["identityId"] = config.IdentityId,
-            ["identityAccessTokenId"] = token.Row.Id,
-            ["identityJwtAuthId"] = config.Id,
-        }, orgId));
-        var signed = issuer.Sign(token);
-        return new LoginResponse(signed.AccessToken, token.ExpiresIn, token.AccessTokenMaxTtl, "Bearer");
+        return await logins.IssueAsync(config.IdentityId, AuthMethods.JwtAuth, NotConfigured,
+            async (conn, tx) => await JwtAuthStore.FindByIdentityAsync(conn, identityId, tx) is { } current
+                ? new TokenPolicy(current.AccessTokenTtl, current.AccessTokenMaxTtl, current.AccessTokenNumUsesLimit, 0)
+                : null,
+            audit, "login-identity-jwt-auth", tokenId => new JsonObject
+            {
+                ["identityId"] = config.IdentityId,
+                ["identityAccessTokenId"] = tokenId,
+                ["identityJwtAuthId"] = config.Id,
+            });
     }
 
     private JsonObject Verify(JwtAuthRow config, string jwt)

@@ -22,9 +22,11 @@ namespace Coffer.Server.Features.KubernetesAuth;
 /// allowed audience. Configuration as the other auth methods'.
 /// </summary>
 public sealed class KubernetesAuthService(
-    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, TokenIssuer issuer, AuditBatcher auditBatcher,
+    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, IdentityLogins logins, AuditBatcher auditBatcher,
     TimeProvider time, GuardedHttp outbound, IServiceProvider services)
 {
+    private const string NotConfigured = "Kubernetes auth method not found for identity, did you configure Kubernetes auth?";
+
     // Resolved on first use, not with the service: the cipher's key is created in the database the first time, and a
     // request refused before anything is sealed must leave the database as it was.
     private CredentialCipher Credentials => services.GetRequiredService<CredentialCipher>();
@@ -148,34 +150,20 @@ public sealed class KubernetesAuthService(
     public async Task<LoginResponse> LoginAsync(string identityId, string jwt, AuditContext audit)
     {
         var config = await db.ReadAsync(conn => KubernetesAuthStore.FindByIdentityAsync(conn, identityId))
-            ?? throw new NotFoundException("Kubernetes auth method not found for identity, did you configure Kubernetes auth?");
+            ?? throw new NotFoundException(NotConfigured);
         var (ns, name) = await ReviewAsync(config, jwt);
-        var now = UnixMs.Now(time);
-        var (token, orgId) = await db.WriteAsync(async (conn, tx) =>
-        {
-            var current = await KubernetesAuthStore.FindByIdentityAsync(conn, identityId, tx)
-                ?? throw new NotFoundException("Kubernetes auth method not found for identity, did you configure Kubernetes auth?");
-            var issued = await issuer.CreateAsync(conn, tx, current.IdentityId, AuthMethods.KubernetesAuth,
-                new TokenPolicy(current.AccessTokenTtl, current.AccessTokenMaxTtl, current.AccessTokenNumUsesLimit, 0), now);
-            var org = await OrgStore.RecordIdentityLoginAsync(conn, tx, current.IdentityId, AuthMethods.KubernetesAuth, now);
-            return (issued, org);
-        });
-        CofferMetrics.Logins.Add(1, new KeyValuePair<string, object?>("outcome", "Success"));
-        auditBatcher.Enqueue(audit with
-        {
-            ActorType = "identity",
-            ActorId = config.IdentityId,
-            ActorMetadata = new JsonObject { ["identityId"] = config.IdentityId },
-        }, new AuditEvent("login-identity-kubernetes-auth", new JsonObject
-        {
-            ["identityId"] = config.IdentityId,
-            ["identityAccessTokenId"] = token.Row.Id,
-            ["identityKubernetesAuthId"] = config.Id,
-            ["namespace"] = ns,
-            ["name"] = name,
-        }, orgId));
-        var signed = issuer.Sign(token);
-        return new LoginResponse(signed.AccessToken, token.ExpiresIn, token.AccessTokenMaxTtl, "Bearer");
+        return await logins.IssueAsync(config.IdentityId, AuthMethods.KubernetesAuth, NotConfigured,
+            async (conn, tx) => await KubernetesAuthStore.FindByIdentityAsync(conn, identityId, tx) is { } current
+                ? new TokenPolicy(current.AccessTokenTtl, current.AccessTokenMaxTtl, current.AccessTokenNumUsesLimit, 0)
+                : null,
+            audit, "login-identity-kubernetes-auth", tokenId => new JsonObject
+            {
+                ["identityId"] = config.IdentityId,
+                ["identityAccessTokenId"] = tokenId,
+                ["identityKubernetesAuthId"] = config.Id,
+                ["namespace"] = ns,
+                ["name"] = name,
+            });
     }
 
     /// <summary>The reviewed service account's namespace and name, once the cluster vouched for the token and the bounds hold.</summary>

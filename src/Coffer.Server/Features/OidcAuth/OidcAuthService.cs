@@ -18,9 +18,11 @@ namespace Coffer.Server.Features.OidcAuth;
 /// and issuer, then Infisical's subject, audience, claim and claim-mapping checks with its messages.
 /// </summary>
 public sealed class OidcAuthService(
-    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, TokenIssuer issuer, AuditBatcher auditBatcher,
+    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, IdentityLogins logins, AuditBatcher auditBatcher,
     TimeProvider time, OidcDiscovery discovery, JwksKeys jwks, GuardedHttp outbound)
 {
+    private const string NotConfigured = "OIDC auth method not found for identity, did you configure OIDC auth?";
+
     private const int MaxKeysWithoutKid = 10;
     private const int MaxAuditedClaimBytes = 32_768;
 
@@ -130,37 +132,22 @@ public sealed class OidcAuthService(
     public async Task<LoginResponse> LoginAsync(string identityId, string jwt, AuditContext audit)
     {
         var config = await db.ReadAsync(conn => OidcAuthStore.FindByIdentityAsync(conn, identityId))
-            ?? throw new NotFoundException("OIDC auth method not found for identity, did you configure OIDC auth?");
+            ?? throw new NotFoundException(NotConfigured);
         var claims = await VerifyAsync(config, jwt);
         RequireBound(config, claims);
-        var now = UnixMs.Now(time);
-        var (token, orgId) = await db.WriteAsync(async (conn, tx) =>
-        {
-            var current = await OidcAuthStore.FindByIdentityAsync(conn, identityId, tx)
-                ?? throw new NotFoundException("OIDC auth method not found for identity, did you configure OIDC auth?");
-            var issued = await issuer.CreateAsync(conn, tx, current.IdentityId, AuthMethods.OidcAuth,
-                new TokenPolicy(current.AccessTokenTtl, current.AccessTokenMaxTtl, current.AccessTokenNumUsesLimit, 0), now);
-            var org = await OrgStore.RecordIdentityLoginAsync(conn, tx, current.IdentityId, AuthMethods.OidcAuth, now);
-            return (issued, org);
-        });
-        CofferMetrics.Logins.Add(1, new KeyValuePair<string, object?>("outcome", "Success"));
-        var received = claims.ToJsonString().Length < MaxAuditedClaimBytes
-            ? claims.DeepClone()
-            : new JsonObject { ["payload"] = "Error: Payload exceeds 32KB, provided oidc claim not recorded in audit log." };
-        auditBatcher.Enqueue(audit with
-        {
-            ActorType = "identity",
-            ActorId = config.IdentityId,
-            ActorMetadata = new JsonObject { ["identityId"] = config.IdentityId },
-        }, new AuditEvent("login-identity-oidc-auth", new JsonObject
-        {
-            ["identityId"] = config.IdentityId,
-            ["identityAccessTokenId"] = token.Row.Id,
-            ["identityOidcAuthId"] = config.Id,
-            ["oidcClaimsReceived"] = received,
-        }, orgId));
-        var signed = issuer.Sign(token);
-        return new LoginResponse(signed.AccessToken, token.ExpiresIn, token.AccessTokenMaxTtl, "Bearer");
+        return await logins.IssueAsync(config.IdentityId, AuthMethods.OidcAuth, NotConfigured,
+            async (conn, tx) => await OidcAuthStore.FindByIdentityAsync(conn, identityId, tx) is { } current
+                ? new TokenPolicy(current.AccessTokenTtl, current.AccessTokenMaxTtl, current.AccessTokenNumUsesLimit, 0)
+                : null,
+            audit, "login-identity-oidc-auth", tokenId => new JsonObject
+            {
+                ["identityId"] = config.IdentityId,
+                ["identityAccessTokenId"] = tokenId,
+                ["identityOidcAuthId"] = config.Id,
+                ["oidcClaimsReceived"] = claims.ToJsonString().Length < MaxAuditedClaimBytes
+                    ? claims.DeepClone()
+                    : new JsonObject { ["payload"] = "Error: Payload exceeds 32KB, provided oidc claim not recorded in audit log." },
+            });
     }
 
     private async Task<JsonObject> VerifyAsync(OidcAuthRow config, string jwt)
