@@ -18,6 +18,7 @@ using Coffer.Server.Features.Invitations;
 using Coffer.Server.Features.JwtAuth;
 using Coffer.Server.Features.Kms;
 using Coffer.Server.Features.KubernetesAuth;
+using Coffer.Server.Features.LdapAuth;
 using Coffer.Server.Features.OidcAuth;
 using Coffer.Server.Features.OrgAdmin;
 using Coffer.Server.Features.Organizations;
@@ -155,6 +156,7 @@ public static class CofferApp
         services.AddOidcAuth();
         services.AddKubernetesAuth();
         services.AddAwsAuth();
+        services.AddLdapAuth();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<ProjectEventHub>();
         services.AddSingleton<ImportedChanges>();
@@ -180,6 +182,7 @@ public static class CofferApp
         app.MapOidcAuth();
         app.MapKubernetesAuth();
         app.MapAwsAuth();
+        app.MapLdapAuth();
         app.MapEvents();
         app.MapUniversalAuth();
         app.MapTokenAuth();

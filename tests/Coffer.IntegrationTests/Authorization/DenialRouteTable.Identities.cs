@@ -131,6 +131,19 @@ public sealed partial class DenialRouteTable
             new { allowedAccountIds = "210987654321" });
     }
 
+    private void LdapAuthRoutes()
+    {
+        const string pattern = "/api/v1/auth/ldap-auth/identities/{identityId}";
+        var configured = $"/api/v1/auth/ldap-auth/identities/{w.MemberId}";
+        IdentityWrite("POST", pattern, $"/api/v1/auth/ldap-auth/identities/{w.BareIdentityId}",
+            new { url = "ldap://127.0.0.1:9", bindDN = "cn=denied", bindPass = "denied", searchBase = "dc=denied" }, w.BareIdentityId, "create",
+            MembersMay("create"));
+        IdentityWrite("PATCH", pattern, configured, new { searchFilter = "(cn={{username}})" }, w.MemberId, "edit", MembersMay("edit"));
+        IdentityRead(pattern, configured, w.MemberId, "read");
+        IdentityWrite("DELETE", pattern, configured, null, w.MemberId, "edit", Deny.Permission("revoke-auth", "identity"));
+        IdentityWrite("POST", pattern + "/clear-lockouts", $"{configured}/clear-lockouts", null, w.MemberId, "edit", MembersMay("edit"));
+    }
+
     /// <summary>Attach (on an identity without the method), update, read and revoke of one auth method.</summary>
     private void AuthMethodRoutes(string pattern, string configured, string bare, object update)
     {

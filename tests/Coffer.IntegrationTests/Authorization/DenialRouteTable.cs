@@ -47,6 +47,7 @@ public sealed partial class DenialRouteTable
         table.OidcAuthRoutes();
         table.KubernetesAuthRoutes();
         table.AwsAuthRoutes();
+        table.LdapAuthRoutes();
         return table._cases;
     }
 
@@ -59,6 +60,7 @@ public sealed partial class DenialRouteTable
         Public("POST", "/api/v1/auth/oidc-auth/login", "sign-in: the identity provider's ID token is the credential");
         Public("POST", "/api/v1/auth/kubernetes-auth/login", "sign-in: the service account's token is the credential");
         Public("POST", "/api/v1/auth/aws-auth/login", "sign-in: the signed STS request is the credential");
+        Public("POST", "/api/v1/auth/ldap-auth/login", "sign-in: the directory user's name and password are the credentials");
         Public("POST", "/api/v1/auth/token/renew", "the access token to renew is in the body");
         Public("POST", "/api/v1/auth/token/revoke", "the access token to revoke is in the body");
         Public("POST", "/api/v3/auth/login", "sign-in: the email and password are the credentials");

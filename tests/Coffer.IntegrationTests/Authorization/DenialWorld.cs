@@ -63,7 +63,8 @@ public sealed record DenialWorld(
     /// <see cref="DynamicSecret"/> and a lease in, on a server allowed internal connections (which also gets the member an
     /// OIDC auth configuration); without it the world has neither.
     /// </param>
-    public static async Task<DenialWorld> SeedAsync(ServerFixture fx, int? leaseDatabasePort = null)
+    /// <param name="ldapUrl">An LDAP server (<see cref="Auth.TestLdap"/>) to attach the member's LDAP auth to; without it the member has none.</param>
+    public static async Task<DenialWorld> SeedAsync(ServerFixture fx, int? leaseDatabasePort = null, string? ldapUrl = null)
     {
         var given = fx.Given;
         var api = fx.Api;
@@ -115,6 +116,14 @@ public sealed record DenialWorld(
         Expect.Ok(kmsSigningKey);
         Expect.Ok(await api.PostAsync($"/api/v1/auth/jwt-auth/identities/{memberId}",
             new { configurationType = "static", publicKeys = new[] { JwtPublicKey }, boundClaims = new { } }, admin));
+        if (ldapUrl is not null)
+            Expect.Ok(await api.PostAsync($"/api/v1/auth/ldap-auth/identities/{memberId}", new
+            {
+                url = ldapUrl,
+                bindDN = Auth.TestLdap.ReaderDn,
+                bindPass = Auth.TestLdap.Password,
+                searchBase = Auth.TestLdap.SearchBase,
+            }, admin));
         string? leaseId = null;
         if (leaseDatabasePort is { } port)
         {

@@ -10,8 +10,9 @@ namespace Coffer.IntegrationTests.Authorization;
 /// member, project <c>viewer</c> on a write} gets its documented denial with the exact body, and the database is
 /// unchanged afterwards. Where a caller is not denied the entry says why; reads it allows are sent and must answer 200.
 /// </summary>
-public sealed class ScopeDenialMatrixTests(DynamicSecrets.DynamicSecretServer fx, DynamicSecrets.TargetPostgres leaseDatabase, ITestOutputHelper output)
-    : IClassFixture<DynamicSecrets.DynamicSecretServer>, IClassFixture<DynamicSecrets.TargetPostgres>
+public sealed class ScopeDenialMatrixTests(
+    DynamicSecrets.DynamicSecretServer fx, DynamicSecrets.TargetPostgres leaseDatabase, Auth.TestLdap ldap, ITestOutputHelper output)
+    : IClassFixture<DynamicSecrets.DynamicSecretServer>, IClassFixture<DynamicSecrets.TargetPostgres>, IClassFixture<Auth.TestLdap>
 {
     // State a request may change by design whatever its answer: failed-login counters, rate-limit windows.
     private static readonly string[] StatefulTables = ["auth_lockouts", "rate_limit_counters", "rate_limits"];
@@ -19,7 +20,7 @@ public sealed class ScopeDenialMatrixTests(DynamicSecrets.DynamicSecretServer fx
     [Fact]
     public async Task Every_route_refuses_other_organizations_no_access_members_and_viewer_writes_without_side_effects()
     {
-        var world = await DenialWorld.SeedAsync(fx, leaseDatabase.Port);
+        var world = await DenialWorld.SeedAsync(fx, leaseDatabase.Port, ldap.Url);
         var table = DenialRouteTable.Build(world);
         AssertTableMatchesRoutingTable(table);
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Coffer.IntegrationTests.Infrastructure;
 
 namespace Coffer.IntegrationTests.DynamicSecrets;
@@ -16,7 +14,7 @@ public sealed class ProviderTlsTests(DynamicSecretServer fx) : IClassFixture<Dyn
 
     public async ValueTask InitializeAsync()
     {
-        _caPem = WriteCertificates(_certDir);
+        _caPem = TestCertificates.WriteServerFiles(_certDir);
         _redis = await ScriptedServer.StartAsync("redis-test-server.sh", "COFFER_REDIS", TargetPostgres.RootPassword,
             new Dictionary<string, string> { ["COFFER_REDIS_TLS_DIR"] = _certDir });
     }
@@ -45,33 +43,9 @@ public sealed class ProviderTlsTests(DynamicSecretServer fx) : IClassFixture<Dyn
         Expect.Ok(await fx.Api.PostAsync("/api/v1/dynamic-secrets/leases",
             new { projectSlug = project.Slug, environmentSlug = "dev", path = "/", dynamicSecretName = "tls" }, fx.AdminToken));
 
-        var otherCa = WriteCertificates(Directory.CreateTempSubdirectory("coffer-tls-other-").FullName);
+        var otherCa = TestCertificates.WriteServerFiles(Directory.CreateTempSubdirectory("coffer-tls-other-").FullName);
         var refused = await fx.Api.PostAsync("/api/v1/dynamic-secrets", Create("other-ca", otherCa), fx.AdminToken);
         Assert.Equal(400, refused.Code);
         Assert.StartsWith("Failed to connect with provider: ", refused.Json["message"]!.GetValue<string>(), StringComparison.Ordinal);
-    }
-
-    /// <summary>A CA and a server certificate for 127.0.0.1 signed by it, as PEM files in <paramref name="dir"/>; the CA's PEM.</summary>
-    private static string WriteCertificates(string dir)
-    {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=Coffer test CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-
-        using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var serverRequest = new CertificateRequest("CN=127.0.0.1", serverKey, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(System.Net.IPAddress.Loopback);
-        serverRequest.CertificateExtensions.Add(names.Build());
-        serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var server = serverRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), [1, 2, 3, 4]);
-
-        var caPem = ca.ExportCertificatePem();
-        File.WriteAllText(Path.Combine(dir, "ca.crt"), caPem);
-        File.WriteAllText(Path.Combine(dir, "server.crt"), server.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(dir, "server.key"), serverKey.ExportPkcs8PrivateKeyPem());
-        return caPem;
     }
 }

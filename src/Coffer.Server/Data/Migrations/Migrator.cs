@@ -34,6 +34,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M013OidcAuth(),
         new M014KubernetesAuth(),
         new M015AwsAuth(),
+        new M016LdapAuth(),
     ];
 
     public static int LatestId => All[^1].Id;

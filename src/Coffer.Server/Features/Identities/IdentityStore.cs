@@ -108,22 +108,24 @@ public static class IdentityStore
     /// <summary>Infisical's <c>authMethods</c>: which auth methods are attached, in a stable order.</summary>
     public static async Task<IReadOnlyList<string>> AuthMethodsAsync(DbConnection conn, string identityId, DbTransaction? tx = null)
     {
-        var flags = await conn.QuerySingleAsync<(long Ua, long Ta, long Jwt, long Oidc, long K8s, long Aws)>(
+        var flags = await conn.QuerySingleAsync<(long Ua, long Ta, long Jwt, long Oidc, long K8s, long Aws, long Ldap)>(
             """
             SELECT (SELECT COUNT(*) FROM identity_universal_auths WHERE identity_id = @identityId),
                    (SELECT COUNT(*) FROM identity_token_auths WHERE identity_id = @identityId),
                    (SELECT COUNT(*) FROM identity_jwt_auths WHERE identity_id = @identityId),
                    (SELECT COUNT(*) FROM identity_oidc_auths WHERE identity_id = @identityId),
                    (SELECT COUNT(*) FROM identity_kubernetes_auths WHERE identity_id = @identityId),
-                   (SELECT COUNT(*) FROM identity_aws_auths WHERE identity_id = @identityId)
+                   (SELECT COUNT(*) FROM identity_aws_auths WHERE identity_id = @identityId),
+                   (SELECT COUNT(*) FROM identity_ldap_auths WHERE identity_id = @identityId)
             """, new { identityId }, tx);
-        var methods = new List<string>(6);
+        var methods = new List<string>(7);
         if (flags.Ua > 0) methods.Add(AuthMethods.UniversalAuth);
         if (flags.Ta > 0) methods.Add(AuthMethods.TokenAuth);
         if (flags.Jwt > 0) methods.Add(AuthMethods.JwtAuth);
         if (flags.K8s > 0) methods.Add(AuthMethods.KubernetesAuth);
         if (flags.Aws > 0) methods.Add(AuthMethods.AwsAuth);
         if (flags.Oidc > 0) methods.Add(AuthMethods.OidcAuth);
+        if (flags.Ldap > 0) methods.Add(AuthMethods.LdapAuth);
         return methods;
     }
 
@@ -144,6 +146,8 @@ public static class IdentityStore
             SELECT identity_id, 'aws-auth' FROM identity_aws_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
             UNION ALL
             SELECT identity_id, 'oidc-auth' FROM identity_oidc_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
+            UNION ALL
+            SELECT identity_id, 'ldap-auth' FROM identity_ldap_auths WHERE {SqlText.In(conn, "identity_id", "identityIds")}
             """, new { identityIds = identityIds.ToArray() });
         return rows.OrderBy(r => r.Method switch
             {
@@ -177,4 +181,5 @@ public static class AuthMethods
     public const string OidcAuth = "oidc-auth";
     public const string KubernetesAuth = "kubernetes-auth";
     public const string AwsAuth = "aws-auth";
+    public const string LdapAuth = "ldap-auth";
 }
