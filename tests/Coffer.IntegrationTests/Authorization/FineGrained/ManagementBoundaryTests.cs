@@ -10,10 +10,14 @@ namespace Coffer.IntegrationTests.Authorization.FineGrained;
 /// has the permission for the action and holds everything the target holds. A refusal is a 403 envelope with the
 /// database unchanged; an allowed call is checked for what it changed. Runs on SQLite and PostgreSQL.
 /// </summary>
-public sealed class ManagementBoundaryTests(ServerFixture fx, ITestOutputHelper output) : IClassFixture<ServerFixture>
+public sealed class ManagementBoundaryTests(Auth.InternalConnectionsServer fx, Auth.TestLdap ldap, ITestOutputHelper output)
+    : IClassFixture<Auth.InternalConnectionsServer>, IClassFixture<Auth.TestLdap>
 {
     private static readonly string JwtKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256)
         .ExportSubjectPublicKeyInfoPem();
+
+    // Attached without fetching anything: the discovery document is read at login.
+    private const string OidcIssuer = "https://127.0.0.1:9/oidc";
 
     private static readonly string[] Stateful = ["auth_lockouts", "rate_limit_counters", "rate_limits"];
 
@@ -187,6 +191,34 @@ public sealed class ManagementBoundaryTests(ServerFixture fx, ITestOutputHelper 
                 await CellAsync(actor, $"set JWT auth subject of {label}", OrgCan(actor.Holding.OrgRole, "edit") && covers, false,
                     () => fx.Api.PatchAsync(jwt, new { configurationType = "static", publicKeys = new[] { JwtKey }, boundSubject = subject }, actor.Token),
                     async () => Assert.Equal(subject, (await fx.Api.GetAsync(jwt, fx.AdminToken)).Json["identityJwtAuth"]!["boundSubject"]!.GetValue<string>()));
+                var oidc = $"/api/v1/auth/oidc-auth/identities/{target.Id}";
+                if ((await fx.Api.GetAsync(oidc, fx.AdminToken)).Code != 200)
+                    Expect.Ok(await fx.Api.PostAsync(oidc, new { oidcDiscoveryUrl = OidcIssuer, boundIssuer = OidcIssuer, boundClaims = new { } }, fx.AdminToken));
+                await CellAsync(actor, $"set OIDC auth subject of {label}", OrgCan(actor.Holding.OrgRole, "edit") && covers, false,
+                    () => fx.Api.PatchAsync(oidc, new { boundSubject = subject }, actor.Token),
+                    async () => Assert.Equal(subject, (await fx.Api.GetAsync(oidc, fx.AdminToken)).Json["identityOidcAuth"]!["boundSubject"]!.GetValue<string>()));
+                var kubernetes = $"/api/v1/auth/kubernetes-auth/identities/{target.Id}";
+                if ((await fx.Api.GetAsync(kubernetes, fx.AdminToken)).Code != 200)
+                    Expect.Ok(await fx.Api.PostAsync(kubernetes, new { kubernetesHost = "https://127.0.0.1:9" }, fx.AdminToken));
+                var ns = $"ns-{Guid.NewGuid():N}"[..16];
+                await CellAsync(actor, $"set Kubernetes auth namespaces of {label}", OrgCan(actor.Holding.OrgRole, "edit") && covers, false,
+                    () => fx.Api.PatchAsync(kubernetes, new { allowedNamespaces = ns }, actor.Token),
+                    async () => Assert.Equal(ns, (await fx.Api.GetAsync(kubernetes, fx.AdminToken)).Json["identityKubernetesAuth"]!["allowedNamespaces"]!.GetValue<string>()));
+                var ldapAuth = $"/api/v1/auth/ldap-auth/identities/{target.Id}";
+                if ((await fx.Api.GetAsync(ldapAuth, fx.AdminToken)).Code != 200)
+                    Expect.Ok(await fx.Api.PostAsync(ldapAuth, new
+                    {
+                        url = ldap.Url,
+                        bindDN = Auth.TestLdap.ReaderDn,
+                        bindPass = Auth.TestLdap.Password,
+                        searchBase = Auth.TestLdap.SearchBase,
+                    }, fx.AdminToken));
+                var filter = $"(|(uid={{{{username}}}})(cn={Guid.NewGuid():N}))";
+                await CellAsync(actor, $"set LDAP auth filter of {label}", OrgCan(actor.Holding.OrgRole, "edit") && covers, false,
+                    () => fx.Api.PatchAsync(ldapAuth, new { searchFilter = filter }, actor.Token),
+                    async () => Assert.Equal(filter, (await fx.Api.GetAsync(ldapAuth, fx.AdminToken)).Json["identityLdapAuth"]!["searchFilter"]!.GetValue<string>()));
+                await CellAsync(actor, $"clear LDAP auth lockouts of {label}", OrgCan(actor.Holding.OrgRole, "edit") && covers, false,
+                    () => fx.Api.PostAsync($"{ldapAuth}/clear-lockouts", new { }, actor.Token), () => Task.CompletedTask);
 
                 if (target.Holding.ProjectRole is null) continue;
                 // Project-level: the caller needs the project permission and everything the target holds in the project.
