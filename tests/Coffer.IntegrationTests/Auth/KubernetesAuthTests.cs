@@ -82,6 +82,9 @@ public sealed class KubernetesAuthTests(InternalConnectionsServer fx) : IClassFi
             "Access denied: K8s name not allowed.");
         Expect.Error(await LoginAsync(identityId, _api.Token("system:serviceaccount:prod:api", "someone-else")), 401, "UnauthorizedError",
             "[invalid bearer token, token audiences are invalid]");
+        // A user's or a node's token the cluster vouches for is still not a workload's.
+        Expect.Error(await LoginAsync(identityId, _api.Token("system:node:worker-1", "coffer")), 401, "UnauthorizedError",
+            "Access denied: the reviewed token is not a service account's");
         Expect.Error(await LoginAsync("00000000-0000-0000-0000-000000000000", "x"), 404, "NotFound",
             "Kubernetes auth method not found for identity, did you configure Kubernetes auth?");
     }
