@@ -220,6 +220,24 @@ public sealed class ManagementBoundaryTests(Auth.InternalConnectionsServer fx, A
                 await CellAsync(actor, $"clear LDAP auth lockouts of {label}", OrgCan(actor.Holding.OrgRole, "edit") && covers, false,
                     () => fx.Api.PostAsync($"{ldapAuth}/clear-lockouts", new { }, actor.Token), () => Task.CompletedTask);
 
+                // Read, remove and attach each proof-based method: reading needs read; removing needs edit and revoke-auth
+                // on an identity the caller covers; attaching needs create on one it covers.
+                foreach (var (method, attach) in ProofMethods(ldap.Url))
+                {
+                    var path = $"/api/v1/auth/{method}/identities/{target.Id}";
+                    await CellAsync(actor, $"read {method} of {label}", OrgCan(actor.Holding.OrgRole, "read"), false,
+                        () => fx.Api.GetAsync(path, actor.Token), () => Task.CompletedTask);
+                    await CellAsync(actor, $"remove {method} of {label}",
+                        OrgCan(actor.Holding.OrgRole, "edit") && OrgCan(actor.Holding.OrgRole, "revoke-auth") && covers, false,
+                        () => fx.Api.DeleteAsync(path, actor.Token),
+                        async () => Assert.Equal(400, (await fx.Api.GetAsync(path, fx.AdminToken)).Code));
+                    if ((await fx.Api.GetAsync(path, fx.AdminToken)).Code == 200) Expect.Ok(await fx.Api.DeleteAsync(path, fx.AdminToken));
+                    await CellAsync(actor, $"attach {method} to {label}", OrgCan(actor.Holding.OrgRole, "create") && covers, false,
+                        () => fx.Api.PostAsync(path, attach, actor.Token),
+                        async () => Expect.Ok(await fx.Api.GetAsync(path, fx.AdminToken)));
+                    if ((await fx.Api.GetAsync(path, fx.AdminToken)).Code != 200) Expect.Ok(await fx.Api.PostAsync(path, attach, fx.AdminToken));
+                }
+
                 if (target.Holding.ProjectRole is null) continue;
                 // Project-level: the caller needs the project permission and everything the target holds in the project.
                 var inProject = ProjectCovers(actor.Holding, target.Holding) || self;
@@ -276,6 +294,16 @@ public sealed class ManagementBoundaryTests(Auth.InternalConnectionsServer fx, A
         Assert.True(failures.Count == 0, $"{failures.Count} cell(s) differ:\n{string.Join("\n", failures)}");
         TestReport.Write("authorization (privilege boundary, management routes)", summary);
     }
+
+    /// <summary>The methods whose login is a proof checked elsewhere, each with a configuration that attaches without reaching anything but the test's slapd.</summary>
+    private static (string Method, object Attach)[] ProofMethods(string ldapUrl) =>
+    [
+        ("jwt-auth", new { configurationType = "static", publicKeys = new[] { JwtKey }, boundClaims = new { } }),
+        ("oidc-auth", new { oidcDiscoveryUrl = OidcIssuer, boundIssuer = OidcIssuer, boundClaims = new { } }),
+        ("kubernetes-auth", new { kubernetesHost = "https://127.0.0.1:9" }),
+        ("aws-auth", new { allowedAccountIds = "123456789012" }),
+        ("ldap-auth", new { url = ldapUrl, bindDN = Auth.TestLdap.ReaderDn, bindPass = Auth.TestLdap.Password, searchBase = Auth.TestLdap.SearchBase }),
+    ];
 
     private Task<int> CreateCustomOrgRoleAsync() =>
         CustomOrgRoles.CreateAsync(fx, CustomOrgRole,
