@@ -11,6 +11,8 @@
 #   alice     mail alice@coffer.test, departmentNumber engineering
 #   bob       mail bob@coffer.test,   departmentNumber sales
 #   ops(ci)*  no mail, departmentNumber engineering   (a uid with characters RFC 4515 makes a filter escape)
+# and ou=groups with cn=deployers (member: alice) and cn=auditors (member: bob); the memberof overlay gives each user a
+# memberOf attribute naming their groups.
 # Anonymous clients may only bind; bound users read everything but passwords.
 set -euo pipefail
 
@@ -56,6 +58,7 @@ include /etc/ldap/schema/nis.schema
 include /etc/ldap/schema/inetorgperson.schema
 modulepath /usr/lib/ldap
 moduleload back_mdb
+moduleload memberof
 pidfile $dir/slapd.pid
 argsfile $dir/slapd.args
 $tls
@@ -65,6 +68,8 @@ suffix "$SUFFIX"
 rootdn "cn=admin,$SUFFIX"
 rootpw $PASSWORD
 directory $dir/data
+overlay memberof
+memberof-refint TRUE
 access to attrs=userPassword by self write by anonymous auth by * none
 access to * by users read by anonymous auth
 EOF
@@ -76,7 +81,13 @@ EOF
     user alice engineering alice@coffer.test
     user bob sales bob@coffer.test
     user 'ops(ci)*' engineering
+    printf 'dn: ou=groups,%s\nobjectClass: organizationalUnit\nou: groups\n\n' "$SUFFIX"
   } > "$dir/seed.ldif"
+  # Groups are added once the server runs: the memberof overlay fills memberOf in on adds it sees, not on slapadd.
+  {
+    printf 'dn: cn=deployers,ou=groups,%s\nobjectClass: groupOfNames\ncn: deployers\nmember: uid=alice,ou=people,%s\n\n' "$SUFFIX" "$SUFFIX"
+    printf 'dn: cn=auditors,ou=groups,%s\nobjectClass: groupOfNames\ncn: auditors\nmember: uid=bob,ou=people,%s\n\n' "$SUFFIX" "$SUFFIX"
+  } > "$dir/groups.ldif"
   slapadd -q -f "$dir/slapd.conf" -l "$dir/seed.ldif" >"$dir/slapadd.log" 2>&1 || { cat "$dir/slapadd.log" >&2; exit 1; }
   /usr/sbin/slapd -f "$dir/slapd.conf" -h "$url/" 2>"$dir/slapd.log"
   local i
@@ -89,6 +100,8 @@ EOF
     tail -20 "$dir/slapd.log" >&2 || true
     exit 1
   fi
+  env "${client_env[@]}" ldapadd -x -H "$url" -D "cn=admin,$SUFFIX" -w "$PASSWORD" -f "$dir/groups.ldif" >"$dir/groups.log" 2>&1 \
+    || { echo "adding the groups failed:" >&2; cat "$dir/groups.log" >&2; exit 1; }
   echo "$dir $PORT" > "$STATE_FILE"
   echo "export COFFER_TEST_LDAP='$url'"
 }

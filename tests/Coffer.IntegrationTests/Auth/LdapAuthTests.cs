@@ -28,7 +28,7 @@ public sealed class TestLdap : IAsyncLifetime
 }
 
 /// <summary>
-/// LDAP auth against a real OpenLDAP: the reader binds and searches with the configured filter, the user's own bind
+/// LDAP auth against a real OpenLDAP (users, and groups through memberOf): the reader binds and searches with the configured filter, the user's own bind
 /// proves the password, the allowed fields are checked; usernames cannot change the filter (RFC 4515 escaping); an
 /// empty password is refused before anything is sent; failures lock the username out as Infisical's lockout says, even
 /// when attempts race; the bind password is sealed and never shown.
@@ -155,6 +155,24 @@ public sealed class LdapAuthTests(InternalConnectionsServer fx, TestLdap ldap) :
             "Invalid request. Missing field mail on user.");
         // A wrong password says nothing about the user's attributes.
         Expect.Error(await LoginAsync(needsMail, "bob", "wrong"), 401, "UnauthorizedError", "LDAP authentication failed");
+    }
+
+    [Fact]
+    public async Task A_filter_on_group_membership_admits_only_the_groups_members()
+    {
+        var identityId = await fx.Given.IdentityAsync("member");
+        Expect.Ok(await fx.Api.PostAsync($"/api/v1/auth/ldap-auth/identities/{identityId}", new
+        {
+            url = ldap.Url,
+            bindDN = TestLdap.ReaderDn,
+            bindPass = TestLdap.Password,
+            searchBase = TestLdap.SearchBase,
+            searchFilter = "(&(uid={{username}})(memberOf=cn=deployers,ou=groups,dc=coffer,dc=test))",
+            lockoutEnabled = false,
+        }, fx.AdminToken));
+        Expect.Ok(await LoginAsync(identityId, "alice", TestLdap.PasswordOf("alice")));
+        // Bob is a directory user with the right password, but in another group.
+        Expect.Error(await LoginAsync(identityId, "bob", TestLdap.PasswordOf("bob")), 401, "UnauthorizedError", "LDAP authentication failed");
     }
 
     [Fact]
