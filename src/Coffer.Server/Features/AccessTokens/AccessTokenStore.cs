@@ -68,7 +68,9 @@ public static class AccessTokenStore
 
     /// <summary>
     /// What authenticating a request with a live (unrevoked) token needs in one read: the token's limits, its identity,
-    /// whether that identity is still in its organization, and the trusted IPs of the auth method that issued it.
+    /// whether that identity is still in its organization, and the trusted IPs of the auth method that issued it — read
+    /// at use, as Infisical does, so narrowing them applies to tokens already issued. Each method's join matches only
+    /// for tokens it issued (one index lookup; the others are skipped by their auth_method condition).
     /// </summary>
     public static Task<AccessTokenStateRow?> FindLiveStateAsync(DbConnection conn, string tokenId) =>
         conn.QuerySingleOrDefaultAsync<AccessTokenStateRow>(
@@ -79,12 +81,18 @@ public static class AccessTokenStore
                    t.access_token_last_renewed_at AS last_renewed_at, t.created_at,
                    i.name AS identity_name, i.org_id,
                    CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS in_org,
-                   ua.access_token_trusted_ips AS ua_ips, ta.access_token_trusted_ips AS ta_ips
+                   COALESCE(ua.access_token_trusted_ips, ta.access_token_trusted_ips, jwt.access_token_trusted_ips, oidc.access_token_trusted_ips,
+                            k8s.access_token_trusted_ips, aws.access_token_trusted_ips, ldap.access_token_trusted_ips) AS trusted_ips
             FROM identity_access_tokens t
             JOIN identities i ON i.id = t.identity_id
             LEFT JOIN org_memberships m ON m.identity_id = i.id AND m.org_id = i.org_id
             LEFT JOIN identity_universal_auths ua ON ua.identity_id = i.id AND t.auth_method = 'universal-auth'
             LEFT JOIN identity_token_auths ta ON ta.identity_id = i.id AND t.auth_method = 'token-auth'
+            LEFT JOIN identity_jwt_auths jwt ON jwt.identity_id = i.id AND t.auth_method = 'jwt-auth'
+            LEFT JOIN identity_oidc_auths oidc ON oidc.identity_id = i.id AND t.auth_method = 'oidc-auth'
+            LEFT JOIN identity_kubernetes_auths k8s ON k8s.identity_id = i.id AND t.auth_method = 'kubernetes-auth'
+            LEFT JOIN identity_aws_auths aws ON aws.identity_id = i.id AND t.auth_method = 'aws-auth'
+            LEFT JOIN identity_ldap_auths ldap ON ldap.identity_id = i.id AND t.auth_method = 'ldap-auth'
             WHERE t.id = @tokenId AND t.is_access_token_revoked = FALSE
             """, new { tokenId });
 }
@@ -104,8 +112,7 @@ public sealed class AccessTokenStateRow
     public string IdentityName { get; init; } = "";
     public string OrgId { get; init; } = "";
     public long InOrg { get; init; }
-    public string? UaIps { get; init; }
-    public string? TaIps { get; init; }
+    public string? TrustedIps { get; init; }
 }
 
 /// <summary>A row of identity_access_tokens.</summary>

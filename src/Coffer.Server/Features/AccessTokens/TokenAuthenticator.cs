@@ -83,10 +83,9 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
     {
         var row = await AccessTokenStore.FindLiveStateAsync(conn, tokenId);
         if (row is null) return null;
-        var ips = row.UaIps ?? row.TaIps;
         return new TokenState(row.TokenId, row.IdentityId, row.OrgId, row.IdentityName, row.AuthMethod, row.ClientSecretId,
             row.Ttl, row.MaxTtl, row.Period, row.NumUsesLimit, row.CreatedAt, row.LastRenewedAt, row.InOrg == 1,
-            TrustedIps.Parse(ips ?? AllowAllJson));
+            TrustedIps.Parse(row.TrustedIps ?? AllowAllJson));
     }
 
     private static readonly string AllowAllJson = TrustedIps.NormalizeDefault().ToJsonString();
