@@ -1,3 +1,6 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Coffer.IntegrationTests.Infrastructure;
 
@@ -114,5 +117,27 @@ public sealed class OidcAuthTests(InternalConnectionsServer fx) : IClassFixture<
         Assert.Equal(401, (await fx.Api.GetAsync("/api/v1/projects", token)).Code);
         Expect.Error(await LoginAsync(identityId, _issuer.Sign("k1", Claims())), 404, "NotFound",
             "OIDC auth method not found for identity, did you configure OIDC auth?");
+    }
+
+    [Fact]
+    public async Task Expired_not_yet_valid_unsigned_and_HMAC_tokens_are_refused()
+    {
+        var (identityId, _) = await ConfiguredAsync();
+        async Task Refused(string jwt, string message) =>
+            Expect.Error(await LoginAsync(identityId, jwt), 401, "UnauthorizedError", message);
+
+        // Past the 30-second allowance for clock skew.
+        var expired = Claims();
+        expired["exp"] = expired["iat"]!.GetValue<long>() - 31;
+        await Refused(_issuer.Sign("k1", expired), "Access denied: jwt expired");
+        var early = Claims();
+        early["nbf"] = early["iat"]!.GetValue<long>() + 120;
+        await Refused(_issuer.Sign("k1", early), "Access denied: jwt not active");
+        static string B64(JsonObject o) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(o.ToJsonString()));
+        await Refused(B64(new JsonObject { ["alg"] = "none", ["kid"] = "k1" }) + "." + B64(Claims()) + ".", "Access denied: jwt signature is required");
+        // HS256 keyed with public material: a verifier that trusted the header's alg would accept it.
+        var input = B64(new JsonObject { ["alg"] = "HS256", ["kid"] = "k1" }) + "." + B64(Claims());
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(_issuer.CaPem), Encoding.ASCII.GetBytes(input));
+        await Refused(input + "." + Base64Url.EncodeToString(mac), "Access denied: invalid algorithm");
     }
 }
