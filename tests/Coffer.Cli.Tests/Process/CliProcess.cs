@@ -31,7 +31,11 @@ internal sealed class CliSandbox : IDisposable
 
     public ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // Through env --default-signal: a test runner started in the background by a non-interactive shell ignores SIGINT
+        // and SIGQUIT, every process it starts inherits that, and a shell cannot trap a signal ignored when it began — so
+        // the signal-forwarding tests would hang on how the suite was launched. The CLI starts with the default actions,
+        // as it does from a terminal; env execs, so the process's id is the CLI's.
+        var info = new ProcessStartInfo(OperatingSystem.IsWindows() ? "dotnet" : "env")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -39,6 +43,12 @@ internal sealed class CliSandbox : IDisposable
             RedirectStandardInput = true,
             WorkingDirectory = WorkDir,
         };
+        if (!OperatingSystem.IsWindows())
+        {
+            info.ArgumentList.Add("--default-signal=INT,QUIT");
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(CliDll);
         foreach (var arg in args)
         {
