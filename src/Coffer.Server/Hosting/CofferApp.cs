@@ -129,6 +129,7 @@ public static class CofferApp
         services.AddSingleton<AuditLogService>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditBatcher>());
         services.AddSingleton<IdentityAccess>();
+        services.AddSingleton<AuthMethodConfigurations>();
         services.AddSingleton<IdentityService>();
         services.AddSingleton<UniversalAuthService>();
         services.AddSingleton<ClientSecretService>();

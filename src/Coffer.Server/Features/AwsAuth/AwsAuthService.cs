@@ -17,55 +17,39 @@ namespace Coffer.Server.Features.AwsAuth;
 /// the allowed accounts and principal ARNs. Configuration as the other auth methods'.
 /// </summary>
 public sealed class AwsAuthService(
-    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, IdentityLogins logins, AuditBatcher auditBatcher,
-    TimeProvider time, StsCallerIdentity sts, GuardedHttp outbound)
+    Db db, AuthMethodConfigurations configurations, IdentityLogins logins, StsCallerIdentity sts, GuardedHttp outbound)
 {
     private const string NotConfigured = "AWS auth method not found for identity, did you configure AWS auth?";
 
-    public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, AwsAuthSettings s)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Create, OrgSubject.Identity);
-        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to add AWS auth to identity");
-        await RequireReachableAsync(s.StsEndpoint);
-        var now = UnixMs.Now(time);
-        var row = new AwsAuthRow
-        {
-            Id = Ids.New(),
-            IdentityId = identity.Id,
-            StsEndpoint = s.StsEndpoint ?? StsCallerIdentity.DefaultEndpoint,
-            AllowedPrincipalArns = s.AllowedPrincipalArns ?? "",
-            AllowedAccountIds = s.AllowedAccountIds ?? "",
-            AccessTokenTtl = s.AccessTokenTtl!.Value,
-            AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
-            AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
-            AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        if (row.AccessTokenMaxTtl > 0 && row.AccessTokenTtl > row.AccessTokenMaxTtl)
-            throw new BadRequestException("Access token TTL cannot be greater than max TTL");
-        await db.WriteAsync(async (conn, tx) =>
-        {
-            if (await AwsAuthStore.FindByIdentityAsync(conn, identity.Id, tx) is not null)
-                throw new BadRequestException("Failed to add AWS Auth to already configured identity");
-            await AwsAuthStore.InsertAsync(conn, tx, row);
-            await AuditLogStore.WriteAsync(conn, tx, audit, Event("add-identity-aws-auth", identity.OrgId, row), now);
-        });
-        return AwsAuthJson.From(row);
-    }
+    private static readonly AuthMethodTable<AwsAuthRow> Table = new(AuthMethods.AwsAuth,
+        AwsAuthStore.FindByIdentityAsync, AwsAuthStore.InsertAsync, AwsAuthStore.UpdateAsync, AwsAuthStore.DeleteAsync, EventMetadata,
+        new AuthMethodMessages("Failed to add AWS auth to identity", "Failed to add AWS Auth to already configured identity", "Failed to update AWS auth",
+            "Failed to update AWS Auth", "The identity does not have AWS Auth attached", "Failed to revoke aws auth of identity with more privileged role",
+            "The identity does not have aws auth"));
 
-    public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string identityId, AwsAuthSettings s)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Edit, OrgSubject.Identity);
-        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to update AWS auth");
-        await RequireReachableAsync(s.StsEndpoint);
-        var now = UnixMs.Now(time);
-        return await db.WriteAsync(async (conn, tx) =>
+    public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, AwsAuthSettings s) =>
+        AwsAuthJson.From(await configurations.AttachAsync(Table, actor, audit, identityId, async (identity, now) =>
         {
-            var current = await AwsAuthStore.FindByIdentityAsync(conn, identity.Id, tx) ?? throw new BadRequestException("Failed to update AWS Auth");
-            var row = new AwsAuthRow
+            await RequireReachableAsync(s.StsEndpoint);
+            return new AwsAuthRow
+            {
+                Id = Ids.New(),
+                IdentityId = identity.Id,
+                StsEndpoint = s.StsEndpoint ?? StsCallerIdentity.DefaultEndpoint,
+                AllowedPrincipalArns = s.AllowedPrincipalArns ?? "",
+                AllowedAccountIds = s.AllowedAccountIds ?? "",
+                AccessTokenTtl = s.AccessTokenTtl!.Value,
+                AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
+                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
+                AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+        }));
+
+    public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string identityId, AwsAuthSettings s) =>
+        AwsAuthJson.From(await configurations.UpdateAsync(Table, actor, audit, identityId, _ => RequireReachableAsync(s.StsEndpoint),
+            (current, now) => new AwsAuthRow
             {
                 Id = current.Id,
                 IdentityId = current.IdentityId,
@@ -78,46 +62,14 @@ public sealed class AwsAuthService(
                 AccessTokenTrustedIps = s.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.AccessTokenTrustedIps).ToJsonString(),
                 CreatedAt = current.CreatedAt,
                 UpdatedAt = now,
-            };
-            if (row.AccessTokenMaxTtl > 0 && row.AccessTokenTtl > row.AccessTokenMaxTtl)
-                throw new BadRequestException("Access token TTL cannot be greater than max TTL");
-            await AwsAuthStore.UpdateAsync(conn, tx, row);
-            await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLogStore.WriteAsync(conn, tx, audit, Event("update-identity-aws-auth", identity.OrgId, row), now);
-            return AwsAuthJson.From(row);
-        });
-    }
+            }));
 
-    public async Task<JsonObject> GetAsync(Actor actor, AuditContext audit, string identityId)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Read, OrgSubject.Identity);
-        var row = await db.ReadAsync(conn => AwsAuthStore.FindByIdentityAsync(conn, identity.Id))
-            ?? throw new BadRequestException("The identity does not have AWS Auth attached");
-        auditBatcher.Enqueue(audit, new AuditEvent("get-identity-aws-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId));
-        return AwsAuthJson.From(row);
-    }
+    public async Task<JsonObject> GetAsync(Actor actor, AuditContext audit, string identityId) =>
+        AwsAuthJson.From(await configurations.GetAsync(Table, actor, audit, identityId));
 
     /// <summary>Removes the configuration and revokes every token it issued, on every instance at their next request.</summary>
-    public async Task<JsonObject> RevokeAsync(Actor actor, AuditContext audit, string identityId)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        var access = await permissions.ForOrgAsync(actor, identity.OrgId);
-        access.Require(PermissionAction.Edit, OrgSubject.Identity);
-        access.Require(PermissionAction.RevokeAuth, OrgSubject.Identity);
-        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to revoke aws auth of identity with more privileged role");
-        var now = UnixMs.Now(time);
-        return await db.WriteAsync(async (conn, tx) =>
-        {
-            var current = await AwsAuthStore.FindByIdentityAsync(conn, identity.Id, tx) ?? throw new BadRequestException("The identity does not have aws auth");
-            await AwsAuthStore.DeleteAsync(conn, tx, current.Id);
-            await AccessTokenStore.RevokeByAuthMethodAsync(conn, tx, identity.Id, AuthMethods.AwsAuth, now);
-            await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLogStore.WriteAsync(conn, tx, audit,
-                new AuditEvent("revoke-identity-aws-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId), now);
-            return AwsAuthJson.From(current);
-        });
-    }
+    public async Task<JsonObject> RevokeAsync(Actor actor, AuditContext audit, string identityId) =>
+        AwsAuthJson.From(await configurations.RevokeAsync(Table, actor, audit, identityId));
 
     public async Task<LoginResponse> LoginAsync(string identityId, SignedStsRequest signed, AuditContext audit)
     {
@@ -148,7 +100,7 @@ public sealed class AwsAuthService(
             await outbound.RequireAllowedAsync(new Uri(stsEndpoint), CancellationToken.None);
     }
 
-    private static AuditEvent Event(string type, string orgId, AwsAuthRow r) => new(type, new JsonObject
+    private static JsonObject EventMetadata(AwsAuthRow r) => new()
     {
         ["identityId"] = r.IdentityId,
         ["stsEndpoint"] = r.StsEndpoint,
@@ -158,5 +110,5 @@ public sealed class AwsAuthService(
         ["accessTokenMaxTTL"] = r.AccessTokenMaxTtl,
         ["accessTokenTrustedIps"] = JsonNode.Parse(r.AccessTokenTrustedIps),
         ["accessTokenNumUsesLimit"] = r.AccessTokenNumUsesLimit,
-    }, orgId);
+    };
 }

@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Coffer.Server.Features.AwsAuth;
 
-public sealed class AwsAuthRow
+public sealed class AwsAuthRow : Identities.IAuthMethodRow
 {
     public string Id { get; init; } = "";
     public string IdentityId { get; init; } = "";

@@ -17,124 +17,80 @@ namespace Coffer.Server.Features.JwtAuth;
 /// identity's JWT-auth token settings.
 /// </summary>
 public sealed class JwtAuthService(
-    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, IdentityLogins logins, AuditBatcher auditBatcher,
-    TimeProvider time, JwksKeys jwks, Http.Outbound.GuardedHttp outbound)
+    Db db, AuthMethodConfigurations configurations, IdentityLogins logins, TimeProvider time, JwksKeys jwks, Http.Outbound.GuardedHttp outbound)
 {
     private const string NotConfigured = "JWT auth method not found for identity, did you configure JWT auth?";
 
     public const string Static = "static";
     public const string Jwks = "jwks";
 
-    public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, JwtAuthSettings s)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Create, OrgSubject.Identity);
-        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to add JWT auth to identity");
-        await RequireReachableAsync(s.ConfigurationType, s.JwksUrl);
-        var now = UnixMs.Now(time);
-        var row = new JwtAuthRow
-        {
-            Id = Ids.New(),
-            IdentityId = identity.Id,
-            ConfigurationType = s.ConfigurationType,
-            JwksUrl = s.JwksUrl ?? "",
-            JwksCaCert = s.JwksCaCert ?? "",
-            PublicKeys = Keys(s.PublicKeys ?? []),
-            BoundIssuer = s.BoundIssuer ?? "",
-            BoundAudiences = s.BoundAudiences ?? "",
-            BoundClaims = (s.BoundClaims ?? []).ToJsonString(),
-            BoundSubject = s.BoundSubject ?? "",
-            AccessTokenTtl = s.AccessTokenTtl!.Value,
-            AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
-            AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
-            AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        if (row.AccessTokenMaxTtl > 0 && row.AccessTokenTtl > row.AccessTokenMaxTtl)
-            throw new BadRequestException("Access token TTL cannot be greater than max TTL");
-        await db.WriteAsync(async (conn, tx) =>
-        {
-            if (await JwtAuthStore.FindByIdentityAsync(conn, identity.Id, tx) is not null)
-                throw new BadRequestException("Failed to add JWT Auth to already configured identity");
-            await JwtAuthStore.InsertAsync(conn, tx, row);
-            await AuditLogStore.WriteAsync(conn, tx, audit, Event("add-identity-jwt-auth", identity.OrgId, row), now);
-        });
-        return JwtAuthJson.From(row);
-    }
+    private static readonly AuthMethodTable<JwtAuthRow> Table = new(AuthMethods.JwtAuth,
+        JwtAuthStore.FindByIdentityAsync, JwtAuthStore.InsertAsync, JwtAuthStore.UpdateAsync, JwtAuthStore.DeleteAsync, EventMetadata,
+        new AuthMethodMessages("Failed to add JWT auth to identity", "Failed to add JWT Auth to already configured identity", "Failed to update JWT auth",
+            "Failed to update JWT Auth", "The identity does not have JWT Auth attached", "Failed to revoke jwt auth of identity with more privileged role",
+            "The identity does not have JWT auth"));
 
-    public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string identityId, JwtAuthSettings s)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Edit, OrgSubject.Identity);
-        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to update JWT auth");
-        await RequireReachableAsync(s.ConfigurationType, s.JwksUrl);
-        var now = UnixMs.Now(time);
-        return await db.WriteAsync(async (conn, tx) =>
+    public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, JwtAuthSettings s) =>
+        JwtAuthJson.From(await configurations.AttachAsync(Table, actor, audit, identityId, async (identity, now) =>
         {
-            var current = await JwtAuthStore.FindByIdentityAsync(conn, identity.Id, tx) ?? throw new BadRequestException("Failed to update JWT Auth");
-            var row = new JwtAuthRow
+            await RequireReachableAsync(s.ConfigurationType, s.JwksUrl);
+            return new JwtAuthRow
             {
-                Id = current.Id,
-                IdentityId = current.IdentityId,
+                Id = Ids.New(),
+                IdentityId = identity.Id,
                 ConfigurationType = s.ConfigurationType,
-                JwksUrl = s.JwksUrl ?? current.JwksUrl,
-                JwksCaCert = s.JwksCaCert ?? current.JwksCaCert,
-                PublicKeys = s.PublicKeys is null ? current.PublicKeys : Keys(s.PublicKeys),
-                BoundIssuer = s.BoundIssuer ?? current.BoundIssuer,
-                BoundAudiences = s.BoundAudiences ?? current.BoundAudiences,
-                BoundClaims = s.BoundClaims?.ToJsonString() ?? current.BoundClaims,
-                BoundSubject = s.BoundSubject ?? current.BoundSubject,
-                AccessTokenTtl = s.AccessTokenTtl ?? current.AccessTokenTtl,
-                AccessTokenMaxTtl = s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl,
-                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit ?? current.AccessTokenNumUsesLimit,
-                AccessTokenTrustedIps = s.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.AccessTokenTrustedIps).ToJsonString(),
-                CreatedAt = current.CreatedAt,
+                JwksUrl = s.JwksUrl ?? "",
+                JwksCaCert = s.JwksCaCert ?? "",
+                PublicKeys = Keys(s.PublicKeys ?? []),
+                BoundIssuer = s.BoundIssuer ?? "",
+                BoundAudiences = s.BoundAudiences ?? "",
+                BoundClaims = (s.BoundClaims ?? []).ToJsonString(),
+                BoundSubject = s.BoundSubject ?? "",
+                AccessTokenTtl = s.AccessTokenTtl!.Value,
+                AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
+                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
+                AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
+                CreatedAt = now,
                 UpdatedAt = now,
             };
-            if (row.AccessTokenMaxTtl > 0 && row.AccessTokenTtl > row.AccessTokenMaxTtl)
-                throw new BadRequestException("Access token TTL cannot be greater than max TTL");
-            if (row.ConfigurationType == Static && row.PublicKeys == "[]")
-                throw new BadRequestException("A static JWT auth configuration needs at least one public key");
-            if (row.ConfigurationType == Jwks && row.JwksUrl.Length == 0)
-                throw new BadRequestException("A JWKS JWT auth configuration needs a jwksUrl");
-            await JwtAuthStore.UpdateAsync(conn, tx, row);
-            await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLogStore.WriteAsync(conn, tx, audit, Event("update-identity-jwt-auth", identity.OrgId, row), now);
-            return JwtAuthJson.From(row);
-        });
-    }
+        }));
 
-    public async Task<JsonObject> GetAsync(Actor actor, AuditContext audit, string identityId)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Read, OrgSubject.Identity);
-        var row = await db.ReadAsync(conn => JwtAuthStore.FindByIdentityAsync(conn, identity.Id))
-            ?? throw new BadRequestException("The identity does not have JWT Auth attached");
-        auditBatcher.Enqueue(audit, new AuditEvent("get-identity-jwt-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId));
-        return JwtAuthJson.From(row);
-    }
+    public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string identityId, JwtAuthSettings s) =>
+        JwtAuthJson.From(await configurations.UpdateAsync(Table, actor, audit, identityId, _ => RequireReachableAsync(s.ConfigurationType, s.JwksUrl),
+            (current, now) =>
+            {
+                var row = new JwtAuthRow
+                {
+                    Id = current.Id,
+                    IdentityId = current.IdentityId,
+                    ConfigurationType = s.ConfigurationType,
+                    JwksUrl = s.JwksUrl ?? current.JwksUrl,
+                    JwksCaCert = s.JwksCaCert ?? current.JwksCaCert,
+                    PublicKeys = s.PublicKeys is null ? current.PublicKeys : Keys(s.PublicKeys),
+                    BoundIssuer = s.BoundIssuer ?? current.BoundIssuer,
+                    BoundAudiences = s.BoundAudiences ?? current.BoundAudiences,
+                    BoundClaims = s.BoundClaims?.ToJsonString() ?? current.BoundClaims,
+                    BoundSubject = s.BoundSubject ?? current.BoundSubject,
+                    AccessTokenTtl = s.AccessTokenTtl ?? current.AccessTokenTtl,
+                    AccessTokenMaxTtl = s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl,
+                    AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit ?? current.AccessTokenNumUsesLimit,
+                    AccessTokenTrustedIps = s.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.AccessTokenTrustedIps).ToJsonString(),
+                    CreatedAt = current.CreatedAt,
+                    UpdatedAt = now,
+                };
+                if (row.ConfigurationType == Static && row.PublicKeys == "[]")
+                    throw new BadRequestException("A static JWT auth configuration needs at least one public key");
+                if (row.ConfigurationType == Jwks && row.JwksUrl.Length == 0)
+                    throw new BadRequestException("A JWKS JWT auth configuration needs a jwksUrl");
+                return row;
+            }));
+
+    public async Task<JsonObject> GetAsync(Actor actor, AuditContext audit, string identityId) =>
+        JwtAuthJson.From(await configurations.GetAsync(Table, actor, audit, identityId));
 
     /// <summary>Removes the configuration and revokes every token it issued, on every instance at their next request.</summary>
-    public async Task<JsonObject> RevokeAsync(Actor actor, AuditContext audit, string identityId)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        var access = await permissions.ForOrgAsync(actor, identity.OrgId);
-        access.Require(PermissionAction.Edit, OrgSubject.Identity);
-        access.Require(PermissionAction.RevokeAuth, OrgSubject.Identity);
-        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to revoke jwt auth of identity with more privileged role");
-        var now = UnixMs.Now(time);
-        return await db.WriteAsync(async (conn, tx) =>
-        {
-            var current = await JwtAuthStore.FindByIdentityAsync(conn, identity.Id, tx) ?? throw new BadRequestException("The identity does not have JWT auth");
-            await JwtAuthStore.DeleteAsync(conn, tx, current.Id);
-            await AccessTokenStore.RevokeByAuthMethodAsync(conn, tx, identity.Id, AuthMethods.JwtAuth, now);
-            await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLogStore.WriteAsync(conn, tx, audit,
-                new AuditEvent("revoke-identity-jwt-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId), now);
-            return JwtAuthJson.From(current, withKeys: false);
-        });
-    }
+    public async Task<JsonObject> RevokeAsync(Actor actor, AuditContext audit, string identityId) =>
+        JwtAuthJson.From(await configurations.RevokeAsync(Table, actor, audit, identityId), withKeys: false);
 
     public async Task<LoginResponse> LoginAsync(string identityId, string jwt, AuditContext audit)
     {
@@ -210,7 +166,7 @@ public sealed class JwtAuthService(
 
     private static string Keys(IReadOnlyList<string> keys) => new JsonArray([.. keys.Select(k => (JsonNode)k)]).ToJsonString();
 
-    private static AuditEvent Event(string type, string orgId, JwtAuthRow r) => new(type, new JsonObject
+    private static JsonObject EventMetadata(JwtAuthRow r) => new()
     {
         ["identityId"] = r.IdentityId,
         ["configurationType"] = r.ConfigurationType,
@@ -223,5 +179,5 @@ public sealed class JwtAuthService(
         ["accessTokenMaxTTL"] = r.AccessTokenMaxTtl,
         ["accessTokenTrustedIps"] = JsonNode.Parse(r.AccessTokenTrustedIps),
         ["accessTokenNumUsesLimit"] = r.AccessTokenNumUsesLimit,
-    }, orgId);
+    };
 }

@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Coffer.Server.Features.JwtAuth;
 
-public sealed class JwtAuthRow
+public sealed class JwtAuthRow : Identities.IAuthMethodRow
 {
     public string Id { get; init; } = "";
     public string IdentityId { get; init; } = "";

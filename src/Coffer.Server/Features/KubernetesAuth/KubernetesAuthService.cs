@@ -22,8 +22,7 @@ namespace Coffer.Server.Features.KubernetesAuth;
 /// allowed audience. Configuration as the other auth methods'.
 /// </summary>
 public sealed class KubernetesAuthService(
-    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, IdentityLogins logins, AuditBatcher auditBatcher,
-    TimeProvider time, GuardedHttp outbound, IServiceProvider services)
+    Db db, AuthMethodConfigurations configurations, IdentityLogins logins, GuardedHttp outbound, IServiceProvider services)
 {
     private const string NotConfigured = "Kubernetes auth method not found for identity, did you configure Kubernetes auth?";
 
@@ -33,119 +32,81 @@ public sealed class KubernetesAuthService(
 
     private const string ReviewerField = "token-reviewer-jwt";
 
-    public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, KubernetesAuthSettings s)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Create, OrgSubject.Identity);
-        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to add Kubernetes auth to identity");
-        await outbound.RequireAllowedAsync(HostUrl(s.KubernetesHost!), CancellationToken.None);
-        var now = UnixMs.Now(time);
-        var id = Ids.New();
-        var row = new KubernetesAuthRow
+    private static readonly AuthMethodTable<KubernetesAuthRow> Table = new(AuthMethods.KubernetesAuth,
+        KubernetesAuthStore.FindByIdentityAsync, KubernetesAuthStore.InsertAsync, KubernetesAuthStore.UpdateAsync, KubernetesAuthStore.DeleteAsync,
+        EventMetadata,
+        new AuthMethodMessages("Failed to add Kubernetes auth to identity", "Failed to add Kubernetes Auth to already configured identity",
+            "Failed to update Kubernetes auth", "Failed to update Kubernetes Auth", "The identity does not have Kubernetes Auth attached",
+            "Failed to revoke Kubernetes auth of identity with more privileged role", "The identity does not have kubernetes auth"));
+
+    public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, KubernetesAuthSettings s) =>
+        KubernetesAuthJson.From(await configurations.AttachAsync(Table, actor, audit, identityId, async (identity, now) =>
         {
-            Id = id,
-            IdentityId = identity.Id,
-            KubernetesHost = s.KubernetesHost!,
-            CaCert = s.CaCert ?? "",
-            EncryptedTokenReviewerJwt = string.IsNullOrEmpty(s.TokenReviewerJwt) ? null : Credentials.Seal(id, ReviewerField, s.TokenReviewerJwt),
-            AllowedNamespaces = s.AllowedNamespaces ?? "",
-            AllowedNames = s.AllowedNames ?? "",
-            AllowedAudience = s.AllowedAudience ?? "",
-            AccessTokenTtl = s.AccessTokenTtl!.Value,
-            AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
-            AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
-            AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        if (row.AccessTokenMaxTtl > 0 && row.AccessTokenTtl > row.AccessTokenMaxTtl)
-            throw new BadRequestException("Access token TTL cannot be greater than max TTL");
-        await db.WriteAsync(async (conn, tx) =>
-        {
-            if (await KubernetesAuthStore.FindByIdentityAsync(conn, identity.Id, tx) is not null)
-                throw new BadRequestException("Failed to add Kubernetes Auth to already configured identity");
-            await KubernetesAuthStore.InsertAsync(conn, tx, row);
-            await AuditLogStore.WriteAsync(conn, tx, audit, Event("add-identity-kubernetes-auth", identity.OrgId, row), now);
-        });
-        return KubernetesAuthJson.From(row);
-    }
+            await outbound.RequireAllowedAsync(HostUrl(s.KubernetesHost!), CancellationToken.None);
+            var id = Ids.New();
+            return new KubernetesAuthRow
+            {
+                Id = id,
+                IdentityId = identity.Id,
+                KubernetesHost = s.KubernetesHost!,
+                CaCert = s.CaCert ?? "",
+                EncryptedTokenReviewerJwt = string.IsNullOrEmpty(s.TokenReviewerJwt) ? null : Credentials.Seal(id, ReviewerField, s.TokenReviewerJwt),
+                AllowedNamespaces = s.AllowedNamespaces ?? "",
+                AllowedNames = s.AllowedNames ?? "",
+                AllowedAudience = s.AllowedAudience ?? "",
+                AccessTokenTtl = s.AccessTokenTtl!.Value,
+                AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
+                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
+                AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+        }));
 
     public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string identityId, KubernetesAuthSettings s)
     {
-        var identity = await identities.FindAsync(actor, identityId);
-        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Edit, OrgSubject.Identity);
-        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to update Kubernetes auth");
-        if (s.KubernetesHost is not null) await outbound.RequireAllowedAsync(HostUrl(s.KubernetesHost), CancellationToken.None);
-        // Before the write unit: the first use creates the cipher's key, a write of its own.
-        var cipher = s.TokenReviewerJwt is { Length: > 0 } ? Credentials : null;
-        var now = UnixMs.Now(time);
-        return await db.WriteAsync(async (conn, tx) =>
-        {
-            var current = await KubernetesAuthStore.FindByIdentityAsync(conn, identity.Id, tx)
-                ?? throw new BadRequestException("Failed to update Kubernetes Auth");
-            // A new host without a new reviewer JWT would send the stored one to wherever the editor points.
-            if (s.KubernetesHost is not null && s.KubernetesHost != current.KubernetesHost && s.TokenReviewerJwt is null
-                && current.EncryptedTokenReviewerJwt is not null)
-                throw new BadRequestException("Changing the Kubernetes host requires the token reviewer JWT to be given again");
-            var row = new KubernetesAuthRow
+        CredentialCipher? cipher = null;
+        return KubernetesAuthJson.From(await configurations.UpdateAsync(Table, actor, audit, identityId,
+            async _ =>
             {
-                Id = current.Id,
-                IdentityId = current.IdentityId,
-                KubernetesHost = s.KubernetesHost ?? current.KubernetesHost,
-                CaCert = s.CaCert ?? current.CaCert,
-                EncryptedTokenReviewerJwt = s.TokenReviewerJwt is null ? current.EncryptedTokenReviewerJwt
-                    : cipher is null ? null : cipher.Seal(current.Id, ReviewerField, s.TokenReviewerJwt),
-                TokenReviewMode = current.TokenReviewMode,
-                AllowedNamespaces = s.AllowedNamespaces ?? current.AllowedNamespaces,
-                AllowedNames = s.AllowedNames ?? current.AllowedNames,
-                AllowedAudience = s.AllowedAudience ?? current.AllowedAudience,
-                AccessTokenTtl = s.AccessTokenTtl ?? current.AccessTokenTtl,
-                AccessTokenMaxTtl = s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl,
-                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit ?? current.AccessTokenNumUsesLimit,
-                AccessTokenTrustedIps = s.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.AccessTokenTrustedIps).ToJsonString(),
-                CreatedAt = current.CreatedAt,
-                UpdatedAt = now,
-            };
-            if (row.AccessTokenMaxTtl > 0 && row.AccessTokenTtl > row.AccessTokenMaxTtl)
-                throw new BadRequestException("Access token TTL cannot be greater than max TTL");
-            await KubernetesAuthStore.UpdateAsync(conn, tx, row);
-            await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLogStore.WriteAsync(conn, tx, audit, Event("update-identity-kubernetes-auth", identity.OrgId, row), now);
-            return KubernetesAuthJson.From(row);
-        });
+                if (s.KubernetesHost is not null) await outbound.RequireAllowedAsync(HostUrl(s.KubernetesHost), CancellationToken.None);
+                // Outside the write unit: the first use creates the cipher's key, a write of its own.
+                if (s.TokenReviewerJwt is { Length: > 0 }) cipher = Credentials;
+            },
+            (current, now) =>
+            {
+                // A new host without a new reviewer JWT would send the stored one to wherever the editor points.
+                if (s.KubernetesHost is not null && s.KubernetesHost != current.KubernetesHost && s.TokenReviewerJwt is null
+                    && current.EncryptedTokenReviewerJwt is not null)
+                    throw new BadRequestException("Changing the Kubernetes host requires the token reviewer JWT to be given again");
+                return new KubernetesAuthRow
+                {
+                    Id = current.Id,
+                    IdentityId = current.IdentityId,
+                    KubernetesHost = s.KubernetesHost ?? current.KubernetesHost,
+                    CaCert = s.CaCert ?? current.CaCert,
+                    EncryptedTokenReviewerJwt = s.TokenReviewerJwt is null ? current.EncryptedTokenReviewerJwt
+                        : cipher is null ? null : cipher.Seal(current.Id, ReviewerField, s.TokenReviewerJwt),
+                    TokenReviewMode = current.TokenReviewMode,
+                    AllowedNamespaces = s.AllowedNamespaces ?? current.AllowedNamespaces,
+                    AllowedNames = s.AllowedNames ?? current.AllowedNames,
+                    AllowedAudience = s.AllowedAudience ?? current.AllowedAudience,
+                    AccessTokenTtl = s.AccessTokenTtl ?? current.AccessTokenTtl,
+                    AccessTokenMaxTtl = s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl,
+                    AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit ?? current.AccessTokenNumUsesLimit,
+                    AccessTokenTrustedIps = s.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.AccessTokenTrustedIps).ToJsonString(),
+                    CreatedAt = current.CreatedAt,
+                    UpdatedAt = now,
+                };
+            }));
     }
 
-    public async Task<JsonObject> GetAsync(Actor actor, AuditContext audit, string identityId)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Read, OrgSubject.Identity);
-        var row = await db.ReadAsync(conn => KubernetesAuthStore.FindByIdentityAsync(conn, identity.Id))
-            ?? throw new BadRequestException("The identity does not have Kubernetes Auth attached");
-        auditBatcher.Enqueue(audit, new AuditEvent("get-identity-kubernetes-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId));
-        return KubernetesAuthJson.From(row);
-    }
+    public async Task<JsonObject> GetAsync(Actor actor, AuditContext audit, string identityId) =>
+        KubernetesAuthJson.From(await configurations.GetAsync(Table, actor, audit, identityId));
 
     /// <summary>Removes the configuration and revokes every token it issued, on every instance at their next request.</summary>
-    public async Task<JsonObject> RevokeAsync(Actor actor, AuditContext audit, string identityId)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        var access = await permissions.ForOrgAsync(actor, identity.OrgId);
-        access.Require(PermissionAction.Edit, OrgSubject.Identity);
-        access.Require(PermissionAction.RevokeAuth, OrgSubject.Identity);
-        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to revoke Kubernetes auth of identity with more privileged role");
-        var now = UnixMs.Now(time);
-        return await db.WriteAsync(async (conn, tx) =>
-        {
-            var current = await KubernetesAuthStore.FindByIdentityAsync(conn, identity.Id, tx)
-                ?? throw new BadRequestException("The identity does not have kubernetes auth");
-            await KubernetesAuthStore.DeleteAsync(conn, tx, current.Id);
-            await AccessTokenStore.RevokeByAuthMethodAsync(conn, tx, identity.Id, AuthMethods.KubernetesAuth, now);
-            await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLogStore.WriteAsync(conn, tx, audit,
-                new AuditEvent("revoke-identity-kubernetes-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId), now);
-            return KubernetesAuthJson.From(current, withCaCert: false);
-        });
-    }
+    public async Task<JsonObject> RevokeAsync(Actor actor, AuditContext audit, string identityId) =>
+        KubernetesAuthJson.From(await configurations.RevokeAsync(Table, actor, audit, identityId), withCaCert: false);
 
     public async Task<LoginResponse> LoginAsync(string identityId, string jwt, AuditContext audit)
     {
@@ -219,7 +180,7 @@ public sealed class KubernetesAuthService(
     private static Uri HostUrl(string host) =>
         new(host.StartsWith("https://", StringComparison.Ordinal) || host.StartsWith("http://", StringComparison.Ordinal) ? host : "https://" + host);
 
-    private static AuditEvent Event(string type, string orgId, KubernetesAuthRow r) => new(type, new JsonObject
+    private static JsonObject EventMetadata(KubernetesAuthRow r) => new()
     {
         ["identityId"] = r.IdentityId,
         ["kubernetesHost"] = r.KubernetesHost,
@@ -230,5 +191,5 @@ public sealed class KubernetesAuthService(
         ["accessTokenMaxTTL"] = r.AccessTokenMaxTtl,
         ["accessTokenTrustedIps"] = JsonNode.Parse(r.AccessTokenTrustedIps),
         ["accessTokenNumUsesLimit"] = r.AccessTokenNumUsesLimit,
-    }, orgId);
+    };
 }

@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Coffer.Server.Features.KubernetesAuth;
 
-public sealed class KubernetesAuthRow
+public sealed class KubernetesAuthRow : Identities.IAuthMethodRow
 {
     public string Id { get; init; } = "";
     public string IdentityId { get; init; } = "";

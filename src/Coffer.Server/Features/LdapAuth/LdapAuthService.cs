@@ -21,8 +21,8 @@ namespace Coffer.Server.Features.LdapAuth;
 /// Configuration as the other auth methods', with Infisical's connection test when it is saved.
 /// </summary>
 public sealed class LdapAuthService(
-    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, IdentityLogins logins, AuditBatcher auditBatcher,
-    TimeProvider time, GuardedHttp outbound, LdapDirectory directory, IServiceProvider services)
+    Db db, AuthMethodConfigurations configurations, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary,
+    IdentityLogins logins, TimeProvider time, GuardedHttp outbound, LdapDirectory directory, IServiceProvider services)
 {
     private const string BindPassField = "bind-pass";
     private const string ConnectionFailed =
@@ -32,88 +32,76 @@ public sealed class LdapAuthService(
     // request refused before anything is sealed must leave the database as it was.
     private CredentialCipher Credentials => services.GetRequiredService<CredentialCipher>();
 
-    public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, LdapAuthSettings s)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Create, OrgSubject.Identity);
-        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to add LDAP auth to identity");
-        if (string.IsNullOrEmpty(s.BindDn) || string.IsNullOrEmpty(s.BindPass) || string.IsNullOrEmpty(s.SearchBase) || string.IsNullOrEmpty(s.Url))
-            throw new BadRequestException("Invalid request. Missing bind DN, bind pass, search base, or URL.");
-        if (s.AccessTokenMaxTtl > 0 && s.AccessTokenTtl > s.AccessTokenMaxTtl)
-            throw new BadRequestException("Access token TTL cannot be greater than max TTL");
-        await RequireReachableAsync(new LdapServer(s.Url, s.BindDn, s.BindPass, s.CaCert));
-        var cipher = Credentials;
-        var now = UnixMs.Now(time);
-        var id = Ids.New();
-        var row = new LdapAuthRow
+    private static readonly AuthMethodTable<LdapAuthRow> Table = new(AuthMethods.LdapAuth,
+        LdapAuthStore.FindByIdentityAsync, LdapAuthStore.InsertAsync, LdapAuthStore.UpdateAsync, LdapAuthStore.DeleteAsync, EventMetadata,
+        new AuthMethodMessages("Failed to add LDAP auth to identity", "Failed to add LDAP Auth to already configured identity", "Failed to update LDAP auth",
+            "The identity does not have LDAP Auth attached", "The identity does not have LDAP Auth attached",
+            "Failed to revoke LDAP auth of identity with more privileged role", "The identity does not have LDAP Auth attached",
+            UpdateMissingIsNotFound: true));
+
+    public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, LdapAuthSettings s) =>
+        LdapAuthJson.From(await configurations.AttachAsync(Table, actor, audit, identityId, async (identity, now) =>
         {
-            Id = id,
-            IdentityId = identity.Id,
-            Url = s.Url,
-            BindDn = s.BindDn,
-            EncryptedBindPass = cipher.Seal(id, BindPassField, s.BindPass),
-            CaCert = s.CaCert ?? "",
-            SearchBase = s.SearchBase,
-            SearchFilter = s.SearchFilter ?? LdapFilter.Default,
-            AllowedFields = LdapAuthJson.Serialize(s.AllowedFields),
-            AccessTokenTtl = s.AccessTokenTtl!.Value,
-            AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
-            AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
-            AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
-            LockoutEnabled = s.LockoutEnabled ?? true,
-            LockoutThreshold = s.LockoutThreshold ?? 3,
-            LockoutDurationSeconds = s.LockoutDurationSeconds ?? 300,
-            LockoutCounterResetSeconds = s.LockoutCounterResetSeconds ?? 30,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        await db.WriteAsync(async (conn, tx) =>
-        {
-            if (await LdapAuthStore.FindByIdentityAsync(conn, identity.Id, tx) is not null)
-                throw new BadRequestException("Failed to add LDAP Auth to already configured identity");
-            await LdapAuthStore.InsertAsync(conn, tx, row);
-            await AuditLogStore.WriteAsync(conn, tx, audit, Event("add-identity-ldap-auth", identity.OrgId, row), now);
-        });
-        return LdapAuthJson.From(row);
-    }
+            if (string.IsNullOrEmpty(s.BindDn) || string.IsNullOrEmpty(s.BindPass) || string.IsNullOrEmpty(s.SearchBase) || string.IsNullOrEmpty(s.Url))
+                throw new BadRequestException("Invalid request. Missing bind DN, bind pass, search base, or URL.");
+            if (s.AccessTokenMaxTtl > 0 && s.AccessTokenTtl > s.AccessTokenMaxTtl)
+                throw new BadRequestException("Access token TTL cannot be greater than max TTL");
+            await RequireReachableAsync(new LdapServer(s.Url, s.BindDn, s.BindPass, s.CaCert));
+            var id = Ids.New();
+            return new LdapAuthRow
+            {
+                Id = id,
+                IdentityId = identity.Id,
+                Url = s.Url,
+                BindDn = s.BindDn,
+                EncryptedBindPass = Credentials.Seal(id, BindPassField, s.BindPass),
+                CaCert = s.CaCert ?? "",
+                SearchBase = s.SearchBase,
+                SearchFilter = s.SearchFilter ?? LdapFilter.Default,
+                AllowedFields = LdapAuthJson.Serialize(s.AllowedFields),
+                AccessTokenTtl = s.AccessTokenTtl!.Value,
+                AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
+                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
+                AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
+                LockoutEnabled = s.LockoutEnabled ?? true,
+                LockoutThreshold = s.LockoutThreshold ?? 3,
+                LockoutDurationSeconds = s.LockoutDurationSeconds ?? 300,
+                LockoutCounterResetSeconds = s.LockoutCounterResetSeconds ?? 30,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+        }));
 
     public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string identityId, LdapAuthSettings s)
     {
-        var identity = await identities.FindAsync(actor, identityId);
-        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Edit, OrgSubject.Identity);
-        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to update LDAP auth");
-        var current = await db.ReadAsync(conn => LdapAuthStore.FindByIdentityAsync(conn, identity.Id))
-            ?? throw new NotFoundException("The identity does not have LDAP Auth attached");
-        // A new URL without the bind password again would send the stored password wherever the editor points.
-        if (s.Url is not null && s.Url != current.Url && s.BindPass is null)
-            throw new BadRequestException("Changing the LDAP URL requires the bind password to be given again");
-        var ttl = s.AccessTokenTtl ?? current.AccessTokenTtl;
-        var maxTtl = s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl;
-        if (maxTtl > 0 && ttl > maxTtl) throw new BadRequestException("Access token TTL cannot be greater than max TTL");
-        var cipher = Credentials;
-        var bindPass = s.BindPass ?? cipher.Open(current.Id, BindPassField, current.EncryptedBindPass);
-        var server = new LdapServer(s.Url ?? current.Url, s.BindDn ?? current.BindDn, bindPass, s.CaCert ?? current.CaCert);
-        await RequireReachableAsync(server);
-        var now = UnixMs.Now(time);
-        return await db.WriteAsync(async (conn, tx) =>
-        {
-            var latest = await LdapAuthStore.FindByIdentityAsync(conn, identity.Id, tx)
-                ?? throw new NotFoundException("The identity does not have LDAP Auth attached");
-            if (latest.UpdatedAt != current.UpdatedAt)
-                throw new ConflictException("The LDAP auth configuration was changed by another request; read it again and retry");
-            var row = new LdapAuthRow
+        LdapServer? server = null;
+        CredentialCipher? cipher = null;
+        return LdapAuthJson.From(await configurations.UpdateAsync(Table, actor, audit, identityId,
+            async current =>
+            {
+                // A new URL without the bind password again would send the stored password wherever the editor points.
+                if (s.Url is not null && s.Url != current.Url && s.BindPass is null)
+                    throw new BadRequestException("Changing the LDAP URL requires the bind password to be given again");
+                var (ttl, maxTtl) = (s.AccessTokenTtl ?? current.AccessTokenTtl, s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl);
+                if (maxTtl > 0 && ttl > maxTtl) throw new BadRequestException("Access token TTL cannot be greater than max TTL");
+                cipher = Credentials;
+                var bindPass = s.BindPass ?? cipher.Open(current.Id, BindPassField, current.EncryptedBindPass);
+                server = new LdapServer(s.Url ?? current.Url, s.BindDn ?? current.BindDn, bindPass, s.CaCert ?? current.CaCert);
+                await RequireReachableAsync(server);
+            },
+            (current, now) => new LdapAuthRow
             {
                 Id = current.Id,
                 IdentityId = current.IdentityId,
-                Url = server.Url,
+                Url = server!.Url,
                 BindDn = server.BindDn,
-                EncryptedBindPass = s.BindPass is null ? current.EncryptedBindPass : cipher.Seal(current.Id, BindPassField, s.BindPass),
+                EncryptedBindPass = s.BindPass is null ? current.EncryptedBindPass : cipher!.Seal(current.Id, BindPassField, s.BindPass),
                 CaCert = server.CaPem ?? "",
                 SearchBase = s.SearchBase ?? current.SearchBase,
                 SearchFilter = s.SearchFilter ?? current.SearchFilter,
                 AllowedFields = s.AllowedFields is null ? current.AllowedFields : LdapAuthJson.Serialize(s.AllowedFields),
-                AccessTokenTtl = ttl,
-                AccessTokenMaxTtl = maxTtl,
+                AccessTokenTtl = s.AccessTokenTtl ?? current.AccessTokenTtl,
+                AccessTokenMaxTtl = s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl,
                 AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit ?? current.AccessTokenNumUsesLimit,
                 AccessTokenTrustedIps = s.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.AccessTokenTrustedIps).ToJsonString(),
                 LockoutEnabled = s.LockoutEnabled ?? current.LockoutEnabled,
@@ -121,47 +109,17 @@ public sealed class LdapAuthService(
                 LockoutDurationSeconds = s.LockoutDurationSeconds ?? current.LockoutDurationSeconds,
                 LockoutCounterResetSeconds = s.LockoutCounterResetSeconds ?? current.LockoutCounterResetSeconds,
                 CreatedAt = current.CreatedAt,
-                UpdatedAt = Math.Max(now, current.UpdatedAt + 1),
-            };
-            await LdapAuthStore.UpdateAsync(conn, tx, row);
-            await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLogStore.WriteAsync(conn, tx, audit, Event("update-identity-ldap-auth", identity.OrgId, row), now);
-            return LdapAuthJson.From(row);
-        });
+                UpdatedAt = now,
+            }));
     }
 
-    public async Task<JsonObject> GetAsync(Actor actor, AuditContext audit, string identityId)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Read, OrgSubject.Identity);
-        var row = await db.ReadAsync(conn => LdapAuthStore.FindByIdentityAsync(conn, identity.Id))
-            ?? throw new BadRequestException("The identity does not have LDAP Auth attached");
-        auditBatcher.Enqueue(audit, new AuditEvent("get-identity-ldap-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId));
-        return LdapAuthJson.From(row, withBindDetails: true);
-    }
+    public async Task<JsonObject> GetAsync(Actor actor, AuditContext audit, string identityId) =>
+        LdapAuthJson.From(await configurations.GetAsync(Table, actor, audit, identityId), withBindDetails: true);
 
     /// <summary>Removes the configuration, its lockouts and every token it issued, on every instance at their next request.</summary>
-    public async Task<JsonObject> RevokeAsync(Actor actor, AuditContext audit, string identityId)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        var access = await permissions.ForOrgAsync(actor, identity.OrgId);
-        access.Require(PermissionAction.Edit, OrgSubject.Identity);
-        access.Require(PermissionAction.RevokeAuth, OrgSubject.Identity);
-        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to revoke LDAP auth of identity with more privileged role");
-        var now = UnixMs.Now(time);
-        return await db.WriteAsync(async (conn, tx) =>
-        {
-            var current = await LdapAuthStore.FindByIdentityAsync(conn, identity.Id, tx)
-                ?? throw new BadRequestException("The identity does not have LDAP Auth attached");
-            await LdapAuthStore.DeleteAsync(conn, tx, current.Id);
-            await AccessTokenStore.RevokeByAuthMethodAsync(conn, tx, identity.Id, AuthMethods.LdapAuth, now);
-            await LockoutStore.ClearAsync(conn, tx, identity.Id, AuthMethods.LdapAuth);
-            await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLogStore.WriteAsync(conn, tx, audit,
-                new AuditEvent("revoke-identity-ldap-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId), now);
-            return LdapAuthJson.From(current);
-        });
-    }
+    public async Task<JsonObject> RevokeAsync(Actor actor, AuditContext audit, string identityId) =>
+        LdapAuthJson.From(await configurations.RevokeAsync(Table, actor, audit, identityId,
+            (conn, tx, identity) => LockoutStore.ClearAsync(conn, tx, identity, AuthMethods.LdapAuth)));
 
     public async Task<int> ClearLockoutsAsync(Actor actor, AuditContext audit, string identityId)
     {
@@ -265,7 +223,7 @@ public sealed class LdapAuthService(
         }
     }
 
-    private static AuditEvent Event(string type, string orgId, LdapAuthRow r) => new(type, new JsonObject
+    private static JsonObject EventMetadata(LdapAuthRow r) => new()
     {
         ["identityId"] = r.IdentityId,
         ["url"] = r.Url,
@@ -279,5 +237,5 @@ public sealed class LdapAuthService(
         ["lockoutThreshold"] = r.LockoutThreshold,
         ["lockoutDurationSeconds"] = r.LockoutDurationSeconds,
         ["lockoutCounterResetSeconds"] = r.LockoutCounterResetSeconds,
-    }, orgId);
+    };
 }

@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Coffer.Server.Features.LdapAuth;
 
-public sealed class LdapAuthRow
+public sealed class LdapAuthRow : Identities.IAuthMethodRow
 {
     public string Id { get; init; } = "";
     public string IdentityId { get; init; } = "";

@@ -18,60 +18,50 @@ namespace Coffer.Server.Features.OidcAuth;
 /// and issuer, then Infisical's subject, audience, claim and claim-mapping checks with its messages.
 /// </summary>
 public sealed class OidcAuthService(
-    Db db, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary, IdentityLogins logins, AuditBatcher auditBatcher,
-    TimeProvider time, OidcDiscovery discovery, JwksKeys jwks, GuardedHttp outbound)
+    Db db, AuthMethodConfigurations configurations, IdentityLogins logins, TimeProvider time, OidcDiscovery discovery, JwksKeys jwks, GuardedHttp outbound)
 {
     private const string NotConfigured = "OIDC auth method not found for identity, did you configure OIDC auth?";
 
     private const int MaxKeysWithoutKid = 10;
     private const int MaxAuditedClaimBytes = 32_768;
 
-    public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, OidcAuthSettings s)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Create, OrgSubject.Identity);
-        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to add OIDC auth to identity");
-        await outbound.RequireAllowedAsync(new Uri(s.OidcDiscoveryUrl!), CancellationToken.None);
-        var now = UnixMs.Now(time);
-        var row = new OidcAuthRow
-        {
-            Id = Ids.New(),
-            IdentityId = identity.Id,
-            OidcDiscoveryUrl = s.OidcDiscoveryUrl!,
-            CaCert = s.CaCert ?? "",
-            BoundIssuer = s.BoundIssuer!,
-            BoundAudiences = s.BoundAudiences ?? "",
-            BoundClaims = (s.BoundClaims ?? []).ToJsonString(),
-            ClaimMetadataMapping = s.ClaimMetadataMapping?.ToJsonString(),
-            BoundSubject = s.BoundSubject ?? "",
-            AccessTokenTtl = s.AccessTokenTtl!.Value,
-            AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
-            AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
-            AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        await db.WriteAsync(async (conn, tx) =>
-        {
-            if (await OidcAuthStore.FindByIdentityAsync(conn, identity.Id, tx) is not null)
-                throw new BadRequestException("Failed to add OIDC Auth to already configured identity");
-            await OidcAuthStore.InsertAsync(conn, tx, row);
-            await AuditLogStore.WriteAsync(conn, tx, audit, Event("add-identity-oidc-auth", identity.OrgId, row), now);
-        });
-        return OidcAuthJson.From(row);
-    }
+    private static readonly AuthMethodTable<OidcAuthRow> Table = new(AuthMethods.OidcAuth,
+        OidcAuthStore.FindByIdentityAsync, OidcAuthStore.InsertAsync, OidcAuthStore.UpdateAsync, OidcAuthStore.DeleteAsync, EventMetadata,
+        new AuthMethodMessages("Failed to add OIDC auth to identity", "Failed to add OIDC Auth to already configured identity", "Failed to update OIDC auth",
+            "Failed to update OIDC Auth", "The identity does not have OIDC Auth attached", "Failed to revoke OIDC auth of identity with more privileged role",
+            "The identity does not have OIDC auth"));
 
-    public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string identityId, OidcAuthSettings s)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Edit, OrgSubject.Identity);
-        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to update OIDC auth");
-        if (s.OidcDiscoveryUrl is not null) await outbound.RequireAllowedAsync(new Uri(s.OidcDiscoveryUrl), CancellationToken.None);
-        var now = UnixMs.Now(time);
-        return await db.WriteAsync(async (conn, tx) =>
+    public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, OidcAuthSettings s) =>
+        OidcAuthJson.From(await configurations.AttachAsync(Table, actor, audit, identityId, async (identity, now) =>
         {
-            var current = await OidcAuthStore.FindByIdentityAsync(conn, identity.Id, tx) ?? throw new BadRequestException("Failed to update OIDC Auth");
-            var row = new OidcAuthRow
+            await outbound.RequireAllowedAsync(new Uri(s.OidcDiscoveryUrl!), CancellationToken.None);
+            return new OidcAuthRow
+            {
+                Id = Ids.New(),
+                IdentityId = identity.Id,
+                OidcDiscoveryUrl = s.OidcDiscoveryUrl!,
+                CaCert = s.CaCert ?? "",
+                BoundIssuer = s.BoundIssuer!,
+                BoundAudiences = s.BoundAudiences ?? "",
+                BoundClaims = (s.BoundClaims ?? []).ToJsonString(),
+                ClaimMetadataMapping = s.ClaimMetadataMapping?.ToJsonString(),
+                BoundSubject = s.BoundSubject ?? "",
+                AccessTokenTtl = s.AccessTokenTtl!.Value,
+                AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
+                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
+                AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+        }));
+
+    public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string identityId, OidcAuthSettings s) =>
+        OidcAuthJson.From(await configurations.UpdateAsync(Table, actor, audit, identityId,
+            async _ =>
+            {
+                if (s.OidcDiscoveryUrl is not null) await outbound.RequireAllowedAsync(new Uri(s.OidcDiscoveryUrl), CancellationToken.None);
+            },
+            (current, now) => new OidcAuthRow
             {
                 Id = current.Id,
                 IdentityId = current.IdentityId,
@@ -88,46 +78,14 @@ public sealed class OidcAuthService(
                 AccessTokenTrustedIps = s.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.AccessTokenTrustedIps).ToJsonString(),
                 CreatedAt = current.CreatedAt,
                 UpdatedAt = now,
-            };
-            if (row.AccessTokenMaxTtl > 0 && row.AccessTokenTtl > row.AccessTokenMaxTtl)
-                throw new BadRequestException("Access token TTL cannot be greater than max TTL");
-            await OidcAuthStore.UpdateAsync(conn, tx, row);
-            await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLogStore.WriteAsync(conn, tx, audit, Event("update-identity-oidc-auth", identity.OrgId, row), now);
-            return OidcAuthJson.From(row);
-        });
-    }
+            }));
 
-    public async Task<JsonObject> GetAsync(Actor actor, AuditContext audit, string identityId)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Read, OrgSubject.Identity);
-        var row = await db.ReadAsync(conn => OidcAuthStore.FindByIdentityAsync(conn, identity.Id))
-            ?? throw new BadRequestException("The identity does not have OIDC Auth attached");
-        auditBatcher.Enqueue(audit, new AuditEvent("get-identity-oidc-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId));
-        return OidcAuthJson.From(row);
-    }
+    public async Task<JsonObject> GetAsync(Actor actor, AuditContext audit, string identityId) =>
+        OidcAuthJson.From(await configurations.GetAsync(Table, actor, audit, identityId));
 
     /// <summary>Removes the configuration and revokes every token it issued, on every instance at their next request.</summary>
-    public async Task<JsonObject> RevokeAsync(Actor actor, AuditContext audit, string identityId)
-    {
-        var identity = await identities.FindAsync(actor, identityId);
-        var access = await permissions.ForOrgAsync(actor, identity.OrgId);
-        access.Require(PermissionAction.Edit, OrgSubject.Identity);
-        access.Require(PermissionAction.RevokeAuth, OrgSubject.Identity);
-        await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, "Failed to revoke OIDC auth of identity with more privileged role");
-        var now = UnixMs.Now(time);
-        return await db.WriteAsync(async (conn, tx) =>
-        {
-            var current = await OidcAuthStore.FindByIdentityAsync(conn, identity.Id, tx) ?? throw new BadRequestException("The identity does not have OIDC auth");
-            await OidcAuthStore.DeleteAsync(conn, tx, current.Id);
-            await AccessTokenStore.RevokeByAuthMethodAsync(conn, tx, identity.Id, AuthMethods.OidcAuth, now);
-            await SecurityEpoch.BumpAsync(conn, tx);
-            await AuditLogStore.WriteAsync(conn, tx, audit,
-                new AuditEvent("revoke-identity-oidc-auth", new JsonObject { ["identityId"] = identity.Id }, identity.OrgId), now);
-            return OidcAuthJson.From(current, withCaCert: false);
-        });
-    }
+    public async Task<JsonObject> RevokeAsync(Actor actor, AuditContext audit, string identityId) =>
+        OidcAuthJson.From(await configurations.RevokeAsync(Table, actor, audit, identityId), withCaCert: false);
 
     public async Task<LoginResponse> LoginAsync(string identityId, string jwt, AuditContext audit)
     {
@@ -213,7 +171,7 @@ public sealed class OidcAuthService(
             }
     }
 
-    private static AuditEvent Event(string type, string orgId, OidcAuthRow r) => new(type, new JsonObject
+    private static JsonObject EventMetadata(OidcAuthRow r) => new()
     {
         ["identityId"] = r.IdentityId,
         ["oidcDiscoveryUrl"] = r.OidcDiscoveryUrl,
@@ -227,5 +185,5 @@ public sealed class OidcAuthService(
         ["accessTokenMaxTTL"] = r.AccessTokenMaxTtl,
         ["accessTokenTrustedIps"] = JsonNode.Parse(r.AccessTokenTrustedIps),
         ["accessTokenNumUsesLimit"] = r.AccessTokenNumUsesLimit,
-    }, orgId);
+    };
 }

@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Coffer.Server.Features.OidcAuth;
 
-public sealed class OidcAuthRow
+public sealed class OidcAuthRow : Identities.IAuthMethodRow
 {
     public string Id { get; init; } = "";
     public string IdentityId { get; init; } = "";
