@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Identities;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
@@ -30,37 +31,8 @@ public static class AwsAuthEndpoints
             return TypedResults.Ok(await service.LoginAsync(identityId!, signed, AuditContext.From(http, null)));
         }).WithTags("AWS Auth").WithSummary("Login with AWS Auth");
 
-        var identity = app.MapGroup("/api/v1/auth/aws-auth/identities/{identityId}").RequireActor().WithTags("AWS Auth");
-
-        identity.MapPost("", async (HttpContext http, string identityId, AwsAuthService service) =>
-        {
-            var settings = await ReadSettingsAsync(http, attach: true);
-            var actor = http.GetActor();
-            var created = await service.AttachAsync(actor, AuditContext.From(http, actor), identityId.Trim(), settings);
-            return Results.Json(new JsonObject { ["identityAwsAuth"] = created }, ApiJson.Options);
-        }).WithSummary("Attach AWS Auth");
-
-        identity.MapPatch("", async (HttpContext http, string identityId, AwsAuthService service) =>
-        {
-            var settings = await ReadSettingsAsync(http, attach: false);
-            var actor = http.GetActor();
-            var updated = await service.UpdateAsync(actor, AuditContext.From(http, actor), identityId.Trim(), settings);
-            return Results.Json(new JsonObject { ["identityAwsAuth"] = updated }, ApiJson.Options);
-        }).WithSummary("Update AWS Auth");
-
-        identity.MapGet("", async (HttpContext http, string identityId, AwsAuthService service) =>
-        {
-            var actor = http.GetActor();
-            var found = await service.GetAsync(actor, AuditContext.From(http, actor), identityId.Trim());
-            return Results.Json(new JsonObject { ["identityAwsAuth"] = found }, ApiJson.Options);
-        }).WithSummary("Get AWS Auth");
-
-        identity.MapDelete("", async (HttpContext http, string identityId, AwsAuthService service) =>
-        {
-            var actor = http.GetActor();
-            var revoked = await service.RevokeAsync(actor, AuditContext.From(http, actor), identityId.Trim());
-            return Results.Json(new JsonObject { ["identityAwsAuth"] = revoked }, ApiJson.Options);
-        }).WithSummary("Revoke AWS Auth");
+        app.MapAuthMethodConfiguration<AwsAuthService, AwsAuthSettings>("/api/v1/auth/aws-auth/identities/{identityId}", "AWS Auth",
+            "identityAwsAuth", ReadSettingsAsync);
     }
 
     private static string Decode(string base64, string field)

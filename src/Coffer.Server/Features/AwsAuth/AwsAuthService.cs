@@ -17,7 +17,7 @@ namespace Coffer.Server.Features.AwsAuth;
 /// the allowed accounts and principal ARNs. Configuration as the other auth methods'.
 /// </summary>
 public sealed class AwsAuthService(
-    Db db, AuthMethodConfigurations configurations, IdentityLogins logins, StsCallerIdentity sts, GuardedHttp outbound)
+    Db db, AuthMethodConfigurations configurations, IdentityLogins logins, StsCallerIdentity sts, GuardedHttp outbound) : IAuthMethodConfigurationService<AwsAuthSettings>
 {
     private const string NotConfigured = "AWS auth method not found for identity, did you configure AWS auth?";
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Identities;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
@@ -25,37 +26,8 @@ public static class JwtAuthEndpoints
             return TypedResults.Ok(await service.LoginAsync(identityId!, jwt!, AuditContext.From(http, null)));
         }).WithTags("JWT Auth").WithSummary("Login with JWT Auth");
 
-        var identity = app.MapGroup("/api/v1/auth/jwt-auth/identities/{identityId}").RequireActor().WithTags("JWT Auth");
-
-        identity.MapPost("", async (HttpContext http, string identityId, JwtAuthService service) =>
-        {
-            var settings = await ReadSettingsAsync(http, attach: true);
-            var actor = http.GetActor();
-            var created = await service.AttachAsync(actor, AuditContext.From(http, actor), identityId.Trim(), settings);
-            return Results.Json(new JsonObject { ["identityJwtAuth"] = created }, ApiJson.Options);
-        }).WithSummary("Attach JWT Auth");
-
-        identity.MapPatch("", async (HttpContext http, string identityId, JwtAuthService service) =>
-        {
-            var settings = await ReadSettingsAsync(http, attach: false);
-            var actor = http.GetActor();
-            var updated = await service.UpdateAsync(actor, AuditContext.From(http, actor), identityId.Trim(), settings);
-            return Results.Json(new JsonObject { ["identityJwtAuth"] = updated }, ApiJson.Options);
-        }).WithSummary("Update JWT Auth");
-
-        identity.MapGet("", async (HttpContext http, string identityId, JwtAuthService service) =>
-        {
-            var actor = http.GetActor();
-            var found = await service.GetAsync(actor, AuditContext.From(http, actor), identityId.Trim());
-            return Results.Json(new JsonObject { ["identityJwtAuth"] = found }, ApiJson.Options);
-        }).WithSummary("Get JWT Auth");
-
-        identity.MapDelete("", async (HttpContext http, string identityId, JwtAuthService service) =>
-        {
-            var actor = http.GetActor();
-            var revoked = await service.RevokeAsync(actor, AuditContext.From(http, actor), identityId.Trim());
-            return Results.Json(new JsonObject { ["identityJwtAuth"] = revoked }, ApiJson.Options);
-        }).WithSummary("Revoke JWT Auth");
+        app.MapAuthMethodConfiguration<JwtAuthService, JwtAuthSettings>("/api/v1/auth/jwt-auth/identities/{identityId}", "JWT Auth",
+            "identityJwtAuth", ReadSettingsAsync);
     }
 
     /// <summary>

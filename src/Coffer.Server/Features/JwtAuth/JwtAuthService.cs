@@ -17,7 +17,7 @@ namespace Coffer.Server.Features.JwtAuth;
 /// identity's JWT-auth token settings.
 /// </summary>
 public sealed class JwtAuthService(
-    Db db, AuthMethodConfigurations configurations, IdentityLogins logins, TimeProvider time, JwksKeys jwks, Http.Outbound.GuardedHttp outbound)
+    Db db, AuthMethodConfigurations configurations, IdentityLogins logins, TimeProvider time, JwksKeys jwks, Http.Outbound.GuardedHttp outbound) : IAuthMethodConfigurationService<JwtAuthSettings>
 {
     private const string NotConfigured = "JWT auth method not found for identity, did you configure JWT auth?";
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Identities;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
@@ -24,37 +25,8 @@ public static class KubernetesAuthEndpoints
             return TypedResults.Ok(await service.LoginAsync(identityId!, jwt!, AuditContext.From(http, null)));
         }).WithTags("Kubernetes Auth").WithSummary("Login with Kubernetes Auth");
 
-        var identity = app.MapGroup("/api/v1/auth/kubernetes-auth/identities/{identityId}").RequireActor().WithTags("Kubernetes Auth");
-
-        identity.MapPost("", async (HttpContext http, string identityId, KubernetesAuthService service) =>
-        {
-            var settings = await ReadSettingsAsync(http, attach: true);
-            var actor = http.GetActor();
-            var created = await service.AttachAsync(actor, AuditContext.From(http, actor), identityId.Trim(), settings);
-            return Results.Json(new JsonObject { ["identityKubernetesAuth"] = created }, ApiJson.Options);
-        }).WithSummary("Attach Kubernetes Auth");
-
-        identity.MapPatch("", async (HttpContext http, string identityId, KubernetesAuthService service) =>
-        {
-            var settings = await ReadSettingsAsync(http, attach: false);
-            var actor = http.GetActor();
-            var updated = await service.UpdateAsync(actor, AuditContext.From(http, actor), identityId.Trim(), settings);
-            return Results.Json(new JsonObject { ["identityKubernetesAuth"] = updated }, ApiJson.Options);
-        }).WithSummary("Update Kubernetes Auth");
-
-        identity.MapGet("", async (HttpContext http, string identityId, KubernetesAuthService service) =>
-        {
-            var actor = http.GetActor();
-            var found = await service.GetAsync(actor, AuditContext.From(http, actor), identityId.Trim());
-            return Results.Json(new JsonObject { ["identityKubernetesAuth"] = found }, ApiJson.Options);
-        }).WithSummary("Get Kubernetes Auth");
-
-        identity.MapDelete("", async (HttpContext http, string identityId, KubernetesAuthService service) =>
-        {
-            var actor = http.GetActor();
-            var revoked = await service.RevokeAsync(actor, AuditContext.From(http, actor), identityId.Trim());
-            return Results.Json(new JsonObject { ["identityKubernetesAuth"] = revoked }, ApiJson.Options);
-        }).WithSummary("Revoke Kubernetes Auth");
+        app.MapAuthMethodConfiguration<KubernetesAuthService, KubernetesAuthSettings>("/api/v1/auth/kubernetes-auth/identities/{identityId}", "Kubernetes Auth",
+            "identityKubernetesAuth", ReadSettingsAsync);
     }
 
     /// <summary>

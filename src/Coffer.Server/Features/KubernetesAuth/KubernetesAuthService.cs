@@ -22,7 +22,7 @@ namespace Coffer.Server.Features.KubernetesAuth;
 /// allowed audience. Configuration as the other auth methods'.
 /// </summary>
 public sealed class KubernetesAuthService(
-    Db db, AuthMethodConfigurations configurations, IdentityLogins logins, GuardedHttp outbound, IServiceProvider services)
+    Db db, AuthMethodConfigurations configurations, IdentityLogins logins, GuardedHttp outbound, IServiceProvider services) : IAuthMethodConfigurationService<KubernetesAuthSettings>
 {
     private const string NotConfigured = "Kubernetes auth method not found for identity, did you configure Kubernetes auth?";
 

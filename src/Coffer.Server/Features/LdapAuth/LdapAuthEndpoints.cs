@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Identities;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
@@ -37,37 +38,8 @@ public static class LdapAuthEndpoints
             return TypedResults.Ok(await service.LoginAsync(identityId!, username!, password!, AuditContext.From(http, null)));
         }).WithTags("LDAP Auth").WithSummary("Login with LDAP Auth");
 
-        var identity = app.MapGroup("/api/v1/auth/ldap-auth/identities/{identityId}").RequireActor().WithTags("LDAP Auth");
-
-        identity.MapPost("", async (HttpContext http, string identityId, LdapAuthService service) =>
-        {
-            var settings = await ReadSettingsAsync(http, attach: true);
-            var actor = http.GetActor();
-            var created = await service.AttachAsync(actor, AuditContext.From(http, actor), identityId.Trim(), settings);
-            return Results.Json(new JsonObject { ["identityLdapAuth"] = created }, ApiJson.Options);
-        }).WithSummary("Attach LDAP Auth");
-
-        identity.MapPatch("", async (HttpContext http, string identityId, LdapAuthService service) =>
-        {
-            var settings = await ReadSettingsAsync(http, attach: false);
-            var actor = http.GetActor();
-            var updated = await service.UpdateAsync(actor, AuditContext.From(http, actor), identityId.Trim(), settings);
-            return Results.Json(new JsonObject { ["identityLdapAuth"] = updated }, ApiJson.Options);
-        }).WithSummary("Update LDAP Auth");
-
-        identity.MapGet("", async (HttpContext http, string identityId, LdapAuthService service) =>
-        {
-            var actor = http.GetActor();
-            var found = await service.GetAsync(actor, AuditContext.From(http, actor), identityId.Trim());
-            return Results.Json(new JsonObject { ["identityLdapAuth"] = found }, ApiJson.Options);
-        }).WithSummary("Get LDAP Auth");
-
-        identity.MapDelete("", async (HttpContext http, string identityId, LdapAuthService service) =>
-        {
-            var actor = http.GetActor();
-            var revoked = await service.RevokeAsync(actor, AuditContext.From(http, actor), identityId.Trim());
-            return Results.Json(new JsonObject { ["identityLdapAuth"] = revoked }, ApiJson.Options);
-        }).WithSummary("Revoke LDAP Auth");
+        var identity = app.MapAuthMethodConfiguration<LdapAuthService, LdapAuthSettings>("/api/v1/auth/ldap-auth/identities/{identityId}", "LDAP Auth",
+            "identityLdapAuth", ReadSettingsAsync);
 
         identity.MapPost("/clear-lockouts", async (HttpContext http, string identityId, LdapAuthService service) =>
         {

@@ -22,7 +22,7 @@ namespace Coffer.Server.Features.LdapAuth;
 /// </summary>
 public sealed class LdapAuthService(
     Db db, AuthMethodConfigurations configurations, PermissionService permissions, IdentityAccess identities, IdentityBoundary boundary,
-    IdentityLogins logins, TimeProvider time, GuardedHttp outbound, LdapDirectory directory, IServiceProvider services)
+    IdentityLogins logins, TimeProvider time, GuardedHttp outbound, LdapDirectory directory, IServiceProvider services) : IAuthMethodConfigurationService<LdapAuthSettings>
 {
     private const string BindPassField = "bind-pass";
     private const string ConnectionFailed =

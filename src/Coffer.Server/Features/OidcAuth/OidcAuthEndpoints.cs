@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Identities;
 using Coffer.Server.Features.JwtAuth;
 using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
@@ -26,37 +27,8 @@ public static class OidcAuthEndpoints
             return TypedResults.Ok(await service.LoginAsync(identityId!, jwt!, AuditContext.From(http, null)));
         }).WithTags("OIDC Auth").WithSummary("Login with OIDC Auth");
 
-        var identity = app.MapGroup("/api/v1/auth/oidc-auth/identities/{identityId}").RequireActor().WithTags("OIDC Auth");
-
-        identity.MapPost("", async (HttpContext http, string identityId, OidcAuthService service) =>
-        {
-            var settings = await ReadSettingsAsync(http, attach: true);
-            var actor = http.GetActor();
-            var created = await service.AttachAsync(actor, AuditContext.From(http, actor), identityId.Trim(), settings);
-            return Results.Json(new JsonObject { ["identityOidcAuth"] = created }, ApiJson.Options);
-        }).WithSummary("Attach OIDC Auth");
-
-        identity.MapPatch("", async (HttpContext http, string identityId, OidcAuthService service) =>
-        {
-            var settings = await ReadSettingsAsync(http, attach: false);
-            var actor = http.GetActor();
-            var updated = await service.UpdateAsync(actor, AuditContext.From(http, actor), identityId.Trim(), settings);
-            return Results.Json(new JsonObject { ["identityOidcAuth"] = updated }, ApiJson.Options);
-        }).WithSummary("Update OIDC Auth");
-
-        identity.MapGet("", async (HttpContext http, string identityId, OidcAuthService service) =>
-        {
-            var actor = http.GetActor();
-            var found = await service.GetAsync(actor, AuditContext.From(http, actor), identityId.Trim());
-            return Results.Json(new JsonObject { ["identityOidcAuth"] = found }, ApiJson.Options);
-        }).WithSummary("Get OIDC Auth");
-
-        identity.MapDelete("", async (HttpContext http, string identityId, OidcAuthService service) =>
-        {
-            var actor = http.GetActor();
-            var revoked = await service.RevokeAsync(actor, AuditContext.From(http, actor), identityId.Trim());
-            return Results.Json(new JsonObject { ["identityOidcAuth"] = revoked }, ApiJson.Options);
-        }).WithSummary("Revoke OIDC Auth");
+        app.MapAuthMethodConfiguration<OidcAuthService, OidcAuthSettings>("/api/v1/auth/oidc-auth/identities/{identityId}", "OIDC Auth",
+            "identityOidcAuth", ReadSettingsAsync);
     }
 
     /// <summary>Infisical's body: on attach the discovery URL, bound issuer and bound claims are required; on update every field may be absent.</summary>

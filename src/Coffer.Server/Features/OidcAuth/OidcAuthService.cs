@@ -18,7 +18,7 @@ namespace Coffer.Server.Features.OidcAuth;
 /// and issuer, then Infisical's subject, audience, claim and claim-mapping checks with its messages.
 /// </summary>
 public sealed class OidcAuthService(
-    Db db, AuthMethodConfigurations configurations, IdentityLogins logins, TimeProvider time, OidcDiscovery discovery, JwksKeys jwks, GuardedHttp outbound)
+    Db db, AuthMethodConfigurations configurations, IdentityLogins logins, TimeProvider time, OidcDiscovery discovery, JwksKeys jwks, GuardedHttp outbound) : IAuthMethodConfigurationService<OidcAuthSettings>
 {
     private const string NotConfigured = "OIDC auth method not found for identity, did you configure OIDC auth?";
 
