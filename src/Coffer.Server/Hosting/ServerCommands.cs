@@ -3,7 +3,7 @@ using Coffer.Server.Data.Migrations;
 
 namespace Coffer.Server.Hosting;
 
-/// <summary><c>coffer-server [serve|migrate|rotate-root-key]</c>.</summary>
+/// <summary><c>coffer-server [serve|migrate|rotate-root-key|backup|restore]</c>.</summary>
 public static class ServerCommands
 {
     public static async Task<int> RunAsync(string[] args)
@@ -20,8 +20,9 @@ public static class ServerCommands
             return 2;
         }
 
-        // Every command that opens a SQLite database takes the lock; "help" and unknown commands do not need it.
-        var needsLock = options.DatabaseUri is null && command is "serve" or "migrate" or "rotate-root-key";
+        // Every command that writes the SQLite database takes the lock; a backup only reads one snapshot beside the
+        // server, and "help" and unknown commands open nothing.
+        var needsLock = options.DatabaseUri is null && command is "serve" or "migrate" or "rotate-root-key" or "restore";
         using var sqliteLock = needsLock ? SqliteProcessLock.TryAcquire(options.SqlitePath) : null;
         if (needsLock && sqliteLock is null)
         {
@@ -47,12 +48,16 @@ public static class ServerCommands
                     }
                 case "rotate-root-key":
                     return await RotateRootKeyAsync(options);
+                case "backup" or "restore":
+                    return await BackupOrRestoreAsync(command, args.Skip(1).ToArray(), options);
                 case "help" or "--help" or "-h":
-                    Console.WriteLine("Usage: coffer-server [serve|migrate|rotate-root-key]");
+                    Console.WriteLine("Usage: coffer-server [serve|migrate|rotate-root-key|backup <file> [--force]|restore <file> [--force]]");
+                    Console.WriteLine("  backup <file>    copies the SQLite database to <file> while the server runs (0600; never contains the root key)");
+                    Console.WriteLine("  restore <file>   puts a backup in place of the database (server stopped; --force to replace a database)");
                     Console.WriteLine($"  rotate-root-key  rewraps every data key from the current root key to {RootKeyRotation.NewKeyVariable} (stop all servers first)");
                     return 0;
                 default:
-                    await Console.Error.WriteLineAsync($"coffer-server: unknown command '{command}'. Try: serve, migrate, rotate-root-key.");
+                    await Console.Error.WriteLineAsync($"coffer-server: unknown command '{command}'. Try: serve, migrate, rotate-root-key, backup, restore.");
                     return 2;
             }
         }
@@ -77,6 +82,47 @@ public static class ServerCommands
         {
             // Wrong password, missing database, missing privilege: the server's own words name the fix.
             await Console.Error.WriteLineAsync($"coffer-server: PostgreSQL refused: {refusal}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> BackupOrRestoreAsync(string command, string[] rest, CofferOptions options)
+    {
+        var force = rest.Contains("--force", StringComparer.Ordinal);
+        var files = rest.Where(a => a != "--force").ToArray();
+        if (files.Length != 1 || files[0].StartsWith('-'))
+        {
+            await Console.Error.WriteLineAsync($"coffer-server: usage: coffer-server {command} <file> [--force]");
+            return 2;
+        }
+        if (options.DatabaseUri is not null)
+        {
+            await Console.Error.WriteLineAsync(
+                $"coffer-server: {command} is for the embedded SQLite database; this server uses PostgreSQL (DB_CONNECTION_URI): " +
+                "use pg_dump and pg_restore (docs/operations.md).");
+            return 2;
+        }
+        try
+        {
+            if (command == "backup")
+            {
+                var made = SqliteBackup.Backup(options.SqlitePath, files[0], force, TimeProvider.System);
+                Console.WriteLine(
+                    $"Backed up {options.SqlitePath} (schema version {made.SchemaVersion}) to {Path.GetFullPath(files[0])} at {made.CreatedAt:O}. " +
+                    "It does not contain ROOT_ENCRYPTION_KEY and cannot be read without it: keep the key, apart from the backup.");
+            }
+            else
+            {
+                var restored = SqliteBackup.Restore(files[0], options.SqlitePath, force);
+                Console.WriteLine(
+                    $"Restored {options.SqlitePath} from a backup of {restored.CreatedAt:O} (schema version {restored.SchemaVersion}). " +
+                    "Start coffer-server with the ROOT_ENCRYPTION_KEY the backup was made under.");
+            }
+            return 0;
+        }
+        catch (BackupException ex)
+        {
+            await Console.Error.WriteLineAsync($"coffer-server: {command} refused: {ex.Message}");
             return 1;
         }
     }
