@@ -54,6 +54,7 @@ public sealed partial class DenialRouteTable
     private void PublicRoutes()
     {
         Public("GET", "/api/status", "health check, answered to anyone");
+        Public("GET", "/api/ready", "readiness check for load balancers, answered to anyone (says only ready or why not)");
         Public("POST", "/api/v1/admin/bootstrap", "instance set-up before any organization exists (refused once done)");
         Public("POST", "/api/v1/auth/universal-auth/login", "sign-in: the client id and secret are the credentials");
         Public("POST", "/api/v1/auth/jwt-auth/login", "sign-in: the JWT is the credential");

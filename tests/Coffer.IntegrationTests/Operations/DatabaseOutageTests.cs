@@ -46,6 +46,9 @@ public sealed class DatabaseOutageTests
         /// <summary>A read: token check and a query.</summary>
         public Task<ApiResponse> ReadAsync() => given.Api.GetAsync($"/api/v1/identities?orgId={given.OrgId}", given.AdminToken);
 
+        /// <summary>The readiness check a load balancer polls.</summary>
+        public Task<ApiResponse> ReadyAsync() => given.Api.GetAsync("/api/ready");
+
         /// <summary>A write: a universal-auth login.</summary>
         public Task<ApiResponse> LoginAsync() => given.Api.PostAsync("/api/v1/auth/universal-auth/login", new { clientId, clientSecret });
 
@@ -114,6 +117,24 @@ public sealed class DatabaseOutageTests
         Assert.True(firstSuccess is not null && firstSuccess.Started + firstSuccess.Took - up < Bound, $"no success within 5 s of the restart\n{report}");
         Assert.All(all.Where(s => s.Started >= up + Bound), s => Assert.Equal(200, s.Response.Code));
         Assert.All(all.Where(s => s.Started + s.Took <= stopping), s => Assert.Equal(200, s.Response.Code));
+    }
+
+    [Fact]
+    public async Task Readiness_fails_while_the_database_is_down_and_recovers_on_its_own()
+    {
+        await using var rig = await Rig.StartAsync();
+        Expect.Ok(await rig.ReadyAsync());
+        await rig.Postgres.StopAsync();
+        var down = await rig.ReadyAsync();
+        Assert.Equal(503, down.Code);
+        Assert.Equal("""{"ready":false,"reason":"the database cannot be reached"}""", down.RawBody);
+        await rig.Postgres.StartAgainAsync();
+        // No fixed wait: poll until ready, with a deadline far beyond any reconnect, so a loaded machine cannot fail it.
+        var deadline = Stopwatch.StartNew();
+        ApiResponse again;
+        do again = await rig.ReadyAsync();
+        while (again.Code != 200 && deadline.Elapsed < TimeSpan.FromSeconds(60));
+        Expect.Ok(again);
     }
 
     [Fact]
