@@ -55,6 +55,15 @@ public sealed class CofferOptions
     /// <summary>Coffer's own database and Redis (host, port): no dynamic secret may point at them.</summary>
     public IReadOnlyList<(string Host, int Port)> OwnServiceEndpoints { get; init; } = [];
 
+    /// <summary>Minutes between automatic backups of the SQLite database; 0 for none (BACKUP_INTERVAL_MINUTES).</summary>
+    public int BackupIntervalMinutes { get; init; }
+
+    /// <summary>Where automatic backups go (BACKUP_DIRECTORY; default: backups/ in the data directory).</summary>
+    public string BackupDirectory { get; init; } = "";
+
+    /// <summary>How many automatic backups are kept, newest first (BACKUP_KEEP).</summary>
+    public int BackupKeep { get; init; } = 7;
+
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
 }
 

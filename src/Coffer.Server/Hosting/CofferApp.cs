@@ -141,6 +141,7 @@ public static class CofferApp
         services.AddSingleton<OrgAdminService>();
         services.AddSingleton<DataKeyRotationService>();
         services.AddHostedService<DataKeyRotationResumer>();
+        if (options.BackupIntervalMinutes > 0 && options.DatabaseUri is null) services.AddHostedService<PeriodicBackup>();
         services.AddSingleton<EnvironmentService>();
         services.AddSecrets();
         services.AddSingleton<MembershipService>();

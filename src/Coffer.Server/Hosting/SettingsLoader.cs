@@ -94,6 +94,9 @@ public static class SettingsLoader
             MaxLeaseLimit = Try(() => ParseInt(Get("MAX_LEASE_LIMIT"), "MAX_LEASE_LIMIT", 10_000, 1, 1_000_000), 10_000),
             OwnServiceEndpoints = OwnEndpoints(Get("DB_CONNECTION_URI"), Get("REDIS_URL")),
             CryptoProvider = Try(() => ParseCryptoProvider(Get("CRYPTO_PROVIDER")), Crypto.GcmProvider.Libsodium),
+            BackupIntervalMinutes = Try(() => ParseInt(Get("BACKUP_INTERVAL_MINUTES"), "BACKUP_INTERVAL_MINUTES", 0, 0, 7 * 24 * 60), 0),
+            BackupDirectory = Get("BACKUP_DIRECTORY") ?? Path.Combine(dataDir, "backups"),
+            BackupKeep = Try(() => ParseInt(Get("BACKUP_KEEP"), "BACKUP_KEEP", 7, 1, 10_000), 7),
             RateLimits = new RateLimitOptions
             {
                 ReadPerMinute = Try(() => ParseInt(Get("RATE_LIMIT_READ"), "RATE_LIMIT_READ", 0, 0, int.MaxValue), 0),
@@ -102,6 +105,8 @@ public static class SettingsLoader
                 AuthPerMinute = Try(() => ParseInt(Get("RATE_LIMIT_AUTH"), "RATE_LIMIT_AUTH", 60, 0, int.MaxValue), 0),
             },
         };
+        if (options.BackupIntervalMinutes > 0 && options.DatabaseUri is not null)
+            problems.Add("BACKUP_INTERVAL_MINUTES backs up the embedded SQLite database; with DB_CONNECTION_URI, back PostgreSQL up with pg_dump (docs/operations.md).");
         if (problems.Count == 1) throw new ConfigurationException(problems[0]);
         if (problems.Count > 1)
             throw new ConfigurationException($"Coffer cannot start; fix these {problems.Count} problems:\n" + string.Join("\n", problems.Select(p => "  - " + p)));
