@@ -64,6 +64,9 @@ public sealed class CofferOptions
     /// <summary>How many automatic backups are kept, newest first (BACKUP_KEEP).</summary>
     public int BackupKeep { get; init; } = 7;
 
+    /// <summary>Days audit rows are kept where no project retention applies; 0 keeps them for ever (AUDIT_LOG_RETENTION_DAYS).</summary>
+    public int AuditLogRetentionDays { get; init; }
+
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
 }
 

@@ -16,6 +16,9 @@ public static class CofferMetrics
     public static readonly Counter<long> ClientSecretVerifications =
         Meter.CreateCounter<long>("coffer.auth.client_secret_verifications", description: "Client-secret hash comparisons at login");
 
+    public static readonly Counter<long> AuditRowsPruned =
+        Meter.CreateCounter<long>("coffer.audit.rows_pruned", description: "Audit rows deleted past their retention");
+
     public static readonly Counter<long> Logins =
         Meter.CreateCounter<long>("coffer.auth.logins", description: "Universal-auth logins by outcome");
 }

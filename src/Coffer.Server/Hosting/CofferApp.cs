@@ -141,6 +141,8 @@ public static class CofferApp
         services.AddSingleton<OrgAdminService>();
         services.AddSingleton<DataKeyRotationService>();
         services.AddHostedService<DataKeyRotationResumer>();
+        services.AddSingleton<AuditRetentionPruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditRetentionPruner>());
         if (options.BackupIntervalMinutes > 0 && options.DatabaseUri is null) services.AddHostedService<PeriodicBackup>();
         services.AddSingleton<EnvironmentService>();
         services.AddSecrets();

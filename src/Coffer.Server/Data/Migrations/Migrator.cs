@@ -35,6 +35,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M014KubernetesAuth(),
         new M015AwsAuth(),
         new M016LdapAuth(),
+        new M017BackgroundClaims(),
     ];
 
     public static int LatestId => All[^1].Id;

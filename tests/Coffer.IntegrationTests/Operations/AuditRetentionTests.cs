@@ -1,0 +1,88 @@
+using Coffer.IntegrationTests.Infrastructure;
+using Coffer.Server.Data;
+using Coffer.Server.Features.AuditLogs;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Coffer.IntegrationTests.Operations;
+
+public sealed class AuditRetentionServer : ServerFixture
+{
+    protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?> { ["AUDIT_LOG_RETENTION_DAYS"] = "90" };
+}
+
+/// <summary>
+/// Audit retention: a project's own retention (set as Terraform sets it) prunes that project's rows, the instance
+/// default AUDIT_LOG_RETENTION_DAYS the rest; batches of a thousand; rows within their retention stay; and while
+/// another instance holds the pruning claim, this one prunes nothing.
+/// </summary>
+public sealed class AuditRetentionTests(AuditRetentionServer fx) : IClassFixture<AuditRetentionServer>
+{
+    private Db Db => fx.Server.Services.GetRequiredService<Db>();
+
+    private async Task InsertAsync(string? projectId, int count, int daysOld, string marker)
+    {
+        var createdAt = UnixMs.Now(fx.Server.Clock) - ((long)daysOld * 86_400_000);
+        var rows = Enumerable.Range(0, count).Select(_ => new
+        {
+            id = Ids.New(),
+            orgId = fx.OrgId,
+            projectId,
+            eventType = marker,
+            createdAt,
+        }).ToList();
+        await Db.WriteAsync((conn, tx) => conn.ExecuteAsync(
+            "INSERT INTO audit_logs (id, org_id, project_id, actor_type, actor_id, actor_metadata, event_type, event_metadata, created_at) " +
+            "VALUES (@id, @orgId, @projectId, 'platform', NULL, '{}', @eventType, '{}', @createdAt)", rows, tx), TestContext.Current.CancellationToken);
+    }
+
+    private Task<long> CountAsync(string marker) =>
+        Db.ReadAsync(conn => conn.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_logs WHERE event_type = @marker", new { marker }),
+            TestContext.Current.CancellationToken);
+
+    [Fact]
+    public async Task Rows_past_their_retention_are_pruned_in_batches_and_the_rest_kept()
+    {
+        var kept30 = await fx.Given.TestProjectAsync();
+        var noOwn = await fx.Given.TestProjectAsync();
+        Expect.Ok(await fx.Api.SendAsync(HttpMethod.Put, $"/api/v1/workspace/{kept30.Slug}/audit-logs-retention", new { auditLogsRetentionDays = 30 }, fx.AdminToken));
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        await InsertAsync(kept30.Id, AuditRetentionPruner.BatchSize * 2 + 500, 40, $"old-project-{tag}");
+        await InsertAsync(kept30.Id, 5, 10, $"recent-project-{tag}");
+        await InsertAsync(noOwn.Id, 7, 100, $"old-default-{tag}");
+        await InsertAsync(noOwn.Id, 3, 50, $"within-default-{tag}");
+        await InsertAsync(null, 4, 100, $"old-org-{tag}");
+
+        var pruner = fx.Server.Services.GetRequiredService<AuditRetentionPruner>();
+        var pruned = await pruner.PruneOnceAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(pruned >= AuditRetentionPruner.BatchSize * 2 + 500 + 7 + 4, $"pruned {pruned}");
+        Assert.Equal(0, await CountAsync($"old-project-{tag}"));
+        Assert.Equal(5, await CountAsync($"recent-project-{tag}"));
+        Assert.Equal(0, await CountAsync($"old-default-{tag}"));
+        Assert.Equal(3, await CountAsync($"within-default-{tag}"));
+        Assert.Equal(0, await CountAsync($"old-org-{tag}"));
+    }
+
+    [Fact]
+    public async Task While_another_instance_holds_the_claim_nothing_is_pruned()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        await InsertAsync(null, 3, 100, $"claimed-{tag}");
+        var now = UnixMs.Now(fx.Server.Clock);
+        Assert.True(await Db.WriteAsync((conn, tx) => AuditRetentionStore.ClaimAsync(conn, tx, "audit-retention", "another-instance", now, now + 600_000),
+            TestContext.Current.CancellationToken));
+        try
+        {
+            var pruner = fx.Server.Services.GetRequiredService<AuditRetentionPruner>();
+            Assert.Null(await pruner.PruneOnceAsync(TestContext.Current.CancellationToken));
+            Assert.Equal(3, await CountAsync($"claimed-{tag}"));
+        }
+        finally
+        {
+            await Db.WriteAsync((conn, tx) => AuditRetentionStore.ReleaseAsync(conn, tx, "audit-retention", "another-instance"), TestContext.Current.CancellationToken);
+        }
+        Assert.NotNull(await fx.Server.Services.GetRequiredService<AuditRetentionPruner>().PruneOnceAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(0, await CountAsync($"claimed-{tag}"));
+    }
+}
