@@ -178,8 +178,11 @@ public sealed partial class DenialRouteTable
         Write("DELETE", root + "/leases/{leaseId}", leaseOne, at, foreign, lease, lease);
     }
 
-    private void AuditLogRoutes() =>
+    private void AuditLogRoutes()
+    {
         ProjectRead("/api/v1/organization/audit-logs", $"/api/v1/organization/audit-logs?projectId={w.ProjectId}", "read", "audit-logs");
+        ProjectRead("/api/v1/organization/audit-logs/export", $"/api/v1/organization/audit-logs/export?projectId={w.ProjectId}", "read", "audit-logs");
+    }
 
     private void Public(string method, string pattern, string reason)
     {

@@ -12,6 +12,36 @@ public sealed class AuditLogService(Db db, PermissionService permissions, AuditB
 {
     public async Task<IReadOnlyList<AuditLogRow>> SearchAsync(Actor actor, AuditLogQuery query)
     {
+        var readableProjects = await AuthorizeAsync(actor, query);
+        return await db.ReadAsync(conn => AuditLogStore.SearchAsync(conn, actor.OrgId, query, readableProjects));
+    }
+
+    /// <summary>
+    /// Every row the query matches, oldest first, handed to <paramref name="write"/> a page at a time: memory stays one
+    /// page whatever the range. The permission checks are the search's, made before the first row is read.
+    /// </summary>
+    public async Task<Func<Func<IReadOnlyList<AuditLogRow>, Task>, CancellationToken, Task<long>>> ExportAsync(Actor actor, AuditLogQuery query)
+    {
+        var readableProjects = await AuthorizeAsync(actor, query);
+        return async (write, ct) =>
+        {
+            const int Page = 1000;
+            long count = 0;
+            var (afterCreatedAt, afterId) = (long.MinValue, "");
+            while (true)
+            {
+                var page = await db.ReadAsync(conn => AuditLogStore.ExportPageAsync(conn, actor.OrgId, query, readableProjects, afterCreatedAt, afterId, Page), ct);
+                if (page.Count == 0) return count;
+                await write(page);
+                count += page.Count;
+                if (page.Count < Page) return count;
+                (afterCreatedAt, afterId) = (page[^1].CreatedAt, page[^1].Id);
+            }
+        };
+    }
+
+    private async Task<IReadOnlyList<string>?> AuthorizeAsync(Actor actor, AuditLogQuery query)
+    {
         IReadOnlyList<string>? readableProjects = null;
         if (query.ProjectId is not null)
         {
@@ -28,7 +58,7 @@ public sealed class AuditLogService(Db db, PermissionService permissions, AuditB
 
         // Read events are batched; make what happened before this request visible to it.
         await batcher.FlushAsync();
-        return await db.ReadAsync(conn => AuditLogStore.SearchAsync(conn, actor.OrgId, query, readableProjects));
+        return readableProjects;
     }
 
     private async Task<IReadOnlyList<string>> ReadableProjectsAsync(Actor actor)

@@ -36,6 +36,43 @@ public static class AuditLogStore
     public static async Task<IReadOnlyList<AuditLogRow>> SearchAsync(DbConnection conn, string orgId, AuditLogQuery q,
         IReadOnlyList<string>? readableProjects)
     {
+        var (where, args) = Filter(conn, orgId, q, readableProjects);
+        var sql = $"""
+            SELECT {RowColumns}
+            FROM audit_logs a LEFT JOIN projects p ON p.id = a.project_id
+            WHERE {string.Join(" AND ", where)}
+            ORDER BY a.created_at DESC, a.id DESC LIMIT @Limit OFFSET @Offset
+            """;
+        return (await conn.QueryAsync<AuditLogRow>(sql, args)).AsList();
+    }
+
+    /// <summary>
+    /// The next <paramref name="batch"/> rows matching the query, oldest first, after the row (<paramref name="afterCreatedAt"/>,
+    /// <paramref name="afterId"/>) — keyset pages, so an export of millions of rows reads each row once and holds one page.
+    /// </summary>
+    public static async Task<IReadOnlyList<AuditLogRow>> ExportPageAsync(DbConnection conn, string orgId, AuditLogQuery q,
+        IReadOnlyList<string>? readableProjects, long afterCreatedAt, string afterId, int batch)
+    {
+        var (where, args) = Filter(conn, orgId, q, readableProjects);
+        where.Add("(a.created_at > @AfterCreatedAt OR (a.created_at = @AfterCreatedAt AND a.id > @AfterId))");
+        args.Add("AfterCreatedAt", afterCreatedAt);
+        args.Add("AfterId", afterId);
+        args.Add("Batch", batch);
+        var sql = $"""
+            SELECT {RowColumns}
+            FROM audit_logs a LEFT JOIN projects p ON p.id = a.project_id
+            WHERE {string.Join(" AND ", where)}
+            ORDER BY a.created_at, a.id LIMIT @Batch
+            """;
+        return (await conn.QueryAsync<AuditLogRow>(sql, args)).AsList();
+    }
+
+    private const string RowColumns =
+        "a.id, a.org_id, a.project_id, p.name AS project_name, p.slug AS project_slug, a.actor_type, a.actor_metadata, " +
+        "a.event_type, a.event_metadata, a.ip_address, a.user_agent, a.user_agent_type, a.created_at";
+
+    private static (List<string> Where, DynamicParameters Args) Filter(DbConnection conn, string orgId, AuditLogQuery q, IReadOnlyList<string>? readableProjects)
+    {
         var where = new List<string> { "a.org_id = @orgId" };
         if (readableProjects is not null)
             where.Add(readableProjects.Count == 0
@@ -48,17 +85,10 @@ public static class AuditLogStore
         if (q.UserAgentType is not null) where.Add("a.user_agent_type = @UserAgentType");
         if (q.StartMs is not null) where.Add("a.created_at >= @StartMs");
         if (q.EndMs is not null) where.Add("a.created_at <= @EndMs");
-        var sql = $"""
-            SELECT a.id, a.org_id, a.project_id, p.name AS project_name, p.slug AS project_slug, a.actor_type, a.actor_metadata,
-                   a.event_type, a.event_metadata, a.ip_address, a.user_agent, a.user_agent_type, a.created_at
-            FROM audit_logs a LEFT JOIN projects p ON p.id = a.project_id
-            WHERE {string.Join(" AND ", where)}
-            ORDER BY a.created_at DESC, a.id DESC LIMIT @Limit OFFSET @Offset
-            """;
         var args = new DynamicParameters(q);
         args.Add("orgId", orgId);
         if (readableProjects is { Count: > 0 }) args.Add("ReadableProjects", readableProjects.ToArray());
-        return (await conn.QueryAsync<AuditLogRow>(sql, args)).AsList();
+        return (where, args);
     }
 }
 
