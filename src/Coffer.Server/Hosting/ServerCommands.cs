@@ -8,7 +8,23 @@ public static class ServerCommands
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        // Help and version need no settings, no keys and no database: answered before anything is loaded.
+        if (args.Length > 0 && args[0] is "help" or "--help" or "-h")
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+        if (args.Length > 0 && args[0] is "--version" or "version")
+        {
+            Console.WriteLine($"coffer-server {Version}");
+            return 0;
+        }
         var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
+        if (args.Length > 0 && args[0].StartsWith('-'))
+        {
+            await Console.Error.WriteLineAsync($"coffer-server: unknown option '{args[0]}'. Try: coffer-server --help.");
+            return 2;
+        }
         CofferOptions options;
         try
         {
@@ -50,12 +66,6 @@ public static class ServerCommands
                     return await RotateRootKeyAsync(options);
                 case "backup" or "restore":
                     return await BackupOrRestoreAsync(command, args.Skip(1).ToArray(), options);
-                case "help" or "--help" or "-h":
-                    Console.WriteLine("Usage: coffer-server [serve|migrate|rotate-root-key|backup <file> [--force]|restore <file> [--force]]");
-                    Console.WriteLine("  backup <file>    copies the SQLite database to <file> while the server runs (0600; never contains the root key)");
-                    Console.WriteLine("  restore <file>   puts a backup in place of the database (server stopped; --force to replace a database)");
-                    Console.WriteLine($"  rotate-root-key  rewraps every data key from the current root key to {RootKeyRotation.NewKeyVariable} (stop all servers first)");
-                    return 0;
                 default:
                     await Console.Error.WriteLineAsync($"coffer-server: unknown command '{command}'. Try: serve, migrate, rotate-root-key, backup, restore.");
                     return 2;
@@ -85,6 +95,23 @@ public static class ServerCommands
             return 1;
         }
     }
+
+    /// <summary>The release, from the assembly's informational version (without the source revision suffix).</summary>
+    public static string Version =>
+        (typeof(ServerCommands).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0.0.0").Split('+')[0];
+
+    private static string Usage => string.Join('\n',
+        "Usage: coffer-server [command]",
+        "",
+        "Commands:",
+        "  serve            run the server (the default); settings come from the environment (docs/configuration.md)",
+        "  migrate          apply pending database migrations and exit",
+        $"  rotate-root-key  rewrap every data key from the current root key to {RootKeyRotation.NewKeyVariable} (stop all servers first)",
+        "  backup <file>    copy the SQLite database to <file> while the server runs (0600; never contains the root key); --force replaces <file>",
+        "  restore <file>   put a backup in place of the SQLite database (server stopped); --force replaces a database",
+        "  help, --help     print this and exit",
+        "  --version        print the release and exit");
 
     private static async Task<int> BackupOrRestoreAsync(string command, string[] rest, CofferOptions options)
     {
