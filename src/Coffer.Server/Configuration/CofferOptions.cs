@@ -67,6 +67,15 @@ public sealed class CofferOptions
     /// <summary>Days audit rows are kept where no project retention applies; 0 keeps them for ever (AUDIT_LOG_RETENTION_DAYS).</summary>
     public int AuditLogRetentionDays { get; init; }
 
+    /// <summary>Serve Prometheus metrics at /metrics on <see cref="MetricsHost"/>:<see cref="MetricsPort"/> (METRICS_ENABLED).</summary>
+    public bool MetricsEnabled { get; init; }
+
+    /// <summary>The metrics listener's address (METRICS_HOST; loopback by default, so it stays private unless opened on purpose).</summary>
+    public string MetricsHost { get; init; } = "127.0.0.1";
+
+    /// <summary>The metrics listener's port, apart from the API's (METRICS_PORT).</summary>
+    public int MetricsPort { get; init; } = 9464;
+
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
 }
 

@@ -96,6 +96,9 @@ public static class SettingsLoader
             CryptoProvider = Try(() => ParseCryptoProvider(Get("CRYPTO_PROVIDER")), Crypto.GcmProvider.Libsodium),
             BackupIntervalMinutes = Try(() => ParseInt(Get("BACKUP_INTERVAL_MINUTES"), "BACKUP_INTERVAL_MINUTES", 0, 0, 7 * 24 * 60), 0),
             BackupDirectory = Get("BACKUP_DIRECTORY") ?? Path.Combine(dataDir, "backups"),
+            MetricsEnabled = IsTrue(Get("METRICS_ENABLED")),
+            MetricsHost = Get("METRICS_HOST") ?? "127.0.0.1",
+            MetricsPort = Try(() => ParseInt(Get("METRICS_PORT"), "METRICS_PORT", 9464, 1, 65535), 9464),
             AuditLogRetentionDays = Try(() => ParseInt(Get("AUDIT_LOG_RETENTION_DAYS"), "AUDIT_LOG_RETENTION_DAYS", 0, 0, 36_500), 0),
             BackupKeep = Try(() => ParseInt(Get("BACKUP_KEEP"), "BACKUP_KEEP", 7, 1, 10_000), 7),
             RateLimits = new RateLimitOptions

@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Sockets;
+using Coffer.IntegrationTests.Infrastructure;
+
+namespace Coffer.IntegrationTests.Operations;
+
+public sealed class MetricsServer : ServerFixture
+{
+    public int MetricsPort { get; } = FreePort();
+
+    protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?>
+    {
+        ["METRICS_ENABLED"] = "true",
+        ["METRICS_PORT"] = MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>
+/// METRICS_ENABLED: Prometheus text at /metrics on the metrics listener only — HTTP server series by route template and
+/// Coffer's own (logins by outcome) — and nothing from a request's values: no secret, token or id in any line.
+/// </summary>
+public sealed class MetricsTests(MetricsServer fx) : IClassFixture<MetricsServer>
+{
+    [Fact]
+    public async Task The_scrape_has_the_expected_series_and_no_secret_token_or_id()
+    {
+        var project = await fx.Given.TestProjectAsync();
+        const string Canary = "metrics-canary-Zq81xw";
+        Expect.Ok(await fx.Api.PostAsync("/api/v4/secrets/METRICS_CANARY", new { projectId = project.Id, environment = "dev", secretValue = Canary }, fx.AdminToken));
+        Expect.Ok(await fx.Api.GetAsync($"/api/v4/secrets/METRICS_CANARY?projectId={project.Id}&environment=dev", fx.AdminToken));
+        var identityId = await fx.Given.IdentityAsync();
+        var (clientId, clientSecret) = await fx.Given.UniversalAuthAsync(identityId);
+        var token = await fx.Given.LoginAsync(clientId, clientSecret);
+
+        using var scraper = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fx.MetricsPort}") };
+        // The exporter collects on a scrape; the instruments above were all updated before it.
+        var text = await scraper.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+
+        Assert.Contains("http_server_request_duration_seconds_count{", text, StringComparison.Ordinal);
+        Assert.Contains("http_route=\"/api/v4/secrets/{secretName}\"", text, StringComparison.Ordinal);
+        Assert.Matches(@"coffer_auth_logins_total\{[^}]*outcome=""Success""[^}]*\} [1-9]", text);
+        foreach (var leak in new[] { Canary, token, fx.AdminToken, clientSecret, clientId, identityId, project.Id, "METRICS_CANARY" })
+            Assert.DoesNotContain(leak, text, StringComparison.Ordinal);
+
+        // The API's own port does not serve it.
+        Assert.Equal(404, (await fx.Api.GetAsync("/metrics")).Code);
+    }
+}
