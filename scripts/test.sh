@@ -108,6 +108,16 @@ if [ -f tests/sdk-e2e/package.json ]; then
   fi
 fi
 
+if [ -x scripts/publish.sh ]; then
+  section "release artefacts (self-contained single-file, linux-x64)"
+  scripts/publish.sh --check linux-x64 2>&1 | tee "$RESULTS/publish.log"
+  p=$(grep -E '^release artefacts: ' "$RESULTS/publish.log" | tail -1 | sed -E 's/^release artefacts: ([0-9]+) passed, ([0-9]+) failed$/\1/')
+  fl=$(grep -E '^release artefacts: ' "$RESULTS/publish.log" | tail -1 | sed -E 's/^release artefacts: ([0-9]+) passed, ([0-9]+) failed$/\2/')
+  if [ -z "$p" ]; then failed=$((failed + 1)); fi
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${fl:-0}))
+fi
+
 if [ -x bench/run.sh ]; then
   section "benchmark smoke run (not a timing gate)"
   if bench/run.sh --quick >"$RESULTS/bench-quick.log" 2>&1; then

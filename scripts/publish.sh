@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Self-contained single-file release binaries: coffer-server and coffer, each one file with the .NET runtime and its
+# native libraries (SQLite, libsodium) inside, nothing beside it.
+#   scripts/publish.sh [RID ...]        -> artifacts/publish/<rid>/coffer-server and coffer (default RID: linux-x64)
+#   scripts/publish.sh --check [RID]    -> publishes, then runs each binary once: --version, and the server serving
+#                                          /api/status on a throw-away data folder; prints "release artefacts: N passed, N failed"
+# The host needs libldap only for LDAP auth (loaded when first used), as any Linux install of Coffer does.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+check=false
+if [ "${1:-}" = "--check" ]; then check=true; shift; fi
+rids=("$@")
+[ "${#rids[@]}" -eq 0 ] && rids=(linux-x64)
+
+props=(-c Release --self-contained -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true
+  -p:EnableCompressionInSingleFile=true -p:DebugType=none -p:GenerateDocumentationFile=false -v quiet -nologo)
+
+passed=0; failed=0
+for rid in "${rids[@]}"; do
+  out="artifacts/publish/$rid"
+  rm -rf "$out"
+  if dotnet publish src/Coffer.Server -r "$rid" "${props[@]}" -o "$out" && dotnet publish src/Coffer.Cli -r "$rid" "${props[@]}" -o "$out"; then
+    # What publish leaves beside the binaries that they do not read at run time.
+    rm -f "$out"/*.staticwebassets.endpoints.json "$out"/*.pdb
+    ls -l "$out"
+  else
+    echo "publish for $rid failed"; failed=$((failed + 1)); continue
+  fi
+  [ "$check" = true ] || continue
+  for bin in coffer-server coffer; do
+    if "$out/$bin" --version; then passed=$((passed + 1)); else echo "$bin --version failed"; failed=$((failed + 1)); fi
+  done
+  data="$(mktemp -d /tmp/coffer-release.XXXXXX)"
+  port=$(( 20000 + RANDOM % 20000 ))
+  COFFER_DATA_DIR="$data" PORT="$port" "$out/coffer-server" >"$data/log" 2>&1 &
+  pid=$!
+  ok=false
+  for _ in $(seq 1 150); do
+    if curl -sf "http://127.0.0.1:$port/api/status" | grep -q '"message":"Ok"'; then ok=true; break; fi
+    sleep 0.2
+  done
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  if [ "$ok" = true ]; then passed=$((passed + 1)); echo "coffer-server ($rid) served /api/status"
+  else failed=$((failed + 1)); echo "coffer-server ($rid) did not serve /api/status; its log:"; tail -20 "$data/log"; fi
+  rm -rf "$data"
+done
+if [ "$check" = true ]; then echo "release artefacts: $passed passed, $failed failed"; fi
+[ "$failed" -eq 0 ]
