@@ -1,7 +1,6 @@
 using System.DirectoryServices.Protocols;
 using System.Net;
 using System.Net.Sockets;
-using Coffer.Server.Configuration;
 using Coffer.Server.Http.Outbound;
 
 namespace Coffer.Server.Features.LdapAuth;
@@ -25,7 +24,7 @@ public sealed record LdapUser(string Dn, IReadOnlyDictionary<string, string[]> A
 /// re-point it), an <c>ldaps://</c> one by name with the certificate verified for that name, against the configured
 /// CA when there is one; referrals are not followed; every step has a short time-out.
 /// </summary>
-public sealed partial class LdapDirectory(CofferOptions options, ILogger<LdapDirectory> log)
+public sealed partial class LdapDirectory(GuardedHttp outbound, ILogger<LdapDirectory> log)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
     private const int InvalidCredentials = 49;
@@ -177,17 +176,9 @@ public sealed partial class LdapDirectory(CofferOptions options, ILogger<LdapDir
     /// </summary>
     private async Task<string> TargetAsync(string host, bool secure)
     {
-        IPAddress[] addresses;
-        try
-        {
-            addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host);
-        }
-        catch (SocketException)
-        {
-            throw new BadGatewayException($"Connecting to the LDAP server failed: the host {host} could not be resolved");
-        }
+        var (addresses, allowed) = await outbound.ResolveCheckedAsync(host, CancellationToken.None);
         if (addresses.Length == 0) throw new BadGatewayException($"Connecting to the LDAP server failed: the host {host} could not be resolved");
-        if (!options.AllowInternalIpConnections && addresses.Any(InternalAddresses.IsInternal))
+        if (!allowed)
             throw new BadGatewayException($"Connecting to the LDAP server failed: {host} is a private address, and ALLOW_INTERNAL_IP_CONNECTIONS is not set");
         if (secure) return host;
         var chosen = addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetworkV6 ? 1 : 0).First();

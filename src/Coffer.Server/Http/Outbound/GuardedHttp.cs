@@ -22,12 +22,22 @@ public sealed class GuardedHttp(CofferOptions options)
     public async Task RequireAllowedAsync(Uri url, CancellationToken ct)
     {
         if (options.AllowInternalIpConnections) return;
-        var addresses = await ResolveAsync(url.IdnHost, ct);
+        var (addresses, allowed) = await ResolveCheckedAsync(url.IdnHost, ct);
         if (addresses.Length == 0) throw new BadRequestException($"The host {url.Host} could not be resolved");
-        if (addresses.Any(InternalAddresses.IsInternal))
+        if (!allowed)
             throw new BadRequestException(
                 $"Private IP addresses ({url.Host}) are not allowed. If you are self-hosting, you can allow private IP addresses by setting the " +
                 "'ALLOW_INTERNAL_IP_CONNECTIONS' environment variable to 'true' on your instance.");
+    }
+
+    /// <summary>
+    /// The host's addresses (none when it does not resolve), and whether every one of them may be reached: none is
+    /// internal, or ALLOW_INTERNAL_IP_CONNECTIONS is set. For connections this client does not make itself (LDAP).
+    /// </summary>
+    public async Task<(IPAddress[] Addresses, bool Allowed)> ResolveCheckedAsync(string host, CancellationToken ct)
+    {
+        var addresses = await ResolveAsync(host, ct);
+        return (addresses, options.AllowInternalIpConnections || !addresses.Any(InternalAddresses.IsInternal));
     }
 
     /// <summary>GETs <paramref name="url"/> and returns the body (at most <see cref="MaxBodyBytes"/>); a failure names the step.</summary>
