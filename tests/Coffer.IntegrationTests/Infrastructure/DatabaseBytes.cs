@@ -7,9 +7,14 @@ namespace Coffer.IntegrationTests.Infrastructure;
 /// <summary>Scans everything the database stored for canary strings: the SQLite file and its WAL, or a full PostgreSQL dump.</summary>
 public static class DatabaseBytes
 {
-    public static async Task AssertAbsentAsync(TestServer server, params string[] canaries)
+    public static async Task AssertAbsentAsync(TestServer server, params string[] canaries) => AssertAbsent(await ReadAllAsync(server), canaries);
+
+    /// <summary>The same scan over one file (a backup).</summary>
+    public static async Task AssertAbsentInFileAsync(string path, params string[] canaries) =>
+        AssertAbsent([(Path.GetFileName(path), await File.ReadAllBytesAsync(path))], canaries);
+
+    private static void AssertAbsent(List<(string Name, byte[] Bytes)> haystacks, string[] canaries)
     {
-        var haystacks = await ReadAllAsync(server);
         foreach (var canary in canaries)
         {
             var raw = Encoding.UTF8.GetBytes(canary);

@@ -37,7 +37,7 @@ public sealed class ScriptedServer : IAsyncDisposable
         var stateDir = Directory.CreateTempSubdirectory("coffer-scripted-").FullName;
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = FreePorts.Next();
             var env = new Dictionary<string, string>
             {
                 [prefix + "_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -71,13 +71,6 @@ public sealed class ScriptedServer : IAsyncDisposable
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"{script} {command} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
         return await stdout;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -60,7 +60,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts <c>coffer-server</c> (serve) and waits until <c>/api/status</c> answers 200.</summary>
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> environment)
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var env = new Dictionary<string, string?>(environment) { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         var process = Start([], env);
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
@@ -108,7 +108,7 @@ public sealed class ServerProcess : IAsyncDisposable
         TimeSpan? timeout = null)
     {
         var env = new Dictionary<string, string?>(environment);
-        if (!env.ContainsKey("PORT")) env["PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!env.ContainsKey("PORT")) env["PORT"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var process = Start(args, env);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -164,13 +164,6 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Metadata(string key) =>

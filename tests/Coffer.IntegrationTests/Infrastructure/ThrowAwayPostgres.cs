@@ -37,7 +37,7 @@ public sealed partial class ThrowAwayPostgres : IAsyncDisposable
         // The free port is only free when asked; a server starting elsewhere in the suite can take it first.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = FreePorts.Next();
             try
             {
                 var output = await ScriptAsync("start", stateDir, port, password);
@@ -85,13 +85,6 @@ public sealed partial class ThrowAwayPostgres : IAsyncDisposable
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"pg-test-server.sh {command} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
         return await stdout;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex("export COFFER_TEST_POSTGRES='([^']*)'")]

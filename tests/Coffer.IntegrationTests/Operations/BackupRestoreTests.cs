@@ -72,7 +72,7 @@ public sealed class BackupRestoreTests : IDisposable
 
         if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(backup));
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(backup)!, "*.partial-*"));
-        await DatabaseBytesOf(backup).AssertAbsentAsync("value-7");
+        await DatabaseBytes.AssertAbsentInFileAsync(backup, "value-7");
 
         var restored = await ServerProcess.RunAsync(["restore", backup], Env("restored"));
         Assert.True(restored.ExitCode == 0, $"exit {restored.ExitCode}: {restored.Stdout}\n{restored.Stderr}");
@@ -140,17 +140,5 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.StartsWith($"coffer-server: restore refused: {newer} was made by a newer coffer-server (schema version 9999; this one knows up to ",
             future.Stderr.Trim(), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_root, "elsewhere", "coffer.db")));
-    }
-
-    private static FileBytes DatabaseBytesOf(string path) => new(path);
-
-    /// <summary>A file's raw bytes, searched for text that must never be there in the clear.</summary>
-    private sealed record FileBytes(string Path)
-    {
-        public async Task AssertAbsentAsync(string text)
-        {
-            var haystack = await File.ReadAllBytesAsync(Path, TestContext.Current.CancellationToken);
-            Assert.True(haystack.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(text)) < 0, $"'{text}' is in {Path} in the clear");
-        }
     }
 }

@@ -1,25 +1,16 @@
-using System.Net;
-using System.Net.Sockets;
 using Coffer.IntegrationTests.Infrastructure;
 
 namespace Coffer.IntegrationTests.Operations;
 
 public sealed class MetricsServer : ServerFixture
 {
-    public int MetricsPort { get; } = FreePort();
+    public int MetricsPort { get; } = FreePorts.Next();
 
     protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?>
     {
         ["METRICS_ENABLED"] = "true",
         ["METRICS_PORT"] = MetricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>
