@@ -83,17 +83,16 @@ public static class ApiJson
         }
     }
 
-    private sealed class UtcMillisecondsConverter : JsonConverter<DateTime>
+    /// <summary>Writes <see cref="DateTime"/> as <see cref="FormatTime"/> does; reads ISO-8601 as UTC.</summary>
+    public sealed class UtcMillisecondsConverter : JsonConverter<DateTime>
     {
         public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             reader.GetDateTime().ToUniversalTime();
 
         public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options)
         {
-            Span<byte> buffer = stackalloc byte[32];
-            var utc = value.Kind == DateTimeKind.Utc ? value : value.ToUniversalTime();
-            utc.TryFormat(buffer, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-            writer.WriteStringValue(buffer[..written]);
+            Span<byte> utf8 = stackalloc byte[TimeLength];
+            writer.WriteStringValue(FormatUtf8(value, utf8));
         }
     }
 

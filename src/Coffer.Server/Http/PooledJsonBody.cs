@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Coffer.Server.Http;
 
@@ -42,6 +43,10 @@ public sealed class PooledJsonBody : IBufferWriter<byte>, IResult, IDisposable
             throw;
         }
     }
+
+    /// <summary>Serializes <paramref name="value"/> with its source-generated contract.</summary>
+    public static PooledJsonBody Serialize<T>(T value, JsonTypeInfo<T> contract) =>
+        Write(w => JsonSerializer.Serialize(w, value, contract));
 
     void IBufferWriter<byte>.Advance(int count) => Length += count;
 

@@ -89,30 +89,9 @@ public static class ImportEndpoints
             var path = SecretInputs.Path(query, "path");
             query.ThrowIfInvalid();
             var (groups, tree) = await service.SecretsAsync(http.GetActor(), projectId!, environment!, path);
-            return PooledJsonBody.Write(w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("secrets");
-                foreach (var g in groups)
-                {
-                    var env = tree.Environment(g.Environment)!.Environment;
-                    w.WriteStartObject();
-                    w.WriteString("secretPath", g.SecretPath);
-                    w.WriteString("environment", g.Environment);
-                    w.WriteStartObject("environmentInfo");
-                    w.WriteString("id", env.Id);
-                    w.WriteString("name", env.Name);
-                    w.WriteString("slug", env.Slug);
-                    w.WriteEndObject();
-                    if (g.FolderId is not null) w.WriteString("folderId", g.FolderId);
-                    w.WriteStartArray("secrets");
-                    foreach (var (_, view) in g.Secrets) SecretJson.Write(w, view, SecretShape.Raw);
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            return PooledJsonBody.Serialize(
+                new ImportedSecretsResponse(Arrays.Map(groups, g => new ImportedSecretsGroupJson(g, tree.Environment(g.Environment)!.Environment))),
+                ImportJsonContext.Default.ImportedSecretsResponse);
         }).WithSummary("Get raw secrets from imports");
 
         group.MapGet("/{secretImportId}", async (HttpContext http, string secretImportId, ImportService service) =>

@@ -49,7 +49,7 @@ public static class SecretBatchEndpoints
         var actor = http.GetActor();
         projectId = await api.ResolveProjectAsync(projects, actor, projectId, slug);
         var secrets = await writer.CreateManyAsync(actor, AuditContext.From(http, actor), new SecretLocation(projectId, environment!, path), items);
-        return SecretJson.Many(secrets, SecretShape.Raw);
+        return SecretResponses.Created(secrets);
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext http, SecretWriter writer, ProjectService projects, SecretApi api)
@@ -74,7 +74,7 @@ public static class SecretBatchEndpoints
         var actor = http.GetActor();
         projectId = await api.ResolveProjectAsync(projects, actor, projectId, slug);
         var secrets = await writer.UpdateManyAsync(actor, AuditContext.From(http, actor), new SecretLocation(projectId, environment!, path), mode, items);
-        return SecretJson.Many(secrets, SecretShapes.Changed);
+        return SecretResponses.Changed(secrets);
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext http, SecretWriter writer, ProjectService projects, SecretApi api)
@@ -91,7 +91,7 @@ public static class SecretBatchEndpoints
         var actor = http.GetActor();
         projectId = await api.ResolveProjectAsync(projects, actor, projectId, slug);
         var secrets = await writer.DeleteManyAsync(actor, AuditContext.From(http, actor), new SecretLocation(projectId, environment!, path), items);
-        return SecretJson.Many(secrets, SecretShapes.Changed);
+        return SecretResponses.Changed(secrets);
     }
 
     private static async Task<IResult> MoveAsync(HttpContext http, SecretWriter writer)

@@ -101,13 +101,13 @@ public static class SecretEndpoints
             projectId, environment, path, name, type, version is { } v ? (long)v : null, view, expand, includeImports));
         // Infisical's CLI reads the ETag of this answer as well.
         return SecretResponses.JsonWithETag(http, etags,
-            SecretJson.One(secret, api.IsV4 ? SecretShapes.Listed : SecretShapes.FetchedV3));
+            SecretResponses.Fetched(secret, api.IsV4));
     }
 
     private static async Task<IResult> GetByIdAsync(HttpContext http, string secretId, SecretReader reader)
     {
         var secret = await reader.GetByIdAsync(http.GetActor(), secretId);
-        return SecretJson.One(secret, SecretShapes.FetchedById);
+        return SecretResponses.FetchedById(secret);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, SecretWriter writer, ProjectService projects, SecretApi api)
@@ -125,7 +125,7 @@ public static class SecretEndpoints
         projectId = await api.ResolveProjectAsync(projects, actor, projectId, slug);
         var secret = await writer.CreateAsync(actor, AuditContext.From(http, actor),
             new CreateSecretRequest(new SecretLocation(projectId, environment!, path), name, type, input));
-        return SecretJson.One(secret, SecretShape.Raw);
+        return SecretResponses.Created(secret);
     }
 
     private static async Task<IResult> UpdateAsync(HttpContext http, SecretWriter writer, ProjectService projects, SecretApi api)
@@ -144,7 +144,7 @@ public static class SecretEndpoints
         projectId = await api.ResolveProjectAsync(projects, actor, projectId, slug);
         var secret = await writer.UpdateAsync(actor, AuditContext.From(http, actor),
             new UpdateSecretRequest(new SecretLocation(projectId, environment!, path), name, type, newName, input));
-        return SecretJson.One(secret, SecretShapes.Changed);
+        return SecretResponses.Changed(secret);
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext http, SecretWriter writer, ProjectService projects, SecretApi api)
@@ -161,6 +161,6 @@ public static class SecretEndpoints
         projectId = await api.ResolveProjectAsync(projects, actor, projectId, slug);
         var secret = await writer.DeleteAsync(actor, AuditContext.From(http, actor),
             new DeleteSecretRequest(new SecretLocation(projectId, environment!, path), name, type));
-        return SecretJson.One(secret, SecretShapes.Changed);
+        return SecretResponses.Changed(secret);
     }
 }

@@ -32,26 +32,35 @@ public static class SecretResponses
         return false;
     }
 
+    private static SecretJsonContext Contracts => SecretJsonContext.Default;
+
     /// <summary><c>{"secrets": […], "imports": […]}</c></summary>
-    public static PooledJsonBody List(ListSecretsResult result) => PooledJsonBody.Write(w =>
-    {
-        w.WriteStartObject();
-        w.WriteStartArray("secrets");
-        foreach (var s in result.Secrets) SecretJson.Write(w, s, SecretShapes.Listed);
-        w.WriteEndArray();
-        w.WriteStartArray("imports");
-        foreach (var group in result.Imports)
-        {
-            w.WriteStartObject();
-            w.WriteString("secretPath", group.SecretPath);
-            w.WriteString("environment", group.Environment);
-            if (group.FolderId is not null) w.WriteString("folderId", group.FolderId);
-            w.WriteStartArray("secrets");
-            foreach (var (_, view) in group.Secrets) SecretJson.Write(w, view, SecretShapes.Imported);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteEndObject();
-    });
+    public static PooledJsonBody List(ListSecretsResult result) => PooledJsonBody.Serialize(
+        new SecretListResponse(Arrays.Map(result.Secrets, s => new ListedSecretJson(s)), Arrays.Map(result.Imports, g => new SecretImportGroupJson(g))),
+        Contracts.SecretListResponse);
+
+    /// <summary>A create's answer.</summary>
+    public static PooledJsonBody Created(SecretView secret) =>
+        PooledJsonBody.Serialize(new(new RawSecretJson(secret)), Contracts.OneSecretResponseRawSecretJson);
+
+    /// <summary>A batch create's answer.</summary>
+    public static PooledJsonBody Created(IReadOnlyList<SecretView> secrets) =>
+        PooledJsonBody.Serialize(new(Arrays.Map(secrets, s => new RawSecretJson(s))), Contracts.ManySecretsResponseRawSecretJson);
+
+    /// <summary>An update's or a delete's answer.</summary>
+    public static PooledJsonBody Changed(SecretView secret) =>
+        PooledJsonBody.Serialize(new(new ChangedSecretJson(secret)), Contracts.OneSecretResponseChangedSecretJson);
+
+    /// <summary>A batch update's or batch delete's answer.</summary>
+    public static PooledJsonBody Changed(IReadOnlyList<SecretView> secrets) =>
+        PooledJsonBody.Serialize(new(Arrays.Map(secrets, s => new ChangedSecretJson(s))), Contracts.ManySecretsResponseChangedSecretJson);
+
+    /// <summary>Get by name: v4 answers with the list item's schema, v3 without <c>secretPath</c>.</summary>
+    public static PooledJsonBody Fetched(SecretView secret, bool v4) => v4
+        ? PooledJsonBody.Serialize(new(new ListedSecretJson(secret)), Contracts.OneSecretResponseListedSecretJson)
+        : PooledJsonBody.Serialize(new(new FetchedV3SecretJson(secret)), Contracts.OneSecretResponseFetchedV3SecretJson);
+
+    /// <summary>Get by id.</summary>
+    public static PooledJsonBody FetchedById(SecretView secret) =>
+        PooledJsonBody.Serialize(new(new FetchedByIdSecretJson(secret)), Contracts.OneSecretResponseFetchedByIdSecretJson);
 }

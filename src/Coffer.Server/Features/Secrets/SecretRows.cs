@@ -8,7 +8,10 @@ public static class SecretTypes
 }
 
 /// <summary>A tag as secrets carry it (Infisical's SanitizedTagSchema: <c>{id, slug, color, name}</c>, name = slug).</summary>
-public sealed record TagRef(string Id, string Slug, string? Color);
+public sealed record TagRef(string Id, string Slug, string? Color)
+{
+    public string Name => Slug;
+}
 
 /// <summary>
 /// A row of <c>secrets</c> with its tags. Values stay sealed until a response needs them; cached rows are shared
