@@ -84,6 +84,6 @@ public static class AwsAuthEndpoints
         var tokens = TokenSettings.Read(body, withDefaults: attach);
         body.ThrowIfInvalid();
         return new AwsAuthSettings(endpoint ?? (attach ? StsCallerIdentity.DefaultEndpoint : null), arns ?? (attach ? "" : null),
-            accounts ?? (attach ? "" : null), tokens.AccessTokenTtl, tokens.AccessTokenMaxTtl, tokens.AccessTokenNumUsesLimit, tokens.AccessTokenTrustedIps);
+            accounts ?? (attach ? "" : null), tokens);
     }
 }

@@ -21,47 +21,30 @@ public sealed class AwsAuthService(
 {
     private const string NotConfigured = "AWS auth method not found for identity, did you configure AWS auth?";
 
-    private static readonly AuthMethodTable<AwsAuthRow> Table = new(AuthMethods.AwsAuth,
-        AwsAuthStore.FindByIdentityAsync, AwsAuthStore.InsertAsync, AwsAuthStore.UpdateAsync, AwsAuthStore.DeleteAsync, EventMetadata,
+    private static readonly AuthMethodTable<AwsAuthRow> Table = new(AuthMethods.AwsAuth, AwsAuthStore.Schema, EventMetadata,
         new AuthMethodMessages("Failed to add AWS auth to identity", "Failed to add AWS Auth to already configured identity", "Failed to update AWS auth",
             "Failed to update AWS Auth", "The identity does not have AWS Auth attached", "Failed to revoke aws auth of identity with more privileged role",
             "The identity does not have aws auth"));
 
     public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, AwsAuthSettings s) =>
-        AwsAuthJson.From(await configurations.AttachAsync(Table, actor, audit, identityId, async (identity, now) =>
+        AwsAuthJson.From(await configurations.AttachAsync(Table, actor, audit, identityId, s.Tokens, async (_, _) =>
         {
             await RequireReachableAsync(s.StsEndpoint);
             return new AwsAuthRow
             {
-                Id = Ids.New(),
-                IdentityId = identity.Id,
                 StsEndpoint = s.StsEndpoint ?? StsCallerIdentity.DefaultEndpoint,
                 AllowedPrincipalArns = s.AllowedPrincipalArns ?? "",
                 AllowedAccountIds = s.AllowedAccountIds ?? "",
-                AccessTokenTtl = s.AccessTokenTtl!.Value,
-                AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
-                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
-                AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
-                CreatedAt = now,
-                UpdatedAt = now,
             };
         }));
 
     public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string identityId, AwsAuthSettings s) =>
-        AwsAuthJson.From(await configurations.UpdateAsync(Table, actor, audit, identityId, _ => RequireReachableAsync(s.StsEndpoint),
-            (current, now) => new AwsAuthRow
+        AwsAuthJson.From(await configurations.UpdateAsync(Table, actor, audit, identityId, s.Tokens, _ => RequireReachableAsync(s.StsEndpoint),
+            current => current with
             {
-                Id = current.Id,
-                IdentityId = current.IdentityId,
                 StsEndpoint = s.StsEndpoint ?? current.StsEndpoint,
                 AllowedPrincipalArns = s.AllowedPrincipalArns ?? current.AllowedPrincipalArns,
                 AllowedAccountIds = s.AllowedAccountIds ?? current.AllowedAccountIds,
-                AccessTokenTtl = s.AccessTokenTtl ?? current.AccessTokenTtl,
-                AccessTokenMaxTtl = s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl,
-                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit ?? current.AccessTokenNumUsesLimit,
-                AccessTokenTrustedIps = s.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.AccessTokenTrustedIps).ToJsonString(),
-                CreatedAt = current.CreatedAt,
-                UpdatedAt = now,
             }));
 
     public async Task<JsonObject> GetAsync(Actor actor, AuditContext audit, string identityId) =>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
+using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Http;
 
 namespace Coffer.Server.Features.JwtAuth;
@@ -7,8 +8,7 @@ namespace Coffer.Server.Features.JwtAuth;
 /// <summary>A JWT auth configuration as read from an attach or update body; null leaves a field as it is (update).</summary>
 public sealed record JwtAuthSettings(
     string ConfigurationType, string? JwksUrl, string? JwksCaCert, IReadOnlyList<string>? PublicKeys, string? BoundIssuer, string? BoundAudiences,
-    JsonObject? BoundClaims, string? BoundSubject, long? AccessTokenTtl, long? AccessTokenMaxTtl, long? AccessTokenNumUsesLimit,
-    JsonArray? AccessTokenTrustedIps);
+    JsonObject? BoundClaims, string? BoundSubject, TokenSettings Tokens);
 
 /// <summary>Infisical's <c>identityJwtAuth</c> object.</summary>
 public static class JwtAuthJson

@@ -57,8 +57,7 @@ public static class JwtAuthEndpoints
         body.ThrowIfInvalid();
         return new JwtAuthSettings(type!, jwksUrl, jwksCaCert, publicKeys,
             attach ? boundIssuer ?? "" : boundIssuer, boundAudiences is null ? (attach ? "" : null) : JwtPolicy.Format(boundAudiences),
-            boundClaims, attach ? boundSubject ?? "" : boundSubject, tokens.AccessTokenTtl, tokens.AccessTokenMaxTtl, tokens.AccessTokenNumUsesLimit,
-            tokens.AccessTokenTrustedIps);
+            boundClaims, attach ? boundSubject ?? "" : boundSubject, tokens);
     }
 
     /// <summary>A record of strings, each normalized as Infisical's ("a,b" becomes "a, b").</summary>

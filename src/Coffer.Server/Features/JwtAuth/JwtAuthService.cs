@@ -24,20 +24,17 @@ public sealed class JwtAuthService(
     public const string Static = "static";
     public const string Jwks = "jwks";
 
-    private static readonly AuthMethodTable<JwtAuthRow> Table = new(AuthMethods.JwtAuth,
-        JwtAuthStore.FindByIdentityAsync, JwtAuthStore.InsertAsync, JwtAuthStore.UpdateAsync, JwtAuthStore.DeleteAsync, EventMetadata,
+    private static readonly AuthMethodTable<JwtAuthRow> Table = new(AuthMethods.JwtAuth, JwtAuthStore.Schema, EventMetadata,
         new AuthMethodMessages("Failed to add JWT auth to identity", "Failed to add JWT Auth to already configured identity", "Failed to update JWT auth",
             "Failed to update JWT Auth", "The identity does not have JWT Auth attached", "Failed to revoke jwt auth of identity with more privileged role",
             "The identity does not have JWT auth"));
 
     public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, JwtAuthSettings s) =>
-        JwtAuthJson.From(await configurations.AttachAsync(Table, actor, audit, identityId, async (identity, now) =>
+        JwtAuthJson.From(await configurations.AttachAsync(Table, actor, audit, identityId, s.Tokens, async (_, _) =>
         {
             await RequireReachableAsync(s.ConfigurationType, s.JwksUrl);
             return new JwtAuthRow
             {
-                Id = Ids.New(),
-                IdentityId = identity.Id,
                 ConfigurationType = s.ConfigurationType,
                 JwksUrl = s.JwksUrl ?? "",
                 JwksCaCert = s.JwksCaCert ?? "",
@@ -46,23 +43,15 @@ public sealed class JwtAuthService(
                 BoundAudiences = s.BoundAudiences ?? "",
                 BoundClaims = (s.BoundClaims ?? []).ToJsonString(),
                 BoundSubject = s.BoundSubject ?? "",
-                AccessTokenTtl = s.AccessTokenTtl!.Value,
-                AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
-                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
-                AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
-                CreatedAt = now,
-                UpdatedAt = now,
             };
         }));
 
     public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string identityId, JwtAuthSettings s) =>
-        JwtAuthJson.From(await configurations.UpdateAsync(Table, actor, audit, identityId, _ => RequireReachableAsync(s.ConfigurationType, s.JwksUrl),
-            (current, now) =>
+        JwtAuthJson.From(await configurations.UpdateAsync(Table, actor, audit, identityId, s.Tokens, _ => RequireReachableAsync(s.ConfigurationType, s.JwksUrl),
+            current =>
             {
-                var row = new JwtAuthRow
+                var row = current with
                 {
-                    Id = current.Id,
-                    IdentityId = current.IdentityId,
                     ConfigurationType = s.ConfigurationType,
                     JwksUrl = s.JwksUrl ?? current.JwksUrl,
                     JwksCaCert = s.JwksCaCert ?? current.JwksCaCert,
@@ -71,12 +60,6 @@ public sealed class JwtAuthService(
                     BoundAudiences = s.BoundAudiences ?? current.BoundAudiences,
                     BoundClaims = s.BoundClaims?.ToJsonString() ?? current.BoundClaims,
                     BoundSubject = s.BoundSubject ?? current.BoundSubject,
-                    AccessTokenTtl = s.AccessTokenTtl ?? current.AccessTokenTtl,
-                    AccessTokenMaxTtl = s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl,
-                    AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit ?? current.AccessTokenNumUsesLimit,
-                    AccessTokenTrustedIps = s.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.AccessTokenTrustedIps).ToJsonString(),
-                    CreatedAt = current.CreatedAt,
-                    UpdatedAt = now,
                 };
                 if (row.ConfigurationType == Static && row.PublicKeys == "[]")
                     throw new BadRequestException("A static JWT auth configuration needs at least one public key");

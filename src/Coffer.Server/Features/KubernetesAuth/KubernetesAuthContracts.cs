@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
+using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Http;
 
 namespace Coffer.Server.Features.KubernetesAuth;
@@ -7,7 +8,7 @@ namespace Coffer.Server.Features.KubernetesAuth;
 /// <summary>A Kubernetes auth configuration as read from an attach or update body; null leaves a field as it is (update).</summary>
 public sealed record KubernetesAuthSettings(
     string? KubernetesHost, string? CaCert, string? TokenReviewerJwt, string? AllowedNamespaces, string? AllowedNames, string? AllowedAudience,
-    long? AccessTokenTtl, long? AccessTokenMaxTtl, long? AccessTokenNumUsesLimit, JsonArray? AccessTokenTrustedIps);
+    TokenSettings Tokens);
 
 /// <summary>
 /// Infisical's <c>identityKubernetesAuth</c> object, with one difference: <c>tokenReviewerJwt</c> is always null — a

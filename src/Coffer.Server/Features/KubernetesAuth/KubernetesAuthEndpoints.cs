@@ -50,6 +50,6 @@ public static class KubernetesAuthEndpoints
         var tokens = TokenSettings.Read(body, withDefaults: attach);
         body.ThrowIfInvalid();
         return new KubernetesAuthSettings(host, caCert, reviewer, namespaces ?? (attach ? "" : null), names ?? (attach ? "" : null),
-            audience ?? (attach ? "" : null), tokens.AccessTokenTtl, tokens.AccessTokenMaxTtl, tokens.AccessTokenNumUsesLimit, tokens.AccessTokenTrustedIps);
+            audience ?? (attach ? "" : null), tokens);
     }
 }

@@ -32,71 +32,51 @@ public sealed class KubernetesAuthService(
 
     private const string ReviewerField = "token-reviewer-jwt";
 
-    private static readonly AuthMethodTable<KubernetesAuthRow> Table = new(AuthMethods.KubernetesAuth,
-        KubernetesAuthStore.FindByIdentityAsync, KubernetesAuthStore.InsertAsync, KubernetesAuthStore.UpdateAsync, KubernetesAuthStore.DeleteAsync,
-        EventMetadata,
+    private static readonly AuthMethodTable<KubernetesAuthRow> Table = new(AuthMethods.KubernetesAuth, KubernetesAuthStore.Schema, EventMetadata,
         new AuthMethodMessages("Failed to add Kubernetes auth to identity", "Failed to add Kubernetes Auth to already configured identity",
             "Failed to update Kubernetes auth", "Failed to update Kubernetes Auth", "The identity does not have Kubernetes Auth attached",
             "Failed to revoke Kubernetes auth of identity with more privileged role", "The identity does not have kubernetes auth"));
 
     public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, KubernetesAuthSettings s) =>
-        KubernetesAuthJson.From(await configurations.AttachAsync(Table, actor, audit, identityId, async (identity, now) =>
+        KubernetesAuthJson.From(await configurations.AttachAsync(Table, actor, audit, identityId, s.Tokens, async (_, id) =>
         {
             await outbound.RequireAllowedAsync(HostUrl(s.KubernetesHost!), CancellationToken.None);
-            var id = Ids.New();
             return new KubernetesAuthRow
             {
-                Id = id,
-                IdentityId = identity.Id,
                 KubernetesHost = s.KubernetesHost!,
                 CaCert = s.CaCert ?? "",
                 EncryptedTokenReviewerJwt = string.IsNullOrEmpty(s.TokenReviewerJwt) ? null : Credentials.Seal(id, ReviewerField, s.TokenReviewerJwt),
                 AllowedNamespaces = s.AllowedNamespaces ?? "",
                 AllowedNames = s.AllowedNames ?? "",
                 AllowedAudience = s.AllowedAudience ?? "",
-                AccessTokenTtl = s.AccessTokenTtl!.Value,
-                AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
-                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
-                AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
-                CreatedAt = now,
-                UpdatedAt = now,
             };
         }));
 
     public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string identityId, KubernetesAuthSettings s)
     {
         CredentialCipher? cipher = null;
-        return KubernetesAuthJson.From(await configurations.UpdateAsync(Table, actor, audit, identityId,
+        return KubernetesAuthJson.From(await configurations.UpdateAsync(Table, actor, audit, identityId, s.Tokens,
             async _ =>
             {
                 if (s.KubernetesHost is not null) await outbound.RequireAllowedAsync(HostUrl(s.KubernetesHost), CancellationToken.None);
                 // Outside the write unit: the first use creates the cipher's key, a write of its own.
                 if (s.TokenReviewerJwt is { Length: > 0 }) cipher = Credentials;
             },
-            (current, now) =>
+            current =>
             {
                 // A new host without a new reviewer JWT would send the stored one to wherever the editor points.
                 if (s.KubernetesHost is not null && s.KubernetesHost != current.KubernetesHost && s.TokenReviewerJwt is null
                     && current.EncryptedTokenReviewerJwt is not null)
                     throw new BadRequestException("Changing the Kubernetes host requires the token reviewer JWT to be given again");
-                return new KubernetesAuthRow
+                return current with
                 {
-                    Id = current.Id,
-                    IdentityId = current.IdentityId,
                     KubernetesHost = s.KubernetesHost ?? current.KubernetesHost,
                     CaCert = s.CaCert ?? current.CaCert,
                     EncryptedTokenReviewerJwt = s.TokenReviewerJwt is null ? current.EncryptedTokenReviewerJwt
                         : cipher is null ? null : cipher.Seal(current.Id, ReviewerField, s.TokenReviewerJwt),
-                    TokenReviewMode = current.TokenReviewMode,
                     AllowedNamespaces = s.AllowedNamespaces ?? current.AllowedNamespaces,
                     AllowedNames = s.AllowedNames ?? current.AllowedNames,
                     AllowedAudience = s.AllowedAudience ?? current.AllowedAudience,
-                    AccessTokenTtl = s.AccessTokenTtl ?? current.AccessTokenTtl,
-                    AccessTokenMaxTtl = s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl,
-                    AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit ?? current.AccessTokenNumUsesLimit,
-                    AccessTokenTrustedIps = s.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.AccessTokenTrustedIps).ToJsonString(),
-                    CreatedAt = current.CreatedAt,
-                    UpdatedAt = now,
                 };
             }));
     }

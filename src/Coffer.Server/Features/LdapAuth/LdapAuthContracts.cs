@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
+using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Http;
 
 namespace Coffer.Server.Features.LdapAuth;
@@ -13,7 +14,7 @@ public sealed record LdapAllowedField(string Key, string Value)
 /// <summary>An LDAP auth configuration as read from an attach or update body; null leaves a field as it is (update).</summary>
 public sealed record LdapAuthSettings(
     string? Url, string? BindDn, string? BindPass, string? CaCert, string? SearchBase, string? SearchFilter, IReadOnlyList<LdapAllowedField>? AllowedFields,
-    long? AccessTokenTtl, long? AccessTokenMaxTtl, long? AccessTokenNumUsesLimit, JsonArray? AccessTokenTrustedIps,
+    TokenSettings Tokens,
     bool? LockoutEnabled, long? LockoutThreshold, long? LockoutDurationSeconds, long? LockoutCounterResetSeconds);
 
 /// <summary>

@@ -75,7 +75,7 @@ public static class LdapAuthEndpoints
         var caCert = body.String("ldapCaCertificate", required: false, trim: true);
         var tokens = TokenSettings.Read(body, withDefaults: attach);
         var settings = new LdapAuthSettings(url, bindDn, bindPass, caCert, searchBase, searchFilter, allowedFields,
-            tokens.AccessTokenTtl, tokens.AccessTokenMaxTtl, tokens.AccessTokenNumUsesLimit, tokens.AccessTokenTrustedIps,
+            tokens,
             body.Boolean("lockoutEnabled", fallback: attach ? true : null),
             body.Integer("lockoutThreshold", min: 1, max: 30, fallback: attach ? 3 : null),
             body.Integer("lockoutDurationSeconds", min: 30, max: 86400, fallback: attach ? 300 : null),

@@ -32,26 +32,20 @@ public sealed class LdapAuthService(
     // request refused before anything is sealed must leave the database as it was.
     private CredentialCipher Credentials => services.GetRequiredService<CredentialCipher>();
 
-    private static readonly AuthMethodTable<LdapAuthRow> Table = new(AuthMethods.LdapAuth,
-        LdapAuthStore.FindByIdentityAsync, LdapAuthStore.InsertAsync, LdapAuthStore.UpdateAsync, LdapAuthStore.DeleteAsync, EventMetadata,
+    private static readonly AuthMethodTable<LdapAuthRow> Table = new(AuthMethods.LdapAuth, LdapAuthStore.Schema, EventMetadata,
         new AuthMethodMessages("Failed to add LDAP auth to identity", "Failed to add LDAP Auth to already configured identity", "Failed to update LDAP auth",
             "The identity does not have LDAP Auth attached", "The identity does not have LDAP Auth attached",
             "Failed to revoke LDAP auth of identity with more privileged role", "The identity does not have LDAP Auth attached",
             UpdateMissingIsNotFound: true));
 
     public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, LdapAuthSettings s) =>
-        LdapAuthJson.From(await configurations.AttachAsync(Table, actor, audit, identityId, async (identity, now) =>
+        LdapAuthJson.From(await configurations.AttachAsync(Table, actor, audit, identityId, s.Tokens, async (_, id) =>
         {
             if (string.IsNullOrEmpty(s.BindDn) || string.IsNullOrEmpty(s.BindPass) || string.IsNullOrEmpty(s.SearchBase) || string.IsNullOrEmpty(s.Url))
                 throw new BadRequestException("Invalid request. Missing bind DN, bind pass, search base, or URL.");
-            if (s.AccessTokenMaxTtl > 0 && s.AccessTokenTtl > s.AccessTokenMaxTtl)
-                throw new BadRequestException("Access token TTL cannot be greater than max TTL");
             await RequireReachableAsync(new LdapServer(s.Url, s.BindDn, s.BindPass, s.CaCert));
-            var id = Ids.New();
             return new LdapAuthRow
             {
-                Id = id,
-                IdentityId = identity.Id,
                 Url = s.Url,
                 BindDn = s.BindDn,
                 EncryptedBindPass = Credentials.Seal(id, BindPassField, s.BindPass),
@@ -59,16 +53,10 @@ public sealed class LdapAuthService(
                 SearchBase = s.SearchBase,
                 SearchFilter = s.SearchFilter ?? LdapFilter.Default,
                 AllowedFields = LdapAuthJson.Serialize(s.AllowedFields),
-                AccessTokenTtl = s.AccessTokenTtl!.Value,
-                AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
-                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
-                AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
                 LockoutEnabled = s.LockoutEnabled ?? true,
                 LockoutThreshold = s.LockoutThreshold ?? 3,
                 LockoutDurationSeconds = s.LockoutDurationSeconds ?? 300,
                 LockoutCounterResetSeconds = s.LockoutCounterResetSeconds ?? 30,
-                CreatedAt = now,
-                UpdatedAt = now,
             };
         }));
 
@@ -76,23 +64,19 @@ public sealed class LdapAuthService(
     {
         LdapServer? server = null;
         CredentialCipher? cipher = null;
-        return LdapAuthJson.From(await configurations.UpdateAsync(Table, actor, audit, identityId,
+        return LdapAuthJson.From(await configurations.UpdateAsync(Table, actor, audit, identityId, s.Tokens,
             async current =>
             {
                 // A new URL without the bind password again would send the stored password wherever the editor points.
                 if (s.Url is not null && s.Url != current.Url && s.BindPass is null)
                     throw new BadRequestException("Changing the LDAP URL requires the bind password to be given again");
-                var (ttl, maxTtl) = (s.AccessTokenTtl ?? current.AccessTokenTtl, s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl);
-                if (maxTtl > 0 && ttl > maxTtl) throw new BadRequestException("Access token TTL cannot be greater than max TTL");
                 cipher = Credentials;
                 var bindPass = s.BindPass ?? cipher.Open(current.Id, BindPassField, current.EncryptedBindPass);
                 server = new LdapServer(s.Url ?? current.Url, s.BindDn ?? current.BindDn, bindPass, s.CaCert ?? current.CaCert);
                 await RequireReachableAsync(server);
             },
-            (current, now) => new LdapAuthRow
+            current => current with
             {
-                Id = current.Id,
-                IdentityId = current.IdentityId,
                 Url = server!.Url,
                 BindDn = server.BindDn,
                 EncryptedBindPass = s.BindPass is null ? current.EncryptedBindPass : cipher!.Seal(current.Id, BindPassField, s.BindPass),
@@ -100,16 +84,10 @@ public sealed class LdapAuthService(
                 SearchBase = s.SearchBase ?? current.SearchBase,
                 SearchFilter = s.SearchFilter ?? current.SearchFilter,
                 AllowedFields = s.AllowedFields is null ? current.AllowedFields : LdapAuthJson.Serialize(s.AllowedFields),
-                AccessTokenTtl = s.AccessTokenTtl ?? current.AccessTokenTtl,
-                AccessTokenMaxTtl = s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl,
-                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit ?? current.AccessTokenNumUsesLimit,
-                AccessTokenTrustedIps = s.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.AccessTokenTrustedIps).ToJsonString(),
                 LockoutEnabled = s.LockoutEnabled ?? current.LockoutEnabled,
                 LockoutThreshold = s.LockoutThreshold ?? current.LockoutThreshold,
                 LockoutDurationSeconds = s.LockoutDurationSeconds ?? current.LockoutDurationSeconds,
                 LockoutCounterResetSeconds = s.LockoutCounterResetSeconds ?? current.LockoutCounterResetSeconds,
-                CreatedAt = current.CreatedAt,
-                UpdatedAt = now,
             }));
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
+using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Http;
 
 namespace Coffer.Server.Features.OidcAuth;
@@ -7,7 +8,7 @@ namespace Coffer.Server.Features.OidcAuth;
 /// <summary>An OIDC auth configuration as read from an attach or update body; null leaves a field as it is (update).</summary>
 public sealed record OidcAuthSettings(
     string? OidcDiscoveryUrl, string? CaCert, string? BoundIssuer, string? BoundAudiences, JsonObject? BoundClaims, JsonObject? ClaimMetadataMapping,
-    string? BoundSubject, long? AccessTokenTtl, long? AccessTokenMaxTtl, long? AccessTokenNumUsesLimit, JsonArray? AccessTokenTrustedIps);
+    string? BoundSubject, TokenSettings Tokens);
 
 /// <summary>Infisical's <c>identityOidcAuth</c> object.</summary>
 public static class OidcAuthJson

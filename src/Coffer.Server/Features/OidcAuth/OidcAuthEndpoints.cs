@@ -49,8 +49,7 @@ public static class OidcAuthEndpoints
         if (attach) tokens.RefineTtl(body);
         body.ThrowIfInvalid();
         return new OidcAuthSettings(discoveryUrl, caCert, boundIssuer, boundAudiences is null ? (attach ? "" : null) : JwtPolicy.Format(boundAudiences),
-            boundClaims, mapping, attach ? boundSubject ?? "" : boundSubject, tokens.AccessTokenTtl, tokens.AccessTokenMaxTtl,
-            tokens.AccessTokenNumUsesLimit, tokens.AccessTokenTrustedIps);
+            boundClaims, mapping, attach ? boundSubject ?? "" : boundSubject, tokens);
     }
 
     /// <summary>A record of strings, each normalized as Infisical's ("a,b" becomes "a, b").</summary>

@@ -25,20 +25,17 @@ public sealed class OidcAuthService(
     private const int MaxKeysWithoutKid = 10;
     private const int MaxAuditedClaimBytes = 32_768;
 
-    private static readonly AuthMethodTable<OidcAuthRow> Table = new(AuthMethods.OidcAuth,
-        OidcAuthStore.FindByIdentityAsync, OidcAuthStore.InsertAsync, OidcAuthStore.UpdateAsync, OidcAuthStore.DeleteAsync, EventMetadata,
+    private static readonly AuthMethodTable<OidcAuthRow> Table = new(AuthMethods.OidcAuth, OidcAuthStore.Schema, EventMetadata,
         new AuthMethodMessages("Failed to add OIDC auth to identity", "Failed to add OIDC Auth to already configured identity", "Failed to update OIDC auth",
             "Failed to update OIDC Auth", "The identity does not have OIDC Auth attached", "Failed to revoke OIDC auth of identity with more privileged role",
             "The identity does not have OIDC auth"));
 
     public async Task<JsonObject> AttachAsync(Actor actor, AuditContext audit, string identityId, OidcAuthSettings s) =>
-        OidcAuthJson.From(await configurations.AttachAsync(Table, actor, audit, identityId, async (identity, now) =>
+        OidcAuthJson.From(await configurations.AttachAsync(Table, actor, audit, identityId, s.Tokens, async (_, _) =>
         {
             await outbound.RequireAllowedAsync(new Uri(s.OidcDiscoveryUrl!), CancellationToken.None);
             return new OidcAuthRow
             {
-                Id = Ids.New(),
-                IdentityId = identity.Id,
                 OidcDiscoveryUrl = s.OidcDiscoveryUrl!,
                 CaCert = s.CaCert ?? "",
                 BoundIssuer = s.BoundIssuer!,
@@ -46,25 +43,17 @@ public sealed class OidcAuthService(
                 BoundClaims = (s.BoundClaims ?? []).ToJsonString(),
                 ClaimMetadataMapping = s.ClaimMetadataMapping?.ToJsonString(),
                 BoundSubject = s.BoundSubject ?? "",
-                AccessTokenTtl = s.AccessTokenTtl!.Value,
-                AccessTokenMaxTtl = s.AccessTokenMaxTtl!.Value,
-                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit!.Value,
-                AccessTokenTrustedIps = TrustedIps.Normalize(s.AccessTokenTrustedIps ?? new JsonArray("0.0.0.0/0", "::/0")).ToJsonString(),
-                CreatedAt = now,
-                UpdatedAt = now,
             };
         }));
 
     public async Task<JsonObject> UpdateAsync(Actor actor, AuditContext audit, string identityId, OidcAuthSettings s) =>
-        OidcAuthJson.From(await configurations.UpdateAsync(Table, actor, audit, identityId,
+        OidcAuthJson.From(await configurations.UpdateAsync(Table, actor, audit, identityId, s.Tokens,
             async _ =>
             {
                 if (s.OidcDiscoveryUrl is not null) await outbound.RequireAllowedAsync(new Uri(s.OidcDiscoveryUrl), CancellationToken.None);
             },
-            (current, now) => new OidcAuthRow
+            current => current with
             {
-                Id = current.Id,
-                IdentityId = current.IdentityId,
                 OidcDiscoveryUrl = s.OidcDiscoveryUrl ?? current.OidcDiscoveryUrl,
                 CaCert = s.CaCert ?? current.CaCert,
                 BoundIssuer = s.BoundIssuer ?? current.BoundIssuer,
@@ -72,12 +61,6 @@ public sealed class OidcAuthService(
                 BoundClaims = s.BoundClaims?.ToJsonString() ?? current.BoundClaims,
                 ClaimMetadataMapping = s.ClaimMetadataMapping?.ToJsonString() ?? current.ClaimMetadataMapping,
                 BoundSubject = s.BoundSubject ?? current.BoundSubject,
-                AccessTokenTtl = s.AccessTokenTtl ?? current.AccessTokenTtl,
-                AccessTokenMaxTtl = s.AccessTokenMaxTtl ?? current.AccessTokenMaxTtl,
-                AccessTokenNumUsesLimit = s.AccessTokenNumUsesLimit ?? current.AccessTokenNumUsesLimit,
-                AccessTokenTrustedIps = s.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.AccessTokenTrustedIps).ToJsonString(),
-                CreatedAt = current.CreatedAt,
-                UpdatedAt = now,
             }));
 
     public async Task<JsonObject> GetAsync(Actor actor, AuditContext audit, string identityId) =>
