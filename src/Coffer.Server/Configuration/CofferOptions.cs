@@ -76,6 +76,15 @@ public sealed class CofferOptions
     /// <summary>The metrics listener's port, apart from the API's (METRICS_PORT).</summary>
     public int MetricsPort { get; init; } = 9464;
 
+    /// <summary>
+    /// Where traces and metrics go by OTLP (OTEL_EXPORTER_OTLP_ENDPOINT, e.g. an OpenTelemetry Collector); null sends
+    /// nothing.
+    /// </summary>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>OTLP over gRPC (the default, port 4317) or HTTP with protobuf bodies (OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf, 4318).</summary>
+    public bool OtlpHttp { get; init; }
+
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
 }
 

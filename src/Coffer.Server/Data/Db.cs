@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using Coffer.Server.Data.Sqlite;
+using Coffer.Server.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -164,6 +165,7 @@ public sealed partial class Db : IAsyncDisposable
 
     public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct = default)
     {
+        using var span = Span("db.read");
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -173,6 +175,29 @@ public sealed partial class Db : IAsyncDisposable
         {
             return await ReadOnceAsync(work, ct);
         }
+        catch (Exception ex)
+        {
+            Failed(span, ex);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A trace span around one unit of database work, or null when nothing listens (the usual case: a check and no
+    /// allocation). Only the engine and the kind of unit: never the SQL or its parameters.
+    /// </summary>
+    private Activity? Span(string name)
+    {
+        if (!CofferMetrics.Traces.HasListeners()) return null;
+        var span = CofferMetrics.Traces.StartActivity(name, ActivityKind.Client);
+        span?.SetTag("db.system.name", _postgres is null ? "sqlite" : "postgresql");
+        return span;
+    }
+
+    private static void Failed(Activity? span, Exception ex)
+    {
+        // Expected refusals (a 4xx thrown from inside a unit) are answers, not database failures.
+        if (span is not null && ex is not ApiException) span.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
     }
 
     private async Task<T> ReadOnceAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct)
@@ -198,6 +223,20 @@ public sealed partial class Db : IAsyncDisposable
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct = default)
     {
         WriteUnit.ThrowIfInside("A write started");
+        using var span = Span("db.write");
+        try
+        {
+            return await WriteOnceAsync(work, ct);
+        }
+        catch (Exception ex)
+        {
+            Failed(span, ex);
+            throw;
+        }
+    }
+
+    private async Task<T> WriteOnceAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    {
         if (_sqliteWriter is not null) return await _sqliteWriter.RunAsync(work, ct);
         try
         {

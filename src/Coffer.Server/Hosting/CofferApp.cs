@@ -66,7 +66,7 @@ public static class CofferApp
         });
 
         AddServices(builder.Services, options);
-        Metrics.Add(builder, options);
+        Telemetry.Add(builder, options);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -78,7 +78,7 @@ public static class CofferApp
         app.UseMiddleware<RateLimitMiddleware>();
 
         MapRoutes(app);
-        Metrics.Map(app, options);
+        Telemetry.Map(app, options);
         ApiDocs.Map(app, () => ApiDocs.CreateHost(AddServices, MapRoutes, options));
         app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync).WithMetadata(new JsonBody.RouteNotFoundMetadata()).WithoutRateLimit();
         return app;

@@ -99,6 +99,8 @@ public static class SettingsLoader
             MetricsEnabled = IsTrue(Get("METRICS_ENABLED")),
             MetricsHost = Get("METRICS_HOST") ?? "127.0.0.1",
             MetricsPort = Try(() => ParseInt(Get("METRICS_PORT"), "METRICS_PORT", 9464, 1, 65535), 9464),
+            OtlpEndpoint = Try(() => ParseHttpUrl(Get("OTEL_EXPORTER_OTLP_ENDPOINT"), "OTEL_EXPORTER_OTLP_ENDPOINT"), null),
+            OtlpHttp = Try(() => ParseOtlpProtocol(Get("OTEL_EXPORTER_OTLP_PROTOCOL")), false),
             AuditLogRetentionDays = Try(() => ParseInt(Get("AUDIT_LOG_RETENTION_DAYS"), "AUDIT_LOG_RETENTION_DAYS", 0, 0, 36_500), 0),
             BackupKeep = Try(() => ParseInt(Get("BACKUP_KEEP"), "BACKUP_KEEP", 7, 1, 10_000), 7),
             RateLimits = new RateLimitOptions
@@ -194,6 +196,21 @@ public static class SettingsLoader
             throw new ConfigurationException($"{name} must be a whole number between {min} and {max}.");
         return n;
     }
+
+    private static Uri? ParseHttpUrl(string? value, string name)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (Uri.TryCreate(value.Trim(), UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+            return url;
+        throw new ConfigurationException($"{name} must be an http:// or https:// URL, such as http://127.0.0.1:4317.");
+    }
+
+    private static bool ParseOtlpProtocol(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "grpc" => false,
+        "http/protobuf" => true,
+        _ => throw new ConfigurationException($"OTEL_EXPORTER_OTLP_PROTOCOL must be grpc or http/protobuf, not '{value}'."),
+    };
 
     private static IReadOnlyList<IPNetwork> ParseNetworks(string? value, string name)
     {

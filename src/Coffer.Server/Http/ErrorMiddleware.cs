@@ -24,6 +24,7 @@ public sealed partial class ErrorMiddleware(RequestDelegate next, ILogger<ErrorM
                 LogFault(ex, RequestId.Of(context), context.Request.Method, context.Request.Path);
                 error = new InternalServerException();
             }
+            if (error.StatusCode == StatusCodes.Status403Forbidden) Diagnostics.CofferMetrics.PermissionDenials.Add(1);
             context.Response.Clear();
             await ErrorEnvelope.WriteAsync(context, error);
         }

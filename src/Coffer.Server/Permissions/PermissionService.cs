@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Coffer.Server.Data;
+using Coffer.Server.Diagnostics;
 using Coffer.Server.Http.Auth;
 using Dapper;
 
@@ -23,8 +24,9 @@ public sealed class PermissionService(Db db, TimeProvider time)
     public async Task<ProjectAccess> ForProjectAsync(Actor actor, string projectId)
     {
         var now = UnixMs.Now(time);
-        if (_projectCache.TryGetValue((actor.Id, projectId), out var cached) && cached.Epoch == actor.Epoch && now < cached.ValidUntil)
-            return cached.Access;
+        var hit = _projectCache.TryGetValue((actor.Id, projectId), out var cached) && cached!.Epoch == actor.Epoch && now < cached.ValidUntil;
+        CofferMetrics.CacheLookup("project_permissions", hit);
+        if (hit) return cached!.Access;
 
         var (access, validUntil) = await db.ReadAsync(async conn =>
         {
@@ -54,7 +56,9 @@ public sealed class PermissionService(Db db, TimeProvider time)
             throw new ForbiddenException(
                 $"Your token is scoped to organization with ID {actor.OrgId}, but this resource belongs to a different organization.");
 
-        if (_orgCache.TryGetValue((actor.Id, orgId), out var cached) && cached.Epoch == actor.Epoch) return cached.Access;
+        var hit = _orgCache.TryGetValue((actor.Id, orgId), out var cached) && cached.Epoch == actor.Epoch;
+        CofferMetrics.CacheLookup("org_permissions", hit);
+        if (hit) return cached.Access;
 
         var row = await db.ReadAsync(conn => FindOrgMembershipAsync(conn, orgId, actor.IsIdentity, actor.Id))
             ?? throw new ForbiddenException(

@@ -29,6 +29,8 @@ public sealed class MetricsTests(MetricsServer fx) : IClassFixture<MetricsServer
         var identityId = await fx.Given.IdentityAsync();
         var (clientId, clientSecret) = await fx.Given.UniversalAuthAsync(identityId);
         var token = await fx.Given.LoginAsync(clientId, clientSecret);
+        // Not a member of the project: a 403, counted as a permission denial.
+        Assert.Equal(403, (await fx.Api.GetAsync($"/api/v4/secrets?projectId={project.Id}&environment=dev", token)).Code);
 
         using var scraper = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fx.MetricsPort}") };
         // The exporter collects on a scrape; the instruments above were all updated before it.
@@ -37,6 +39,19 @@ public sealed class MetricsTests(MetricsServer fx) : IClassFixture<MetricsServer
         Assert.Contains("http_server_request_duration_seconds_count{", text, StringComparison.Ordinal);
         Assert.Contains("http_route=\"/api/v4/secrets/{secretName}\"", text, StringComparison.Ordinal);
         Assert.Matches(@"coffer_auth_logins_total\{[^}]*outcome=""Success""[^}]*\} [1-9]", text);
+        Assert.Matches(@"(?m)^coffer_permission_denials_total(\{[^}]*\})? [1-9]", text);
+        Assert.Matches(@"(?m)^coffer_secrets_read_total(\{[^}]*\})? [1-9]", text);
+        Assert.Matches(@"coffer_secrets_written_total\{[^}]*operation=""secret:create""[^}]*\} [1-9]", text);
+        Assert.Matches(@"coffer_cache_lookups_total\{[^}]*cache=""access_token""[^}]*result=""(hit|miss)""[^}]*\} [1-9]", text);
+        Assert.Matches(@"coffer_cache_lookups_total\{[^}]*cache=""project_permissions""[^}]*\} [1-9]", text);
+        Assert.Matches(@"(?m)^coffer_audit_queue_depth(\{[^}]*\})? \d", text);
+        if (TestDatabase.IsPostgres)
+            Assert.Contains("db_client_connection", text, StringComparison.Ordinal);
+        else
+        {
+            Assert.Matches(@"coffer_sqlite_writer_batch_units_count(\{[^}]*\})? [1-9]", text);
+            Assert.Matches(@"coffer_sqlite_writer_wait_milliseconds_count(\{[^}]*\})? [1-9]", text);
+        }
         foreach (var leak in new[] { Canary, token, fx.AdminToken, clientSecret, clientId, identityId, project.Id, "METRICS_CANARY" })
             Assert.DoesNotContain(leak, text, StringComparison.Ordinal);
 

@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
 using Coffer.Server.Features.AuditLogs;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Coffer.Tests.Data;
@@ -15,6 +17,7 @@ public sealed class AuditFlushTests : IAsyncLifetime
 {
     private TempSqliteDb _temp = null!;
     private AuditBatcher _batcher = null!;
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private Db Db => _temp.Db;
@@ -22,7 +25,7 @@ public sealed class AuditFlushTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _temp = await TempSqliteDb.CreateAsync(migrate: true, Ct);
-        _batcher = new AuditBatcher(Db, TimeProvider.System, NullLogger<AuditBatcher>.Instance);
+        _batcher = new AuditBatcher(Db, TimeProvider.System, _services.GetRequiredService<IMeterFactory>(), NullLogger<AuditBatcher>.Instance);
         await _batcher.StartAsync(Ct);
     }
 
@@ -31,6 +34,7 @@ public sealed class AuditFlushTests : IAsyncLifetime
         await _batcher.StopAsync(CancellationToken.None);
         _batcher.Dispose();
         await _temp.DisposeAsync();
+        await _services.DisposeAsync();
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
+using Coffer.Server.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace Coffer.Server.Data.Sqlite;
@@ -82,6 +83,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             var started = Stopwatch.GetTimestamp();
             while (done.Count < MaxUnits && Stopwatch.GetElapsedTime(started) < MaxBatchTime && _queue.TryDequeue(out current))
             {
+                CofferMetrics.SqliteWriterWait.Record(Stopwatch.GetElapsedTime(current.Queued).TotalMilliseconds);
                 if (current.CancellationToken.IsCancellationRequested)
                 {
                     current.Cancel();
@@ -122,6 +124,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             return;
         }
         Interlocked.Increment(ref _commits);
+        CofferMetrics.SqliteWriterBatchUnits.Record(done.Count);
         foreach (var unit in done) unit.Complete();
     }
 
@@ -162,6 +165,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private abstract class Unit(CancellationToken ct)
     {
         public CancellationToken CancellationToken { get; } = ct;
+        public long Queued { get; } = Stopwatch.GetTimestamp();
         public abstract Task RunAsync(DbConnection conn, DbTransaction tx);
         public abstract void Complete();
         public abstract void Fail(Exception ex);

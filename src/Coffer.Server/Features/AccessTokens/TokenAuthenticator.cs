@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Net;
 using Coffer.Server.Data;
+using Coffer.Server.Diagnostics;
 using Coffer.Server.Http.Auth;
 using Dapper;
 
@@ -66,7 +67,9 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
     {
         // The epoch is read before the state it tags, so a cached state is never newer than its epoch says.
         var epoch = await db.ReadSecurityEpochAsync();
-        if (_cache.TryGetValue(tokenId, out var cached) && cached.Epoch == epoch) return (epoch, cached.State);
+        var hit = _cache.TryGetValue(tokenId, out var cached) && cached!.Epoch == epoch;
+        CofferMetrics.CacheLookup("access_token", hit);
+        if (hit) return (epoch, cached!.State);
         return (epoch, await LoadMissAsync(tokenId, epoch));
     }
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Coffer.Server.Data;
+using Coffer.Server.Diagnostics;
 
 namespace Coffer.Server.Features.AuditLogs;
 
@@ -8,7 +10,7 @@ namespace Coffer.Server.Features.AuditLogs;
 /// so reads never wait on a write. Changes are audited in their own transaction instead (see <see cref="AuditLog"/>).
 /// Stopping the server drains the queue before it exits, so a clean shutdown loses nothing.
 /// </summary>
-public sealed partial class AuditBatcher(Db db, TimeProvider time, ILogger<AuditBatcher> logger) : BackgroundService
+public sealed partial class AuditBatcher(Db db, TimeProvider time, IMeterFactory meters, ILogger<AuditBatcher> logger) : BackgroundService
 {
     private const int BatchSize = 500;
 
@@ -33,6 +35,7 @@ public sealed partial class AuditBatcher(Db db, TimeProvider time, ILogger<Audit
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        CofferMetrics.Gauge(meters, "coffer.audit.queue_depth", "Audit events of reads waiting to be written", () => _queue.Count);
         var batch = new List<AuditRow>(BatchSize);
         try
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
+using Coffer.Server.Diagnostics;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.DynamicSecrets.Providers;
 using Coffer.Server.Features.Secrets;
@@ -55,6 +56,7 @@ public sealed partial class LeaseRevocations(Db db, DynamicSecretProviders provi
                 await DynamicSecretStore.RecordFailureAsync(conn, tx, lease.Id, FailedDeletion, details, next, now, Instance);
                 return await DynamicSecretStore.FindLeaseAsync(conn, lease.Id, tx);
             });
+            CofferMetrics.LeaseRevocations.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
             return (Outcome.Failed, failed ?? lease);
         }
         catch (ProviderException ex)
@@ -78,6 +80,7 @@ public sealed partial class LeaseRevocations(Db db, DynamicSecretProviders provi
             }, orgId, secret.ProjectId), at);
             return true;
         });
+        if (deleted) CofferMetrics.LeaseRevocations.Add(1, new KeyValuePair<string, object?>("outcome", isForced ? "forced" : "revoked"));
         return deleted ? (Outcome.Revoked, lease) : (Outcome.Busy, null);
     }
 

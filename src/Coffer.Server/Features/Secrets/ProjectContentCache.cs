@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Coffer.Server.Data;
+using Coffer.Server.Diagnostics;
 using Coffer.Server.Features.Folders;
 using Dapper;
 
@@ -21,8 +22,9 @@ public sealed class ProjectContentCache(Db db)
     {
         // The version is read before anything it stands for, so a cached entry never holds newer data under an older number.
         var version = await db.ReadContentVersionAsync(projectId);
-        if (_projects.TryGetValue(projectId, out var cached) && cached.Version == version && cached.SecurityEpoch == securityEpoch)
-            return cached;
+        var hit = _projects.TryGetValue(projectId, out var cached) && cached!.Version == version && cached.SecurityEpoch == securityEpoch;
+        CofferMetrics.CacheLookup("project_content", hit);
+        if (hit) return cached!;
         var tree = await db.ReadAsync(conn => SecretStore.LoadTreeAsync(conn, projectId));
         var fresh = new ProjectContent(projectId, version, securityEpoch, tree, db);
         if (_projects.Count >= MaxProjects) _projects.Clear();

@@ -1,4 +1,5 @@
 using Coffer.Server.Crypto;
+using Coffer.Server.Diagnostics;
 using Coffer.Server.Http;
 
 namespace Coffer.Server.Features.Secrets;
@@ -35,9 +36,13 @@ public static class SecretResponses
     private static SecretJsonContext Contracts => SecretJsonContext.Default;
 
     /// <summary><c>{"secrets": […], "imports": […]}</c></summary>
-    public static PooledJsonBody List(ListSecretsResult result) => PooledJsonBody.Serialize(
-        new SecretListResponse(Arrays.Map(result.Secrets, s => new ListedSecretJson(s)), Arrays.Map(result.Imports, g => new SecretImportGroupJson(g))),
-        Contracts.SecretListResponse);
+    public static PooledJsonBody List(ListSecretsResult result)
+    {
+        CofferMetrics.Read(result.Secrets.Count + result.Imports.Sum(g => g.Secrets.Count));
+        return PooledJsonBody.Serialize(
+            new SecretListResponse(Arrays.Map(result.Secrets, s => new ListedSecretJson(s)), Arrays.Map(result.Imports, g => new SecretImportGroupJson(g))),
+            Contracts.SecretListResponse);
+    }
 
     /// <summary>A create's answer.</summary>
     public static PooledJsonBody Created(SecretView secret) =>
@@ -56,11 +61,18 @@ public static class SecretResponses
         PooledJsonBody.Serialize(new(Arrays.Map(secrets, s => new ChangedSecretJson(s))), Contracts.ManySecretsResponseChangedSecretJson);
 
     /// <summary>Get by name: v4 answers with the list item's schema, v3 without <c>secretPath</c>.</summary>
-    public static PooledJsonBody Fetched(SecretView secret, bool v4) => v4
-        ? PooledJsonBody.Serialize(new(new ListedSecretJson(secret)), Contracts.OneSecretResponseListedSecretJson)
-        : PooledJsonBody.Serialize(new(new FetchedV3SecretJson(secret)), Contracts.OneSecretResponseFetchedV3SecretJson);
+    public static PooledJsonBody Fetched(SecretView secret, bool v4)
+    {
+        CofferMetrics.Read(1);
+        return v4
+            ? PooledJsonBody.Serialize(new(new ListedSecretJson(secret)), Contracts.OneSecretResponseListedSecretJson)
+            : PooledJsonBody.Serialize(new(new FetchedV3SecretJson(secret)), Contracts.OneSecretResponseFetchedV3SecretJson);
+    }
 
     /// <summary>Get by id.</summary>
-    public static PooledJsonBody FetchedById(SecretView secret) =>
-        PooledJsonBody.Serialize(new(new FetchedByIdSecretJson(secret)), Contracts.OneSecretResponseFetchedByIdSecretJson);
+    public static PooledJsonBody FetchedById(SecretView secret)
+    {
+        CofferMetrics.Read(1);
+        return PooledJsonBody.Serialize(new(new FetchedByIdSecretJson(secret)), Contracts.OneSecretResponseFetchedByIdSecretJson);
+    }
 }

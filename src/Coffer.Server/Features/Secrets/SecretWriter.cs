@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
 using Coffer.Server.Data;
+using Coffer.Server.Diagnostics;
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Events;
 using Coffer.Server.Features.Folders;
@@ -272,6 +273,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
     /// <summary>Tells subscribers of committed changes: names and ids, never values.</summary>
     private Task PublishAsync(string name, IReadOnlyList<SecretView> views)
     {
+        CofferMetrics.Written(name, views.Count);
         var at = ApiJson.FormatTime(time.GetUtcNow().UtcDateTime);
         return projectEvents.PublishAsync([.. views.Select(v =>
             new ProjectEvent(v.Workspace, name, v.Environment, v.SecretPath, v.Key, v.Id, at, [.. v.Tags.Select(t => t.Slug)]))]);
@@ -351,6 +353,7 @@ public sealed class SecretWriter(Db db, PermissionService permissions, ProjectCo
             return changes;
         }));
         content.Forget(req.ProjectId);
+        CofferMetrics.Written("secret:move", moved.Count);
         var at = ApiJson.FormatTime(time.GetUtcNow().UtcDateTime);
         await projectEvents.PublishAsync([.. moved.Select(m =>
             new ProjectEvent(req.ProjectId, m.Name, m.Environment, m.Path, m.Row.Key, m.Row.Id, at, m.Row.TagSlugs))]);
