@@ -182,6 +182,11 @@ public sealed partial class DenialRouteTable
     {
         ProjectRead("/api/v1/organization/audit-logs", $"/api/v1/organization/audit-logs?projectId={w.ProjectId}", "read", "audit-logs");
         ProjectRead("/api/v1/organization/audit-logs/export", $"/api/v1/organization/audit-logs/export?projectId={w.ProjectId}", "read", "audit-logs");
+        const string retention = "/api/v1/organization/audit-logs-retention";
+        var own = Deny.Allowed("the caller's own organization's setting: nothing names another organization");
+        Read(retention, retention, own, Deny.Permission("read", "settings"), org: true);
+        Write("PUT", retention, retention, new { auditLogsRetentionDays = 0 }, own, Deny.Permission("edit", "settings"), Deny.Permission("edit", "settings"),
+            org: true);
     }
 
     private void Public(string method, string pattern, string reason)

@@ -13,20 +13,22 @@ public sealed class AuditRetentionServer : ServerFixture
 
 /// <summary>
 /// Audit retention: a project's own retention (set as Terraform sets it) prunes that project's rows, the instance
-/// default AUDIT_LOG_RETENTION_DAYS the rest; batches of a thousand; rows within their retention stay; and while
+/// organization's own retention its other rows, else the instance default AUDIT_LOG_RETENTION_DAYS; batches of a thousand; rows within their retention stay; and while
 /// another instance holds the pruning claim, this one prunes nothing.
 /// </summary>
 public sealed class AuditRetentionTests(AuditRetentionServer fx) : IClassFixture<AuditRetentionServer>
 {
     private Db Db => fx.Server.Services.GetRequiredService<Db>();
 
-    private async Task InsertAsync(string? projectId, int count, int daysOld, string marker)
+    private Task InsertAsync(string? projectId, int count, int daysOld, string marker) => InsertAsync(fx.OrgId, projectId, count, daysOld, marker);
+
+    private async Task InsertAsync(string orgId, string? projectId, int count, int daysOld, string marker)
     {
         var createdAt = UnixMs.Now(fx.Server.Clock) - ((long)daysOld * 86_400_000);
         var rows = Enumerable.Range(0, count).Select(_ => new
         {
             id = Ids.New(),
-            orgId = fx.OrgId,
+            orgId,
             projectId,
             eventType = marker,
             createdAt,
@@ -62,6 +64,52 @@ public sealed class AuditRetentionTests(AuditRetentionServer fx) : IClassFixture
         Assert.Equal(0, await CountAsync($"old-default-{tag}"));
         Assert.Equal(3, await CountAsync($"within-default-{tag}"));
         Assert.Equal(0, await CountAsync($"old-org-{tag}"));
+    }
+
+    [Fact]
+    public async Task An_organizations_own_retention_replaces_the_instance_default_for_its_rows()
+    {
+        var (orgId, _, token) = await OtherOrg.CreateAsync(fx.Server);
+        const string path = "/api/v1/organization/audit-logs-retention";
+        Assert.Equal(Retention(0), Body(await fx.Api.GetAsync(path, token)));
+        Assert.Equal(Retention(20), Body(await fx.Api.SendAsync(HttpMethod.Put, path, new { auditLogsRetentionDays = 20 }, token)));
+        Assert.Equal(Retention(20), Body(await fx.Api.GetAsync(path, token)));
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        await InsertAsync(orgId, null, 6, 30, $"other-org-old-{tag}");
+        await InsertAsync(orgId, null, 2, 10, $"other-org-recent-{tag}");
+        // This fixture's organization has no retention of its own: the instance's 90 days still decide for it.
+        await InsertAsync(null, 3, 30, $"default-org-{tag}");
+
+        await fx.Server.Services.GetRequiredService<AuditRetentionPruner>().PruneOnceAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, await CountAsync($"other-org-old-{tag}"));
+        Assert.Equal(2, await CountAsync($"other-org-recent-{tag}"));
+        Assert.Equal(3, await CountAsync($"default-org-{tag}"));
+        var changed = await Db.ReadAsync(conn => conn.ExecuteScalarAsync<string>(
+            "SELECT event_metadata FROM audit_logs WHERE org_id = @orgId AND event_type = 'update-org'", new { orgId }), TestContext.Current.CancellationToken);
+        Assert.Equal("{\"auditLogsRetentionDays\":20}", changed);
+    }
+
+    [Fact]
+    public async Task Setting_the_organizations_retention_refuses_bad_days_and_members_without_settings_edit()
+    {
+        var (_, _, token) = await OtherOrg.CreateAsync(fx.Server);
+        const string path = "/api/v1/organization/audit-logs-retention";
+        Expect.Validation(await fx.Api.SendAsync(HttpMethod.Put, path, new { auditLogsRetentionDays = -1 }, token),
+            Issue.TooSmall(["auditLogsRetentionDays"], "number", 0, "Number must be greater than or equal to 0"));
+        Expect.Validation(await fx.Api.SendAsync(HttpMethod.Put, path, new { }, token), Issue.Required(["auditLogsRetentionDays"], "integer"));
+        var (_, memberToken) = await fx.Given.IdentityWithTokenAsync("member");
+        Expect.Error(await fx.Api.SendAsync(HttpMethod.Put, path, new { auditLogsRetentionDays = 1 }, memberToken), 403, "PermissionDenied",
+            "You are not allowed to edit on settings", allowDetails: true);
+        Assert.Equal(Retention(0), Body(await fx.Api.GetAsync(path, fx.AdminToken)));
+    }
+
+    private static string Retention(int days) => $"{{\"auditLogsRetentionDays\":{days},\"defaultAuditLogsRetentionDays\":90}}";
+
+    private static string Body(ApiResponse r)
+    {
+        Expect.Ok(r);
+        return r.RawBody;
     }
 
     [Fact]

@@ -36,6 +36,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M015AwsAuth(),
         new M016LdapAuth(),
         new M017BackgroundClaims(),
+        new M018OrganizationAuditRetention(),
     ];
 
     public static int LatestId => All[^1].Id;

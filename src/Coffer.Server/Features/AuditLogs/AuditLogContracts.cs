@@ -33,3 +33,9 @@ public static class AuditLogJson
         return o;
     }
 }
+
+/// <summary>
+/// An organization's audit retention: its own (<c>auditLogsRetentionDays</c>, 0 for none) and the instance default
+/// (AUDIT_LOG_RETENTION_DAYS) that applies without it; 0 keeps rows for ever. A project's own retention governs its rows.
+/// </summary>
+public sealed record OrganizationRetention(long AuditLogsRetentionDays, long DefaultAuditLogsRetentionDays);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Coffer.Server.Http;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Http.Validation;
 
@@ -37,6 +38,20 @@ public static class AuditLogEndpoints
                 await response.Body.FlushAsync(http.RequestAborted);
             }, http.RequestAborted);
         }).RequireActor().WithTags("Audit Logs").WithSummary("Export audit logs as JSON lines");
+
+        // Coffer's own (Infisical's comes from its licence plan): the organization's default, under project retentions.
+        app.MapGet("/api/v1/organization/audit-logs-retention", async (HttpContext http, AuditLogService service) =>
+            TypedResults.Ok(await service.OrganizationRetentionAsync(http.GetActor())))
+            .RequireActor().WithTags("Audit Logs").WithSummary("Get the organization's audit log retention");
+
+        app.MapPut("/api/v1/organization/audit-logs-retention", async (HttpContext http, AuditLogService service) =>
+        {
+            var body = await JsonBody.ReadInputAsync(http.Request);
+            var days = body.Integer("auditLogsRetentionDays", min: 0, max: 36_500, required: true);
+            body.ThrowIfInvalid();
+            var actor = http.GetActor();
+            return TypedResults.Ok(await service.SetOrganizationRetentionAsync(actor, AuditContext.From(http, actor), days!.Value));
+        }).RequireActor().WithTags("Audit Logs").WithSummary("Set the organization's audit log retention");
     }
 
     private static AuditLogQuery Read(IQueryCollection q)

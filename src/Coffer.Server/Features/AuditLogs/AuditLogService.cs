@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Coffer.Server.Configuration;
 using Coffer.Server.Data;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
@@ -8,8 +10,32 @@ namespace Coffer.Server.Features.AuditLogs;
 /// Searches an organization's audit trail, newest first. Reading an organization's trail needs org <c>audit-logs</c>
 /// read; one project's trail, project <c>audit-logs</c> read.
 /// </summary>
-public sealed class AuditLogService(Db db, PermissionService permissions, AuditBatcher batcher)
+public sealed class AuditLogService(Db db, PermissionService permissions, AuditBatcher batcher, CofferOptions options, TimeProvider time)
 {
+    /// <summary>The caller's organization's own retention (0: none) and the instance default that applies without one.</summary>
+    public async Task<OrganizationRetention> OrganizationRetentionAsync(Actor actor)
+    {
+        (await permissions.ForOrgAsync(actor, actor.OrgId)).Require(PermissionAction.Read, OrgSubject.Settings);
+        return new OrganizationRetention(await db.ReadAsync(conn => AuditRetentionStore.OrganizationRetentionAsync(conn, actor.OrgId)),
+            options.AuditLogRetentionDays);
+    }
+
+    /// <summary>
+    /// Sets how many days the organization keeps audit rows no project retention governs (0: the instance default).
+    /// Shortening it deletes history, so it takes the organization's settings edit permission.
+    /// </summary>
+    public async Task<OrganizationRetention> SetOrganizationRetentionAsync(Actor actor, AuditContext audit, long days)
+    {
+        (await permissions.ForOrgAsync(actor, actor.OrgId)).Require(PermissionAction.Edit, OrgSubject.Settings);
+        var now = UnixMs.Now(time);
+        await db.WriteAsync(async (conn, tx) =>
+        {
+            await AuditRetentionStore.SetOrganizationRetentionAsync(conn, tx, actor.OrgId, days, now);
+            await AuditLogStore.WriteAsync(conn, tx, audit, new AuditEvent("update-org", new JsonObject { ["auditLogsRetentionDays"] = days }, actor.OrgId), now);
+        });
+        return new OrganizationRetention(days, options.AuditLogRetentionDays);
+    }
+
     public async Task<IReadOnlyList<AuditLogRow>> SearchAsync(Actor actor, AuditLogQuery query)
     {
         var readableProjects = await AuthorizeAsync(actor, query);

@@ -6,7 +6,8 @@ namespace Coffer.Server.Features.AuditLogs;
 
 /// <summary>
 /// Deletes audit rows past their retention: a project's own (<c>PUT /api/v1/workspace/{slug}/audit-logs-retention</c>),
-/// else the instance default AUDIT_LOG_RETENTION_DAYS (0: kept for ever). Every few minutes, in batches of a thousand
+/// else its organization's (<c>PUT /api/v1/organization/audit-logs-retention</c>), else the instance default
+/// AUDIT_LOG_RETENTION_DAYS (0: kept for ever). Every few minutes, in batches of a thousand
 /// rows each in its own short write unit — never a long lock — and, of several instances on one database, only the
 /// one holding the <c>audit-retention</c> claim prunes. Rows pruned are counted (<c>coffer.audit.rows_pruned</c>).
 /// </summary>
@@ -44,10 +45,12 @@ public sealed partial class AuditRetentionPruner(Db db, CofferOptions options, T
             var now = UnixMs.Now(time);
             foreach (var (projectId, days) in await db.ReadAsync(AuditRetentionStore.ProjectRetentionsAsync, ct))
                 pruned += await PruneAsync((conn, tx) => AuditRetentionStore.PruneProjectBatchAsync(conn, tx, projectId, Cutoff(now, days), BatchSize), ct);
-            if (options.AuditLogRetentionDays > 0)
-                foreach (var orgId in await db.ReadAsync(AuditRetentionStore.OrganizationIdsAsync, ct))
-                    pruned += await PruneAsync(
-                        (conn, tx) => AuditRetentionStore.PruneOrganizationBatchAsync(conn, tx, orgId, Cutoff(now, options.AuditLogRetentionDays), BatchSize), ct);
+            foreach (var (orgId, own) in await db.ReadAsync(AuditRetentionStore.OrganizationRetentionsAsync, ct))
+            {
+                var days = own > 0 ? own : options.AuditLogRetentionDays;
+                if (days > 0)
+                    pruned += await PruneAsync((conn, tx) => AuditRetentionStore.PruneOrganizationBatchAsync(conn, tx, orgId, Cutoff(now, days), BatchSize), ct);
+            }
         }
         finally
         {

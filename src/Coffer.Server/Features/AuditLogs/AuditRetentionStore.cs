@@ -25,8 +25,15 @@ public static class AuditRetentionStore
     public static async Task<IReadOnlyList<(string ProjectId, long Days)>> ProjectRetentionsAsync(DbConnection conn) =>
         [.. await conn.QueryAsync<(string, long)>("SELECT id, audit_logs_retention_days FROM projects WHERE audit_logs_retention_days > 0")];
 
-    public static async Task<IReadOnlyList<string>> OrganizationIdsAsync(DbConnection conn) =>
-        [.. await conn.QueryAsync<string>("SELECT id FROM organizations")];
+    /// <summary>Every organization with its own retention (0 when it has none).</summary>
+    public static async Task<IReadOnlyList<(string OrgId, long Days)>> OrganizationRetentionsAsync(DbConnection conn) =>
+        [.. await conn.QueryAsync<(string, long)>("SELECT id, audit_logs_retention_days FROM organizations")];
+
+    public static Task<long> OrganizationRetentionAsync(DbConnection conn, string orgId, DbTransaction? tx = null) =>
+        conn.ExecuteScalarAsync<long>("SELECT audit_logs_retention_days FROM organizations WHERE id = @orgId", new { orgId }, tx);
+
+    public static Task SetOrganizationRetentionAsync(DbConnection conn, DbTransaction tx, string orgId, long days, long now) =>
+        conn.ExecuteAsync("UPDATE organizations SET audit_logs_retention_days = @days, updated_at = @now WHERE id = @orgId", new { orgId, days, now }, tx);
 
     /// <summary>Deletes at most <paramref name="batch"/> of the project's rows older than <paramref name="cutoff"/> (through the project/time index).</summary>
     public static Task<int> PruneProjectBatchAsync(DbConnection conn, DbTransaction tx, string projectId, long cutoff, int batch) =>
