@@ -139,8 +139,10 @@ public sealed class PostgresLeaseTests(DynamicSecretServer fx, TargetPostgres ta
         Expect.Ok(listed);
         Assert.Equal(leaseId, Assert.Single(listed.Json["leases"]!.AsArray())!["id"]!.GetValue<string>());
 
+        using var revocations = new CounterProbe("coffer.dynamic_secrets.lease_revocations", "outcome");
         var revoked = await Api.DeleteAsync($"{Root}/leases/{leaseId}", fx.AdminToken, place);
         Expect.Ok(revoked);
+        Assert.True(revocations.Count("revoked") >= 1, "the revocation is counted (coffer.dynamic_secrets.lease_revocations)");
         Assert.Equal(leaseId, revoked.Json["lease"]!["id"]!.GetValue<string>());
         Assert.Equal("28P01", await target.LoginErrorAsync(user, password)); // refused: the role no longer exists (below)
         Assert.Equal(0, await target.RolesNamedAsync(user));
