@@ -141,4 +141,26 @@ public sealed class BackupRestoreTests : IDisposable
             future.Stderr.Trim(), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_root, "elsewhere", "coffer.db")));
     }
+
+    [Theory]
+    [InlineData("backup")]
+    [InlineData("restore")]
+    public async Task Usage_mistakes_and_a_PostgreSQL_server_are_refused_with_one_line_and_exit_2(string command)
+    {
+        foreach (string[] args in new[] { new[] { command }, [command, "--force"], [command, "a.backup", "b.backup"], [command, "--other"] })
+        {
+            var wrong = await ServerProcess.RunAsync(args, Env("usage"));
+            Assert.Equal(2, wrong.ExitCode);
+            Assert.Equal($"coffer-server: usage: coffer-server {command} <file> [--force]", wrong.Stderr.Trim());
+        }
+
+        var env = Env("usage");
+        env["DB_CONNECTION_URI"] = "postgres://coffer:secret@127.0.0.1:9/coffer";
+        var postgres = await ServerProcess.RunAsync([command, Path.Combine(_root, "pg.backup")], env);
+        Assert.Equal(2, postgres.ExitCode);
+        Assert.Equal($"coffer-server: {command} is for the embedded SQLite database; this server uses PostgreSQL (DB_CONNECTION_URI): " +
+            "use pg_dump and pg_restore (docs/operations.md).", postgres.Stderr.Trim());
+        Assert.False(File.Exists(Path.Combine(_root, "pg.backup")));
+        Assert.False(File.Exists(Path.Combine(_root, "usage", "coffer.db")));
+    }
 }

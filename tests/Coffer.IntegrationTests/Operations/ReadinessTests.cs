@@ -8,7 +8,7 @@ namespace Coffer.IntegrationTests.Operations;
 
 /// <summary>
 /// <c>GET /api/ready</c>: 200 with the schema version while the database holds exactly this binary's schema; 503 with
-/// the reason while a migration is pending, and ready again once it is applied — without a restart. (The database
+/// the reason while a migration is pending or the schema is newer than the binary, and ready again once that is mended —\n/// without a restart. (The database
 /// being unreachable: <see cref="DatabaseOutageTests"/>.)
 /// </summary>
 public sealed class ReadinessTests(ServerFixture fx) : IClassFixture<ServerFixture>
@@ -35,6 +35,28 @@ public sealed class ReadinessTests(ServerFixture fx) : IClassFixture<ServerFixtu
         {
             await db.WriteAsync((conn, tx) => conn.ExecuteAsync("INSERT INTO coffer_migrations (id, name, applied_at) VALUES (@id, @name, @appliedAt)",
                 new { id = latest.Id, name = latest.Name, appliedAt }, tx), TestContext.Current.CancellationToken);
+        }
+        Expect.Ok(await fx.Api.GetAsync("/api/ready"));
+    }
+
+    [Fact]
+    public async Task Not_ready_on_a_schema_newer_than_this_binary_and_ready_again_without_it()
+    {
+        var db = fx.Server.Services.GetRequiredService<Db>();
+        var newer = Migrator.LatestId + 1;
+        await db.WriteAsync((conn, tx) => conn.ExecuteAsync("INSERT INTO coffer_migrations (id, name, applied_at) VALUES (@id, 'from-a-newer-binary', @appliedAt)",
+            new { id = newer, appliedAt = UnixMs.Now(fx.Server.Clock) }, tx), TestContext.Current.CancellationToken);
+        try
+        {
+            var refused = await fx.Api.GetAsync("/api/ready");
+            Assert.Equal(503, refused.Code);
+            Assert.Equal($$"""{"ready":false,"reason":"the database schema is at version {{newer}}, newer than this binary understands (up to {{Migrator.LatestId}})"}""",
+                refused.RawBody);
+        }
+        finally
+        {
+            await db.WriteAsync((conn, tx) => conn.ExecuteAsync("DELETE FROM coffer_migrations WHERE id = @id", new { id = newer }, tx),
+                TestContext.Current.CancellationToken);
         }
         Expect.Ok(await fx.Api.GetAsync("/api/ready"));
     }
