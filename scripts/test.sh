@@ -52,6 +52,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
+# The linux-arm64 release binaries are started under QEMU user-mode emulation (scripts/publish.sh): the emulator and
+# the arm64 libraries a .NET single file needs, from Debian's multiarch packages.
+if [ "$(uname -m)" = x86_64 ] && { ! command -v qemu-aarch64-static >/dev/null || [ ! -e /lib/ld-linux-aarch64.so.1 ]; }; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo dpkg --add-architecture arm64 && $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+    qemu-user-static libc6:arm64 libstdc++6:arm64 libssl3:arm64 zlib1g:arm64 || echo "arm64 emulation not installed: its binaries will be built, not run"
+fi
 
 section "build"
 if ! dotnet build Coffer.slnx -c Release -warnaserror -nologo -v quiet; then
@@ -109,8 +116,8 @@ if [ -f tests/sdk-e2e/package.json ]; then
 fi
 
 if [ -x scripts/publish.sh ]; then
-  section "release artefacts (self-contained single-file, linux-x64)"
-  scripts/publish.sh --check linux-x64 2>&1 | tee "$RESULTS/publish.log"
+  section "release artefacts (self-contained single-file, linux-x64 and linux-arm64)"
+  scripts/publish.sh --check linux-x64 linux-arm64 2>&1 | tee "$RESULTS/publish.log"
   p=$(grep -E '^release artefacts: ' "$RESULTS/publish.log" | tail -1 | sed -E 's/^release artefacts: ([0-9]+) passed, ([0-9]+) failed$/\1/')
   fl=$(grep -E '^release artefacts: ' "$RESULTS/publish.log" | tail -1 | sed -E 's/^release artefacts: ([0-9]+) passed, ([0-9]+) failed$/\2/')
   if [ -z "$p" ]; then failed=$((failed + 1)); fi
