@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Coffer.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.IntegrationTests.Auth;
 
@@ -214,6 +215,51 @@ public sealed class LdapAuthTests(InternalConnectionsServer fx, TestLdap ldap) :
         for (var i = 0; i < 3; i++)
             Expect.Error(await LoginAsync(identityId, "alice", TestLdap.PasswordOf("alice")), 502, "BadGateway",
                 "Connecting to the LDAP server failed: the server is unavailable");
+    }
+
+    private Task<int> SetColumnAsync(string identityId, string column, string value) =>
+        fx.Server.Services.GetRequiredService<Coffer.Server.Data.Db>().WriteAsync((conn, tx) => Dapper.SqlMapper.ExecuteAsync(conn,
+            $"UPDATE identity_ldap_auths SET {column} = @value WHERE identity_id = @identityId", new { value, identityId }, tx),
+            TestContext.Current.CancellationToken);
+
+    [Fact]
+    public async Task A_directory_that_refuses_the_reader_or_the_search_at_login_is_a_502_naming_which()
+    {
+        // Saved while the directory accepted them; changed since (as when a reader's password or the tree changes).
+        var identityId = await ConfiguredAsync();
+        await SetColumnAsync(identityId, "bind_dn", "cn=nobody,ou=services,dc=coffer,dc=test");
+        Expect.Error(await LoginAsync(identityId, "alice", TestLdap.PasswordOf("alice")), 502, "BadGateway",
+            "The LDAP server refused the configured bind DN and password");
+
+        var other = await ConfiguredAsync();
+        await SetColumnAsync(other, "search_base", "not a distinguished name");
+        Expect.Error(await LoginAsync(other, "alice", TestLdap.PasswordOf("alice")), 502, "BadGateway",
+            "The LDAP server refused the search: invalid DN");
+    }
+
+    [Fact]
+    public async Task A_directory_that_accepts_the_connection_and_never_answers_is_a_502_after_the_time_out()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<System.Net.Sockets.Socket>();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true) held.Add(await silent.AcceptSocketAsync(TestContext.Current.CancellationToken));
+            }
+            catch (Exception e) when (e is OperationCanceledException or System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                // The test is over.
+            }
+        }, TestContext.Current.CancellationToken);
+        var identityId = await ConfiguredAsync();
+        await SetColumnAsync(identityId, "url", $"ldap://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}");
+        Expect.Error(await LoginAsync(identityId, "alice", TestLdap.PasswordOf("alice")), 502, "BadGateway",
+            "The LDAP server did not answer within 15 seconds");
+        silent.Stop();
+        foreach (var socket in held) socket.Dispose();
     }
 
     [Fact]
