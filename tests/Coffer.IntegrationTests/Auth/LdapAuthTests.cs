@@ -263,6 +263,43 @@ public sealed class LdapAuthTests(InternalConnectionsServer fx, TestLdap ldap) :
     }
 
     [Fact]
+    public async Task An_update_whose_configuration_changed_during_its_connection_test_is_a_409_and_writes_nothing()
+    {
+        var identityId = await ConfiguredAsync();
+        var path = $"/api/v1/auth/ldap-auth/identities/{identityId}";
+        var ldapPort = new Uri(ldap.Url).Port;
+        using var gate = new SemaphoreSlim(0);
+        using var connected = new SemaphoreSlim(0);
+        using var proxy = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        proxy.Start();
+        // Holds the first update's connection test until the second update has been written, then lets it through.
+        var relay = Task.Run(async () =>
+        {
+            using var client = await proxy.AcceptTcpClientAsync(TestContext.Current.CancellationToken);
+            connected.Release();
+            await gate.WaitAsync(TestContext.Current.CancellationToken);
+            using var upstream = new System.Net.Sockets.TcpClient();
+            await upstream.ConnectAsync(System.Net.IPAddress.Loopback, ldapPort, TestContext.Current.CancellationToken);
+            var a = client.GetStream().CopyToAsync(upstream.GetStream(), TestContext.Current.CancellationToken);
+            var b = upstream.GetStream().CopyToAsync(client.GetStream(), TestContext.Current.CancellationToken);
+            await Task.WhenAny(a, b);
+        }, TestContext.Current.CancellationToken);
+        var proxied = $"ldap://127.0.0.1:{((System.Net.IPEndPoint)proxy.LocalEndpoint).Port}";
+
+        var first = fx.Api.SendAsync(HttpMethod.Patch, path, new { url = proxied, bindPass = TestLdap.Password }, fx.AdminToken);
+        Assert.True(await connected.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken), "the first update's connection test reached the directory");
+        Expect.Ok(await fx.Api.SendAsync(HttpMethod.Patch, path, new { accessTokenTTL = 999 }, fx.AdminToken));
+        gate.Release();
+
+        Expect.Error(await first, 409, "Conflict", "The configuration was changed by another request; read it again and retry");
+        var now = (await fx.Api.GetAsync(path, fx.AdminToken)).Json["identityLdapAuth"]!;
+        Assert.Equal(ldap.Url, now["url"]!.GetValue<string>());
+        Assert.Equal(999, now["accessTokenTTL"]!.GetValue<long>());
+        proxy.Stop();
+        await relay.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task Saving_tests_the_connection_and_checks_the_filter_and_url()
     {
         var identityId = await fx.Given.IdentityAsync("member");
