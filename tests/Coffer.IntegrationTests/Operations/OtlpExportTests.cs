@@ -5,8 +5,8 @@ using Coffer.IntegrationTests.Infrastructure;
 namespace Coffer.IntegrationTests.Operations;
 
 /// <summary>
-/// OTEL_EXPORTER_OTLP_ENDPOINT: traces (a span per request, named by its route template, and a span per database
-/// unit) and metrics (ASP.NET Core's and Coffer's) are pushed to the collector by OTLP over HTTP, the last of them when
+/// OTEL_EXPORTER_OTLP_ENDPOINT: over gRPC (the default) or HTTP, traces (a span per request, named by its route template, and a span per database
+/// unit) and metrics (ASP.NET Core's and Coffer's) are pushed to the collector by OTLP, the last of them when
 /// the server stops; no secret value, token or client secret is in anything sent.
 /// </summary>
 public sealed class OtlpExportTests : IDisposable
@@ -15,13 +15,15 @@ public sealed class OtlpExportTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    [Fact]
-    public async Task Traces_and_metrics_reach_the_collector_without_any_secret()
+    [Theory]
+    [InlineData("http/protobuf")]
+    [InlineData(null)] // gRPC, the default
+    public async Task Traces_and_metrics_reach_the_collector_without_any_secret(string? protocol)
     {
-        await using var collector = await TestOtlpCollector.StartAsync();
+        await using var collector = await TestOtlpCollector.StartAsync(grpc: protocol is null);
         var env = ServerProcess.SharedEnvironment(databaseUri: null, _root);
         env["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint;
-        env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        env["OTEL_EXPORTER_OTLP_PROTOCOL"] = protocol;
         const string Canary = "otlp-canary-Vq93kd";
         string token;
         await using (var server = await ServerProcess.StartAsync(env))
@@ -45,7 +47,7 @@ public sealed class OtlpExportTests : IDisposable
 
         var traces = collector.Text("/v1/traces");
         var metrics = collector.Text("/v1/metrics");
-        Assert.All(collector.ContentTypes("/v1/traces"), t => Assert.Equal("application/x-protobuf", t));
+        Assert.All(collector.ContentTypes("/v1/traces"), t => Assert.Equal(protocol is null ? "application/grpc" : "application/x-protobuf", t));
         Assert.Contains("coffer-server", traces, StringComparison.Ordinal);
         Assert.Contains("GET /api/v4/secrets/{secretName}", traces, StringComparison.Ordinal);
         Assert.Contains("db.read", traces, StringComparison.Ordinal);
