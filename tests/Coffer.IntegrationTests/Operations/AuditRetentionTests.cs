@@ -97,9 +97,17 @@ public sealed class AuditRetentionTests(AuditRetentionServer fx) : IClassFixture
         const string path = "/api/v1/organization/audit-logs-retention";
         Expect.Validation(await fx.Api.SendAsync(HttpMethod.Put, path, new { auditLogsRetentionDays = -1 }, token),
             Issue.TooSmall(["auditLogsRetentionDays"], "number", 0, "Number must be greater than or equal to 0"));
+        Expect.Validation(await fx.Api.SendAsync(HttpMethod.Put, path, new { auditLogsRetentionDays = 36_501 }, token),
+            Issue.TooBig(["auditLogsRetentionDays"], "number", 36_500, "Number must be less than or equal to 36500"));
         Expect.Validation(await fx.Api.SendAsync(HttpMethod.Put, path, new { }, token), Issue.Required(["auditLogsRetentionDays"], "integer"));
         var (_, memberToken) = await fx.Given.IdentityWithTokenAsync("member");
         Expect.Error(await fx.Api.SendAsync(HttpMethod.Put, path, new { auditLogsRetentionDays = 1 }, memberToken), 403, "PermissionDenied",
+            "You are not allowed to edit on settings", allowDetails: true);
+        // A custom role that may read the settings reads the retention, and still may not change it.
+        await CustomOrgRoles.CreateAsync(fx, "settings-reader", new Coffer.Server.Permissions.PermissionRule("settings", ["read"]));
+        var (_, readerToken) = await fx.Given.IdentityWithTokenAsync("settings-reader");
+        Assert.Equal(Retention(0), Body(await fx.Api.GetAsync(path, readerToken)));
+        Expect.Error(await fx.Api.SendAsync(HttpMethod.Put, path, new { auditLogsRetentionDays = 1 }, readerToken), 403, "PermissionDenied",
             "You are not allowed to edit on settings", allowDetails: true);
         Assert.Equal(Retention(0), Body(await fx.Api.GetAsync(path, fx.AdminToken)));
     }

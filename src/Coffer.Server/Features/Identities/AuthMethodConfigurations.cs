@@ -43,7 +43,8 @@ public sealed class AuthMethodConfigurations(
         var identity = await identities.FindAsync(actor, identityId);
         (await permissions.ForOrgAsync(actor, identity.OrgId)).Require(PermissionAction.Create, OrgSubject.Identity);
         await boundary.RequireCanChangeAsync(actor, identity.OrgId, identity.Id, table.Messages.AttachRefused);
-        RequireTtlWithinMax(tokens.AccessTokenTtl ?? TokenSettings.DefaultTtl, tokens.AccessTokenMaxTtl ?? TokenSettings.DefaultTtl);
+        var (ttl, maxTtl) = (tokens.AccessTokenTtl ?? TokenSettings.DefaultTtl, tokens.AccessTokenMaxTtl ?? TokenSettings.DefaultTtl);
+        RequireTtlWithinMax(ttl, maxTtl);
         var id = Ids.New();
         var own = await build(identity, id);
         var now = UnixMs.Now(time);
@@ -51,8 +52,8 @@ public sealed class AuthMethodConfigurations(
         {
             Id = id,
             IdentityId = identity.Id,
-            AccessTokenTtl = tokens.AccessTokenTtl ?? TokenSettings.DefaultTtl,
-            AccessTokenMaxTtl = tokens.AccessTokenMaxTtl ?? TokenSettings.DefaultTtl,
+            AccessTokenTtl = ttl,
+            AccessTokenMaxTtl = maxTtl,
             AccessTokenNumUsesLimit = tokens.AccessTokenNumUsesLimit ?? 0,
             AccessTokenTrustedIps = (tokens.AccessTokenTrustedIps is { } ips ? TrustedIps.Normalize(ips) : TrustedIps.NormalizeDefault()).ToJsonString(),
             CreatedAt = now,

@@ -89,6 +89,9 @@ public static class ImportEndpoints
             var path = SecretInputs.Path(query, "path");
             query.ThrowIfInvalid();
             var (groups, tree) = await service.SecretsAsync(http.GetActor(), projectId!, environment!, path);
+            var count = 0;
+            foreach (var g in groups) count += g.Secrets.Count;
+            Diagnostics.CofferMetrics.Read(count);
             return PooledJsonBody.Serialize(
                 new ImportedSecretsResponse(Arrays.Map(groups, g => new ImportedSecretsGroupJson(g, tree.Environment(g.Environment)!.Environment))),
                 ImportJsonContext.Default.ImportedSecretsResponse);

@@ -38,7 +38,9 @@ public static class SecretResponses
     /// <summary><c>{"secrets": […], "imports": […]}</c></summary>
     public static PooledJsonBody List(ListSecretsResult result)
     {
-        CofferMetrics.Read(result.Secrets.Count + result.Imports.Sum(g => g.Secrets.Count));
+        var count = result.Secrets.Count;
+        foreach (var group in result.Imports) count += group.Secrets.Count;
+        CofferMetrics.Read(count);
         return PooledJsonBody.Serialize(
             new SecretListResponse(Arrays.Map(result.Secrets, s => new ListedSecretJson(s)), Arrays.Map(result.Imports, g => new SecretImportGroupJson(g))),
             Contracts.SecretListResponse);
