@@ -6,6 +6,9 @@ namespace Coffer.Server.Crypto;
 /// </summary>
 public static class KeyPurposes
 {
+    /// <summary>AES-256-GCM server key that seals the console's antiforgery tokens (a random key in server_keys).</summary>
+    public const string ConsoleProtection = "console-protection";
+
     /// <summary>HMAC-SHA256 key for universal-auth client secrets (decision 9).</summary>
     public const string ClientSecretHmac = "client-secret-hmac";
 

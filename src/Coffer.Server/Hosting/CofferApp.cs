@@ -37,6 +37,8 @@ using Coffer.Server.Http;
 using Coffer.Server.Http.RateLimiting;
 using Coffer.Server.Http.Validation;
 using Coffer.Server.Permissions;
+using Coffer.Server.WebConsole;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace Coffer.Server.Hosting;
 
@@ -73,11 +75,13 @@ public static class CofferApp
         app.UseRequestIds();
         app.UseMiddleware<ErrorMiddleware>();
         app.UseRouting();
+        app.UseConsole();
         app.UseMiddleware<AuthMiddleware>();
         app.UseJsonBodies();
         app.UseMiddleware<RateLimitMiddleware>();
 
         MapRoutes(app);
+        app.MapConsole();
         Telemetry.Map(app, options);
         ApiDocs.Map(app, () => ApiDocs.CreateHost(AddServices, MapRoutes, options));
         app.MapFallback("/api/{**path}", ErrorEnvelope.WriteRouteNotFoundAsync).WithMetadata(new JsonBody.RouteNotFoundMetadata()).WithoutRateLimit();
@@ -119,6 +123,12 @@ public static class CofferApp
                 System.Security.Cryptography.CryptographicOperations.ZeroMemory(key);
             }
         });
+        // The console's antiforgery tokens, sealed with a random key kept wrapped in the database (every instance shares it).
+        // First used inside a page render, whose synchronization context a blocked wait would deadlock: the load runs
+        // on the thread pool.
+        services.AddSingleton(sp => SealingDataProtector.FromKey(() => Task.Run(() =>
+            ServerKeys.LoadOrCreateAsync(sp.GetRequiredService<Db>(), options.RootKey, KeyPurposes.ConsoleProtection)).GetAwaiter().GetResult()));
+        services.AddConsole();
         services.AddSingleton<TokenSigner>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<IdentityLogins>();

@@ -48,6 +48,7 @@ public sealed partial class DenialRouteTable
         table.KubernetesAuthRoutes();
         table.AwsAuthRoutes();
         table.LdapAuthRoutes();
+        table.ConsoleRoutes();
         return table._cases;
     }
 
@@ -71,6 +72,23 @@ public sealed partial class DenialRouteTable
         Public("GET", "/api/docs/scalar.aspnetcore.js", "an asset of the API reference page");
         Public("GET", "/api/docs/favicon.svg", "an asset of the API reference page");
         Public("*", "/api/{**path}", "unknown routes answer Infisical's 404 to everyone");
+    }
+
+    /// <summary>
+    /// The console's pages take no bearer token: the session cookie decides, and each page calls the same services (and
+    /// permission checks) as the API. Console/ConsoleAuthorizationTests holds their denials.
+    /// </summary>
+    private void ConsoleRoutes()
+    {
+        const string page = "a console page: the session cookie decides, through the API's own services (Console tests)";
+        foreach (var path in new[] { "/", "/login", "/setup", "/signout", "/projects" })
+        {
+            Public("GET", path, page);
+            Public("POST", path, page);
+        }
+        Public("GET", "/_framework/opaque-redirect", "the framework's redirect helper for console forms; carries no data");
+        Public("GET", "/console/console.css", "the console's stylesheet");
+        Public("GET", "/console/console.js", "the console's script");
     }
 
     private void UserSessionRoutes()

@@ -4,7 +4,7 @@ using Coffer.Server.Features.UniversalAuth;
 namespace Coffer.Tests.Architecture;
 
 /// <summary>
-/// Dependencies point one way (docs/architecture.md): Hosting → Features → Permissions → Http → Data → Diagnostics →
+/// Dependencies point one way (docs/architecture.md): Hosting → WebConsole → Features → Permissions → Http → Data → Diagnostics →
 /// Configuration → Crypto → Errors; no layer uses one above it, and no lower layer uses a feature. Checked on the compiled server, so a fully
 /// qualified name or a lambda counts as much as a <c>using</c> line.
 /// </summary>
@@ -16,14 +16,16 @@ public sealed class LayeringTests
     // may use everything; features may use everything but it.
     public static TheoryData<string, string[]> Rules => new()
     {
-        { "Errors", ["Configuration", "Crypto", "Diagnostics", "Data", "Http", "Permissions", "Features", "Hosting"] },
-        { "Crypto", ["Configuration", "Diagnostics", "Data", "Http", "Permissions", "Features", "Hosting"] },
-        { "Configuration", ["Diagnostics", "Data", "Http", "Permissions", "Features", "Hosting"] },
-        { "Diagnostics", ["Data", "Http", "Permissions", "Features", "Hosting"] },
-        { "Data", ["Http", "Permissions", "Features", "Hosting"] },
-        { "Http", ["Permissions", "Features", "Hosting"] },
-        { "Permissions", ["Features", "Hosting"] },
-        { "Features", ["Hosting"] },
+        { "Errors", ["Configuration", "Crypto", "Diagnostics", "Data", "Http", "Permissions", "Features", "WebConsole", "Hosting"] },
+        { "Crypto", ["Configuration", "Diagnostics", "Data", "Http", "Permissions", "Features", "WebConsole", "Hosting"] },
+        { "Configuration", ["Diagnostics", "Data", "Http", "Permissions", "Features", "WebConsole", "Hosting"] },
+        { "Diagnostics", ["Data", "Http", "Permissions", "Features", "WebConsole", "Hosting"] },
+        { "Data", ["Http", "Permissions", "Features", "WebConsole", "Hosting"] },
+        { "Http", ["Permissions", "Features", "WebConsole", "Hosting"] },
+        { "Permissions", ["Features", "WebConsole", "Hosting"] },
+        { "Features", ["WebConsole", "Hosting"] },
+        // The console is a client of the features, as the API's endpoints are: it never reaches past their services.
+        { "WebConsole", ["Data", "Hosting"] },
     };
 
     [Theory]
@@ -56,6 +58,22 @@ public sealed class LayeringTests
             select $"{type.FullName} -> {called.DeclaringType!.Name}.{called.Name}").Distinct().Order().ToList();
 
         Assert.True(offenders.Count == 0, $"SQL outside a store:\n{string.Join("\n", offenders)}");
+    }
+
+    [Fact]
+    public void The_console_runs_no_SQL_and_opens_no_database()
+    {
+        var offenders = (
+            from type in typeof(Db).Assembly.GetTypes()
+            where type.DeclaringType is null && InLayer(type, "WebConsole")
+            from method in TypeDependencies.MethodsWithNested(type)
+            from called in TypeDependencies.MembersNamedIn(method).OfType<System.Reflection.MethodBase>()
+            where called.DeclaringType == typeof(Dapper.SqlMapper) || called.DeclaringType == typeof(Db)
+                || typeof(System.Data.Common.DbCommand).IsAssignableFrom(called.DeclaringType)
+            select $"{type.FullName} -> {called.DeclaringType!.Name}.{called.Name}").Distinct().Order().ToList();
+
+        Assert.True(InLayerCount("WebConsole") > 0, "no console types: the rule checks nothing");
+        Assert.True(offenders.Count == 0, $"the console reaches the database itself:\n{string.Join("\n", offenders)}");
     }
 
     [Fact]

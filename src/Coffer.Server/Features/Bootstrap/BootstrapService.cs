@@ -18,6 +18,9 @@ public sealed class BootstrapService(Db db, TokenIssuer issuer, PasswordWork pas
 {
     public const string AdminIdentityName = "Instance Admin Identity";
 
+    /// <summary>Whether first-run set-up has happened (the console offers it until then).</summary>
+    public Task<bool> IsInitializedAsync() => db.ReadAsync(BootstrapStore.IsInitializedAsync);
+
     public async Task<BootstrapResponse> BootstrapAsync(BootstrapRequest request, AuditContext audit)
     {
         // Hash before taking the write lock: PBKDF2 is deliberately slow.

@@ -19,6 +19,9 @@ public static class BootstrapStore
             ON CONFLICT (id) DO UPDATE SET initialized = TRUE, updated_at = @now WHERE server_config.initialized = FALSE
             """, new { now }, tx) > 0;
 
+    public static Task<bool> IsInitializedAsync(DbConnection conn) =>
+        conn.ExecuteScalarAsync<bool>("SELECT COALESCE((SELECT initialized FROM server_config WHERE id = 'singleton'), FALSE)");
+
     public static Task SetAdminIdentitiesAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<string> identityIds) =>
         conn.ExecuteAsync("UPDATE server_config SET admin_identity_ids = @ids WHERE id = 'singleton'",
             new { ids = JsonSerializer.Serialize(identityIds) }, tx);

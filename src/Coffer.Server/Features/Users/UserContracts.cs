@@ -10,6 +10,9 @@ public sealed record UserTokenClaims
 {
     public const string AccessTokenType = "accessToken";
 
+    /// <summary>Coffer's console cookie: a session token the API refuses as a bearer token.</summary>
+    public const string ConsoleSessionType = "consoleSession";
+
     [JsonPropertyName("authMethod")] public string AuthMethod { get; init; } = "email";
     [JsonPropertyName("authTokenType")] public string AuthTokenType { get; init; } = AccessTokenType;
     [JsonPropertyName("userId")] public required string UserId { get; init; }

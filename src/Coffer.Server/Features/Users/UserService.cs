@@ -33,6 +33,17 @@ public sealed class UserService(Db db, TokenSigner signer, PasswordWork password
 
     public async Task<string> LoginAsync(string email, string password, IPAddress ip, string? userAgent, AuditContext audit)
     {
+        var (userId, sessionId) = await OpenPasswordSessionAsync(email, password, ip, userAgent, audit);
+        return Sign(userId, sessionId, null);
+    }
+
+    /// <summary>
+    /// Checks the password (with the account lockout) and opens a session row. Every password sign-in goes through here,
+    /// the API's and the console's, so both count towards the same lockout.
+    /// </summary>
+    private async Task<(string UserId, string SessionId)> OpenPasswordSessionAsync(string email, string password, IPAddress ip,
+        string? userAgent, AuditContext audit)
+    {
         var username = email.Trim().ToLowerInvariant();
         var user = await db.ReadAsync(conn => UserStore.FindForLoginAsync(conn, username));
         var now = UnixMs.Now(time);
@@ -68,7 +79,67 @@ public sealed class UserService(Db db, TokenSigner signer, PasswordWork password
             await UserStore.ResetLockoutAsync(conn, tx, userId);
             await UserStore.InsertSessionAsync(conn, tx, sessionId, userId, ip.ToString(), userAgent, now);
         });
-        return Sign(userId, sessionId, null);
+        return (userId, sessionId);
+    }
+
+    /// <summary>A console session ends this long after its last page, or this long after sign-in, whichever is first.</summary>
+    public static readonly TimeSpan ConsoleIdleTimeout = TimeSpan.FromMinutes(30);
+    public static readonly TimeSpan ConsoleAbsoluteTimeout = TimeSpan.FromHours(12);
+
+    /// <summary>A session's last use is written at most this often, so reading pages does not turn into a write per page.</summary>
+    private const long ConsoleTouchIntervalMs = 60_000;
+
+    /// <summary>
+    /// Signs a person in to the console: the same password check and lockout as the API, a session row, and a cookie
+    /// value that names it. The value is a signed token of its own type, which the API does not accept as a bearer token.
+    /// </summary>
+    public async Task<string> ConsoleSignInAsync(string email, string password, IPAddress ip, string? userAgent, AuditContext audit)
+    {
+        var (userId, sessionId) = await OpenPasswordSessionAsync(email, password, ip, userAgent, audit);
+        var orgId = await db.ReadAsync(conn => UserStore.FirstActiveOrgIdAsync(conn, userId));
+        var now = signer.NowUnixSeconds();
+        return signer.Sign(new UserTokenClaims
+        {
+            AuthTokenType = UserTokenClaims.ConsoleSessionType,
+            UserId = userId,
+            TokenVersionId = sessionId,
+            OrganizationId = orgId,
+            Iat = now,
+            Exp = now + (long)ConsoleAbsoluteTimeout.TotalSeconds,
+        }, UserJsonContext.Default.UserTokenClaims);
+    }
+
+    /// <summary>
+    /// The person a console cookie stands for, or null when it is not a live console session: bad signature, past its
+    /// absolute or idle expiry, signed out. Reads the session row on every page (console traffic is light), so a sign-out
+    /// on one instance ends the session on every instance at the next page.
+    /// </summary>
+    public async Task<Actor?> AuthenticateConsoleAsync(string cookieValue)
+    {
+        UserTokenClaims claims;
+        try
+        {
+            var verified = signer.VerifyAny(cookieValue);
+            if (verified.AuthTokenType != UserTokenClaims.ConsoleSessionType) return null;
+            claims = verified.Deserialize(UserJsonContext.Default.UserTokenClaims);
+        }
+        catch (ApiException)
+        {
+            return null;
+        }
+        var epoch = await db.ReadSecurityEpochAsync();
+        var session = await db.ReadAsync(conn => UserStore.FindConsoleSessionAsync(conn, claims.TokenVersionId));
+        if (session is null || session.UserId != claims.UserId || session.AccessVersion != claims.AccessVersion) return null;
+        var now = UnixMs.Now(time);
+        if (now - session.CreatedAt >= (long)ConsoleAbsoluteTimeout.TotalMilliseconds) return null;
+        if (now - session.LastUsed >= (long)ConsoleIdleTimeout.TotalMilliseconds)
+        {
+            await db.WriteAsync((conn, tx) => UserStore.RevokeSessionAsync(conn, tx, claims.TokenVersionId, now));
+            return null;
+        }
+        if (now - session.LastUsed >= ConsoleTouchIntervalMs)
+            await db.WriteAsync((conn, tx) => UserStore.TouchSessionAsync(conn, tx, claims.TokenVersionId, now));
+        return new Actor(ActorType.User, session.UserId, claims.OrganizationId ?? "", session.Username, "email", claims.TokenVersionId, null, epoch);
     }
 
     /// <summary>A session for a user who has just proven who they are another way (completing an invitation).</summary>

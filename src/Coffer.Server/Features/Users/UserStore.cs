@@ -11,6 +11,16 @@ public sealed class UserSessionRow
     public string Username { get; init; } = "";
 }
 
+/// <summary>A console session: its user and when it was opened and last used (Unix ms).</summary>
+public sealed class ConsoleSessionRow
+{
+    public string UserId { get; init; } = "";
+    public long AccessVersion { get; init; }
+    public string Username { get; init; } = "";
+    public long LastUsed { get; init; }
+    public long CreatedAt { get; init; }
+}
+
 /// <summary>A user as sign-in needs it: the password hash and any lock on the account.</summary>
 public sealed record UserLoginRow(string Id, string PasswordHash, long? LockedUntil);
 
@@ -41,6 +51,11 @@ public static class UserStore
     public static Task<string?> FirstOrgIdAsync(DbConnection conn, DbTransaction tx, string userId) =>
         conn.ExecuteScalarAsync<string?>("SELECT org_id FROM org_memberships WHERE user_id = @userId ORDER BY created_at LIMIT 1", new { userId }, tx);
 
+    /// <summary>The organization a console session works in: the user's first active membership.</summary>
+    public static Task<string?> FirstActiveOrgIdAsync(DbConnection conn, string userId) =>
+        conn.ExecuteScalarAsync<string?>(
+            "SELECT org_id FROM org_memberships WHERE user_id = @userId AND is_active = TRUE ORDER BY created_at LIMIT 1", new { userId });
+
     public static async Task<bool> IsActiveOrgMemberAsync(DbConnection conn, string userId, string organizationId) =>
         await conn.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM org_memberships WHERE user_id = @userId AND org_id = @organizationId AND is_active = TRUE",
@@ -60,6 +75,18 @@ public static class UserStore
             FROM auth_token_sessions s JOIN users u ON u.id = s.user_id
             WHERE s.id = @sessionId AND s.is_revoked = FALSE
             """, new { sessionId });
+
+    /// <summary>A console session with its activity times, so idle and absolute expiry are checked on every page.</summary>
+    public static Task<ConsoleSessionRow?> FindConsoleSessionAsync(DbConnection conn, string sessionId) =>
+        conn.QuerySingleOrDefaultAsync<ConsoleSessionRow>(
+            """
+            SELECT s.user_id, s.access_version, u.username, s.last_used, s.created_at
+            FROM auth_token_sessions s JOIN users u ON u.id = s.user_id
+            WHERE s.id = @sessionId AND s.is_revoked = FALSE
+            """, new { sessionId });
+
+    public static Task TouchSessionAsync(DbConnection conn, DbTransaction tx, string sessionId, long now) =>
+        conn.ExecuteAsync("UPDATE auth_token_sessions SET last_used = @now WHERE id = @sessionId AND is_revoked = FALSE", new { sessionId, now }, tx);
 
     public static Task RevokeSessionAsync(DbConnection conn, DbTransaction tx, string? sessionId, long now) =>
         conn.ExecuteAsync("UPDATE auth_token_sessions SET is_revoked = TRUE, updated_at = @now WHERE id = @sessionId", new { sessionId, now }, tx);

@@ -24,6 +24,10 @@ public static class ActorAccess
 
     internal static void SetActor(this HttpContext context, Actor actor) => context.Items[ItemKey] = actor;
 
+    /// <summary>The caller, when one has been authenticated for this request.</summary>
+    public static Actor? FindActor(this HttpContext context) =>
+        context.Items.TryGetValue(ItemKey, out var actor) ? actor as Actor : null;
+
     /// <summary>The authenticated caller; only valid on routes marked with <see cref="RequireActor{TBuilder}"/>.</summary>
     public static Actor GetActor(this HttpContext context) =>
         context.Items.TryGetValue(ItemKey, out var actor) && actor is Actor a

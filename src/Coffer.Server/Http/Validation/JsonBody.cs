@@ -40,7 +40,7 @@ public static class JsonBody
             throw new BadRequestException(NulMessage);
         var endpoint = context.GetEndpoint();
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && endpoint is not null &&
-            endpoint.Metadata.GetMetadata<RouteNotFoundMetadata>() is null)
+            endpoint.Metadata.GetMetadata<RouteNotFoundMetadata>() is null && endpoint.Metadata.GetMetadata<FormBodyMetadata>() is null)
         {
             var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
             if (limit is not null && request.ContentLength > limit) throw new PayloadTooLargeException();
@@ -183,6 +183,12 @@ public static class JsonBody
 
     /// <summary>Marks the catch-all that answers unknown routes: its body is never looked at.</summary>
     public sealed class RouteNotFoundMetadata;
+
+    /// <summary>Marks routes that take HTML form posts (the console): their bodies are not JSON.</summary>
+    public sealed class FormBodyMetadata
+    {
+        public static readonly FormBodyMetadata Instance = new();
+    }
 
     private static bool IsJsonMediaType(string contentType)
     {
