@@ -39,7 +39,7 @@ section "tools"
 # The KMS tests check Coffer's signatures with the OpenSSL command line, an independent implementation; the
 # dynamic-secret tests make leased users in real MariaDB and Redis servers (started by the tests themselves through
 # scripts/mariadb-test-server.sh and scripts/redis-test-server.sh) and in PostgreSQL, in both phases; the LDAP auth tests
-# log in against an OpenLDAP slapd (scripts/ldap-test-server.sh). Installed here,
+# log in against an OpenLDAP slapd (scripts/ldap-test-server.sh); the console tests run in Chromium. Installed here,
 # once, so that test classes starting servers side by side never race each other to apt-get.
 missing=()
 command -v openssl >/dev/null || missing+=(openssl)
@@ -48,6 +48,8 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql)
 [ -x /usr/sbin/slapd ] || missing+=(slapd)
 command -v ldapwhoami >/dev/null || missing+=(ldap-utils)
+# The console's browser tests drive Debian's Chromium through Playwright (no downloaded browser build).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"

@@ -81,7 +81,7 @@ public sealed partial class DenialRouteTable
     private void ConsoleRoutes()
     {
         const string page = "a console page: the session cookie decides, through the API's own services (Console tests)";
-        foreach (var path in new[] { "/", "/login", "/setup", "/signout", "/projects" })
+        foreach (var path in new[] { "/", "/login", "/setup", "/signout", "/projects", "/projects/{ProjectId}" })
         {
             Public("GET", path, page);
             Public("POST", path, page);

@@ -13,7 +13,7 @@ public static class SecretInputs
     {
         var name = input.String(field, required: required, trim: true, min: 1);
         if (name is not null && (name.Contains(':', StringComparison.Ordinal) || name.Contains('/', StringComparison.Ordinal)))
-            input.Fail("Secret name cannot contain colon or forward slash.", field);
+            input.Fail(SecretNames.ColonOrSlash, field);
         return name;
     }
 

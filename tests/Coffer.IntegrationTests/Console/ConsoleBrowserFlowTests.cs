@@ -1,0 +1,46 @@
+using Coffer.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Coffer.IntegrationTests.Console;
+
+/// <summary>
+/// The console in a real Chromium: what a person does on a fresh server, from set-up to sign-out. Each step waits on
+/// the page (a URL, a heading, a message), never on time.
+/// </summary>
+public sealed class ConsoleBrowserFlowTests
+{
+    [Fact]
+    public async Task First_run_set_up_then_sign_out_a_wrong_password_and_sign_in_again()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var context = await ConsoleBrowser.NewContextAsync(server.BaseAddress);
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/setup");
+        await ConsoleBrowser.ScreenshotAsync(server.BaseAddress, "/setup", "setup");
+        await page.GetByLabel("Organization name").FillAsync("Acme");
+        await page.GetByLabel("Administrator email").FillAsync(Given.AdminEmail);
+        await page.GetByLabel("Password (at least 14 characters)").FillAsync(Given.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create organization and administrator" }).ClickAsync();
+        await page.WaitForURLAsync("**/projects");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Projects", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".who")).ToHaveTextAsync(Given.AdminEmail);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync("**/login");
+        await ConsoleBrowser.ScreenshotAsync(server.BaseAddress, "/login", "sign-in");
+
+        await page.GetByLabel("Email").FillAsync(Given.AdminEmail);
+        await page.GetByLabel("Password").FillAsync("not the password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Invalid credentials");
+        await Assertions.Expect(page.GetByLabel("Email")).ToHaveValueAsync(Given.AdminEmail);
+
+        await page.GetByLabel("Password").FillAsync(Given.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/projects");
+        await ConsoleBrowser.ScreenshotAsync(server.BaseAddress, "/projects", "projects-empty", context);
+    }
+}

@@ -1,0 +1,110 @@
+using Microsoft.Playwright;
+
+namespace Coffer.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Debian's Chromium, driven by Playwright (no downloaded browser build): one browser for the test process, a fresh
+/// context (cookies, viewport, colour scheme) per use. scripts/test.sh installs the <c>chromium</c> package.
+/// </summary>
+public static class ConsoleBrowser
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static IPlaywright? _playwright;
+    private static IBrowser? _browser;
+
+    /// <summary>Desktop and phone widths the screenshots are taken at.</summary>
+    public static readonly (string Name, int Width, int Height)[] Viewports = [("desktop", 1280, 800), ("phone", 390, 844)];
+
+    public static async Task<IBrowser> GetAsync()
+    {
+        await Gate.WaitAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            if (_browser is { IsConnected: true }) return _browser;
+            Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium package (scripts/test.sh does)");
+            _playwright ??= await Playwright.CreateAsync();
+            _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                // Root in CI containers cannot use Chromium's user-namespace sandbox.
+                Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+            });
+            return _browser;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>A new browser context against <paramref name="server"/>: its own cookies, at the given width and scheme.</summary>
+    public static async Task<IBrowserContext> NewContextAsync(Uri server, int width = 1280, int height = 800, ColorScheme scheme = ColorScheme.Light)
+    {
+        var browser = await GetAsync();
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = server.GetLeftPart(UriPartial.Authority),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            ColorScheme = scheme,
+            Locale = "en-GB",
+        });
+        // Waits are on page events and elements; this only bounds a hang.
+        context.SetDefaultTimeout(30_000);
+        return context;
+    }
+
+    /// <summary>A page signed in through the console's form (the bootstrap administrator by default), on the projects page.</summary>
+    public static async Task<IPage> SignInAsync(IBrowserContext context, string email = Given.AdminEmail, string password = Given.AdminPassword)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/projects");
+        return page;
+    }
+
+    /// <summary>Where screenshots go: artifacts/console/ under the repository.</summary>
+    public static string ScreenshotDirectory
+    {
+        get
+        {
+            var dir = Path.Combine(ServerProcess.RepositoryRoot, "artifacts", "console");
+            Directory.CreateDirectory(dir);
+            return dir;
+        }
+    }
+
+    /// <summary>
+    /// Screenshots of <paramref name="path"/> in light and dark, at desktop and phone width, signed in with the cookies of
+    /// <paramref name="signedIn"/> (if any): artifacts/console/{name}-{light|dark}-{desktop|phone}.png.
+    /// </summary>
+    public static async Task ScreenshotAsync(Uri server, string path, string name, IBrowserContext? signedIn = null)
+    {
+        var cookies = signedIn is null ? [] : await signedIn.CookiesAsync();
+        foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+        {
+            foreach (var (viewport, width, height) in Viewports)
+            {
+                await using var context = await NewContextAsync(server, width, height, scheme);
+                if (cookies.Count > 0) await context.AddCookiesAsync(cookies.Select(c => new Cookie
+                {
+                    Name = c.Name,
+                    Value = c.Value,
+                    Domain = c.Domain,
+                    Path = c.Path,
+                    HttpOnly = c.HttpOnly,
+                    SameSite = c.SameSite,
+                }));
+                var page = await context.NewPageAsync();
+                await page.GotoAsync(path);
+                var file = Path.Combine(ScreenshotDirectory, $"{name}-{(scheme == ColorScheme.Dark ? "dark" : "light")}-{viewport}.png");
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+            }
+        }
+    }
+}
