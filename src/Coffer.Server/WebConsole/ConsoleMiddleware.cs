@@ -12,7 +12,8 @@ public sealed class ConsoleMiddleware(RequestDelegate next, UserService users)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<ComponentTypeMetadata>() is null)
+        var metadata = context.GetEndpoint()?.Metadata;
+        if (metadata?.GetMetadata<ComponentTypeMetadata>() is null && metadata?.GetMetadata<ConsoleEndpointMetadata>() is null)
         {
             await next(context);
             return;

@@ -42,5 +42,6 @@ public static class ConsoleSetup
         // Pages take HTML form posts, which the API's JSON body reader leaves alone.
         app.MapRazorComponents<App>().Add(e => e.Metadata.Add(JsonBody.FormBodyMetadata.Instance));
         ConsoleAssets.Map(app);
+        ConsoleDownloads.Map(app);
     }
 }

@@ -81,7 +81,8 @@ public sealed partial class DenialRouteTable
     private void ConsoleRoutes()
     {
         const string page = "a console page: the session cookie decides, through the API's own services (Console tests)";
-        foreach (var path in new[] { "/", "/login", "/setup", "/signout", "/projects", "/projects/{ProjectId}" })
+        foreach (var path in new[] { "/", "/login", "/setup", "/signout", "/projects", "/projects/{ProjectId}",
+                     "/projects/{ProjectId}/secrets/{Environment}", "/projects/{ProjectId}/secrets/{Environment}/{Key}" })
         {
             Public("GET", path, page);
             Public("POST", path, page);
@@ -89,6 +90,7 @@ public sealed partial class DenialRouteTable
         Public("GET", "/_framework/opaque-redirect", "the framework's redirect helper for console forms; carries no data");
         Public("GET", "/console/console.css", "the console's stylesheet");
         Public("GET", "/console/console.js", "the console's script");
+        Public("GET", "/console/download/{projectId}/{environment}", "a console download: the session cookie decides, through the API's list");
     }
 
     private void UserSessionRoutes()

@@ -48,6 +48,43 @@ public sealed class ConsoleBrowserSecretsTests(ServerFixture fx) : IClassFixture
         Assert.Equal("prod", reveal["event"]!["metadata"]!["environment"]!.GetValue<string>());
         Assert.Equal("user", reveal["actor"]!["type"]!.GetValue<string>());
 
+        // Edit in one environment, see version 2, restore version 1 (which becomes version 3).
+        await page.GetByRole(AriaRole.Link, new() { Name = "Production", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Production" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "API_URL", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Value")).ToHaveValueAsync("https://api.prod.example.com");
+        await page.GetByLabel("Value").FillAsync("https://api-v2.prod.example.com");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "3 (current)" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Value")).ToHaveValueAsync("https://api-v2.prod.example.com");
+        await ConsoleBrowser.ScreenshotAsync(fx.Server.BaseAddress, new Uri(page.Url).PathAndQuery, "secret-editor", context);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Restore version 2" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "4 (current)" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Value")).ToHaveValueAsync("https://api.prod.example.com");
+        var restored = await api.GetAsync($"/api/v3/secrets/raw/API_URL?workspaceId={projectId}&environment=prod", admin);
+        Expect.Ok(restored);
+        Assert.Equal("https://api.prod.example.com", restored.Json["secret"]!["secretValue"]!.GetValue<string>());
+        Assert.Equal(4, restored.Json["secret"]!["version"]!.GetValue<int>());
+
+        // Paste a .env block in development: the preview says what will change, and only then is it written.
+        await page.GotoAsync($"/projects/{projectId}/secrets/dev");
+        await page.GetByLabel(".env block", new() { Exact = true }).FillAsync("# pasted\nAPI_URL=https://api.example.com\nexport NEW_KEY=\"hello world\"\n");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview changes" }).ClickAsync();
+        var changes = page.GetByRole(AriaRole.Table, new() { Name = "Changes from the pasted block" });
+        await Assertions.Expect(changes.GetByRole(AriaRole.Row)).ToHaveTextAsync(["KeyChange", "API_URLunchanged", "NEW_KEYcreate"]);
+        Assert.Equal(404, (await api.GetAsync($"/api/v3/secrets/raw/NEW_KEY?workspaceId={projectId}&environment=dev", admin)).Code);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply 1 changes" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "NEW_KEY" })).ToBeVisibleAsync();
+        var created = await api.GetAsync($"/api/v3/secrets/raw/NEW_KEY?workspaceId={projectId}&environment=dev", admin);
+        Assert.Equal("hello world", created.Json["secret"]!["secretValue"]!.GetValue<string>());
+
+        // Download the folder as .env: what is read back is what is stored.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download .env" }).ClickAsync());
+        Assert.Equal("dev.env", download.SuggestedFilename);
+        var file = await File.ReadAllTextAsync(await download.PathAsync(), TestContext.Current.CancellationToken);
+        Assert.Equal("API_URL=https://api.example.com\nNEW_KEY=\"hello world\"\n", file);
+        await ConsoleBrowser.ScreenshotAsync(fx.Server.BaseAddress, $"/projects/{projectId}/secrets/dev", "secret-folder", context);
+
         await page.GotoAsync("/projects");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Payments" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "Development, Staging, Production" })).ToBeVisibleAsync();

@@ -224,6 +224,22 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
         return view;
     }
 
+    /// <summary>
+    /// A shared secret's history (who wrote each version, and when; no values), for anyone who may see the secret as it is
+    /// now: the console's version list. Reading a version's value goes through <see cref="GetByNameAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<SecretVersionEntry>> ListVersionsAsync(Actor actor, string projectId, string environment, string path, string name)
+    {
+        var access = await permissions.ForProjectAsync(actor, projectId);
+        var content = await contentCache.GetAsync(projectId, actor.Epoch);
+        var folder = content.Tree.Find(environment, path)
+            ?? throw new NotFoundException($"Folder with path '{path}' in environment with slug '{environment}' not found");
+        var row = (await content.SecretsAsync(folder.Id)).FirstOrDefault(r => r.Key == name && r.Type == SecretTypes.Shared)
+            ?? throw new NotFoundException($"Secret with name '{name}' not found");
+        access.Permissions.RequireSecretAccess(PermissionAction.DescribeSecret, SubjectFields.Secret(environment, path, name, row.TagSlugs ?? []));
+        return await db.ReadAsync(conn => SecretStore.ListVersionsAsync(conn, row.Id, 50));
+    }
+
     public async Task<SecretView> GetByIdAsync(Actor actor, string secretId)
     {
         var row = await db.ReadAsync(conn => SecretStore.FindByIdAsync(conn, secretId))

@@ -156,6 +156,19 @@ public static class SecretStore
             : conn.ExecuteAsync($"UPDATE secret_folders SET last_secret_modified = @now WHERE {SqlText.In(conn, "id", "folderIds")}",
                 new { folderIds = folderIds.ToArray(), now }, tx);
 
+    /// <summary>The newest <paramref name="limit"/> versions of a secret, newest first, without their values.</summary>
+    public static async Task<IReadOnlyList<SecretVersionEntry>> ListVersionsAsync(DbConnection conn, string secretId, int limit) =>
+        (await conn.QueryAsync<SecretVersionEntry>(
+            """
+            SELECT v.version, v.actor_type, v.actor_id, COALESCE(u.email, i.name) AS actor_name, v.created_at
+            FROM secret_versions v
+            LEFT JOIN users u ON v.actor_type = 'user' AND u.id = v.actor_id
+            LEFT JOIN identities i ON v.actor_type = 'identity' AND i.id = v.actor_id
+            WHERE v.secret_id = @secretId
+            ORDER BY v.version DESC
+            LIMIT @limit
+            """, new { secretId, limit })).AsList();
+
     public static string OwnerKey(string type, string? userId) => type == SecretTypes.Personal ? userId ?? "" : "";
 
     private static Task InsertVersionAsync(DbConnection conn, DbTransaction tx, SecretRow s, SecretActor actor) =>
@@ -237,6 +250,9 @@ public static class SecretStore
 }
 
 /// <summary>Who made a change, as recorded in the version history.</summary>
+/// <summary>One entry of a secret's history: which version, who wrote it (name where the actor still exists) and when.</summary>
+public sealed record SecretVersionEntry(long Version, string? ActorType, string? ActorId, string? ActorName, long CreatedAt);
+
 public sealed record SecretActor(string Type, string? Id)
 {
     /// <summary>Changes Coffer makes on its own (references rewritten after a rename), recorded as Infisical's "platform" actor.</summary>
