@@ -100,7 +100,7 @@ public static class CofferApp
         services.AddSingleton<RateLimiter>();
         services.AddSingleton(sp =>
         {
-            var key = ServerKeys.LoadOrCreateAsync(sp.GetRequiredService<Db>(), options.RootKey, KeyPurposes.AuthMethodCredentials).GetAwaiter().GetResult();
+            var key = ServerKeys.LoadOrCreate(sp.GetRequiredService<Db>(), options.RootKey, KeyPurposes.AuthMethodCredentials);
             try
             {
                 return CredentialCipher.FromKey(key);
@@ -113,7 +113,7 @@ public static class CofferApp
         // A random key kept wrapped in the database (not derived from the root key), so root-key rotation keeps client secrets valid.
         services.AddSingleton(sp =>
         {
-            var key = ServerKeys.LoadOrCreateAsync(sp.GetRequiredService<Db>(), options.RootKey, KeyPurposes.ClientSecretHmac).GetAwaiter().GetResult();
+            var key = ServerKeys.LoadOrCreate(sp.GetRequiredService<Db>(), options.RootKey, KeyPurposes.ClientSecretHmac);
             try
             {
                 return new SecretHasher(key);
@@ -124,10 +124,8 @@ public static class CofferApp
             }
         });
         // The console's antiforgery tokens, sealed with a random key kept wrapped in the database (every instance shares it).
-        // First used inside a page render, whose synchronization context a blocked wait would deadlock: the load runs
-        // on the thread pool.
-        services.AddSingleton(sp => SealingDataProtector.FromKey(() => Task.Run(() =>
-            ServerKeys.LoadOrCreateAsync(sp.GetRequiredService<Db>(), options.RootKey, KeyPurposes.ConsoleProtection)).GetAwaiter().GetResult()));
+        services.AddSingleton(sp => SealingDataProtector.FromKey(() =>
+            ServerKeys.LoadOrCreate(sp.GetRequiredService<Db>(), options.RootKey, KeyPurposes.ConsoleProtection)));
         services.AddConsole();
         services.AddSingleton<TokenSigner>();
         services.AddSingleton<TokenIssuer>();

@@ -14,6 +14,14 @@ public static class ServerKeys
 {
     public const int Size = 32;
 
+    /// <summary>
+    /// <see cref="LoadOrCreateAsync"/> for a singleton's factory, which cannot await. The wait runs the load on the thread
+    /// pool: a factory first called inside a console page's render would otherwise block the renderer's synchronization
+    /// context that the load's continuations need (a deadlock).
+    /// </summary>
+    public static byte[] LoadOrCreate(Db db, RootKey root, string purpose) =>
+        Task.Run(() => LoadOrCreateAsync(db, root, purpose)).GetAwaiter().GetResult();
+
     /// <summary>The key for <paramref name="purpose"/>, created on first use. Needs the schema to be migrated.</summary>
     public static async Task<byte[]> LoadOrCreateAsync(Db db, RootKey root, string purpose)
     {

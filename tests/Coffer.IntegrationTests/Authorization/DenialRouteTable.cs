@@ -82,7 +82,8 @@ public sealed partial class DenialRouteTable
     {
         const string page = "a console page: the session cookie decides, through the API's own services (Console tests)";
         foreach (var path in new[] { "/", "/login", "/setup", "/signout", "/projects", "/projects/{ProjectId}",
-                     "/projects/{ProjectId}/secrets/{Environment}", "/projects/{ProjectId}/secrets/{Environment}/{Key}" })
+                     "/projects/{ProjectId}/secrets/{Environment}", "/projects/{ProjectId}/secrets/{Environment}/{Key}",
+                     "/projects/{ProjectId}/access", "/identities", "/identities/{IdentityId}" })
         {
             Public("GET", path, page);
             Public("POST", path, page);
