@@ -69,5 +69,17 @@ public sealed class ConsoleBrowserAccessTests(ServerFixture fx) : IClassFixture<
         await Assertions.Expect(page.GetByText("No machine identity is a member of this project.")).ToBeVisibleAsync();
         Expect.Error(await fx.Api.GetAsync(list, token), 403, "ProjectMembershipNotFound",
             $"You are not a member of this project with ID {projectId}. Please assign this identity to the project with the appropriate permissions, then try again.");
+        // The audit log shows those changes, newest first, each with its metadata.
+        await page.GotoAsync("/audit");
+        await page.GetByLabel("Project").SelectOptionAsync(new SelectOptionValue { Label = "Deployments" });
+        await page.GetByLabel("Actor type").SelectOptionAsync(new SelectOptionValue { Label = "People" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        var events = page.Locator("tbody tr td.mono");
+        await Assertions.Expect(events).ToContainTextAsync(["delete-identity-project-membership", "update-identity-project-membership", "create-identity-project-membership"]);
+        var removal = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "delete-identity-project-membership" });
+        await Assertions.Expect(removal.GetByRole(AriaRole.Cell).Nth(2)).ToHaveTextAsync($"{Given.AdminEmail} (user)");
+        await removal.GetByText("Metadata").ClickAsync();
+        await Assertions.Expect(removal.Locator("pre")).ToContainTextAsync("\"identityId\"");
+        await ConsoleBrowser.ScreenshotAsync(fx.Server.BaseAddress, new Uri(page.Url).PathAndQuery, "audit-log", context);
     }
 }
