@@ -77,6 +77,14 @@ public sealed class PermissionSet
     /// <summary>One list of rules, as Infisical builds a role's own permission set for the privilege boundary.</summary>
     public static PermissionSet FromRules(IReadOnlyList<PermissionRule> rules) => Build([rules]);
 
+    /// <summary>No rules: every check is refused. Built on first use (Build needs the type's other statics).</summary>
+    public static PermissionSet Empty => EmptyHolder.Value;
+
+    private static class EmptyHolder
+    {
+        public static readonly PermissionSet Value = FromRules([]);
+    }
+
     private static readonly ConditionalWeakTable<IReadOnlyList<PermissionRule>, PermissionSet> SingleListCache = new();
 
     private static bool HasPlaceholders(IReadOnlyList<PermissionRule> rules)

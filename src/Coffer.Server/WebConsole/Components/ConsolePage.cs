@@ -1,5 +1,6 @@
 using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Http.Auth;
+using Coffer.Server.Permissions;
 using Microsoft.AspNetCore.Components;
 
 namespace Coffer.Server.WebConsole.Components;
@@ -12,6 +13,7 @@ public abstract class ConsolePage : ComponentBase
 {
     [CascadingParameter] public HttpContext HttpContext { get; set; } = default!;
     [Inject] protected NavigationManager Navigation { get; set; } = default!;
+    [Inject] private PermissionService PermissionService { get; set; } = default!;
 
     /// <summary>The signed-in person; null only while the page is redirecting.</summary>
     protected Actor? Actor { get; private set; }
@@ -20,6 +22,12 @@ public abstract class ConsolePage : ComponentBase
     protected string? Error { get; set; }
 
     protected AuditContext Audit => AuditContext.From(HttpContext, Actor);
+
+    /// <summary>
+    /// A form post. Pages render every form on a post, also those they leave out for people without the permission, so
+    /// that a crafted post reaches its handler and is refused by the service's own check, as the API refuses it.
+    /// </summary>
+    protected bool IsPost => HttpMethods.IsPost(HttpContext.Request.Method);
 
     protected sealed override async Task OnInitializedAsync()
     {
@@ -34,6 +42,35 @@ public abstract class ConsolePage : ComponentBase
 
     /// <summary>Reads what the page shows; runs before any form handler.</summary>
     protected virtual Task LoadAsync(Actor actor) => Task.CompletedTask;
+
+    /// <summary>
+    /// The signed-in person's permissions in a project, to leave out controls they may not use (none if they cannot open
+    /// it). Only presentation: every action still goes through the service, which checks again.
+    /// </summary>
+    protected async Task<PermissionSet> ProjectPermissionsAsync(string projectId)
+    {
+        try
+        {
+            return (await PermissionService.ForProjectAsync(Actor!, projectId)).Permissions;
+        }
+        catch (ApiException)
+        {
+            return PermissionSet.Empty;
+        }
+    }
+
+    /// <summary>The same for the organization the session works in.</summary>
+    protected async Task<PermissionSet> OrgPermissionsAsync()
+    {
+        try
+        {
+            return (await PermissionService.ForOrgAsync(Actor!, Actor!.OrgId)).Permissions;
+        }
+        catch (ApiException)
+        {
+            return PermissionSet.Empty;
+        }
+    }
 
     /// <summary>Runs a service call; an API error is kept in <see cref="Error"/> and false returned.</summary>
     protected async Task<bool> TryAsync(Func<Task> action)

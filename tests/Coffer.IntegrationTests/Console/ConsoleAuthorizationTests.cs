@@ -1,0 +1,81 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Coffer.IntegrationTests.Infrastructure;
+
+namespace Coffer.IntegrationTests.Console;
+
+/// <summary>
+/// A project viewer in the console: the pages leave out what they may not do, and a crafted post of each form is refused
+/// by the service with the API's own answer to the same request (compared with the viewer's API call), changing nothing.
+/// </summary>
+public sealed partial class ConsoleAuthorizationTests(ServerFixture fx) : IClassFixture<ServerFixture>
+{
+    private const string Password = "viewer password long enough";
+
+    [Fact]
+    public async Task A_viewer_sees_no_edit_controls_and_crafted_posts_get_the_apis_refusal()
+    {
+        var project = await fx.Given.TestProjectAsync();
+        Expect.Ok(await fx.Api.PostAsync("/api/v3/secrets/raw/DB_URL",
+            new { workspaceId = project.Id, environment = "dev", secretValue = "postgres://db" }, fx.AdminToken));
+        var member = await fx.Given.IdentityAsync();
+        Expect.Ok(await fx.Api.PostAsync($"/api/v1/projects/{project.Id}/identity-memberships/{member}", new { role = "viewer" }, fx.AdminToken));
+        var (_, email, session) = await OrgUsers.SignUpAsync(fx, "viewer", Password);
+        Expect.Ok(await fx.Api.PostAsync($"/api/v2/workspace/{project.Id}/memberships", new { emails = new[] { email }, roleSlugs = new[] { "viewer" } },
+            fx.AdminToken));
+        var select = await fx.Api.PostAsync("/api/v3/auth/select-organization", new { organizationId = fx.OrgId }, session);
+        Expect.Ok(select);
+        var viewerToken = select.Json["token"]!.GetValue<string>();
+
+        using var browser = new ConsoleClient(fx.Server.BaseAddress);
+        await browser.SignInAsync(email, Password);
+        var overview = $"/projects/{project.Id}";
+        var folder = $"/projects/{project.Id}/secrets/dev";
+        var editor = $"/projects/{project.Id}/secrets/dev/DB_URL";
+        var access = $"/projects/{project.Id}/access";
+
+        // What a viewer sees: values they may read, and no control that would change anything.
+        var pages = new Dictionary<string, ConsolePage>();
+        foreach (var path in new[] { overview, folder, editor, access })
+        {
+            pages[path] = await browser.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, pages[path].Status);
+            Assert.DoesNotMatch(FormPost(), pages[path].Html.Replace("action=\"/signout\"", "", StringComparison.Ordinal));
+        }
+        Assert.Contains("Reveal DB_URL in Development", pages[overview].Html);
+        Assert.Contains("<pre class=\"mono\" id=\"secret-value\">postgres://db</pre>", pages[editor].Html);
+        Assert.Contains("Viewer", pages[access].Html);
+        var before = await fx.Api.GetAsync($"/api/v3/secrets/raw?workspaceId={project.Id}&environment=dev", fx.AdminToken);
+        var membersBefore = await fx.Api.GetAsync($"/api/v1/projects/{project.Id}/identity-memberships", fx.AdminToken);
+
+        // Each crafted post gets the status and message the API gives the same person for the same change.
+        var token = pages[overview].AntiforgeryToken!;
+        await AssertRefusedLikeApiAsync(browser, overview, token, [new("_handler", "add-key"), new("Input.Key", "FORGED")],
+            await fx.Api.PostAsync("/api/v3/secrets/raw/FORGED", new { workspaceId = project.Id, environment = "dev", secretValue = "" }, viewerToken));
+        await AssertRefusedLikeApiAsync(browser, folder, token, [new("_handler", "create-secret"), new("Create.Key", "FORGED"), new("Create.Value", "x")],
+            await fx.Api.PostAsync("/api/v3/secrets/raw/FORGED", new { workspaceId = project.Id, environment = "dev", secretValue = "x" }, viewerToken));
+        await AssertRefusedLikeApiAsync(browser, editor, token, [new("_handler", "edit-secret"), new("Edit.Value", "changed"), new("Edit.Name", "DB_URL")],
+            await fx.Api.PatchAsync("/api/v3/secrets/raw/DB_URL", new { workspaceId = project.Id, environment = "dev", secretValue = "changed" }, viewerToken));
+        await AssertRefusedLikeApiAsync(browser, editor, token, [new("_handler", "delete-secret"), new("Delete.Confirmed", "True")],
+            await fx.Api.DeleteAsync("/api/v3/secrets/raw/DB_URL", viewerToken, new { workspaceId = project.Id, environment = "dev" }));
+        await AssertRefusedLikeApiAsync(browser, access, token, [new("_handler", $"remove-{member}"), new("confirm", "yes")],
+            await fx.Api.DeleteAsync($"/api/v1/projects/{project.Id}/identity-memberships/{member}", viewerToken));
+        await AssertRefusedLikeApiAsync(browser, access, token, [new("_handler", $"role-{member}"), new("role", "admin")],
+            await fx.Api.PatchAsync($"/api/v1/projects/{project.Id}/identity-memberships/{member}", new { roles = new[] { new { role = "admin" } } }, viewerToken));
+
+        Assert.Equal(before.Json.ToJsonString(), (await fx.Api.GetAsync($"/api/v3/secrets/raw?workspaceId={project.Id}&environment=dev", fx.AdminToken)).Json.ToJsonString());
+        Assert.Equal(membersBefore.Json.ToJsonString(), (await fx.Api.GetAsync($"/api/v1/projects/{project.Id}/identity-memberships", fx.AdminToken)).Json.ToJsonString());
+    }
+
+    private static async Task AssertRefusedLikeApiAsync(ConsoleClient browser, string path, string token, KeyValuePair<string, string>[] fields, ApiResponse api)
+    {
+        Assert.Equal(403, api.Code);
+        var page = await browser.PostAsync(path, [new("__RequestVerificationToken", token), .. fields]);
+        Assert.Equal(HttpStatusCode.Forbidden, page.Status);
+        Assert.Equal(api.Json["message"]!.GetValue<string>(), page.ErrorText);
+    }
+
+    /// <summary>A form that posts (the sign-out form in the header aside).</summary>
+    [GeneratedRegex("<form method=\"post\"")]
+    private static partial Regex FormPost();
+}
