@@ -83,7 +83,7 @@ public sealed partial class DenialRouteTable
         const string page = "a console page: the session cookie decides, through the API's own services (Console tests)";
         foreach (var path in new[] { "/", "/login", "/setup", "/signout", "/projects", "/projects/{ProjectId}",
                      "/projects/{ProjectId}/secrets/{Environment}", "/projects/{ProjectId}/secrets/{Environment}/{Key}",
-                     "/projects/{ProjectId}/access", "/identities", "/identities/{IdentityId}", "/audit" })
+                     "/projects/{ProjectId}/access", "/projects/{ProjectId}/settings", "/identities", "/identities/{IdentityId}", "/audit" })
         {
             Public("GET", path, page);
             Public("POST", path, page);

@@ -62,6 +62,8 @@ public sealed class ConsoleBrowserAccessTests(ServerFixture fx) : IClassFixture<
         await Assertions.Expect(row.GetByRole(AriaRole.Cell).First).ToHaveTextAsync("Member");
         Expect.Ok(await fx.Api.PostAsync("/api/v3/secrets/raw/FROM_CI", write, token));
         await ConsoleBrowser.ScreenshotAsync(fx.Server.BaseAddress, $"/projects/{projectId}/access", "project-access", context);
+        await ConsoleBrowser.ScreenshotAsync(fx.Server.BaseAddress, $"/projects/{projectId}/settings", "project-settings", context);
+        await ConsoleBrowser.ScreenshotAsync(fx.Server.BaseAddress, "/identities", "identities", context);
 
         // Removed (the founding delete, confirmed by name): its next call is refused.
         await row.GetByLabel("Remove ci-runner from Deployments").CheckAsync();
