@@ -33,6 +33,7 @@ source "$BENCH/lib/common.sh"
 source "$BENCH/lib/server.sh"
 source "$BENCH/lib/seed.sh"
 source "$BENCH/lib/scenarios.sh"
+source "$BENCH/lib/console.sh"
 source "$BENCH/lib/report.sh"
 
 ensure_tools
@@ -68,6 +69,8 @@ seed
 RSS_SEEDED_KB="$(proc_status_kb VmRSS)"
 
 run_scenarios
+seed_console
+measure_console
 RSS_PEAK_KB="$(proc_status_kb VmHWM)"
 RSS_END_KB="$(proc_status_kb VmRSS)"
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"

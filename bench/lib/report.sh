@@ -21,7 +21,7 @@ machine_json() {
 write_report() {
   check_audit_completeness
   local file scenarios="{}" name
-  for name in B0 B1 B1-half B2 B3 B4 B5 B6; do
+  for name in B0 B1 B1-half B2 B3 B4 B5 B6 B7; do
     scenarios="$(jq -c --arg n "$name" --slurpfile r "$WORK/results/$name.json" '. + {($n): $r[0]}' <<<"$scenarios")"
   done
   file="$(results_file)"
@@ -31,9 +31,10 @@ write_report() {
     --arg dirty "$(git -C "$ROOT" status --porcelain -- src 2>/dev/null | wc -l)" \
     --arg db "$DB" --arg mode "$MODE" --arg dur "$DURATION" --arg warm "$WARMUP" --arg pg "${PG_VERSION:-}" --arg pgs "${PG_SETTINGS:-}" \
     --arg startup "$STARTUP_MS" --arg startup_samples "${STARTUP_SAMPLES[*]:-$STARTUP_MS}" --arg idle "$RSS_IDLE_KB" --arg seeded "$RSS_SEEDED_KB" --arg peak "$RSS_PEAK_KB" --arg rss_end "$RSS_END_KB" \
-    --arg revocation "$REVOCATION_OK" \
+    --arg revocation "$REVOCATION_OK" --slurpfile consolefile "$WORK/results/console.json" \
     '
     def ratio($x): ($x / $s.B0.rps);
+    $consolefile[0] as $console |
     {
       date: $date, commit: $commit, uncommitted_server_changes: (($dirty|tonumber) > 0), database: $db,
       postgres: (if $db == "postgres" then {version: $pg, settings: $pgs} else null end),
@@ -44,6 +45,7 @@ write_report() {
       b4_pairs_per_second: ($s.B4.rps / 2),
       revocation_under_load_ok: ($revocation == "true"),
       audit_events: $audit,
+      console_overview: $console,
       targets: [
         {name: "B1 / B0", value: ratio($s.B1.rps), target: 0.50, kind: "min"},
         {name: "B2 / B0", value: ratio($s.B2.rps), target: 0.15, kind: "min"},
@@ -54,7 +56,9 @@ write_report() {
         {name: "B1 p99 at half rate (ms)", value: $s["B1-half"].latency_ms.p99, target: 5, kind: "max"},
         {name: "idle RSS (MB)", value: (($idle|tonumber) / 1024), target: 80, kind: "max"},
         {name: "peak RSS (MB)", value: (($peak|tonumber) / 1024), target: 250, kind: "max"},
-        {name: "start-up to first 200 (ms)", value: ($startup|tonumber), target: 1000, kind: "max"}
+        {name: "start-up to first 200 (ms)", value: ($startup|tonumber), target: 1000, kind: "max"},
+        {name: "console overview 3x200, first byte (ms)", value: $console.first_byte_ms_median, target: 100, kind: "max"},
+        {name: "console overview 3x200, transferred (KB)", value: ($console.full_load_bytes / 1024), target: 150, kind: "max"}
       ] | map(. + {met: (if .kind == "min" then .value >= .target else .value <= .target end)})
     }' >"$file"
   print_table "$file"
@@ -83,7 +87,8 @@ print_table() {
     row("B3 universal-auth login"; $s.B3; $s.B3.rps; 0.25),
     row("B4 membership pairs/s"; $s.B4; ($s.B4.rps / 2); 0.02),
     row("B5 PATCH secret"; $s.B5; $s.B5.rps; 0.04),
-    row("B6 KMS encrypt 1 KB"; $s.B6; $s.B6.rps; 0.25)
+    row("B6 KMS encrypt 1 KB"; $s.B6; $s.B6.rps; 0.25),
+    row("B7 console overview 3x200"; $s.B7; $s.B7.rps; null)
   ' "$file" | while IFS=$'\t' read -r a b c d e f g h i; do
     printf '%-28s %10s %9.3f %9.3f %7s %10s %9s %8s  %s\n' "$a" "$b" "$c" "$d" "$e" "$f" "$g" "$h" "$i"
   done
