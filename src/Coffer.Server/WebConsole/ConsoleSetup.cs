@@ -1,3 +1,4 @@
+using Coffer.Server.Http.RateLimiting;
 using Coffer.Server.Http.Validation;
 using Coffer.Server.WebConsole.Components;
 
@@ -30,18 +31,58 @@ public static class ConsoleSetup
         }
     }
 
-    /// <summary>After routing: sessions and headers for console pages, then antiforgery for their forms.</summary>
-    public static void UseConsole(this IApplicationBuilder app)
-    {
-        app.UseMiddleware<ConsoleMiddleware>();
-        app.UseAntiforgery();
-    }
+    /// <summary>Sessions and headers for console routes (downloads here; pages in their own pipeline, below).</summary>
+    public static void UseConsole(this IApplicationBuilder app) => app.UseMiddleware<ConsoleMiddleware>();
 
-    public static void MapConsole(this IEndpointRouteBuilder app)
+    /// <summary>
+    /// The stylesheet, script and downloads are routes of the server; the pages answer through one fallback whose
+    /// pipeline (routing over the Razor components, sessions, antiforgery) is built on the first page request. A server
+    /// nobody opens the console on never discovers the components or builds their routes, which would otherwise cost
+    /// every instance its memory and start-up time (bench/README.md).
+    /// </summary>
+    public static void MapConsole(this WebApplication app)
     {
-        // Pages take HTML form posts, which the API's JSON body reader leaves alone.
-        app.MapRazorComponents<App>().Add(e => e.Metadata.Add(JsonBody.FormBodyMetadata.Instance));
         ConsoleAssets.Map(app);
         ConsoleDownloads.Map(app);
+        var pages = new ConsolePages(app.Services);
+        app.MapFallback("{**path}", pages.InvokeAsync)
+            // Pages take HTML form posts, which the API's JSON body reader leaves alone.
+            .WithMetadata(JsonBody.FormBodyMetadata.Instance).ExcludeFromDescription().WithoutRateLimit();
+    }
+}
+
+/// <summary>The console's pages: a pipeline of their own, built once, on the first request that is not the API's.</summary>
+internal sealed class ConsolePages(IServiceProvider services)
+{
+    private readonly Lock _gate = new();
+    private RequestDelegate? _pipeline;
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var pipeline = _pipeline ?? Build();
+        // The server's routing chose this fallback; the pages' own routing matches the path again.
+        context.SetEndpoint(null);
+        context.Request.RouteValues.Clear();
+        return pipeline(context);
+    }
+
+    private RequestDelegate Build()
+    {
+        lock (_gate)
+        {
+            if (_pipeline is not null) return _pipeline;
+            // A fresh builder (not the server's): its routes stay out of the API's routing table.
+            var pages = new ApplicationBuilder(services);
+            pages.UseRouting();
+            pages.UseMiddleware<ConsoleMiddleware>();
+            pages.UseAntiforgery();
+            pages.UseEndpoints(e => e.MapRazorComponents<App>().Add(b => b.Metadata.Add(JsonBody.FormBodyMetadata.Instance)));
+            pages.Run(context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            });
+            return _pipeline = pages.Build();
+        }
     }
 }

@@ -80,15 +80,8 @@ public sealed partial class DenialRouteTable
     /// </summary>
     private void ConsoleRoutes()
     {
-        const string page = "a console page: the session cookie decides, through the API's own services (Console tests)";
-        foreach (var path in new[] { "/", "/login", "/setup", "/signout", "/projects", "/projects/{ProjectId}",
-                     "/projects/{ProjectId}/secrets/{Environment}", "/projects/{ProjectId}/secrets/{Environment}/{Key}",
-                     "/projects/{ProjectId}/access", "/projects/{ProjectId}/settings", "/identities", "/identities/{IdentityId}", "/audit" })
-        {
-            Public("GET", path, page);
-            Public("POST", path, page);
-        }
-        Public("GET", "/_framework/opaque-redirect", "the framework's redirect helper for console forms; carries no data");
+        Public("*", "{**path}", "the console's pages (their own routing, built on first use): the session cookie decides, " +
+            "through the API's own services (Console tests)");
         Public("GET", "/console/console.css", "the console's stylesheet");
         Public("GET", "/console/console.js", "the console's script");
         Public("GET", "/console/download/{projectId}/{environment}", "a console download: the session cookie decides, through the API's list");

@@ -7,8 +7,10 @@ namespace Coffer.IntegrationTests.Console;
 /// <summary>What every console page sends and refuses, whatever it shows.</summary>
 public sealed partial class ConsoleSecurityTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
-    /// <summary>Every page of the console, signed in (pages a test creates data for add their own).</summary>
-    public static TheoryData<string> Pages => new() { "/", "/projects", "/projects?q=pay", "/signout" };
+    /// <summary>Every page template of the console, read from the compiled components: a new page is covered at once.</summary>
+    public static TheoryData<string> Pages => new(typeof(Coffer.Server.WebConsole.ConsoleSetup).Assembly.GetTypes()
+        .SelectMany(t => t.GetCustomAttributes(typeof(Microsoft.AspNetCore.Components.RouteAttribute), false))
+        .Cast<Microsoft.AspNetCore.Components.RouteAttribute>().Select(r => r.Template).Order(StringComparer.Ordinal));
 
     /// <summary>Every form: the page it is on, its name, and fields that would otherwise be accepted.</summary>
     public static TheoryData<string, string, string> Forms => new()
@@ -21,12 +23,22 @@ public sealed partial class ConsoleSecurityTests(ServerFixture fx) : IClassFixtu
 
     [Theory]
     [MemberData(nameof(Pages))]
-    public async Task Every_page_sends_the_strict_headers_and_no_inline_script_or_style(string path)
+    public async Task Every_page_sends_the_strict_headers_and_no_inline_script_or_style(string template)
     {
         using var browser = new ConsoleClient(fx.Server.BaseAddress);
         await browser.SignInAsync();
+        var created = await browser.SubmitAsync("/projects", "create-project", ("Input.Name", "Headers"), ("Input.DefaultEnvironments", "True"));
+        var projectId = created.Location!.Segments[^1];
+        Assert.Equal(HttpStatusCode.Found, (await browser.SubmitAsync($"/projects/{projectId}/secrets/dev", "create-secret",
+            ("Create.Key", "PAGE_KEY"), ("Create.Value", "v"))).Status);
+        var identityId = await fx.Given.IdentityAsync();
+        var path = template.Replace("{ProjectId}", projectId, StringComparison.Ordinal).Replace("{Environment}", "dev", StringComparison.Ordinal)
+            .Replace("{Key}", "PAGE_KEY", StringComparison.Ordinal).Replace("{IdentityId}", identityId, StringComparison.Ordinal);
+        Assert.DoesNotContain("{", path, StringComparison.Ordinal);
+
         var page = await browser.GetAsync(path);
-        Assert.Equal(HttpStatusCode.OK, page.Status);
+        // /setup sends a set-up server's visitors to sign in; every other page answers.
+        Assert.Equal(template == "/setup" ? HttpStatusCode.Found : HttpStatusCode.OK, page.Status);
         AssertStrictHeaders(page);
         Assert.DoesNotMatch(InlineScript(), page.Html);
         Assert.DoesNotMatch(InlineStyleOrHandler(), page.Html);
