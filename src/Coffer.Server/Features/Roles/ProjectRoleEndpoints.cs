@@ -109,26 +109,6 @@ public static class ProjectRoleEndpoints
 
     private static IResult Role(JsonObject role) => TypedResults.Ok(new JsonObject { ["role"] = role });
 
-    private static async Task<RoleInput> ReadAsync(HttpContext http, bool creating, RoleForm form)
-    {
-        var body = await JsonBody.ReadInputAsync(http.Request);
-        var slug = Slug.Read(body, "slug", required: creating, min: 1, max: 64);
-        if (slug is not null && ProjectRoles.IsReservedSlug(slug)) body.Fail(ProjectRoles.ReservedSlugMessage, "slug");
-        var name = body.String("name", required: creating, trim: true, min: 1);
-        var description = body.String("description", required: false, nullable: true);
-        IReadOnlyList<PermissionRule>? rules = null;
-        if (creating || body.Has("permissions"))
-        {
-            var validation = form == RoleForm.V1
-                ? PermissionJson.ValidateProjectV1(body.Raw("permissions"), body.PathOf("permissions"))
-                : PermissionJson.ValidateProject(body.Raw("permissions"), body.PathOf("permissions"));
-            foreach (var issue in validation.Issues) body.AddIssue(issue);
-            rules = validation.Rules;
-        }
-        body.ThrowIfInvalid();
-        if (rules is null) return new RoleInput(slug, name, description, body.Has("description"), null);
-        if (form == RoleForm.V1) rules = PermissionsV1.Backfill(rules);
-        else PermissionJson.ThrowIfLegacyReadMixed(rules);
-        return new RoleInput(slug, name, description, body.Has("description"), rules);
-    }
+    private static async Task<RoleInput> ReadAsync(HttpContext http, bool creating, RoleForm form) =>
+        RoleInputs.Read(await JsonBody.ReadInputAsync(http.Request), creating, form);
 }
