@@ -4,7 +4,6 @@ using Coffer.Server.Features.AuditLogs;
 using Coffer.Server.Features.Folders;
 using Coffer.Server.Features.Secrets;
 using Coffer.Server.Http.Auth;
-using Coffer.Server.Http.RateLimiting;
 
 namespace Coffer.Server.WebConsole;
 
@@ -36,7 +35,7 @@ public static class ConsoleDownloads
             {
                 return Results.Text(ConsoleErrors.Describe(e), "text/plain; charset=utf-8", Encoding.UTF8, e.StatusCode);
             }
-        }).WithMetadata(ConsoleEndpointMetadata.Instance).ExcludeFromDescription().WithoutRateLimit();
+        }).WithMetadata(ConsoleEndpointMetadata.Instance).ExcludeFromDescription();
 }
 
 /// <summary>Marks a non-page console route (a download): it gets the console's session and headers.</summary>

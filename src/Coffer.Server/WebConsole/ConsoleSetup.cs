@@ -75,6 +75,9 @@ internal sealed class ConsolePages(IServiceProvider services)
             var pages = new ApplicationBuilder(services);
             pages.UseRouting();
             pages.UseMiddleware<ConsoleMiddleware>();
+            // Counted per page and method as API routes are (sign-in and set-up under the auth policy); the server's
+            // own limiter skips the fallback that leads here.
+            pages.UseMiddleware<RateLimitMiddleware>();
             pages.UseAntiforgery();
             pages.UseEndpoints(e => e.MapRazorComponents<App>().Add(b => b.Metadata.Add(JsonBody.FormBodyMetadata.Instance)));
             pages.Run(context =>

@@ -25,6 +25,9 @@ public static class ConsoleBrowser
             if (_browser is { IsConnected: true }) return _browser;
             Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium package (scripts/test.sh does)");
             _playwright ??= await Playwright.CreateAsync();
+            // Assertions wait for the page to reach a state; on a loaded CI machine that can take long, and only a hang
+            // should fail (the default of 5 s would make the tests depend on the machine's speed).
+            Assertions.SetDefaultExpectTimeout(60_000);
             _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
                 ExecutablePath = ChromiumPath,
@@ -52,7 +55,8 @@ public static class ConsoleBrowser
             Locale = "en-GB",
         });
         // Waits are on page events and elements; this only bounds a hang.
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
         return context;
     }
 

@@ -187,7 +187,11 @@ public sealed class RateLimitTests
             // An invitation's code and sign-up token are credentials too (Infisical: inviteUserRateLimit, authRateLimit).
             "POST /api/v1/invite-org/verify", "POST /api/v3/signup/complete-account/invite",
         };
-        var exempt = new[] { "GET /api/status", "GET /api/ready", "GET /api/docs/json", "GET /api/docs/{**path}", "* /api/{**path}" };
+        var exempt = new[] { "GET /api/status", "GET /api/ready", "GET /api/docs/json", "GET /api/docs/{**path}", "* /api/{**path}",
+            // The console pages' fallback: counted inside the pages' pipeline, per page (ConsoleRateLimitTests).
+            "* {**path}",
+            // The console's stylesheet and script: static, cacheable, no data.
+            "GET /console/console.css", "GET /console/console.js" };
         var seen = new List<string>();
 
         foreach (var endpoint in server.Endpoints)

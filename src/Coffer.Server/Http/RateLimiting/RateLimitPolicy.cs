@@ -13,6 +13,13 @@ public enum RateLimitPolicy
 }
 
 /// <summary>Endpoint metadata naming the route's policy; a null policy exempts the route (as <c>/api/status</c>).</summary>
+/// <summary>A policy on a class-shaped endpoint (a console page), read like <see cref="RateLimitMetadata"/>.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class RateLimitAttribute(RateLimitPolicy policy) : Attribute
+{
+    public RateLimitPolicy Policy { get; } = policy;
+}
+
 public sealed class RateLimitMetadata(RateLimitPolicy? policy)
 {
     public static readonly RateLimitMetadata Exempt = new(null);

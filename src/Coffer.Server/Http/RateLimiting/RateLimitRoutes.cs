@@ -27,8 +27,8 @@ public sealed class RateLimitRoutes
     private static RateLimitedRoute? Resolve(RouteEndpoint endpoint, string method)
     {
         var pattern = endpoint.RoutePattern.RawText ?? "";
-        var policy = endpoint.Metadata.GetMetadata<RateLimitMetadata>() is { } explicitPolicy
-            ? explicitPolicy.Policy
+        var policy = endpoint.Metadata.GetMetadata<RateLimitMetadata>() is { } explicitPolicy ? explicitPolicy.Policy
+            : endpoint.Metadata.GetMetadata<RateLimitAttribute>() is { } attribute ? attribute.Policy
             : DefaultPolicy(pattern, method);
         return policy is null ? null : new RateLimitedRoute(policy.Value, $"{method.ToUpperInvariant()} {pattern}");
     }
