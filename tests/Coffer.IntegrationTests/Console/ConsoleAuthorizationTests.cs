@@ -67,11 +67,13 @@ public sealed partial class ConsoleAuthorizationTests(ServerFixture fx) : IClass
         Assert.Equal(membersBefore.Json.ToJsonString(), (await fx.Api.GetAsync($"/api/v1/projects/{project.Id}/identity-memberships", fx.AdminToken)).Json.ToJsonString());
     }
 
-    private static async Task AssertRefusedLikeApiAsync(ConsoleClient browser, string path, string token, KeyValuePair<string, string>[] fields, ApiResponse api)
+    private async Task AssertRefusedLikeApiAsync(ConsoleClient browser, string path, string token, KeyValuePair<string, string>[] fields, ApiResponse api)
     {
         Assert.Equal(403, api.Code);
         var page = await browser.PostAsync(path, [new("__RequestVerificationToken", token), .. fields]);
-        Assert.Equal(HttpStatusCode.Forbidden, page.Status);
+        // A failure names the form and carries the server's own account of any fault.
+        Assert.True(page.Status == HttpStatusCode.Forbidden, $"{fields[0].Value} on {path}: {(int)page.Status}\n" +
+            string.Join('\n', fx.Server.Logs.Lines.Where(l => l.Contains("Unhandled", StringComparison.Ordinal)).TakeLast(3)));
         Assert.Equal(api.Json["message"]!.GetValue<string>(), page.ErrorText);
     }
 
