@@ -17,7 +17,7 @@ public static class ConsoleDownloads
         {
             if (http.FindActor() is not { } actor) return Results.Redirect("/login");
             var query = http.Request.Query;
-            var path = SecretPath.Normalize(SecretPath.RemoveTrailingSlash(string.IsNullOrWhiteSpace(query["path"]) ? "/" : query["path"].ToString().Trim()));
+            var path = Components.ConsoleLinks.FolderPath(query["path"]);
             var json = query["format"] == "json";
             try
             {
