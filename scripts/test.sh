@@ -33,6 +33,33 @@ count_trx() { # label dir -> prints each test project's counts and the phase's, 
   return $((1 - found))
 }
 
+# Each failed test by name with the first lines of its message, gathered from every phase's results and printed last,
+# beside the totals, so that a log shown only by its tail still says what failed.
+print_failures() {
+  local f
+  while IFS= read -r f; do
+    awk '
+      /<UnitTestResult / && /outcome="Failed"/ {
+        match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); gsub(/&quot;/, "\"", name); gsub(/&amp;/, "\\&", name)
+        print "FAILED " name; failing = 1; shown = 0; next
+      }
+      failing && /<Message>/ { inmessage = 1; sub(/.*<Message>/, "") }
+      failing && inmessage {
+        line = $0; ended = sub(/<\/Message>.*/, "", line)
+        gsub(/&lt;/, "<", line); gsub(/&gt;/, ">", line); gsub(/&quot;/, "\"", line); gsub(/&apos;/, "\047", line); gsub(/&amp;/, "\\&", line)
+        if (shown++ < 15) print "    " line
+        if (ended) { inmessage = 0; failing = 0 }
+      }
+      failing && /<\/UnitTestResult>/ { failing = 0; inmessage = 0 }
+    ' "$f"
+  done < <(find "$RESULTS" -name '*.trx' 2>/dev/null | sort)
+  [ ! -f "$RESULTS/sdk-e2e.tap" ] || grep -E '^ *not ok ' "$RESULTS/sdk-e2e.tap" | sed 's/^ */FAILED sdk-e2e: /'
+}
+
+# A phase's failure that is not a failed test (a crash, a server that did not start), repeated in the final summary.
+problems=()
+problem() { echo "$*"; problems+=("$*"); }
+
 section() { printf '\n==== %s ====\n' "$*"; }
 
 section "tools"
@@ -64,7 +91,7 @@ fi
 
 section "build"
 if ! dotnet build Coffer.slnx -c Release -warnaserror -nologo -v quiet; then
-  echo "build failed"
+  problem "build failed"
   echo "0 passed, 1 failed"
   exit 1
 fi
@@ -79,8 +106,8 @@ for project in tests/Coffer.Tests tests/Coffer.Cli.Tests tests/Coffer.Integratio
   env -u COFFER_TEST_POSTGRES dotnet test --project "$project" -c Release --no-build --results-directory "$RESULTS/sqlite/$name" --report-xunit-trx
   rc=$?
   before=$failed
-  count_trx "$name on SQLite" "$RESULTS/sqlite/$name" || { echo "no test results from $name"; failed=$((failed + 1)); }
-  if [ "$rc" -ne 0 ] && [ "$failed" -eq "$before" ]; then echo "$name: dotnet test exited $rc"; failed=$((failed + 1)); fi
+  count_trx "$name on SQLite" "$RESULTS/sqlite/$name" || { problem "no test results from $name"; failed=$((failed + 1)); }
+  if [ "$rc" -ne 0 ] && [ "$failed" -eq "$before" ]; then problem "$name: dotnet test exited $rc"; failed=$((failed + 1)); fi
 done
 
 section "integration tests (PostgreSQL)"
@@ -95,10 +122,10 @@ if pg_env="$(scripts/pg-test-server.sh start)"; then
     --results-directory "$RESULTS/postgres" --report-xunit-trx
   rc=$?
   before=$failed
-  count_trx "integration tests on PostgreSQL" "$RESULTS/postgres" || { echo "no test results from the PostgreSQL run"; failed=$((failed + 1)); }
-  if [ "$rc" -ne 0 ] && [ "$failed" -eq "$before" ]; then echo "PostgreSQL run: dotnet test exited $rc"; failed=$((failed + 1)); fi
+  count_trx "integration tests on PostgreSQL" "$RESULTS/postgres" || { problem "no test results from the PostgreSQL run"; failed=$((failed + 1)); }
+  if [ "$rc" -ne 0 ] && [ "$failed" -eq "$before" ]; then problem "PostgreSQL run: dotnet test exited $rc"; failed=$((failed + 1)); fi
 else
-  echo "could not start PostgreSQL"
+  problem "could not start PostgreSQL"
   failed=$((failed + 1))
 fi
 
@@ -112,7 +139,7 @@ if [ -f tests/sdk-e2e/package.json ]; then
     passed=$((passed + ${p:-0}))
     failed=$((failed + ${fl:-0}))
   else
-    echo "npm ci failed"
+    problem "npm ci failed"
     failed=$((failed + 1))
   fi
 fi
@@ -132,13 +159,19 @@ if [ -x bench/run.sh ]; then
   if bench/run.sh --quick >"$RESULTS/bench-quick.log" 2>&1; then
     passed=$((passed + 1)); echo "bench smoke: ok"
   else
-    failed=$((failed + 1)); echo "bench smoke: FAILED"; tail -40 "$RESULTS/bench-quick.log"
+    failed=$((failed + 1)); problem "bench smoke: FAILED"; tail -40 "$RESULTS/bench-quick.log"
   fi
 fi
 
 if [ -f "$RESULTS/hardening-report.txt" ]; then
   section "hardening suites"
   cat "$RESULTS/hardening-report.txt"
+fi
+
+if [ "$failed" -gt 0 ]; then
+  section "failed"
+  print_failures
+  for p in "${problems[@]}"; do echo "FAILED $p"; done
 fi
 
 echo

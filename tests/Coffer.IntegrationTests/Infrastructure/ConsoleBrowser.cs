@@ -32,6 +32,8 @@ public static class ConsoleBrowser
             {
                 ExecutablePath = ChromiumPath,
                 Headless = true,
+                // A first start on a fresh machine (profile, font caches) can take long under load; only a hang should fail.
+                Timeout = 300_000,
                 // Root in CI containers cannot use Chromium's user-namespace sandbox.
                 Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
             });
