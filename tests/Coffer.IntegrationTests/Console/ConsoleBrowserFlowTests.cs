@@ -16,31 +16,38 @@ public sealed class ConsoleBrowserFlowTests
         await using var server = await TestServer.StartAsync();
         await using var context = await ConsoleBrowser.NewContextAsync(server.BaseAddress);
         var page = await context.NewPageAsync();
+        try
+        {
 
-        await page.GotoAsync("/");
-        await page.WaitForURLAsync("**/setup");
-        await ConsoleBrowser.ScreenshotAsync(server.BaseAddress, "/setup", "setup");
-        await page.GetByLabel("Organization name").FillAsync("Acme");
-        await page.GetByLabel("Administrator email").FillAsync(Given.AdminEmail);
-        await page.GetByLabel("Password (at least 14 characters)").FillAsync(Given.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create organization and administrator" }).ClickAsync();
-        await page.WaitForURLAsync("**/projects");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Projects", Exact = true })).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator(".who")).ToHaveTextAsync(Given.AdminEmail);
+            await page.GotoAsync("/");
+            await page.WaitForURLAsync("**/setup");
+            await ConsoleBrowser.ScreenshotAsync(server.BaseAddress, "/setup", "setup");
+            await page.GetByLabel("Organization name").FillAsync("Acme");
+            await page.GetByLabel("Administrator email").FillAsync(Given.AdminEmail);
+            await page.GetByLabel("Password (at least 14 characters)").FillAsync(Given.AdminPassword);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create organization and administrator" }).ClickAsync();
+            await page.WaitForURLAsync("**/projects");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Projects", Exact = true })).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator(".who")).ToHaveTextAsync(Given.AdminEmail);
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync("**/login");
-        await ConsoleBrowser.ScreenshotAsync(server.BaseAddress, "/login", "sign-in");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+            await page.WaitForURLAsync("**/login");
+            await ConsoleBrowser.ScreenshotAsync(server.BaseAddress, "/login", "sign-in");
 
-        await page.GetByLabel("Email").FillAsync(Given.AdminEmail);
-        await page.GetByLabel("Password").FillAsync("not the password");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Invalid credentials");
-        await Assertions.Expect(page.GetByLabel("Email")).ToHaveValueAsync(Given.AdminEmail);
+            await page.GetByLabel("Email").FillAsync(Given.AdminEmail);
+            await page.GetByLabel("Password").FillAsync("not the password");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Invalid credentials");
+            await Assertions.Expect(page.GetByLabel("Email")).ToHaveValueAsync(Given.AdminEmail);
 
-        await page.GetByLabel("Password").FillAsync(Given.AdminPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/projects");
-        await ConsoleBrowser.ScreenshotAsync(server.BaseAddress, "/projects", "projects-empty", context);
+            await page.GetByLabel("Password").FillAsync(Given.AdminPassword);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.WaitForURLAsync("**/projects");
+            await ConsoleBrowser.ScreenshotAsync(server.BaseAddress, "/projects", "projects-empty", context);
+        }
+        catch (Exception e)
+        {
+            throw await ConsoleBrowser.ExplainAsync(page, e, server.Logs);
+        }
     }
 }

@@ -113,4 +113,30 @@ public static class ConsoleBrowser
             }
         }
     }
+
+    /// <summary>
+    /// A failed browser step with what the page showed: its URL, heading and error box in the message (what a CI log shows),
+    /// and its HTML and a screenshot under artifacts/console/failures/.
+    /// </summary>
+    public static async Task<Exception> ExplainAsync(IPage page, Exception failure, CapturedLogs serverLogs)
+    {
+        try
+        {
+            var dir = Path.Combine(ScreenshotDirectory, "failures");
+            Directory.CreateDirectory(dir);
+            var name = $"{DateTime.UtcNow:HHmmss}-{Guid.NewGuid():N}"[..15];
+            await File.WriteAllTextAsync(Path.Combine(dir, name + ".html"), await page.ContentAsync());
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true, Timeout = 30_000 });
+            var heading = await page.Locator("h1").AllInnerTextsAsync();
+            var errors = await page.Locator(".error").AllInnerTextsAsync();
+            var faults = serverLogs.Lines.Where(l => l.Contains("Unhandled", StringComparison.Ordinal)).TakeLast(2);
+            return new InvalidOperationException(
+                $"Browser step failed on {page.Url} (heading: {string.Join(" | ", heading)}; errors shown: {string.Join(" | ", errors)}; " +
+                $"saved as artifacts/console/failures/{name}.*): {failure.Message}\n{string.Join('\n', faults)}", failure);
+        }
+        catch (PlaywrightException)
+        {
+            return failure;
+        }
+    }
 }

@@ -39,4 +39,13 @@ public sealed record TokenSettings(
         if (body.IsValid && AccessTokenTtl is { } ttl && AccessTokenMaxTtl is { } max && ttl > max)
             body.Fail("Access Token TTL cannot be greater than Access Token Max TTL.");
     }
+
+    /// <summary>A body holding only token settings (token auth's), read and checked whole.</summary>
+    public static TokenSettings ReadValid(Input body, bool withDefaults)
+    {
+        var settings = Read(body, withDefaults);
+        settings.RefineTtl(body);
+        body.ThrowIfInvalid();
+        return settings;
+    }
 }

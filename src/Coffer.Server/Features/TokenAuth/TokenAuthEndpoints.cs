@@ -82,12 +82,6 @@ public static class TokenAuthEndpoints
         }).WithSummary("Revoke Token Auth token");
     }
 
-    private static async Task<TokenSettings> ReadSettingsAsync(HttpContext http, bool withDefaults)
-    {
-        var body = await JsonBody.ReadInputAsync(http.Request);
-        var settings = TokenSettings.Read(body, withDefaults);
-        settings.RefineTtl(body);
-        body.ThrowIfInvalid();
-        return settings;
-    }
+    private static async Task<TokenSettings> ReadSettingsAsync(HttpContext http, bool withDefaults) =>
+        TokenSettings.ReadValid(await JsonBody.ReadInputAsync(http.Request), withDefaults);
 }

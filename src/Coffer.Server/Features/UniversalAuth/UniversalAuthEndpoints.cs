@@ -88,22 +88,8 @@ public static class UniversalAuthEndpoints
         }).WithSummary("Clear Universal Auth Lockouts");
     }
 
-    private static async Task<UniversalAuthSettings> ReadSettingsAsync(HttpContext http, bool withDefaults)
-    {
-        var body = await JsonBody.ReadInputAsync(http.Request);
-        var clientSecretIps = TrustedIps.ReadRaw(body, "clientSecretTrustedIps");
-        var tokens = TokenSettings.Read(body, withDefaults);
-        var settings = new UniversalAuthSettings(
-            tokens,
-            clientSecretIps,
-            body.Boolean("lockoutEnabled", fallback: withDefaults ? true : null),
-            body.Integer("lockoutThreshold", min: 1, max: 30, fallback: withDefaults ? 3 : null),
-            body.Integer("lockoutDurationSeconds", min: 30, max: 86400, fallback: withDefaults ? 300 : null),
-            body.Integer("lockoutCounterResetSeconds", min: 5, max: 3600, fallback: withDefaults ? 30 : null));
-        tokens.RefineTtl(body);
-        body.ThrowIfInvalid();
-        return settings;
-    }
+    private static async Task<UniversalAuthSettings> ReadSettingsAsync(HttpContext http, bool withDefaults) =>
+        UniversalAuthInputs.Read(await JsonBody.ReadInputAsync(http.Request), withDefaults);
 
     public sealed record ClearLockoutsResponse(int Deleted);
 }
