@@ -84,7 +84,7 @@ public abstract class ConsolePage : ComponentBase
         catch (ApiException e)
         {
             Error = ConsoleErrors.Describe(e);
-            HttpContext.Response.StatusCode = e.StatusCode;
+            ConsoleStatus.Set(HttpContext, e.StatusCode);
             return false;
         }
     }
