@@ -33,6 +33,7 @@ public sealed class ConsoleBrowserAccessTests(ServerFixture fx) : IClassFixture<
             await Assertions.Expect(page.Locator("#new-client-secret")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9a-f]{64}$"));
             var clientId = await page.Locator("#client-id").InnerTextAsync();
             var clientSecret = await page.Locator("#new-client-secret").InnerTextAsync();
+            var identityPage = new Uri(page.Url).AbsolutePath;
             await ConsoleBrowser.ScreenshotAsync(fx.Server.BaseAddress, new Uri(page.Url).PathAndQuery, "identity", context);
             // Shown once: the page opened again has only its prefix.
             await page.GotoAsync(new Uri(page.Url).PathAndQuery);
@@ -66,6 +67,8 @@ public sealed class ConsoleBrowserAccessTests(ServerFixture fx) : IClassFixture<
             await ConsoleBrowser.ScreenshotAsync(fx.Server.BaseAddress, $"/projects/{projectId}/access", "project-access", context);
             await ConsoleBrowser.ScreenshotAsync(fx.Server.BaseAddress, $"/projects/{projectId}/settings", "project-settings", context);
             await ConsoleBrowser.ScreenshotAsync(fx.Server.BaseAddress, "/identities", "identities", context);
+            await ConsoleBrowser.ScreenshotAsync(fx.Server.BaseAddress, $"/projects/{projectId}/roles", "project-roles", context);
+            await ConsoleBrowser.ScreenshotAsync(fx.Server.BaseAddress, $"{identityPage}/token-auth", "token-auth", context);
 
             // Removed (the founding delete, confirmed by name): its next call is refused.
             await row.GetByLabel("Remove ci-runner from Deployments").CheckAsync();
