@@ -13,6 +13,7 @@ public static class ConsoleSetup
     public static void AddConsole(this IServiceCollection services)
     {
         services.AddRazorComponents();
+        ConsoleCompression.AddServices(services);
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = ConsoleCookie.AntiforgeryName;
@@ -73,6 +74,7 @@ internal sealed class ConsolePages(IServiceProvider services)
             if (_pipeline is not null) return _pipeline;
             // A fresh builder (not the server's): its routes stay out of the API's routing table.
             var pages = new ApplicationBuilder(services);
+            pages.UseWhen(ConsoleCompression.Allowed, compressed => compressed.UseResponseCompression());
             pages.UseRouting();
             pages.UseMiddleware<ConsoleMiddleware>();
             // Counted per page and method as API routes are (sign-in and set-up under the auth policy); the server's
