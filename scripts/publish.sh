@@ -27,7 +27,7 @@ for rid in "${rids[@]}"; do
   rm -rf "$out"
   if dotnet publish src/Coffer.Server -r "$rid" "${props[@]}" -o "$out" && dotnet publish src/Coffer.Cli -r "$rid" "${props[@]}" -o "$out"; then
     # What publish leaves beside the binaries that they do not read at run time.
-    rm -f "$out"/*.staticwebassets.endpoints.json "$out"/*.pdb
+    rm -f "$out"/*.pdb
     ls -l "$out"
   else
     echo "publish for $rid failed"; failed=$((failed + 1)); continue
