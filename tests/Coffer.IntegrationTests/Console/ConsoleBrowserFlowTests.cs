@@ -11,7 +11,7 @@ namespace Coffer.IntegrationTests.Console;
 public sealed class ConsoleBrowserFlowTests
 {
     [Fact]
-    public async Task First_run_set_up_then_sign_out_a_wrong_password_and_sign_in_again()
+    public async Task First_run_set_up_then_sign_out_a_wrong_password_sign_in_again_the_old_cookie_refused_and_lockout()
     {
         await using var server = await TestServer.StartAsync();
         await using var context = await ConsoleBrowser.NewContextAsync(server.BaseAddress);
@@ -44,6 +44,35 @@ public sealed class ConsoleBrowserFlowTests
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
             await page.WaitForURLAsync("**/projects");
             await ConsoleBrowser.ScreenshotAsync(server.BaseAddress, "/projects", "projects-empty", context);
+
+            // Signed out, the old cookie opens nothing.
+            var signedIn = await context.CookiesAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+            await page.WaitForURLAsync("**/login");
+            await using (var replay = await ConsoleBrowser.NewContextAsync(server.BaseAddress))
+            {
+                await replay.AddCookiesAsync(signedIn.Select(c => new Cookie { Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path }));
+                var old = await replay.NewPageAsync();
+                await old.GotoAsync("/projects");
+                await old.WaitForURLAsync("**/login");
+            }
+
+            // Repeated failures lock the account: then even the right password is refused, with the reason.
+            await page.GetByLabel("Email").FillAsync(Given.AdminEmail);
+            for (var i = 0; i < 5; i++)
+            {
+                await page.GetByLabel("Password").FillAsync($"wrong password {i}");
+                await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+                // The answer's page: the password field comes back empty.
+                await Assertions.Expect(page.GetByLabel("Password")).ToHaveValueAsync("");
+                await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Invalid credentials");
+            }
+            await page.GetByLabel("Password").FillAsync(Given.AdminPassword);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Assertions.Expect(page.GetByLabel("Password")).ToHaveValueAsync("");
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(
+                "This account is temporarily locked after repeated failed sign-ins, please try again later");
+            Assert.EndsWith("/login", new Uri(page.Url).AbsolutePath);
         }
         catch (Exception e)
         {
