@@ -69,6 +69,9 @@ seed
 RSS_SEEDED_KB="$(proc_status_kb VmRSS)"
 
 run_scenarios
+# The API scenarios' peak alone, before the console's (B7 renders 600-cell pages, a different memory profile).
+RSS_PEAK_API_KB="$(proc_status_kb VmHWM)"
+log "peak RSS through B0-B6: $((RSS_PEAK_API_KB / 1024)) MB"
 seed_console
 measure_console
 RSS_PEAK_KB="$(proc_status_kb VmHWM)"

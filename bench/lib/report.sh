@@ -30,7 +30,7 @@ write_report() {
     --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)" \
     --arg dirty "$(git -C "$ROOT" status --porcelain -- src 2>/dev/null | wc -l)" \
     --arg db "$DB" --arg mode "$MODE" --arg dur "$DURATION" --arg warm "$WARMUP" --arg pg "${PG_VERSION:-}" --arg pgs "${PG_SETTINGS:-}" \
-    --arg startup "$STARTUP_MS" --arg startup_samples "${STARTUP_SAMPLES[*]:-$STARTUP_MS}" --arg idle "$RSS_IDLE_KB" --arg seeded "$RSS_SEEDED_KB" --arg peak "$RSS_PEAK_KB" --arg rss_end "$RSS_END_KB" \
+    --arg startup "$STARTUP_MS" --arg startup_samples "${STARTUP_SAMPLES[*]:-$STARTUP_MS}" --arg idle "$RSS_IDLE_KB" --arg seeded "$RSS_SEEDED_KB" --arg peak "$RSS_PEAK_KB" --arg peak_api "${RSS_PEAK_API_KB:-$RSS_PEAK_KB}" --arg rss_end "$RSS_END_KB" \
     --arg revocation "$REVOCATION_OK" --slurpfile consolefile "$WORK/results/console.json" \
     '
     def ratio($x): ($x / $s.B0.rps);
@@ -40,7 +40,7 @@ write_report() {
       postgres: (if $db == "postgres" then {version: $pg, settings: $pgs} else null end),
       mode: $mode, seconds_per_scenario: ($dur|tonumber), warmup_seconds: ($warm|tonumber), machine: $machine,
       startup_ms: ($startup|tonumber), startup_samples_ms: ($startup_samples | split(" ") | map(tonumber)),
-      memory_mb: {idle: (($idle|tonumber) / 1024), after_seed: (($seeded|tonumber) / 1024), peak: (($peak|tonumber) / 1024), "end": (($rss_end|tonumber) / 1024)},
+      memory_mb: {idle: (($idle|tonumber) / 1024), after_seed: (($seeded|tonumber) / 1024), peak: (($peak|tonumber) / 1024), peak_before_console: (($peak_api|tonumber) / 1024), "end": (($rss_end|tonumber) / 1024)},
       scenarios: $s,
       b4_pairs_per_second: ($s.B4.rps / 2),
       revocation_under_load_ok: ($revocation == "true"),
