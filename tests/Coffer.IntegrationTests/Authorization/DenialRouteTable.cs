@@ -84,6 +84,7 @@ public sealed partial class DenialRouteTable
             "through the API's own services (Console tests)");
         Public("GET", "/console/console.css", "the console's stylesheet");
         Public("GET", "/console/console.js", "the console's script");
+        Public("GET", "/console/blazor.web.js", "ASP.NET's enhanced-navigation script, as the console serves it");
         Public("GET", "/console/download/{projectId}/{environment}", "a console download: the session cookie decides, through the API's list");
     }
 

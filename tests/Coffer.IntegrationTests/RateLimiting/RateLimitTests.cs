@@ -190,8 +190,9 @@ public sealed class RateLimitTests
         var exempt = new[] { "GET /api/status", "GET /api/ready", "GET /api/docs/json", "GET /api/docs/{**path}", "* /api/{**path}",
             // The console pages' fallback: counted inside the pages' pipeline, per page (ConsoleRateLimitTests).
             "* {**path}",
-            // The console's stylesheet and script: static, cacheable, no data.
-            "GET /console/console.css", "GET /console/console.js" };
+            // The console's stylesheet and scripts: static, cacheable, no data.
+            "GET /console/console.css", "GET /console/console.js",
+            "GET /console/blazor.web.js" };
         var seen = new List<string>();
 
         foreach (var endpoint in server.Endpoints)
