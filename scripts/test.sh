@@ -38,19 +38,23 @@ count_trx() { # label dir -> prints each test project's counts and the phase's, 
 print_failures() {
   local f
   while IFS= read -r f; do
+    # A TRX file may hold every result on one line: split it into records at each result's opening tag instead.
     awk '
-      /<UnitTestResult / && /outcome="Failed"/ {
-        match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); gsub(/&quot;/, "\"", name); gsub(/&amp;/, "\\&", name)
-        print "FAILED " name; failing = 1; shown = 0; next
+      function decode(s) { gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&amp;/, "\\&", s); return s }
+      BEGIN { RS = "<UnitTestResult " }
+      NR > 1 {
+        tag = substr($0, 1, index($0, ">"))
+        if (tag !~ /outcome="Failed"/) next
+        match(tag, /testName="[^"]*"/)
+        print "FAILED " decode(substr(tag, RSTART + 10, RLENGTH - 11))
+        start = index($0, "<Message>")
+        if (!start) next
+        message = substr($0, start + 9)
+        end = index(message, "</Message>")
+        if (end) message = substr(message, 1, end - 1)
+        n = split(decode(message), lines, "\n")
+        for (i = 1; i <= n && i <= 15; i++) print "    " lines[i]
       }
-      failing && /<Message>/ { inmessage = 1; sub(/.*<Message>/, "") }
-      failing && inmessage {
-        line = $0; ended = sub(/<\/Message>.*/, "", line)
-        gsub(/&lt;/, "<", line); gsub(/&gt;/, ">", line); gsub(/&quot;/, "\"", line); gsub(/&apos;/, "\047", line); gsub(/&amp;/, "\\&", line)
-        if (shown++ < 15) print "    " line
-        if (ended) { inmessage = 0; failing = 0 }
-      }
-      failing && /<\/UnitTestResult>/ { failing = 0; inmessage = 0 }
     ' "$f"
   done < <(find "$RESULTS" -name '*.trx' 2>/dev/null | sort)
   [ ! -f "$RESULTS/sdk-e2e.tap" ] || grep -E '^ *not ok ' "$RESULTS/sdk-e2e.tap" | sed 's/^ */FAILED sdk-e2e: /'
