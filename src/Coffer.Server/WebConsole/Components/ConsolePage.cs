@@ -72,6 +72,24 @@ public abstract class ConsolePage : ComponentBase
         }
     }
 
+    /// <summary>
+    /// Reads a form with the API's own reader; what it refuses is kept in <see cref="Error"/> in its words (field names
+    /// replaced by the form's <paramref name="labels"/>) and null returned.
+    /// </summary>
+    protected T? ReadInput<T>(Func<T> read, IReadOnlyDictionary<string, string>? labels = null) where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (ApiException e)
+        {
+            Error = ConsoleErrors.Describe(e, labels);
+            ConsoleStatus.Set(HttpContext, e.StatusCode);
+            return null;
+        }
+    }
+
     /// <summary>Runs a service call; an API error is kept in <see cref="Error"/> and false returned.</summary>
     protected async Task<bool> TryAsync(Func<Task> action)
     {
