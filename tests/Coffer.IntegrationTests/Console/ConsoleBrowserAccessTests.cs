@@ -18,7 +18,7 @@ public sealed class ConsoleBrowserAccessTests(ServerFixture fx) : IClassFixture<
         {
             await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Deployments");
             await page.GetByRole(AriaRole.Button, new() { Name = "Create project" }).ClickAsync();
-            await page.WaitForURLAsync("**/projects/*");
+            await ConsoleBrowser.ArrivedAsync(page, "/projects/[^/]+");
             var projectId = new Uri(page.Url).Segments[^1];
 
             // An identity with universal auth and a client secret, shown once.

@@ -20,18 +20,18 @@ public sealed class ConsoleBrowserFlowTests
         {
 
             await page.GotoAsync("/");
-            await page.WaitForURLAsync("**/setup");
+            await ConsoleBrowser.ArrivedAsync(page, "/setup");
             await ConsoleBrowser.ScreenshotAsync(server.BaseAddress, "/setup", "setup");
             await page.GetByLabel("Organization name").FillAsync("Acme");
             await page.GetByLabel("Administrator email").FillAsync(Given.AdminEmail);
             await page.GetByLabel("Password (at least 14 characters)").FillAsync(Given.AdminPassword);
             await page.GetByRole(AriaRole.Button, new() { Name = "Create organization and administrator" }).ClickAsync();
-            await page.WaitForURLAsync("**/projects");
+            await ConsoleBrowser.ArrivedAsync(page, "/projects");
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Projects", Exact = true })).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator(".who")).ToHaveTextAsync(Given.AdminEmail);
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-            await page.WaitForURLAsync("**/login");
+            await ConsoleBrowser.ArrivedAsync(page, "/login");
             await ConsoleBrowser.ScreenshotAsync(server.BaseAddress, "/login", "sign-in");
 
             await page.GetByLabel("Email").FillAsync(Given.AdminEmail);
@@ -42,19 +42,19 @@ public sealed class ConsoleBrowserFlowTests
 
             await page.GetByLabel("Password").FillAsync(Given.AdminPassword);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await page.WaitForURLAsync("**/projects");
+            await ConsoleBrowser.ArrivedAsync(page, "/projects");
             await ConsoleBrowser.ScreenshotAsync(server.BaseAddress, "/projects", "projects-empty", context);
 
             // Signed out, the old cookie opens nothing.
             var signedIn = await context.CookiesAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-            await page.WaitForURLAsync("**/login");
+            await ConsoleBrowser.ArrivedAsync(page, "/login");
             await using (var replay = await ConsoleBrowser.NewContextAsync(server.BaseAddress))
             {
                 await replay.AddCookiesAsync(signedIn.Select(c => new Cookie { Name = c.Name, Value = c.Value, Domain = c.Domain, Path = c.Path }));
                 var old = await replay.NewPageAsync();
                 await old.GotoAsync("/projects");
-                await old.WaitForURLAsync("**/login");
+                await ConsoleBrowser.ArrivedAsync(old, "/login");
             }
 
             // Repeated failures lock the account: then even the right password is refused, with the reason.

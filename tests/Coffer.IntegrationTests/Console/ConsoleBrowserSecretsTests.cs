@@ -17,7 +17,7 @@ public sealed class ConsoleBrowserSecretsTests(ServerFixture fx) : IClassFixture
             await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Payments");
             await page.GetByLabel("Description").FillAsync("Card processing");
             await page.GetByRole(AriaRole.Button, new() { Name = "Create project" }).ClickAsync();
-            await page.WaitForURLAsync("**/projects/*");
+            await ConsoleBrowser.ArrivedAsync(page, "/projects/[^/]+");
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Secrets overview" })).ToBeVisibleAsync();
             var projectId = new Uri(page.Url).Segments[^1];
 

@@ -70,9 +70,17 @@ public static class ConsoleBrowser
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/projects");
+        await ArrivedAsync(page, "/projects");
         return page;
     }
+
+    /// <summary>
+    /// Waits until the page's address is <paramref name="path"/> (a regular expression for the path, without the query).
+    /// Only the address is awaited, never the page's load event: an enhanced form or link changes the address within the
+    /// same document, so a wait for "load" can hang on it; what the step needs next is awaited by its own locator.
+    /// </summary>
+    public static Task ArrivedAsync(IPage page, string path) =>
+        Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^https?://[^/]+" + path + @"(\?.*)?$"));
 
     /// <summary>Where screenshots go: artifacts/console/ under the repository.</summary>
     public static string ScreenshotDirectory
