@@ -102,6 +102,18 @@ public sealed partial class Db : IAsyncDisposable
     public ValueTask<long> ReadContentVersionAsync(string projectId) =>
         _sqliteCounterCache?.ContentVersionAsync(projectId, _readContentVersion) ?? new ValueTask<long>(_readContentVersion(projectId));
 
+    /// <summary>
+    /// The security epoch and, if <paramref name="projectId"/> is given, a hint of that project's content version, read
+    /// as one query on PostgreSQL. SQLite gives no hint: there both counters come from <see cref="SqliteCounterCache"/>,
+    /// and a version read for a request that reads no content would be wasted.
+    /// </summary>
+    public async ValueTask<(long Epoch, ContentVersionHint? Hint)> ReadCountersAsync(string? projectId)
+    {
+        if (projectId is null || _sqliteCounterCache is not null) return (await ReadSecurityEpochAsync(), null);
+        var (epoch, version) = await ReadAsync(conn => RequestCounters.ReadAsync(conn, projectId));
+        return (epoch, new ContentVersionHint(projectId, version));
+    }
+
     private static readonly object ReadOnlyMark = new();
 
     /// <summary>

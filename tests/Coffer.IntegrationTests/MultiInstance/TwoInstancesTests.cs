@@ -58,6 +58,51 @@ public sealed class TwoInstancesTests(TwoInstancesFixture fx) : IClassFixture<Tw
             "You are not allowed to read on identity", allowDetails: true);
     }
 
+    /// <summary>
+    /// Issue 22: on PostgreSQL a read gets its project's content version with the security epoch, in the query that
+    /// authenticates it. Every read form warmed on B, then a change on A: B's very next read in each form shows it.
+    /// </summary>
+    [Fact]
+    public async Task A_secret_changed_on_A_is_read_fresh_on_B_at_the_next_request_in_every_read_form()
+    {
+        RequiresPostgres.Check();
+        var projectId = await fx.Given.ProjectAsync();
+        var token = fx.Given.AdminToken;
+        await SecretKeys.CreateAsync(fx.ApiA, token, projectId, "SHARED", "one");
+        var reads = new (string Path, Func<ApiResponse, string?> Value)[]
+        {
+            ($"/api/v3/secrets/raw/SHARED?workspaceId={projectId}&environment=dev", r => (string?)r.Json["secret"]!["secretValue"]),
+            ($"/api/v4/secrets/SHARED?projectId={projectId}&environment=dev", r => (string?)r.Json["secret"]!["secretValue"]),
+            ($"/api/v3/secrets/raw?workspaceId={projectId}&environment=dev", r => (string?)r.Json["secrets"]![0]!["secretValue"]),
+            ($"/api/v4/secrets?projectId={projectId}&environment=dev", r => (string?)r.Json["secrets"]![0]!["secretValue"]),
+        };
+        async Task<ApiResponse> OnB(string path)
+        {
+            var response = await fx.ApiB.GetAsync(path, token);
+            Expect.Ok(response);
+            return response;
+        }
+        foreach (var (path, value) in reads)
+        {
+            Assert.Equal("one", value(await OnB(path)));
+            Assert.Equal("one", value(await OnB(path)));
+        }
+
+        var value2 = 2;
+        foreach (var (path, value) in reads)
+        {
+            var next = $"v{value2++}";
+            Expect.Ok(await fx.ApiA.PatchAsync("/api/v3/secrets/raw/SHARED",
+                new { workspaceId = projectId, environment = "dev", secretValue = next }, token));
+            Assert.Equal(next, value(await OnB(path)));
+        }
+
+        var folders = $"/api/v1/folders?workspaceId={projectId}&environment=dev&path=/";
+        Assert.Empty((await OnB(folders)).Json["folders"]!.AsArray());
+        Expect.Ok(await fx.ApiA.PostAsync("/api/v1/folders", new { workspaceId = projectId, environment = "dev", name = "later", path = "/" }, token));
+        Assert.Equal("later", (string?)(await OnB(folders)).Json["folders"]![0]!["name"]);
+    }
+
     [Fact]
     public async Task Failed_logins_on_both_instances_add_up_to_one_lockout()
     {

@@ -30,8 +30,22 @@ public sealed class AuthMiddleware(RequestDelegate next, RequestAuthenticator au
         // Infisical drops the first seven characters ("Bearer ") without looking at them; so do we.
         var token = authorization.Length > 7 ? authorization.AsSpan(7).Trim() : [];
         var actor = await authenticator.AuthenticateAsync(token, clientIp.Resolve(context),
-            metadata.GetMetadata<AllowsNoOrganizationMetadata>() is not null, context.Request.Path);
+            metadata.GetMetadata<AllowsNoOrganizationMetadata>() is not null, context.Request.Path, ProjectNamedBy(context));
         context.SetActor(actor);
         await next(context);
+    }
+
+    /// <summary>
+    /// The project a read names (query or route), so its content version can be read with the security epoch. Only a
+    /// hint: reads only (a write must see its own version), and a wrong or foreign id costs nothing but an unused number.
+    /// </summary>
+    private static string? ProjectNamedBy(HttpContext context)
+    {
+        if (!HttpMethods.IsGet(context.Request.Method)) return null;
+        var query = context.Request.Query;
+        var named = query["workspaceId"].ToString();
+        if (named.Length == 0) named = query["projectId"].ToString();
+        if (named.Length == 0) named = context.Request.RouteValues["projectId"] as string ?? context.Request.RouteValues["workspaceId"] as string ?? "";
+        return named.Length is > 0 and <= 64 ? named : null;
     }
 }

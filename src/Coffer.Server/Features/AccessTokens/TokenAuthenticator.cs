@@ -28,10 +28,11 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
     /// False when a long-lived request (an event stream) re-checks the token it started with: still live, still in its
     /// organization, still from a trusted address, within its TTLs — without spending one of its uses again.
     /// </param>
-    public async Task<Actor> AuthenticateAsync(IdentityClaims claims, IPAddress clientIp, bool consumeUse = true)
+    /// <param name="projectHint">The project a read names, whose content version is read with the security epoch.</param>
+    public async Task<Actor> AuthenticateAsync(IdentityClaims claims, IPAddress clientIp, bool consumeUse = true, string? projectHint = null)
     {
-
-        var (epoch, state) = await LoadAsync(claims.TokenId);
+        var (epoch, hint) = await db.ReadCountersAsync(projectHint);
+        var state = await LoadAsync(claims.TokenId, epoch);
         if (state is null || state.IdentityId != claims.IdentityId)
             throw new TokenException("No identity access token found");
         if (!state.InOrg)
@@ -60,17 +61,15 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
         }
 
         return new Actor(ActorType.Identity, state.IdentityId, state.OrgId, state.IdentityName, state.AuthMethod,
-            state.TokenId, state.ClientSecretId, epoch);
+            state.TokenId, state.ClientSecretId, epoch) { ContentVersionHint = hint };
     }
 
-    private async Task<(long Epoch, TokenState? State)> LoadAsync(string tokenId)
+    // The epoch is read (by the caller) before the state it tags, so a cached state is never newer than its epoch says.
+    private ValueTask<TokenState?> LoadAsync(string tokenId, long epoch)
     {
-        // The epoch is read before the state it tags, so a cached state is never newer than its epoch says.
-        var epoch = await db.ReadSecurityEpochAsync();
         var hit = _cache.TryGetValue(tokenId, out var cached) && cached!.Epoch == epoch;
         CofferMetrics.CacheLookup("access_token", hit);
-        if (hit) return (epoch, cached!.State);
-        return (epoch, await LoadMissAsync(tokenId, epoch));
+        return hit ? ValueTask.FromResult(cached!.State) : new ValueTask<TokenState?>(LoadMissAsync(tokenId, epoch));
     }
 
     // Apart from LoadAsync so the lambda's closure is allocated on a miss only, not on every request.

@@ -132,7 +132,7 @@ public sealed class FolderService(Db db, PermissionService permissions, ProjectC
         long? lastSecretModified)
     {
         await permissions.ForProjectAsync(actor, projectId);
-        var snapshot = await content.GetAsync(projectId, actor.Epoch);
+        var snapshot = await content.GetAsync(projectId, actor);
         var env = snapshot.Tree.Environment(environment) ?? throw new NotFoundException($"Environment with slug '{environment}' not found");
         var parent = env.Find(path);
         if (parent is null) return [];
@@ -148,7 +148,7 @@ public sealed class FolderService(Db db, PermissionService permissions, ProjectC
         var projectId = await db.ReadAsync(conn => FolderStore.ProjectOfAsync(conn, id))
             ?? throw new NotFoundException($"Folder with ID '{id}' not found");
         await permissions.ForProjectAsync(actor, projectId);
-        var snapshot = await content.GetAsync(projectId, actor.Epoch);
+        var snapshot = await content.GetAsync(projectId, actor);
         var env = snapshot.Tree.EnvironmentOf(id) ?? throw new NotFoundException($"Folder with ID '{id}' not found");
         var folder = env.ById(id)!;
         return (folder, env.Environment, env.PathOf(folder), projectId);

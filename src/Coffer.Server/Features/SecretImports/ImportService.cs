@@ -150,7 +150,7 @@ public sealed class ImportService(
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Read, ProjectSubject.SecretImports, SubjectFields.EnvironmentAndPath(environment, path));
-        var snapshot = await content.GetAsync(projectId, actor.Epoch);
+        var snapshot = await content.GetAsync(projectId, actor);
         var folder = snapshot.Tree.Find(environment, path)
             ?? throw new NotFoundException($"Folder with path '{path}' in environment with slug '{environment}' not found");
         var imports = (await snapshot.ImportsAsync([folder.Id]))[folder.Id];
@@ -169,7 +169,7 @@ public sealed class ImportService(
         var projectId = await db.ReadAsync(conn => FolderStore.ProjectOfAsync(conn, row.FolderId))
             ?? throw new NotFoundException($"Secret import folder with ID '{row.FolderId}' not found");
         var access = await permissions.ForProjectAsync(actor, projectId);
-        var snapshot = await content.GetAsync(projectId, actor.Epoch);
+        var snapshot = await content.GetAsync(projectId, actor);
         var env = snapshot.Tree.EnvironmentOf(row.FolderId)!;
         var path = env.PathOf(env.ById(row.FolderId)!);
         access.Require(PermissionAction.Read, ProjectSubject.SecretImports, SubjectFields.EnvironmentAndPath(env.Environment.Slug, path));
@@ -187,7 +187,7 @@ public sealed class ImportService(
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
         access.Require(PermissionAction.Read, ProjectSubject.SecretImports, SubjectFields.EnvironmentAndPath(environment, path));
-        var snapshot = await content.GetAsync(projectId, actor.Epoch);
+        var snapshot = await content.GetAsync(projectId, actor);
         var folder = snapshot.Tree.Find(environment, path);
         if (folder is null) return ([], snapshot.Tree);
         var imports = (await snapshot.ImportsAsync([folder.Id]))[folder.Id];

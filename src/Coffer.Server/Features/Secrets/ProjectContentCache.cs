@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Coffer.Server.Data;
 using Coffer.Server.Diagnostics;
 using Coffer.Server.Features.Folders;
+using Coffer.Server.Http.Auth;
 using Dapper;
 
 namespace Coffer.Server.Features.Secrets;
@@ -17,11 +18,21 @@ public sealed class ProjectContentCache(Db db)
     private const int MaxProjects = 2_000;
     private readonly ConcurrentDictionary<string, ProjectContent> _projects = new(StringComparer.Ordinal);
 
-    /// <summary>The project's content as of now. <paramref name="securityEpoch"/> covers environment changes, which move that epoch.</summary>
-    public async Task<ProjectContent> GetAsync(string projectId, long securityEpoch)
-    {
+    /// <summary>
+    /// The project's content as of now, for <paramref name="actor"/>'s request: its security epoch covers environment
+    /// changes, which move that epoch; the content version read with it (if any, and only once) saves a query.
+    /// </summary>
+    public Task<ProjectContent> GetAsync(string projectId, Actor actor) =>
+        actor.ContentVersionHint is { } hint && hint.TryTake(projectId, out var version)
+            ? GetAsync(projectId, actor.Epoch, version)
+            : GetAsync(projectId, actor.Epoch);
+
+    private async Task<ProjectContent> GetAsync(string projectId, long securityEpoch) =>
         // The version is read before anything it stands for, so a cached entry never holds newer data under an older number.
-        var version = await db.ReadContentVersionAsync(projectId);
+        await GetAsync(projectId, securityEpoch, await db.ReadContentVersionAsync(projectId));
+
+    private async Task<ProjectContent> GetAsync(string projectId, long securityEpoch, long version)
+    {
         var hit = _projects.TryGetValue(projectId, out var cached) && cached!.Version == version && cached.SecurityEpoch == securityEpoch;
         CofferMetrics.CacheLookup("project_content", hit);
         if (hit) return cached!;

@@ -59,7 +59,7 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
         var access = await permissions.ForProjectAsync(actor, req.ProjectId);
         var perms = access.Permissions;
         perms.RequireSecretAccess(PermissionAction.DescribeSecret);
-        var content = await contentCache.GetAsync(req.ProjectId, actor.Epoch);
+        var content = await contentCache.GetAsync(req.ProjectId, actor);
         var env = content.Tree.Environment(req.Environment);
 
         List<(FolderRow Folder, string Path)> folders;
@@ -170,7 +170,7 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
     {
         var access = await permissions.ForProjectAsync(actor, req.ProjectId);
         var perms = access.Permissions;
-        var content = await contentCache.GetAsync(req.ProjectId, actor.Epoch);
+        var content = await contentCache.GetAsync(req.ProjectId, actor);
         var folder = content.Tree.Find(req.Environment, req.Path)
             ?? throw new NotFoundException($"Folder with path '{req.Path}' in environment with slug '{req.Environment}' not found", "GetSecretByName");
         var userId = req.Type == SecretTypes.Personal ? actor.Id : null;
@@ -231,7 +231,7 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
     public async Task<IReadOnlyList<SecretVersionEntry>> ListVersionsAsync(Actor actor, string projectId, string environment, string path, string name)
     {
         var access = await permissions.ForProjectAsync(actor, projectId);
-        var content = await contentCache.GetAsync(projectId, actor.Epoch);
+        var content = await contentCache.GetAsync(projectId, actor);
         var folder = content.Tree.Find(environment, path)
             ?? throw new NotFoundException($"Folder with path '{path}' in environment with slug '{environment}' not found");
         var row = (await content.SecretsAsync(folder.Id)).FirstOrDefault(r => r.Key == name && r.Type == SecretTypes.Shared)
@@ -245,7 +245,7 @@ public sealed class SecretReader(Db db, PermissionService permissions, ProjectCo
         var row = await db.ReadAsync(conn => SecretStore.FindByIdAsync(conn, secretId))
             ?? throw new NotFoundException($"Secret with ID '{secretId}' not found", "GetSecretById");
         var access = await permissions.ForProjectAsync(actor, row.ProjectId);
-        var content = await contentCache.GetAsync(row.ProjectId, actor.Epoch);
+        var content = await contentCache.GetAsync(row.ProjectId, actor);
         var env = content.Tree.EnvironmentOf(row.FolderId)
             ?? throw new NotFoundException($"Folder with id '{row.FolderId}' not found", "GetSecretById");
         var path = env.PathOf(env.ById(row.FolderId)!);

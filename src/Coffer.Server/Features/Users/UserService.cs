@@ -168,11 +168,12 @@ public sealed class UserService(Db db, TokenSigner signer, PasswordWork password
         });
 
     /// <summary>The actor a verified user token stands for; the session must still exist and be live.</summary>
-    public async Task<Actor> AuthenticateAsync(VerifiedJwt verified)
+    /// <param name="projectHint">The project a read names, whose content version is read with the security epoch.</param>
+    public async Task<Actor> AuthenticateAsync(VerifiedJwt verified, string? projectHint = null)
     {
         var claims = verified.Deserialize(UserJsonContext.Default.UserTokenClaims);
         // The epoch is read before the state it tags, so a cached state is never newer than its epoch says.
-        var epoch = await db.ReadSecurityEpochAsync();
+        var (epoch, hint) = await db.ReadCountersAsync(projectHint);
         if (!_cache.TryGetValue(claims.TokenVersionId, out var cached) || cached.Epoch != epoch)
         {
             var loaded = await db.ReadAsync(conn => UserStore.FindLiveSessionAsync(conn, claims.TokenVersionId));
@@ -183,7 +184,10 @@ public sealed class UserService(Db db, TokenSigner signer, PasswordWork password
         var state = cached.State;
         if (state is null || state.UserId != claims.UserId) throw new TokenException("Session not found");
         if (state.AccessVersion != claims.AccessVersion) throw new TokenException("User session is stale, please re-authenticate");
-        return new Actor(ActorType.User, state.UserId, claims.OrganizationId ?? "", state.Username, "email", claims.TokenVersionId, null, epoch);
+        return new Actor(ActorType.User, state.UserId, claims.OrganizationId ?? "", state.Username, "email", claims.TokenVersionId, null, epoch)
+        {
+            ContentVersionHint = hint,
+        };
     }
 
     private string Sign(string userId, string sessionId, string? organizationId)

@@ -22,6 +22,9 @@ public sealed record Actor(
 {
     public bool IsIdentity => Type == ActorType.Identity;
 
+    /// <summary>The content version of the project the request names, read with <see cref="Epoch"/> (PostgreSQL only).</summary>
+    public Data.ContentVersionHint? ContentVersionHint { get; init; }
+
     /// <summary>Infisical's actor type strings, as audit events and permission templates use them.</summary>
     public string TypeName => Type == ActorType.Identity ? "identity" : "user";
 }
