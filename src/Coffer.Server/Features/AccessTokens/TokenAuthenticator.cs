@@ -61,7 +61,8 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
         }
 
         return new Actor(ActorType.Identity, state.IdentityId, state.OrgId, state.IdentityName, state.AuthMethod,
-            state.TokenId, state.ClientSecretId, epoch) { ContentVersionHint = hint };
+            state.TokenId, state.ClientSecretId, epoch)
+        { ContentVersionHint = hint };
     }
 
     // The epoch is read (by the caller) before the state it tags, so a cached state is never newer than its epoch says.
