@@ -7,12 +7,15 @@
 #   rules    B1 and B2 by an identity whose custom role has 1 -> 100 glob rules
 #   logins   universal-auth login while the organization holds 10 -> 100 000 identities
 #   members  the founding DELETE identity membership (paired with the re-create) at 10 -> 10 000 members
+#   audit    audit-log searches (by project, event type, time range, both, a deep page) and B1's audited reads while
+#            audit_logs grows 10 000 -> 10 000 000 rows (copies of the API's rows: see bench/lib/scale_audit.sh);
+#            it runs first, so the other curves run against the large trail, as a server with years of history does
 # then a restart with all of it: start-up time and idle RSS. JSON in bench/results/scale-<date>-<db>.json, an SVG
 # chart per curve beside it (gnuplot), the targets of issue 22 reported (never enforced).
 #
 #   bench/scale.sh                  SQLite, every curve at full size, 10 s per measurement after a 2 s warm-up
 #   bench/scale.sh --postgres       the same on PostgreSQL (a server on 127.0.0.1:55432 is reused, else one is started)
-#   bench/scale.sh --max 10000      no step above that size (quick runs)
+#   bench/scale.sh --max 10000      no step above that size (quick runs); --max-audit N likewise for audit rows
 #   bench/scale.sh --smoke          every curve at its first sizes (--max 100), 1 s measurements: a check, not a result
 #   options: --curves a,b  --duration S  --warmup S  --no-build  --out FILE
 set -euo pipefail
@@ -21,18 +24,19 @@ ROOT="$(pwd)"
 BENCH="$ROOT/bench"
 export BENCH_WRK_DIR="$BENCH/wrk"
 
-DB=sqlite DURATION=10 WARMUP=2 BUILD=1 OUT="" MAX=100000 SMOKE=0
-CURVE_LIST=secrets,lists,tree,rules,logins,members
+DB=sqlite DURATION=10 WARMUP=2 BUILD=1 OUT="" MAX=100000 MAX_AUDIT=10000000 SMOKE=0
+CURVE_LIST=audit,secrets,lists,tree,rules,logins,members
 while [ $# -gt 0 ]; do
   case "$1" in
     --postgres) DB=postgres ;;
     --max) MAX="$2"; shift ;;
+    --max-audit) MAX_AUDIT="$2"; shift ;;
     --curves) CURVE_LIST="$2"; shift ;;
     --duration) DURATION="$2"; shift ;;
     --warmup) WARMUP="$2"; shift ;;
     --no-build) BUILD=0 ;;
     --out) OUT="$2"; shift ;;
-    --smoke) SMOKE=1 MAX=100 DURATION=1 WARMUP=1 ;;
+    --smoke) SMOKE=1 MAX=100 MAX_AUDIT=10000 DURATION=1 WARMUP=1 ;;
     *) echo "usage: $0 [--postgres] [--max N] [--curves a,b] [--smoke] [--duration S] [--warmup S] [--no-build] [--out FILE]" >&2; exit 2 ;;
   esac
   shift
@@ -44,10 +48,12 @@ source "$BENCH/lib/seed.sh"
 source "$BENCH/lib/scenarios.sh"
 source "$BENCH/lib/scale_data.sh"
 source "$BENCH/lib/scale_curves.sh"
+source "$BENCH/lib/scale_audit.sh"
 source "$BENCH/lib/scale_plot.sh"
 
 ensure_tools
 ensure_gnuplot
+ensure_sqlite3
 WORK="$(mktemp -d /tmp/coffer-scale.XXXXXX)"
 trap cleanup EXIT
 mkdir -p "$WORK/results"
@@ -62,7 +68,7 @@ seed
 FIRST_STARTUP_MS=$STARTUP_MS
 
 started="$(now_ms)"
-for c in secrets lists tree rules logins members; do
+for c in audit secrets lists tree rules logins members; do
   if want "$c"; then
     log "curve $c"
     "curve_$c"
@@ -94,6 +100,8 @@ jq -n --argjson curves "$CURVES" --argjson restart "$RESTART_JSON" --arg date "$
         {name: "B2 at \(last.x) / at \(first.x) secrets (req/s)", value: (last.series.B2.rps / first.series.B2.rps), target: 0.8, at_least: true}),
       ($curves.lists.points // [] | map(select(.x == 10000)) | .[] |
         {name: "list of 10 000 secrets, server ms per request", value: (.series.list.server_cpu_us_per_request / 1000), target: 100, at_least: false}),
+      ($curves.audit.points // [] | select(length > 0) | last |
+        {name: "audit search by project and time range at \(.x) rows, ms (one connection, p50)", value: .series.project_and_time.latency_ms.p50, target: 50, at_least: false}),
       ($curves.logins.points // [] | select(length > 1) |
         {name: "login at \(last.x) / at \(first.x) identities (req/s)", value: (last.series.login.rps / first.series.login.rps), target: 0.8, at_least: true}),
       {name: "start-up with the data (ms)", value: $restart.startup_ms, target: 1500, at_least: false},

@@ -41,9 +41,11 @@ start_server() {
   port="$(free_port)"
   BASE_URL="http://127.0.0.1:$port"
   mkdir -p "$WORK/data"
+  # Kept for the run: a restart (bench/scale.sh) must still accept the tokens and decrypt the data of the first start.
+  BENCH_AUTH_SECRET="${BENCH_AUTH_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+  BENCH_ROOT_KEY="${BENCH_ROOT_KEY:-$(head -c 32 /dev/urandom | base64)}"
   local env=(PORT="$port" HOST=127.0.0.1 COFFER_DATA_DIR="$WORK/data"
-    AUTH_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-    ROOT_ENCRYPTION_KEY="$(head -c 32 /dev/urandom | base64)"
+    AUTH_SECRET="$BENCH_AUTH_SECRET" ROOT_ENCRYPTION_KEY="$BENCH_ROOT_KEY"
     RATE_LIMIT_AUTH=0 RATE_LIMIT_READ=0 RATE_LIMIT_WRITE=0 RATE_LIMIT_SECRETS=0)
   # PostgreSQL runs in production mode, as deployed (JSON logs); the embedded SQLite default runs as a developer runs it,
   # so its numbers stay comparable with earlier runs.

@@ -37,6 +37,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M016LdapAuth(),
         new M017BackgroundClaims(),
         new M018OrganizationAuditRetention(),
+        new M019AuditEventTypeIndex(),
     ];
 
     public static int LatestId => All[^1].Id;
