@@ -81,6 +81,9 @@ compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || missing+=(postgresql
 command -v ldapwhoami >/dev/null || missing+=(ldap-utils)
 # The console's browser tests drive Debian's Chromium through Playwright (no downloaded browser build).
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# bench/scale.sh's smoke run draws its charts with gnuplot and loads audit rows with the sqlite3 shell.
+command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
@@ -164,6 +167,12 @@ if [ -x bench/run.sh ]; then
     passed=$((passed + 1)); echo "bench smoke: ok"
   else
     failed=$((failed + 1)); problem "bench smoke: FAILED"; tail -40 "$RESULTS/bench-quick.log"
+  fi
+  # Every scale curve at its first sizes, with its charts: checks the curves still run, measures nothing.
+  if bench/scale.sh --smoke --no-build >"$RESULTS/scale-smoke.log" 2>&1; then
+    passed=$((passed + 1)); echo "scale smoke: ok"
+  else
+    failed=$((failed + 1)); problem "scale smoke: FAILED"; tail -40 "$RESULTS/scale-smoke.log"
   fi
 fi
 
