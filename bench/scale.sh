@@ -17,6 +17,7 @@
 #   bench/scale.sh --postgres       the same on PostgreSQL (a server on 127.0.0.1:55432 is reused, else one is started)
 #   bench/scale.sh --max 10000      no step above that size (quick runs); --max-audit N likewise for audit rows
 #   bench/scale.sh --smoke          every curve at its first sizes (--max 100), 1 s measurements: a check, not a result
+#   bench/scale.sh --plot FILE      only draw FILE's charts again
 #   options: --curves a,b  --duration S  --warmup S  --no-build  --out FILE
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,7 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0 ;;
     --out) OUT="$2"; shift ;;
     --smoke) SMOKE=1 MAX=100 MAX_AUDIT=10000 DURATION=1 WARMUP=1 ;;
+    --plot) PLOT_ONLY="$2"; shift ;;
     *) echo "usage: $0 [--postgres] [--max N] [--curves a,b] [--smoke] [--duration S] [--warmup S] [--no-build] [--out FILE]" >&2; exit 2 ;;
   esac
   shift
@@ -51,8 +53,14 @@ source "$BENCH/lib/scale_curves.sh"
 source "$BENCH/lib/scale_audit.sh"
 source "$BENCH/lib/scale_plot.sh"
 
-ensure_tools
 ensure_gnuplot
+if [ -n "${PLOT_ONLY:-}" ]; then
+  WORK="$(mktemp -d /tmp/coffer-scale.XXXXXX)"
+  trap 'rm -rf "$WORK"' EXIT
+  plot_curves "$PLOT_ONLY"
+  exit 0
+fi
+ensure_tools
 ensure_sqlite3
 WORK="$(mktemp -d /tmp/coffer-scale.XXXXXX)"
 trap cleanup EXIT

@@ -31,7 +31,7 @@ copy_audit_rows() { # COUNT
       INSERT INTO audit_logs (id, org_id, project_id, actor_type, actor_id, actor_metadata, event_type, event_metadata,
                               ip_address, user_agent, user_agent_type, created_at)
       SELECT 'copy-' || gen_random_uuid(), t.org_id, t.project_id, t.actor_type, t.actor_id, t.actor_metadata, t.event_type,
-             t.event_metadata, t.ip_address, t.user_agent, t.user_agent_type, $now - i * $step
+             t.event_metadata, t.ip_address, t.user_agent, t.user_agent_type, $now - i::bigint * $step
       FROM generate_series(1, $count) AS i JOIN tmpl t ON t.k = i % (SELECT count(*) FROM tmpl);
       ANALYZE audit_logs;"
   else

@@ -20,10 +20,10 @@ plot_curves() { # RESULTS_JSON -> RESULTS_JSON without .json + -<curve>.svg for 
     jq -r --arg n "$name" '.curves[$n].points[] | [.x] + ([.series[] | .rps, .server_cpu_us_per_request]) | @tsv' "$file" >"$data"
     script="$WORK/plot-$name.gp"
     {
-      echo "set terminal svg size 960,420 dynamic font 'sans,11' background rgb 'white'"
+      echo "set terminal svg size 960,460 dynamic noenhanced font 'sans,11' background rgb 'white'"
       echo "set output '$base-$name.svg'"
       echo "set multiplot layout 1,2 title \"$title ($db)\""
-      echo "set logscale xy; set grid; set key top right; set format x '%.0s%c'"
+      echo "set logscale xy; set grid; set key below; set format x '%.0s%c'"
       echo "set xlabel \"$xlabel\""
       for off in 0 1; do
         if [ "$off" = 0 ]; then echo "set ylabel 'requests per second'"; else echo "set ylabel 'server CPU µs per request'"; fi
