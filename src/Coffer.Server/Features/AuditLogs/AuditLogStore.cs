@@ -79,7 +79,10 @@ public static class AuditLogStore
                 ? "a.project_id IS NULL"
                 : $"(a.project_id IS NULL OR {SqlText.In(conn, "a.project_id", "ReadableProjects")})");
         if (q.ProjectId is not null) where.Add("a.project_id = @ProjectId");
-        if (q.EventTypes is not null) where.Add(SqlText.In(conn, "a.event_type", "EventTypes"));
+        // One type (the usual search) as a plain equality: PostgreSQL 15 reads (org, event type, time) in order only for
+        // that, where "= ANY" made it walk the organization's whole trail backwards (1 s at 10 M rows, bench/scale.sh).
+        if (q.EventTypes is { Length: 1 }) where.Add("a.event_type = @EventType");
+        else if (q.EventTypes is not null) where.Add(SqlText.In(conn, "a.event_type", "EventTypes"));
         if (q.ActorType is not null) where.Add("a.actor_type = @ActorType");
         if (q.ActorId is not null) where.Add("a.actor_id = @ActorId");
         if (q.UserAgentType is not null) where.Add("a.user_agent_type = @UserAgentType");
@@ -87,6 +90,7 @@ public static class AuditLogStore
         if (q.EndMs is not null) where.Add("a.created_at <= @EndMs");
         var args = new DynamicParameters(q);
         args.Add("orgId", orgId);
+        if (q.EventTypes is { Length: 1 }) args.Add("EventType", q.EventTypes[0]);
         if (readableProjects is { Count: > 0 }) args.Add("ReadableProjects", readableProjects.ToArray());
         return (where, args);
     }
