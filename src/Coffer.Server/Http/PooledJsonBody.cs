@@ -15,15 +15,6 @@ public sealed class PooledJsonBody : IBufferWriter<byte>, IResult, IDisposable
     private const int InitialSize = 4096;
     private const string ContentType = "application/json; charset=utf-8";
 
-    // Arrays above this come from a small pool of their own. The shared pool keeps up to 32 arrays of each size per core:
-    // after lists of 10 000 secrets (~4 MB each) it held hundreds of MB that no later answer needed (bench/scale.sh).
-    private const int LargeArray = 1024 * 1024;
-    private static readonly ArrayPool<byte> LargePool = ArrayPool<byte>.Create(maxArrayLength: 64 * 1024 * 1024, maxArraysPerBucket: 2);
-
-    // Bodies above this go to the socket in blocks of this size, each flushed: one span of several MB would make the
-    // response pipe allocate that much for every answer, where blocks reuse its buffers and wait for the socket.
-    private const int SendBlock = 64 * 1024;
-
     private byte[]? _array = ArrayPool<byte>.Shared.Rent(InitialSize);
 
     private PooledJsonBody()
@@ -67,8 +58,7 @@ public sealed class PooledJsonBody : IBufferWriter<byte>, IResult, IDisposable
     {
         var array = Array();
         if (array.Length - Length >= Math.Max(sizeHint, 1)) return array;
-        var size = Math.Max(array.Length * 2, Length + Math.Max(sizeHint, 256));
-        var bigger = (size > LargeArray ? LargePool : ArrayPool<byte>.Shared).Rent(size);
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(array.Length * 2, Length + Math.Max(sizeHint, 256)));
         array.AsSpan(0, Length).CopyTo(bigger);
         ReturnCleared(array, Length);
         return _array = bigger;
@@ -89,14 +79,8 @@ public sealed class PooledJsonBody : IBufferWriter<byte>, IResult, IDisposable
             response.ContentLength = Length;
             await response.StartAsync();
             var writer = response.BodyWriter;
-            for (var sent = 0; sent < Length;)
-            {
-                var block = Length <= SendBlock ? Length : Math.Min(SendBlock, Length - sent);
-                Array().AsSpan(sent, block).CopyTo(writer.GetSpan(block));
-                writer.Advance(block);
-                sent += block;
-                if (sent < Length) await writer.FlushAsync();
-            }
+            Span.CopyTo(writer.GetSpan(Length));
+            writer.Advance(Length);
             await writer.FlushAsync();
         }
     }
@@ -112,6 +96,6 @@ public sealed class PooledJsonBody : IBufferWriter<byte>, IResult, IDisposable
     private static void ReturnCleared(byte[] array, int written)
     {
         array.AsSpan(0, written).Clear();
-        (array.Length > LargeArray ? LargePool : ArrayPool<byte>.Shared).Return(array);
+        ArrayPool<byte>.Shared.Return(array);
     }
 }
