@@ -53,7 +53,7 @@ source "$BENCH/lib/scale_curves.sh"
 source "$BENCH/lib/scale_audit.sh"
 source "$BENCH/lib/scale_plot.sh"
 
-ensure_gnuplot
+ensure_commands gnuplot:gnuplot-nox
 if [ -n "${PLOT_ONLY:-}" ]; then
   WORK="$(mktemp -d /tmp/coffer-scale.XXXXXX)"
   trap 'rm -rf "$WORK"' EXIT
@@ -61,7 +61,8 @@ if [ -n "${PLOT_ONLY:-}" ]; then
   exit 0
 fi
 ensure_tools
-ensure_sqlite3
+# The audit loader writes SQLite files with the sqlite3 shell (psql on PostgreSQL).
+[ "$DB" = postgres ] || ensure_commands sqlite3:sqlite3
 WORK="$(mktemp -d /tmp/coffer-scale.XXXXXX)"
 trap cleanup EXIT
 mkdir -p "$WORK/results"

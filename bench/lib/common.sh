@@ -8,17 +8,18 @@ fail() { log "FAILED: $*"; FAILURES=$((FAILURES + 1)); }
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# wrk (Debian package), curl and jq; installed with apt-get when missing.
-ensure_tools() {
-  local missing=()
-  command -v wrk >/dev/null || missing+=(wrk)
-  command -v curl >/dev/null || missing+=(curl)
-  command -v jq >/dev/null || missing+=(jq)
+# Installs with apt-get, without recommended extras, the packages whose command is missing: COMMAND:PACKAGE ...
+ensure_commands() {
+  local missing=() pair
+  for pair in "$@"; do command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}"); done
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing ${missing[*]} with apt-get"
   as_root apt-get update -qq >&2 || true
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >&2 || die "could not install ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || die "could not install ${missing[*]}"
 }
+
+# wrk (Debian package), curl and jq.
+ensure_tools() { ensure_commands wrk:wrk curl:curl jq:jq; }
 
 # One API call: METHOD PATH TOKEN|- BODY|- ; prints the response body, fails unless the status is 200.
 api() {

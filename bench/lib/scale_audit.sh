@@ -8,18 +8,12 @@
 # API's own. On SQLite the server is stopped while the loader writes (one process per database file) and started
 # again after; on PostgreSQL it keeps running.
 
-ensure_sqlite3() {
-  [ "$DB" = postgres ] || command -v sqlite3 >/dev/null && return 0
-  log "installing sqlite3 with apt-get"
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends sqlite3 >&2 || die "could not install sqlite3"
-}
-
 audit_rows() {
   if [ "$DB" = postgres ]; then psql_db "SELECT count(*) FROM audit_logs"
   else sqlite3 "$WORK/data/coffer.db" "SELECT count(*) FROM audit_logs"; fi
 }
 
-psql_db() { "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$PG_DB" -v ON_ERROR_STOP=1 -qAt -c "$1"; }
+psql_db() { psql_on "$PG_DB" "$1"; }
 
 # Adds COUNT copies of the organization's API-written rows, created over the year before NOW_MS.
 copy_audit_rows() { # COUNT

@@ -1,13 +1,6 @@
 # Draws bench/scale.sh's curves as SVG with gnuplot (Debian's gnuplot-nox), one chart per curve beside the JSON:
 # requests per second and server CPU per request against the data's size, log-log (sizes grow by 10x). Sourced.
 
-ensure_gnuplot() {
-  command -v gnuplot >/dev/null && return 0
-  log "installing gnuplot-nox with apt-get"
-  as_root apt-get update -qq >&2 || true
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends gnuplot-nox >&2 || die "could not install gnuplot-nox"
-}
-
 plot_curves() { # RESULTS_JSON -> RESULTS_JSON without .json + -<curve>.svg for every curve
   local file="$1" base="${1%.json}" db name title xlabel series data script i s off
   db="$(jq -r .database "$file")"

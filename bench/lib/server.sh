@@ -17,7 +17,8 @@ free_port() {
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 
-psql_admin() { "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt -c "$1"; }
+psql_on() { "$(pg_bin)/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "$1" -v ON_ERROR_STOP=1 -qAt -c "$2"; } # DATABASE SQL
+psql_admin() { psql_on postgres "$1"; }
 
 # Reuses a PostgreSQL already listening on 127.0.0.1:55432 (the test server), else starts a private one; either
 # way the benchmark gets a database of its own, dropped at the end.
