@@ -7,6 +7,7 @@
 #   rules    B1 and B2 by an identity whose custom role has 1 -> 100 glob rules
 #   logins   universal-auth login while the organization holds 10 -> 100 000 identities
 #   members  the founding DELETE identity membership (paired with the re-create) at 10 -> 10 000 members
+#   projects B1, the reader's project list and the admin's list of all while the organization holds 10 -> 10 000 projects
 #   audit    audit-log searches (by project, event type, time range, both, a deep page) and B1's audited reads while
 #            audit_logs grows 10 000 -> 10 000 000 rows (copies of the API's rows: see bench/lib/scale_audit.sh);
 #            it runs first, so the other curves run against the large trail, as a server with years of history does
@@ -26,7 +27,7 @@ BENCH="$ROOT/bench"
 export BENCH_WRK_DIR="$BENCH/wrk"
 
 DB=sqlite DURATION=10 WARMUP=2 BUILD=1 OUT="" MAX=100000 MAX_AUDIT=10000000 SMOKE=0
-CURVE_LIST=audit,secrets,lists,tree,rules,logins,members
+CURVE_LIST=audit,secrets,lists,tree,rules,logins,members,projects
 while [ $# -gt 0 ]; do
   case "$1" in
     --postgres) DB=postgres ;;
@@ -77,7 +78,7 @@ seed
 FIRST_STARTUP_MS=$STARTUP_MS
 
 started="$(now_ms)"
-for c in audit secrets lists tree rules logins members; do
+for c in audit secrets lists tree rules logins members projects; do
   if want "$c"; then
     log "curve $c"
     "curve_$c"

@@ -70,7 +70,7 @@ curve_audit() {
     local THREADS=1 CONNECTIONS=1
     for query in "${queries[@]}"; do
       name="${query%%=*}"
-      json="$(measure "audit-$name-$size" audit_query.lua BENCH_TOKEN="$ADMIN_TOKEN" BENCH_AUDIT_QUERY="${query#*=}")"
+      json="$(measure "audit-$name-$size" get.lua BENCH_TOKEN="$ADMIN_TOKEN" BENCH_GET_PATH="/api/v1/organization/audit-logs?${query#*=}")"
       series="$(jq -c --arg n "$name" --argjson j "$json" '.[$n] = $j' <<<"$series")"
     done
     THREADS=2 CONNECTIONS=16

@@ -149,6 +149,20 @@ curve_members() {
   done
 }
 
+# B1 and the reader's project list (it is a member of a few) while the organization holds 10 -> 10 000 projects; and
+# the list of every project by the admin, a member of all of them (one connection: its answer grows with the size).
+curve_projects() {
+  curve projects "B1 and project lists as the organization grows" "projects in the organization"
+  local size b1 mine all
+  for size in $(upto 10 100 1000 10000); do
+    ensure_projects "$size"
+    b1="$(measure "projects-B1-$size" secret_get.lua BENCH_PROJECT_ID="$PROJECT_ID" BENCH_TOKEN="$TOKEN" BENCH_SECRET_NAME="$READ_NAME")"
+    mine="$(measure "projects-mine-$size" get.lua BENCH_TOKEN="$TOKEN" BENCH_GET_PATH=/api/v1/workspace)"
+    all="$(THREADS=1 CONNECTIONS=1 measure "projects-all-$size" get.lua BENCH_TOKEN="$ADMIN_TOKEN" BENCH_GET_PATH=/api/v1/workspace)"
+    point projects "$PROJECTS_HELD" "{\"B1\":$b1,\"reader_list\":$mine,\"admin_list_all\":$all}"
+  done
+}
+
 # Removes B4's identities from a project if a run stopped between a create and its delete.
 leave_project() {
   local id

@@ -73,3 +73,15 @@ ensure_identities() { # COUNT
   IDENTITIES_LOADED="$(wc -l <"$IDS_FILE")"
   log "organization holds $IDENTITIES_LOADED loaded identities (grown in $(($(now_ms) - t0)) ms)"
 }
+
+# Grows the organization's projects to COUNT (counting those the other curves made), each made by the admin through
+# the API with its default environments, roles and key.
+ensure_projects() { # COUNT
+  local want="$1" t0
+  PROJECTS_HELD="$(api GET /api/v1/workspace "$ADMIN_TOKEN" - | jq '.workspaces | length')"
+  [ "$PROJECTS_HELD" -lt "$want" ] || return 0
+  t0="$(now_ms)"
+  load_many $((want - PROJECTS_HELD)) /api/v2/workspace BENCH_LOAD_BODY='{"projectName":"loaded-{n}"}'
+  PROJECTS_HELD=$((PROJECTS_HELD + LOADED_COUNT))
+  log "organization holds $PROJECTS_HELD projects (grown in $(($(now_ms) - t0)) ms)"
+}

@@ -94,6 +94,35 @@ public sealed class ProjectTests(ServerFixture fx) : IClassFixture<ServerFixture
     }
 
     [Fact]
+    public async Task Each_listed_project_carries_its_own_environments_in_order_as_its_single_read_does()
+    {
+        var (memberId, memberToken) = await fx.Given.IdentityWithTokenAsync();
+        var plain = await fx.Given.ProjectAsync();
+        var changed = await fx.Given.ProjectAsync();
+        Expect.Ok(await Api.PostAsync($"/api/v1/projects/{changed}/environments", new { name = "QA", slug = "qa" }, fx.AdminToken));
+        var staging = (await Api.GetAsync($"/api/v1/projects/{changed}", fx.AdminToken)).Json["project"]!["environments"]!.AsArray()
+            .Single(e => e!["slug"]!.GetValue<string>() == "staging")!["id"]!.GetValue<string>();
+        Expect.Ok(await Api.DeleteAsync($"/api/v1/projects/{changed}/environments/{staging}", fx.AdminToken));
+        await fx.Given.MemberAsync(plain, memberId, "viewer");
+        await fx.Given.MemberAsync(changed, memberId, "viewer");
+
+        foreach (var path in new[] { "/api/v1/projects", "/api/v1/workspace" })
+        {
+            var list = await Api.GetAsync(path, memberToken);
+            Expect.Ok(list);
+            var listed = list.Json[path.EndsWith("projects") ? "projects" : "workspaces"]!.AsArray();
+            Assert.Equal([plain, changed], listed.Select(p => p!["id"]!.GetValue<string>()));
+            foreach (var project in listed)
+            {
+                var single = await Api.GetAsync($"/api/v1/projects/{project!["id"]!.GetValue<string>()}", memberToken);
+                Assert.True(JsonNode.DeepEquals(single.Json["project"]!["environments"], project["environments"]), project.ToJsonString());
+            }
+            Assert.Equal(["dev", "staging", "prod"], listed[0]!["environments"]!.AsArray().Select(e => e!["slug"]!.GetValue<string>()));
+            Assert.Equal(["dev", "prod", "qa"], listed[1]!["environments"]!.AsArray().Select(e => e!["slug"]!.GetValue<string>()));
+        }
+    }
+
+    [Fact]
     public async Task Update_needs_settings_edit_and_applies_fields()
     {
         var id = await fx.Given.ProjectAsync();

@@ -17,7 +17,7 @@ public sealed class EnvironmentRow
 /// <summary>Every query on a project's environments.</summary>
 public static class EnvironmentStore
 {
-    private const string Columns = "id, project_id, name, slug, position, created_at, updated_at";
+    internal const string Columns = "id, project_id, name, slug, position, created_at, updated_at";
 
     public static Task InsertAsync(DbConnection conn, DbTransaction tx, EnvironmentRow e) =>
         conn.ExecuteAsync(

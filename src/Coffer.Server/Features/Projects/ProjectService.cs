@@ -125,11 +125,10 @@ public sealed class ProjectService(Db db, PermissionService permissions, Secrets
         await permissions.ForOrgAsync(actor, actor.OrgId);
         return await db.ReadAsync(async conn =>
         {
-            var projects = await ProjectStore.ListForActorAsync(conn, actor.OrgId, actor.IsIdentity ? "identity_id" : "user_id", actor.Id, type);
-            var result = new List<ProjectDto>(projects.Count);
-            foreach (var p in projects)
-                result.Add(ProjectDto.WithEnvironments(p, await EnvironmentStore.ListAsync(conn, p.Id)));
-            return result;
+            var column = actor.IsIdentity ? "identity_id" : "user_id";
+            var projects = await ProjectStore.ListForActorAsync(conn, actor.OrgId, column, actor.Id, type);
+            var environments = await ProjectStore.EnvironmentsForActorAsync(conn, actor.OrgId, column, actor.Id, type);
+            return projects.Select(p => ProjectDto.WithEnvironments(p, environments[p.Id])).ToList();
         });
     }
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Coffer.Server.Data;
+using Coffer.Server.Features.Environments;
 using Coffer.Server.Permissions;
 using Dapper;
 
@@ -32,9 +33,25 @@ public static class ProjectStore
             $"""
             SELECT {string.Join(", ", Columns.Split(", ").Select(c => "p." + c))}
             FROM projects p JOIN project_memberships m ON m.project_id = p.id
-            WHERE p.org_id = @orgId AND m.{actorColumn} = @actorId AND (@type IS NULL OR p.type = @type)
+            WHERE {ActorProjects(actorColumn)}
             ORDER BY p.created_at, p.id
             """, new { orgId, actorId, type })).AsList();
+
+    /// <summary>
+    /// The environments of every project <see cref="ListForActorAsync"/> returns, in one statement: a list of N
+    /// projects costs two queries, not N + 1.
+    /// </summary>
+    public static async Task<ILookup<string, EnvironmentRow>> EnvironmentsForActorAsync(DbConnection conn, string orgId, string actorColumn, string actorId, string? type) =>
+        (await conn.QueryAsync<EnvironmentRow>(
+            $"""
+            SELECT {string.Join(", ", EnvironmentStore.Columns.Split(", ").Select(c => "e." + c))}
+            FROM project_environments e JOIN projects p ON p.id = e.project_id JOIN project_memberships m ON m.project_id = p.id
+            WHERE {ActorProjects(actorColumn)}
+            ORDER BY e.project_id, e.position, e.created_at
+            """, new { orgId, actorId, type })).ToLookup(e => e.ProjectId);
+
+    private static string ActorProjects(string actorColumn) =>
+        $"p.org_id = @orgId AND m.{actorColumn} = @actorId AND (@type IS NULL OR p.type = @type)";
 
     public static Task UpdateAsync(DbConnection conn, DbTransaction tx, ProjectRow p) =>
         conn.ExecuteAsync(
