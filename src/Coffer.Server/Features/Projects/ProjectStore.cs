@@ -32,7 +32,7 @@ public static class ProjectStore
         (await conn.QueryAsync<ProjectRow>(
             $"""
             SELECT {string.Join(", ", Columns.Split(", ").Select(c => "p." + c))}
-            FROM projects p JOIN project_memberships m ON m.project_id = p.id
+            FROM project_memberships m CROSS JOIN projects p
             WHERE {ActorProjects(actorColumn)}
             ORDER BY p.created_at, p.id
             """, new { orgId, actorId, type })).AsList();
@@ -45,13 +45,18 @@ public static class ProjectStore
         (await conn.QueryAsync<EnvironmentRow>(
             $"""
             SELECT {string.Join(", ", EnvironmentStore.Columns.Split(", ").Select(c => "e." + c))}
-            FROM project_environments e JOIN projects p ON p.id = e.project_id JOIN project_memberships m ON m.project_id = p.id
-            WHERE {ActorProjects(actorColumn)}
+            FROM project_memberships m CROSS JOIN projects p CROSS JOIN project_environments e
+            WHERE e.project_id = p.id AND {ActorProjects(actorColumn)}
             ORDER BY e.project_id, e.position, e.created_at
             """, new { orgId, actorId, type })).ToLookup(e => e.ProjectId);
 
+    /// <summary>
+    /// The caller's memberships first, then their projects by id: an actor belongs to a few of the organization's
+    /// projects, and SQLite, without statistics, otherwise walked every project of the organization (10 000 for a list of
+    /// 6: 9.8 ms). <c>CROSS JOIN</c> keeps the written order on SQLite; PostgreSQL plans it as the inner join it is.
+    /// </summary>
     private static string ActorProjects(string actorColumn) =>
-        $"p.org_id = @orgId AND m.{actorColumn} = @actorId AND (@type IS NULL OR p.type = @type)";
+        $"p.id = m.project_id AND m.{actorColumn} = @actorId AND p.org_id = @orgId AND (@type IS NULL OR p.type = @type)";
 
     public static Task UpdateAsync(DbConnection conn, DbTransaction tx, ProjectRow p) =>
         conn.ExecuteAsync(
