@@ -17,6 +17,9 @@ public static class SqlText
     public static string ForUpdate(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx) =>
         tx is not null && conn is not Microsoft.Data.Sqlite.SqliteConnection ? " FOR UPDATE" : "";
 
+    /// <summary>A column list ("id, name") with each column qualified by a table alias ("p.id, p.name"), for joins.</summary>
+    public static string Qualified(string columns, string alias) => string.Join(", ", columns.Split(", ").Select(c => $"{alias}.{c}"));
+
     /// <summary>Escapes LIKE wildcards so a search for "a_b" finds only "a_b"; pair with <c>ESCAPE '\'</c>.</summary>
     public static string EscapeLike(string s) =>
         s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

@@ -3,7 +3,7 @@ using Coffer.IntegrationTests.Infrastructure;
 namespace Coffer.IntegrationTests.Secrets;
 
 /// <summary>
-/// A list of several MB (a body of many pooled arrays, see <see cref="Coffer.Server.Http.PooledJsonBody"/>) arrives
+/// A list of several MB (one pooled array grown to fit, see <see cref="Coffer.Server.Http.PooledJsonBody"/>) arrives
 /// whole, in order, with every secret's own value, the same twice and under the same ETag, also when many are asked for
 /// at once.
 /// </summary>

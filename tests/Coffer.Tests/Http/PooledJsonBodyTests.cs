@@ -14,7 +14,7 @@ public class PooledJsonBodyTests
     [InlineData(40_000, 80)]
     [InlineData(3, 200_000)]
     [InlineData(20, 70_000)]
-    public void Bodies_of_every_size_hold_the_bytes_and_tag_of_one_writer(int items, int valueLength)
+    public void Bodies_of_every_size_hold_the_bytes_of_one_writer(int items, int valueLength)
     {
         void Write(Utf8JsonWriter w)
         {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coffer.Server.Data;
 using Dapper;
 
 namespace Coffer.Server.Features.AdditionalPrivileges;
@@ -25,6 +26,8 @@ public static class PrivilegeStore
     private const string Columns =
         "id, project_id, identity_id, slug, permissions, is_temporary, temporary_mode, temporary_range, " +
         "temporary_access_start_time, temporary_access_end_time, created_at, updated_at";
+
+    private static readonly string QualifiedColumns = SqlText.Qualified(Columns, "a");
 
     /// <summary>Adds the privilege unless the identity has one with its slug; one statement decides between concurrent creators.</summary>
     public static async Task<bool> TryInsertAsync(DbConnection conn, DbTransaction tx, PrivilegeRow row) =>
@@ -69,7 +72,7 @@ public static class PrivilegeStore
     public static Task<PrivilegeRow?> FindInOrgAsync(DbConnection conn, string privilegeId, string orgId) =>
         conn.QuerySingleOrDefaultAsync<PrivilegeRow>(
             $"""
-            SELECT {string.Join(", ", Columns.Split(", ").Select(c => "a." + c))}
+            SELECT {QualifiedColumns}
             FROM identity_project_additional_privileges a JOIN projects p ON p.id = a.project_id
             WHERE a.id = @privilegeId AND p.org_id = @orgId
             """, new { privilegeId, orgId });

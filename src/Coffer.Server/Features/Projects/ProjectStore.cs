@@ -9,6 +9,8 @@ namespace Coffer.Server.Features.Projects;
 public static class ProjectStore
 {
     private const string Columns = ProjectRecords.Columns;
+    private static readonly string QualifiedColumns = SqlText.Qualified(Columns, "p");
+    private static readonly string EnvironmentColumns = SqlText.Qualified(EnvironmentStore.Columns, "e");
 
     public static Task InsertAsync(DbConnection conn, DbTransaction tx, ProjectRow p) =>
         conn.ExecuteAsync(
@@ -31,7 +33,7 @@ public static class ProjectStore
     public static async Task<IReadOnlyList<ProjectRow>> ListForActorAsync(DbConnection conn, string orgId, string actorColumn, string actorId, string? type) =>
         (await conn.QueryAsync<ProjectRow>(
             $"""
-            SELECT {string.Join(", ", Columns.Split(", ").Select(c => "p." + c))}
+            SELECT {QualifiedColumns}
             FROM project_memberships m CROSS JOIN projects p
             WHERE {ActorProjects(actorColumn)}
             ORDER BY p.created_at, p.id
@@ -44,7 +46,7 @@ public static class ProjectStore
     public static async Task<ILookup<string, EnvironmentRow>> EnvironmentsForActorAsync(DbConnection conn, string orgId, string actorColumn, string actorId, string? type) =>
         (await conn.QueryAsync<EnvironmentRow>(
             $"""
-            SELECT {string.Join(", ", EnvironmentStore.Columns.Split(", ").Select(c => "e." + c))}
+            SELECT {EnvironmentColumns}
             FROM project_memberships m CROSS JOIN projects p CROSS JOIN project_environments e
             WHERE e.project_id = p.id AND {ActorProjects(actorColumn)}
             ORDER BY e.project_id, e.position, e.created_at

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Coffer.Server.Data;
 using Dapper;
 
 namespace Coffer.Server.Features.UniversalAuth;
@@ -59,7 +60,7 @@ public static class UniversalAuthStore
         return rows.FirstOrDefault() is { Item1: not null } found ? found : null;
     }
 
-    private static readonly string PrefixedColumns = string.Join(", ", Columns.Split(", ").Select(c => "ua." + c));
+    private static readonly string PrefixedColumns = SqlText.Qualified(Columns, "ua");
 
     private sealed class LockoutProbe
     {
