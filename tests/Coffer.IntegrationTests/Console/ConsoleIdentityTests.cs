@@ -106,6 +106,40 @@ public sealed partial class ConsoleIdentityTests(ServerFixture fx) : IClassFixtu
     }
 
     [Fact]
+    public async Task Token_auth_settings_the_api_refuses_are_refused_on_the_page_in_its_words_and_nothing_is_saved()
+    {
+        var id = await fx.Given.IdentityAsync();
+        var config = $"/api/v1/auth/token-auth/identities/{id}";
+        using var browser = new ConsoleClient(fx.Server.BaseAddress);
+        await browser.SignInAsync();
+        var page = $"/identities/{id}/token-auth";
+
+        var notNumber = await browser.SubmitAsync(page, "attach-token-auth", ("Settings.Ttl", "ten"), ("Settings.MaxTtl", "900"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, notNumber.Status);
+        Assert.Equal("Access token lifetime: Expected number, received string", notNumber.ErrorText);
+        Assert.Contains("value=\"ten\"", notNumber.Html);
+        Expect.Error(await fx.Api.GetAsync(config, fx.AdminToken), 400, "BadRequest", "The identity does not have token auth");
+
+        Assert.Equal(HttpStatusCode.Found, (await browser.SubmitAsync(page, "attach-token-auth", ("Settings.Ttl", "900"), ("Settings.MaxTtl", "900"))).Status);
+        var saved = (await fx.Api.GetAsync(config, fx.AdminToken)).Json["identityTokenAuth"]!.ToJsonString();
+
+        var longer = await browser.SubmitAsync(page, "update-token-auth", ("Settings.Ttl", "7200"), ("Settings.MaxTtl", "3600"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, longer.Status);
+        Assert.Equal("Access Token TTL cannot be greater than Access Token Max TTL.", longer.ErrorText);
+        var api = await fx.Api.PatchAsync(config, new { accessTokenNumUsesLimit = -1 }, fx.AdminToken);
+        Assert.Equal(422, api.Code);
+        var negative = await browser.SubmitAsync(page, "update-token-auth", ("Settings.Uses", "-1"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, negative.Status);
+        Assert.Equal($"Uses per access token: {api.Json["message"]![0]!["message"]!.GetValue<string>()}", negative.ErrorText);
+        Assert.Equal("Uses per access token: Number must be greater than or equal to 0", negative.ErrorText);
+        var noAddress = await browser.SubmitAsync(page, "update-token-auth", ("Settings.TokenIps", "10.0.0.300"));
+        Assert.Equal(HttpStatusCode.BadRequest, noAddress.Status);
+        Assert.Equal("The IP is not a valid IPv4, IPv6, or CIDR block", noAddress.ErrorText);
+
+        Assert.Equal(saved, (await fx.Api.GetAsync(config, fx.AdminToken)).Json["identityTokenAuth"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task A_member_without_token_rights_gets_the_apis_refusals()
     {
         var admin = await fx.Given.IdentityAsync("admin");

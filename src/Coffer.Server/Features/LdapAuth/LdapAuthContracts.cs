@@ -15,7 +15,7 @@ public sealed record LdapAllowedField(string Key, string Value)
 public sealed record LdapAuthSettings(
     string? Url, string? BindDn, string? BindPass, string? CaCert, string? SearchBase, string? SearchFilter, IReadOnlyList<LdapAllowedField>? AllowedFields,
     TokenSettings Tokens,
-    bool? LockoutEnabled, long? LockoutThreshold, long? LockoutDurationSeconds, long? LockoutCounterResetSeconds);
+    LockoutSettings Lockout);
 
 /// <summary>
 /// Infisical's <c>identityLdapAuth</c> object. The read adds <c>bindDN</c> and <c>ldapCaCertificate</c> as Infisical's does,

@@ -76,10 +76,7 @@ public static class LdapAuthEndpoints
         var tokens = TokenSettings.Read(body, withDefaults: attach);
         var settings = new LdapAuthSettings(url, bindDn, bindPass, caCert, searchBase, searchFilter, allowedFields,
             tokens,
-            body.Boolean("lockoutEnabled", fallback: attach ? true : null),
-            body.Integer("lockoutThreshold", min: 1, max: 30, fallback: attach ? 3 : null),
-            body.Integer("lockoutDurationSeconds", min: 30, max: 86400, fallback: attach ? 300 : null),
-            body.Integer("lockoutCounterResetSeconds", min: 5, max: 3600, fallback: attach ? 30 : null));
+            LockoutSettings.Read(body, withDefaults: attach));
         tokens.RefineTtl(body);
         body.ThrowIfInvalid();
         return settings;

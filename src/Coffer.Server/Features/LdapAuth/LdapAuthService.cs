@@ -53,10 +53,10 @@ public sealed class LdapAuthService(
                 SearchBase = s.SearchBase,
                 SearchFilter = s.SearchFilter ?? LdapFilter.Default,
                 AllowedFields = LdapAuthJson.Serialize(s.AllowedFields),
-                LockoutEnabled = s.LockoutEnabled ?? true,
-                LockoutThreshold = s.LockoutThreshold ?? 3,
-                LockoutDurationSeconds = s.LockoutDurationSeconds ?? 300,
-                LockoutCounterResetSeconds = s.LockoutCounterResetSeconds ?? 30,
+                LockoutEnabled = s.Lockout.Enabled ?? LockoutSettings.DefaultEnabled,
+                LockoutThreshold = s.Lockout.Threshold ?? LockoutSettings.DefaultThreshold,
+                LockoutDurationSeconds = s.Lockout.DurationSeconds ?? LockoutSettings.DefaultDurationSeconds,
+                LockoutCounterResetSeconds = s.Lockout.CounterResetSeconds ?? LockoutSettings.DefaultCounterResetSeconds,
             };
         }));
 
@@ -84,10 +84,10 @@ public sealed class LdapAuthService(
                 SearchBase = s.SearchBase ?? current.SearchBase,
                 SearchFilter = s.SearchFilter ?? current.SearchFilter,
                 AllowedFields = s.AllowedFields is null ? current.AllowedFields : LdapAuthJson.Serialize(s.AllowedFields),
-                LockoutEnabled = s.LockoutEnabled ?? current.LockoutEnabled,
-                LockoutThreshold = s.LockoutThreshold ?? current.LockoutThreshold,
-                LockoutDurationSeconds = s.LockoutDurationSeconds ?? current.LockoutDurationSeconds,
-                LockoutCounterResetSeconds = s.LockoutCounterResetSeconds ?? current.LockoutCounterResetSeconds,
+                LockoutEnabled = s.Lockout.Enabled ?? current.LockoutEnabled,
+                LockoutThreshold = s.Lockout.Threshold ?? current.LockoutThreshold,
+                LockoutDurationSeconds = s.Lockout.DurationSeconds ?? current.LockoutDurationSeconds,
+                LockoutCounterResetSeconds = s.Lockout.CounterResetSeconds ?? current.LockoutCounterResetSeconds,
             }));
     }
 

@@ -14,10 +14,7 @@ public static class UniversalAuthInputs
         var settings = new UniversalAuthSettings(
             tokens,
             clientSecretIps,
-            body.Boolean("lockoutEnabled", fallback: withDefaults ? true : null),
-            body.Integer("lockoutThreshold", min: 1, max: 30, fallback: withDefaults ? 3 : null),
-            body.Integer("lockoutDurationSeconds", min: 30, max: 86400, fallback: withDefaults ? 300 : null),
-            body.Integer("lockoutCounterResetSeconds", min: 5, max: 3600, fallback: withDefaults ? 30 : null));
+            LockoutSettings.Read(body, withDefaults));
         tokens.RefineTtl(body);
         body.ThrowIfInvalid();
         return settings;

@@ -11,10 +11,7 @@ namespace Coffer.Server.Features.UniversalAuth;
 public sealed record UniversalAuthSettings(
     TokenSettings Tokens,
     JsonArray? ClientSecretTrustedIps,
-    bool? LockoutEnabled,
-    long? LockoutThreshold,
-    long? LockoutDurationSeconds,
-    long? LockoutCounterResetSeconds);
+    LockoutSettings Lockout);
 
 /// <summary>Attaching, changing and removing universal auth on an identity.</summary>
 public sealed class UniversalAuthService(
@@ -38,10 +35,10 @@ public sealed class UniversalAuthService(
             AccessTokenPeriod = s.Tokens.AccessTokenPeriod!.Value,
             ClientSecretTrustedIps = TrustedIps.Normalize(s.ClientSecretTrustedIps ?? DefaultIps()).ToJsonString(),
             AccessTokenTrustedIps = TrustedIps.Normalize(s.Tokens.AccessTokenTrustedIps ?? DefaultIps()).ToJsonString(),
-            LockoutEnabled = s.LockoutEnabled ?? true,
-            LockoutThreshold = s.LockoutThreshold ?? 3,
-            LockoutDurationSeconds = s.LockoutDurationSeconds ?? 300,
-            LockoutCounterResetSeconds = s.LockoutCounterResetSeconds ?? 30,
+            LockoutEnabled = s.Lockout.Enabled ?? LockoutSettings.DefaultEnabled,
+            LockoutThreshold = s.Lockout.Threshold ?? LockoutSettings.DefaultThreshold,
+            LockoutDurationSeconds = s.Lockout.DurationSeconds ?? LockoutSettings.DefaultDurationSeconds,
+            LockoutCounterResetSeconds = s.Lockout.CounterResetSeconds ?? LockoutSettings.DefaultCounterResetSeconds,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -86,10 +83,10 @@ public sealed class UniversalAuthService(
                 AccessTokenPeriod = s.Tokens.AccessTokenPeriod ?? current.AccessTokenPeriod,
                 ClientSecretTrustedIps = s.ClientSecretTrustedIps is null ? current.ClientSecretTrustedIps : TrustedIps.Normalize(s.ClientSecretTrustedIps).ToJsonString(),
                 AccessTokenTrustedIps = s.Tokens.AccessTokenTrustedIps is null ? current.AccessTokenTrustedIps : TrustedIps.Normalize(s.Tokens.AccessTokenTrustedIps).ToJsonString(),
-                LockoutEnabled = s.LockoutEnabled ?? current.LockoutEnabled,
-                LockoutThreshold = s.LockoutThreshold ?? current.LockoutThreshold,
-                LockoutDurationSeconds = s.LockoutDurationSeconds ?? current.LockoutDurationSeconds,
-                LockoutCounterResetSeconds = s.LockoutCounterResetSeconds ?? current.LockoutCounterResetSeconds,
+                LockoutEnabled = s.Lockout.Enabled ?? current.LockoutEnabled,
+                LockoutThreshold = s.Lockout.Threshold ?? current.LockoutThreshold,
+                LockoutDurationSeconds = s.Lockout.DurationSeconds ?? current.LockoutDurationSeconds,
+                LockoutCounterResetSeconds = s.Lockout.CounterResetSeconds ?? current.LockoutCounterResetSeconds,
                 CreatedAt = current.CreatedAt,
                 UpdatedAt = now,
             };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Coffer.Server.Features.AccessTokens;
 using Coffer.Server.Features.UniversalAuth;
 
 namespace Coffer.Server.WebConsole.Components;
@@ -76,15 +77,15 @@ public sealed class AuthSettingsInput
     /// <summary>What a new method starts with: Infisical's defaults.</summary>
     public static AuthSettingsInput Defaults() => new()
     {
-        Ttl = Text(Features.AccessTokens.TokenSettings.DefaultTtl),
-        MaxTtl = Text(Features.AccessTokens.TokenSettings.DefaultTtl),
+        Ttl = Text(TokenSettings.DefaultTtl),
+        MaxTtl = Text(TokenSettings.DefaultTtl),
         Uses = "0",
         TokenIps = "0.0.0.0/0, ::/0",
         ClientSecretIps = "0.0.0.0/0, ::/0",
-        LockoutEnabled = true,
-        LockoutThreshold = "3",
-        LockoutDuration = "300",
-        LockoutReset = "30",
+        LockoutEnabled = LockoutSettings.DefaultEnabled,
+        LockoutThreshold = Text(LockoutSettings.DefaultThreshold),
+        LockoutDuration = Text(LockoutSettings.DefaultDurationSeconds),
+        LockoutReset = Text(LockoutSettings.DefaultCounterResetSeconds),
     };
 
     /// <summary>A stored list (<c>[{ipAddress, prefix?}]</c>) as the comma-separated text the form shows.</summary>
