@@ -29,7 +29,25 @@ public abstract class ConsolePage : ComponentBase
     /// </summary>
     protected bool IsPost => HttpMethods.IsPost(HttpContext.Request.Method);
 
-    protected sealed override async Task OnInitializedAsync()
+    private bool _loaded;
+
+    /// <summary>
+    /// Loads the page before its first render. Loaded in <c>OnInitializedAsync</c>, a page renders once at the first await
+    /// that does not complete at once (which one depends on caches and the engine), half-loaded: the secret page drew its
+    /// edit form before the form's model was set and answered 500.
+    /// </summary>
+    public override async Task SetParametersAsync(ParameterView parameters)
+    {
+        parameters.SetParameterProperties(this);
+        if (!_loaded)
+        {
+            _loaded = true;
+            await LoadPageAsync();
+        }
+        await base.SetParametersAsync(ParameterView.Empty);
+    }
+
+    private async Task LoadPageAsync()
     {
         Actor = HttpContext.FindActor();
         if (Actor is null)
