@@ -48,7 +48,7 @@ for rid in "${rids[@]}"; do
     if "${run[@]}" "$out/$bin" --version; then passed=$((passed + 1)); else echo "$bin --version failed"; failed=$((failed + 1)); fi
   done
   data="$(mktemp -d /tmp/coffer-release.XXXXXX)"
-  port=$(( 20000 + RANDOM % 20000 ))
+  port="$(scripts/free-port.sh)"
   COFFER_DATA_DIR="$data" PORT="$port" "${run[@]}" "$out/coffer-server" >"$data/log" 2>&1 &
   pid=$!
   ok=false

@@ -64,6 +64,16 @@ print_failures() {
 problems=()
 problem() { echo "$*"; problems+=("$*"); }
 
+# The benchmark's own words for why it failed (its "[bench] FAILED: ..." lines), for the summary at the end: CI's
+# record keeps only the last lines of a run, so the reason must be there, not only in the log above it.
+# Without such a line (a command failed under set -e), its last three lines.
+bench_reasons() {
+  local lines
+  lines="$(grep -o 'FAILED: .*' "$1" 2>/dev/null | head -3)"
+  [ -n "$lines" ] || lines="$(tail -3 "$1" 2>/dev/null)"
+  cut -c1-400 <<<"$lines" | paste -sd'|' -
+}
+
 section() { printf '\n==== %s ====\n' "$*"; }
 
 section "tools"
@@ -166,13 +176,13 @@ if [ -x bench/run.sh ]; then
   if bench/run.sh --quick >"$RESULTS/bench-quick.log" 2>&1; then
     passed=$((passed + 1)); echo "bench smoke: ok"
   else
-    failed=$((failed + 1)); problem "bench smoke: FAILED"; tail -40 "$RESULTS/bench-quick.log"
+    failed=$((failed + 1)); problem "bench smoke: FAILED $(bench_reasons "$RESULTS/bench-quick.log")"; tail -40 "$RESULTS/bench-quick.log"
   fi
   # Every scale curve at its first sizes, with its charts: checks the curves still run, measures nothing.
   if bench/scale.sh --smoke --no-build >"$RESULTS/scale-smoke.log" 2>&1; then
     passed=$((passed + 1)); echo "scale smoke: ok"
   else
-    failed=$((failed + 1)); problem "scale smoke: FAILED"; tail -40 "$RESULTS/scale-smoke.log"
+    failed=$((failed + 1)); problem "scale smoke: FAILED $(bench_reasons "$RESULTS/scale-smoke.log")"; tail -40 "$RESULTS/scale-smoke.log"
   fi
 fi
 

@@ -6,14 +6,7 @@ PG_DB=""
 PG_CS=""
 PG_PORT=55432
 
-free_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 20000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return 0; }
-  done
-  die "no free port"
-}
+free_port() { "$ROOT/scripts/free-port.sh" || die "no free port"; }
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 
@@ -58,7 +51,16 @@ start_server() {
   # Polls as fast as curl starts (a few ms): the start-up figure is good to about 5 ms.
   while true; do
     if [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE_URL/api/status" 2>/dev/null)" = 200 ]; then break; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "server exited during start-up"; }
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      # Another process may have taken the port between the choice and the bind: once more, on another port.
+      if [ "${1:-}" != again ] && grep -q 'another process is using that port' "$WORK/server.log"; then
+        log "port $port was taken before the server bound it; starting on another"
+        start_server again
+        return
+      fi
+      cat "$WORK/server.log" >&2
+      die "server exited during start-up"
+    fi
     [ $(($(now_ms) - t0)) -lt 60000 ] || die "server did not answer /api/status within 60 s"
   done
   STARTUP_MS=$(($(now_ms) - t0))
