@@ -8,7 +8,7 @@ public static class FolderStore
 {
     public const string Columns = "id, env_id, parent_id, name, description, version, created_at, updated_at, last_secret_modified";
 
-    public static readonly string PrefixedColumns = SqlText.Qualified(Columns, "f");
+    public static readonly string QualifiedColumns = SqlText.Qualified(Columns, "f");
 
     public static Task<FolderRow?> FindAsync(DbConnection conn, string id, DbTransaction? tx = null) =>
         conn.QuerySingleOrDefaultAsync<FolderRow>($"SELECT {Columns} FROM secret_folders WHERE id = @id", new { id }, tx);

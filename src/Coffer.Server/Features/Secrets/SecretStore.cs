@@ -13,7 +13,7 @@ public static class SecretStore
         "id, project_id, folder_id, key, type, user_id, version, encrypted_value, encrypted_comment, encrypted_metadata, " +
         "skip_multiline_encoding, reminder_note, reminder_repeat_days, created_at, updated_at, key_version";
 
-    private static readonly string PrefixedColumns = SqlText.Qualified(Columns, "s");
+    private static readonly string QualifiedColumns = SqlText.Qualified(Columns, "s");
 
     /// <summary>Every environment and folder of a project, for <see cref="ProjectTree"/>.</summary>
     public static async Task<ProjectTree> LoadTreeAsync(DbConnection conn, string projectId, DbTransaction? tx = null)
@@ -21,7 +21,7 @@ public static class SecretStore
         var environments = await EnvironmentStore.ListAsync(conn, projectId, tx);
         var folders = (await conn.QueryAsync<FolderRow>(
             $"""
-            SELECT {FolderStore.PrefixedColumns}
+            SELECT {FolderStore.QualifiedColumns}
             FROM secret_folders f JOIN project_environments e ON e.id = f.env_id
             WHERE e.project_id = @projectId
             """, new { projectId }, tx)).ToLookup(f => f.EnvId, StringComparer.Ordinal);

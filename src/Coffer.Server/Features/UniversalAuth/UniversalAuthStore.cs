@@ -50,7 +50,7 @@ public static class UniversalAuthStore
     {
         var rows = await conn.QueryAsync<UniversalAuthRow, LockoutProbe, (UniversalAuthRow, long?)>(
             $"""
-            SELECT {PrefixedColumns}, l.id AS lockout_id, COALESCE(l.locked_until, 0) AS locked_until
+            SELECT {QualifiedColumns}, l.id AS lockout_id, COALESCE(l.locked_until, 0) AS locked_until
             FROM identity_universal_auths ua
             LEFT JOIN auth_lockouts l ON l.lockout_key = @lockoutKeyPrefix || ua.identity_id || ':' || ua.client_id
             WHERE ua.client_id = @clientId
@@ -60,7 +60,7 @@ public static class UniversalAuthStore
         return rows.FirstOrDefault() is { Item1: not null } found ? found : null;
     }
 
-    private static readonly string PrefixedColumns = SqlText.Qualified(Columns, "ua");
+    private static readonly string QualifiedColumns = SqlText.Qualified(Columns, "ua");
 
     private sealed class LockoutProbe
     {
