@@ -60,6 +60,24 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts <c>coffer-server</c> (serve) and waits until <c>/api/status</c> answers 200.</summary>
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> environment)
     {
+        // The port is free when chosen, but the kernel may hand it to an outgoing connection before the server binds
+        // it; the server then refuses to start with its own message, and another port is tried.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(environment);
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private sealed class PortTakenException(string message) : InvalidOperationException(message);
+
+    private static async Task<ServerProcess> StartOnceAsync(IReadOnlyDictionary<string, string?> environment)
+    {
         var port = FreePorts.Next();
         var env = new Dictionary<string, string?>(environment) { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         var process = Start([], env);
@@ -78,7 +96,9 @@ public sealed class ServerProcess : IAsyncDisposable
                 await process.WaitForExitAsync();
                 var output = server.Output;
                 await server.DisposeAsync();
-                throw new InvalidOperationException($"coffer-server exited with {process.ExitCode} during start-up:\n{output}");
+                var message = $"coffer-server exited with {process.ExitCode} during start-up:\n{output}";
+                if (output.Contains("another process is using that port", StringComparison.Ordinal)) throw new PortTakenException(message);
+                throw new InvalidOperationException(message);
             }
 
             try
