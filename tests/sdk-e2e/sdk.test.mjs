@@ -269,7 +269,7 @@ describe("dynamic secrets", () => {
     });
     assert.equal(created.name, "sdk-redis");
     assert.equal(created.type, "redis");
-    assert.equal(created.inputs.password, undefined); // never shown
+    assert.equal(created.inputs.password, ""); // present, never revealed
 
     const leased = await sdk.dynamicSecrets().leases.create({ ...place, dynamicSecretName: "sdk-redis", ttl: "30m" });
     const user = leased.data.DB_USERNAME;

@@ -76,7 +76,7 @@ public sealed class PostgresLeaseTests(DynamicSecretServer fx, TargetPostgres ta
         Assert.Equal(1, secret["version"]!.GetValue<int>());
         Assert.Null(secret["status"]);
         var inputs = secret["inputs"]!.AsObject();
-        Assert.False(inputs.ContainsKey("password"));
+        Assert.Equal("", inputs["password"]!.GetValue<string>()); // shown, never revealed
         Assert.Equal("postgres", inputs["client"]!.GetValue<string>());
         Assert.Equal(target.Port, inputs["port"]!.GetValue<int>());
         Assert.DoesNotContain(TargetPostgres.RootPassword, secret.ToJsonString(), StringComparison.Ordinal);
@@ -327,11 +327,15 @@ public sealed class PostgresLeaseTests(DynamicSecretServer fx, TargetPostgres ta
         Assert.Equal(["pg-renamed", "2h"], new[] { "name", "defaultTTL" }.Select(k => renamed[k]!.GetValue<string>()));
         Assert.Equal(2, renamed["version"]!.GetValue<int>());
         Assert.Equal(secret["id"]!.GetValue<string>(), renamed["id"]!.GetValue<string>());
-        Assert.False(renamed["inputs"]!.AsObject().ContainsKey("password"));
+        Assert.Equal("", renamed["inputs"]!["password"]!.GetValue<string>());
 
         // Moving the host without the password would send the stored one to wherever the editor points.
         Expect.Error(await Api.PatchAsync($"{Root}/pg-renamed",
                 new { at.projectSlug, at.environmentSlug, at.path, data = new { inputs = new { host = "localhost" } } }, fx.AdminToken),
+            400, "BadRequest", "Changing where the provider is reached (client, host or port) requires its credentials to be given again");
+        // Nor with the password as routes show it (""): that is the stored one, not one given again.
+        Expect.Error(await Api.PatchAsync($"{Root}/pg-renamed",
+                new { at.projectSlug, at.environmentSlug, at.path, data = new { inputs = new { host = "localhost", password = "" } } }, fx.AdminToken),
             400, "BadRequest", "Changing where the provider is reached (client, host or port) requires its credentials to be given again");
         Expect.Ok(await Api.PatchAsync($"{Root}/pg-renamed",
             new { at.projectSlug, at.environmentSlug, at.path, data = new { inputs = new { host = "localhost", password = TargetPostgres.RootPassword } } },

@@ -41,20 +41,35 @@ public static class DynamicSecretInputs
         }
     }
 
-    /// <summary>The inputs as routes show them: without the provider's credential fields.</summary>
+    /// <summary>
+    /// The inputs as routes show them: each credential field as an empty string. Present, because clients type-check
+    /// what they read (Terraform's refresh stops on a password that is not a string); empty, because it is never
+    /// revealed. Infisical omits these fields.
+    /// </summary>
     public static JsonObject Shown(IDynamicSecretProvider provider, JsonObject inputs)
     {
         var shown = inputs.DeepClone().AsObject();
-        foreach (var field in provider.SecretFields) shown.Remove(field);
+        foreach (var field in provider.SecretFields) shown[field] = "";
         return shown;
     }
 
-    /// <summary>An edit's inputs over the stored ones; a credential field the edit leaves out keeps its stored value.</summary>
-    public static JsonObject Merge(JsonObject stored, JsonObject? edit)
+    /// <summary>
+    /// An edit's inputs over the stored ones. A credential field the edit leaves out, or sends back as shown (an empty
+    /// string), keeps its stored value: a client that edits what it read must not blank the provider's password.
+    /// </summary>
+    public static JsonObject Merge(IDynamicSecretProvider provider, JsonObject stored, JsonObject? edit)
     {
         var merged = stored.DeepClone().AsObject();
         if (edit is null) return merged;
-        foreach (var (name, value) in edit) merged[name] = value?.DeepClone();
+        foreach (var (name, value) in edit)
+        {
+            if (provider.SecretFields.Contains(name) && !GivesCredential(edit, name)) continue;
+            merged[name] = value?.DeepClone();
+        }
         return merged;
     }
+
+    /// <summary>Whether an edit gives a new value for a credential field (not left out, not the empty string shown).</summary>
+    public static bool GivesCredential(JsonObject edit, string field) =>
+        edit.TryGetPropertyValue(field, out var value) && !(value is JsonValue v && v.TryGetValue<string>(out var text) && text.Length == 0);
 }

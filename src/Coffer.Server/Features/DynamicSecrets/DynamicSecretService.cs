@@ -86,10 +86,10 @@ public sealed class DynamicSecretService(
         var inputs = stored;
         if (change.Inputs is not null)
         {
-            var merged = DynamicSecretInputs.Merge(stored, change.Inputs);
+            var merged = DynamicSecretInputs.Merge(provider, stored, change.Inputs);
             var read = Input.ForBody(merged, present: true);
             inputs = provider.ReadInputs(read) ?? throw new ValidationException([.. read.Issues]);
-            if (provider.SecretFields.Any(f => !change.Inputs.ContainsKey(f))
+            if (provider.SecretFields.Any(f => !DynamicSecretInputs.GivesCredential(change.Inputs, f))
                 && Destination.Any(f => !JsonNode.DeepEquals(stored[f], inputs[f])))
                 throw new BadRequestException(
                     "Changing where the provider is reached (client, host or port) requires its credentials to be given again");

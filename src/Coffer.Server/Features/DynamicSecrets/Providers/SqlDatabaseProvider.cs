@@ -43,7 +43,8 @@ public sealed class SqlDatabaseProvider(ProviderAddresses addresses) : IDynamicS
         var revocation = input.String("revocationStatement", required: false, trim: true);
         var renew = input.String("renewStatement", required: false, trim: true);
         var ca = input.String("ca", required: false);
-        if (input.Has("gatewayId") && input.Raw("gatewayId") is not null)
+        // Terraform sends an unset gateway as "", which Infisical reads as none.
+        if (input.Has("gatewayId") && input.Raw("gatewayId") is { } gateway && !(gateway is JsonValue g && g.TryGetValue<string>(out var id) && id.Length == 0))
             input.Fail("Coffer has no gateways; connect to the database directly", "gatewayId");
         if (client is not null && client is not (Postgres or MySql))
             input.Fail($"Coffer's sql-database provider serves the '{Postgres}' and '{MySql}' clients, not '{client}'", "client");
