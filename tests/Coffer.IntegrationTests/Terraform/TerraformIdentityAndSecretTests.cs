@@ -1,0 +1,214 @@
+using System.Text.Json.Nodes;
+using Coffer.IntegrationTests.Infrastructure;
+
+namespace Coffer.IntegrationTests.Terraform;
+
+/// <summary>
+/// The provider's identity, auth-method, secret and secret-import resources, replayed as its client marshals them
+/// (internal/client/model.go): Go's zero values where a field is not omitempty (<c>""</c> certificates and audiences,
+/// <c>0</c> TTLs and use limits, empty maps and lists), the address again in the body of a DELETE, and every field its
+/// Read takes back from the answers.
+/// </summary>
+public sealed class TerraformIdentityAndSecretTests(ServerFixture fx) : IClassFixture<ServerFixture>
+{
+    private Task<ApiResponse> TfAsync(HttpMethod method, string path, object? body = null) =>
+        fx.Api.SendAsync(method, path, body, fx.AdminToken, m => m.Headers.UserAgent.ParseAdd("terraform"));
+
+    private static async Task<JsonObject> OkAsync(Task<ApiResponse> call)
+    {
+        var r = await call;
+        Expect.Ok(r);
+        return r.Json;
+    }
+
+    private async Task<string> IdentityAsync(string name) =>
+        (await OkAsync(TfAsync(HttpMethod.Post, "/api/v1/identities",
+            new { name, hasDeleteProtection = false, organizationId = fx.OrgId, role = "member" })))["identity"]!["id"]!.GetValue<string>();
+
+    [Fact]
+    public async Task Infisical_identity_create_read_update_delete()
+    {
+        var created = (await OkAsync(TfAsync(HttpMethod.Post, "/api/v1/identities",
+            new { name = "tf-identity", hasDeleteProtection = false, organizationId = fx.OrgId, role = "member" })))["identity"]!;
+        var id = created["id"]!.GetValue<string>();
+        Assert.False(created["hasDeleteProtection"]!.GetValue<bool>());
+        Assert.Empty(created["authMethods"]!.AsArray());
+
+        // Update sends metadata as [] when none is set (never null), and reads hasDeleteProtection back.
+        var updated = (await OkAsync(TfAsync(HttpMethod.Patch, $"/api/v1/identities/{id}", new
+        {
+            identityId = id,
+            name = "tf-identity-2",
+            hasDeleteProtection = true,
+            role = "member",
+            metadata = new[] { new { key = "team", value = "platform" } },
+        })))["identity"]!;
+        Assert.True(updated["hasDeleteProtection"]!.GetValue<bool>());
+
+        var read = (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/identities/{id}")))["identity"]!;
+        Assert.Equal("member", read["role"]!.GetValue<string>());
+        Assert.Equal("tf-identity-2", read["identity"]!["name"]!.GetValue<string>());
+        Assert.True(read["identity"]!["hasDeleteProtection"]!.GetValue<bool>());
+        Assert.Equal("platform", Assert.Single(read["metadata"]!.AsArray())!["value"]!.GetValue<string>());
+
+        await OkAsync(TfAsync(HttpMethod.Patch, $"/api/v1/identities/{id}",
+            new { identityId = id, name = "tf-identity-2", hasDeleteProtection = false, role = "member", metadata = Array.Empty<object>() }));
+        await OkAsync(TfAsync(HttpMethod.Delete, $"/api/v1/identities/{id}", new { identityId = id }));
+        Assert.Equal(404, (await TfAsync(HttpMethod.Get, $"/api/v1/identities/{id}")).Code);
+    }
+
+    [Fact]
+    public async Task Universal_auth_and_a_client_secret_with_the_providers_zero_values()
+    {
+        var id = await IdentityAsync("tf-ua");
+        var ua = (await OkAsync(TfAsync(HttpMethod.Post, $"/api/v1/auth/universal-auth/identities/{id}",
+            new { accessTokenTTL = 2592000, accessTokenMaxTTL = 2592000, identityId = id })))["identityUniversalAuth"]!;
+        var clientId = ua["clientId"]!.GetValue<string>();
+        await OkAsync(TfAsync(HttpMethod.Patch, $"/api/v1/auth/universal-auth/identities/{id}", new
+        {
+            clientSecretTrustedIps = new[] { new { ipAddress = "0.0.0.0/0" }, new { ipAddress = "::/0" } },
+            accessTokenTTL = 3600,
+            accessTokenMaxTTL = 7200,
+            identityId = id,
+        }));
+        var read = (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/auth/universal-auth/identities/{id}")))["identityUniversalAuth"]!;
+        Assert.Equal([3600, 7200], new[] { "accessTokenTTL", "accessTokenMaxTTL" }.Select(k => read[k]!.GetValue<int>()));
+
+        // infisical_identity_universal_auth_client_secret: description "", no use limit, no TTL (all zero values).
+        var secret = await OkAsync(TfAsync(HttpMethod.Post, $"/api/v1/auth/universal-auth/identities/{id}/client-secrets",
+            new { identityId = id, description = "", numUsesLimit = 0, ttl = 0 }));
+        var secretId = secret["clientSecretData"]!["id"]!.GetValue<string>();
+        Assert.Equal(0, secret["clientSecretData"]!["clientSecretTTL"]!.GetValue<int>());
+        var login = await fx.Api.PostAsync("/api/v1/auth/universal-auth/login",
+            new { clientId, clientSecret = secret["clientSecret"]!.GetValue<string>() });
+        Expect.Ok(login);
+        var readSecret = (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/auth/universal-auth/identities/{id}/client-secrets/{secretId}")))["clientSecretData"]!;
+        Assert.False(readSecret["isClientSecretRevoked"]!.GetValue<bool>());
+        await OkAsync(TfAsync(HttpMethod.Post, $"/api/v1/auth/universal-auth/identities/{id}/client-secrets/{secretId}/revoke",
+            new { identityId = id, clientSecretId = secretId }));
+
+        await OkAsync(TfAsync(HttpMethod.Delete, $"/api/v1/auth/universal-auth/identities/{id}", new { identityId = id }));
+        // As Infisical: a 400, not a 404, once the method is gone.
+        Expect.Error(await TfAsync(HttpMethod.Get, $"/api/v1/auth/universal-auth/identities/{id}"), 400, "BadRequest",
+            "The identity does not have universal auth");
+    }
+
+    [Fact]
+    public async Task Kubernetes_and_oidc_auth_take_empty_strings_and_empty_maps_for_what_is_not_set()
+    {
+        var k8s = await IdentityAsync("tf-k8s");
+        var body = new
+        {
+            identityId = k8s,
+            kubernetesHost = "https://203.0.113.10:6443",
+            caCert = "",
+            tokenReviewerJwt = "",
+            allowedNamespaces = "",
+            allowedNames = "",
+            allowedAudience = "",
+            accessTokenTTL = 2592000,
+            accessTokenMaxTTL = 2592000,
+        };
+        await OkAsync(TfAsync(HttpMethod.Post, $"/api/v1/auth/kubernetes-auth/identities/{k8s}", body));
+        await OkAsync(TfAsync(HttpMethod.Patch, $"/api/v1/auth/kubernetes-auth/identities/{k8s}", body with { allowedNamespaces = "apps,jobs" }));
+        var k8sRead = (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/auth/kubernetes-auth/identities/{k8s}")))["identityKubernetesAuth"]!;
+        Assert.Equal("apps,jobs", k8sRead["allowedNamespaces"]!.GetValue<string>());
+        await OkAsync(TfAsync(HttpMethod.Delete, $"/api/v1/auth/kubernetes-auth/identities/{k8s}", new { identityId = k8s }));
+
+        var oidc = await IdentityAsync("tf-oidc");
+        var oidcBody = new
+        {
+            identityId = oidc,
+            oidcDiscoveryUrl = "https://203.0.113.11",
+            caCert = "",
+            boundIssuer = "https://accounts.example.com",
+            boundAudiences = "",
+            boundClaims = new Dictionary<string, string>(),
+            claimMetadataMapping = new Dictionary<string, string>(),
+            boundSubject = "",
+            accessTokenTTL = 2592000,
+            accessTokenMaxTTL = 2592000,
+        };
+        await OkAsync(TfAsync(HttpMethod.Post, $"/api/v1/auth/oidc-auth/identities/{oidc}", oidcBody));
+        await OkAsync(TfAsync(HttpMethod.Patch, $"/api/v1/auth/oidc-auth/identities/{oidc}",
+            oidcBody with { boundAudiences = "a,b", boundClaims = new Dictionary<string, string> { ["team"] = "platform" } }));
+        var oidcRead = (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/auth/oidc-auth/identities/{oidc}")))["identityOidcAuth"]!;
+        Assert.Equal("a, b", oidcRead["boundAudiences"]!.GetValue<string>()); // Infisical joins the list with ", "
+        Assert.Equal("platform", oidcRead["boundClaims"]!["team"]!.GetValue<string>());
+        await OkAsync(TfAsync(HttpMethod.Delete, $"/api/v1/auth/oidc-auth/identities/{oidc}", new { identityId = oidc }));
+    }
+
+    [Fact]
+    public async Task Infisical_secret_with_tags_and_metadata_and_infisical_secret_import()
+    {
+        var projectId = await fx.Given.ProjectAsync();
+        var created = (await OkAsync(TfAsync(HttpMethod.Post, "/api/v3/secrets/raw/TF_SECRET", new
+        {
+            workspaceId = projectId,
+            type = "shared",
+            environment = "dev",
+            secretKey = "TF_SECRET",
+            secretValue = "one",
+            secretComment = "",
+            secretPath = "/",
+            secretReminderNote = "",
+            secretReminderRepeatDays = 0,
+            tagIds = Array.Empty<string>(),
+            secretMetadata = new[] { new { key = "owner", value = "platform" } },
+        })))["secret"]!;
+        Assert.False(string.IsNullOrEmpty(created["id"]!.GetValue<string>()));
+
+        var query = $"workspaceId={projectId}&environment=dev&secretPath=/&type=shared";
+        var read = (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v3/secrets/raw/TF_SECRET?{query}")))["secret"]!;
+        Assert.Equal(["TF_SECRET", "one"], new[] { "secretKey", "secretValue" }.Select(k => read[k]!.GetValue<string>()));
+        Assert.Equal("platform", Assert.Single(read["secretMetadata"]!.AsArray())!["value"]!.GetValue<string>());
+
+        // An update that does not change the value leaves secretValue out; tags and metadata come as empty lists.
+        await OkAsync(TfAsync(HttpMethod.Patch, "/api/v3/secrets/raw/TF_SECRET", new
+        {
+            secretName = "TF_SECRET",
+            workspaceId = projectId,
+            environment = "dev",
+            type = "shared",
+            secretPath = "/",
+            secretReminderNote = "",
+            secretReminderRepeatDays = 0,
+            tagIds = Array.Empty<string>(),
+            secretMetadata = Array.Empty<object>(),
+        }));
+        read = (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v3/secrets/raw/TF_SECRET?{query}")))["secret"]!;
+        Assert.Equal("one", read["secretValue"]!.GetValue<string>());
+        Assert.Equal(2, read["version"]!.GetValue<int>());
+        Assert.Empty(read["secretMetadata"]!.AsArray());
+
+        // infisical_secret_import: create, read by id, update, delete with its address in the body.
+        await OkAsync(TfAsync(HttpMethod.Post, "/api/v1/folders", new { workspaceId = projectId, environment = "staging", name = "shared", path = "/" }));
+        var import = (await OkAsync(TfAsync(HttpMethod.Post, "/api/v1/secret-imports", new
+        {
+            workspaceId = projectId,
+            environment = "dev",
+            path = "/",
+            isReplication = false,
+            import = new { environment = "staging", path = "/shared" },
+        })))["secretImport"]!;
+        var importId = import["id"]!.GetValue<string>();
+        await OkAsync(TfAsync(HttpMethod.Patch, $"/api/v1/secret-imports/{importId}", new
+        {
+            id = importId,
+            workspaceId = projectId,
+            environment = "dev",
+            path = "/",
+            isReplication = false,
+            import = new { environment = "staging", path = "/" },
+        }));
+        var readImport = (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/secret-imports/{importId}")))["secretImport"]!;
+        Assert.Equal("/", readImport["importPath"]!.GetValue<string>());
+        Assert.Equal("staging", readImport["importEnv"]!["slug"]!.GetValue<string>());
+        await OkAsync(TfAsync(HttpMethod.Delete, $"/api/v1/secret-imports/{importId}",
+            new { id = importId, environment = "dev", workspaceId = projectId, path = "/" }));
+
+        await OkAsync(TfAsync(HttpMethod.Delete, "/api/v3/secrets/raw/TF_SECRET",
+            new { secretName = "TF_SECRET", workspaceId = projectId, environment = "dev", type = "shared", secretPath = "/" }));
+        Assert.Equal(404, (await TfAsync(HttpMethod.Get, $"/api/v3/secrets/raw/TF_SECRET?{query}")).Code);
+    }
+}
