@@ -211,4 +211,48 @@ public sealed class TerraformIdentityAndSecretTests(ServerFixture fx) : IClassFi
             new { secretName = "TF_SECRET", workspaceId = projectId, environment = "dev", type = "shared", secretPath = "/" }));
         Assert.Equal(404, (await TfAsync(HttpMethod.Get, $"/api/v3/secrets/raw/TF_SECRET?{query}")).Code);
     }
+
+    [Fact]
+    public async Task Token_auth_and_its_tokens_a_folder_and_a_tag()
+    {
+        var id = await IdentityAsync("tf-token");
+        await OkAsync(TfAsync(HttpMethod.Post, $"/api/v1/auth/token-auth/identities/{id}", new
+        {
+            identityId = id,
+            accessTokenTTL = 2592000,
+            accessTokenMaxTTL = 2592000,
+            accessTokenNumUsesLimit = 0,
+            accessTokenTrustedIps = new[] { new { ipAddress = "0.0.0.0/0" } },
+        }));
+        // infisical_identity_token_auth_token: an unnamed token, read and renamed by its id, revoked.
+        var created = await OkAsync(TfAsync(HttpMethod.Post, $"/api/v1/auth/token-auth/identities/{id}/tokens", new { identityId = id, name = "" }));
+        var tokenId = created["tokenData"]!["id"]!.GetValue<string>();
+        Expect.Ok(await fx.Api.GetAsync("/api/v1/identities/details", created["accessToken"]!.GetValue<string>()));
+        Assert.False((await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/auth/token-auth/tokens/{tokenId}")))["token"]!["isAccessTokenRevoked"]!.GetValue<bool>());
+        var renamed = (await OkAsync(TfAsync(HttpMethod.Patch, $"/api/v1/auth/token-auth/tokens/{tokenId}", new { tokenId, name = "ci" })))["token"]!;
+        Assert.Equal("ci", renamed["name"]!.GetValue<string>());
+        await OkAsync(TfAsync(HttpMethod.Post, $"/api/v1/auth/token-auth/tokens/{tokenId}/revoke", new { tokenId }));
+        Assert.Equal(404, (await TfAsync(HttpMethod.Get, $"/api/v1/auth/token-auth/tokens/{tokenId}")).Code);
+        await OkAsync(TfAsync(HttpMethod.Delete, $"/api/v1/auth/token-auth/identities/{id}", new { identityId = id }));
+
+        // infisical_secret_folder: create, read by id, rename, list, delete with its address in the body.
+        var projectId = await fx.Given.ProjectAsync();
+        var folderId = (await OkAsync(TfAsync(HttpMethod.Post, "/api/v1/folders",
+            new { workspaceId = projectId, environment = "dev", name = "app", path = "/", description = "" })))["folder"]!["id"]!.GetValue<string>();
+        Assert.Equal("app", (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/folders/{folderId}")))["folder"]!["name"]!.GetValue<string>());
+        await OkAsync(TfAsync(HttpMethod.Patch, $"/api/v1/folders/{folderId}",
+            new { id = folderId, name = "app2", environment = "dev", workspaceId = projectId, path = "/" }));
+        var folders = await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/folders?workspaceId={projectId}&environment=dev&path=/"));
+        Assert.Equal("app2", Assert.Single(folders["folders"]!.AsArray())!["name"]!.GetValue<string>());
+        await OkAsync(TfAsync(HttpMethod.Delete, $"/api/v1/folders/{folderId}", new { id = folderId, environment = "dev", workspaceId = projectId, path = "/" }));
+        Assert.Equal(404, (await TfAsync(HttpMethod.Get, $"/api/v1/folders/{folderId}")).Code);
+
+        // infisical_secret_tag: an empty colour is no colour.
+        var tagId = (await OkAsync(TfAsync(HttpMethod.Post, $"/api/v1/workspace/{projectId}/tags", new { name = "Team", slug = "team", color = "" })))["tag"]!["id"]!.GetValue<string>();
+        Assert.Equal("team", (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/workspace/{projectId}/tags/{tagId}")))["tag"]!["slug"]!.GetValue<string>());
+        await OkAsync(TfAsync(HttpMethod.Patch, $"/api/v1/workspace/{projectId}/tags/{tagId}", new { name = "Ops", slug = "ops", color = "" }));
+        Assert.Equal("ops", (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/projects/{projectId}/tags/{tagId}")))["tag"]!["slug"]!.GetValue<string>());
+        await OkAsync(TfAsync(HttpMethod.Delete, $"/api/v1/projects/{projectId}/tags/{tagId}"));
+        Assert.Equal(404, (await TfAsync(HttpMethod.Get, $"/api/v1/projects/{projectId}/tags/{tagId}")).Code);
+    }
 }
