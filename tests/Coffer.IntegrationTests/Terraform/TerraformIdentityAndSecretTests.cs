@@ -255,4 +255,56 @@ public sealed class TerraformIdentityAndSecretTests(ServerFixture fx) : IClassFi
         await OkAsync(TfAsync(HttpMethod.Delete, $"/api/v1/projects/{projectId}/tags/{tagId}"));
         Assert.Equal(404, (await TfAsync(HttpMethod.Get, $"/api/v1/projects/{projectId}/tags/{tagId}")).Code);
     }
+
+    [Fact]
+    public async Task Jwt_and_aws_auth_as_the_provider_sends_them()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var jwt = await IdentityAsync("tf-jwt");
+        var jwtBody = new
+        {
+            identityId = jwt,
+            configurationType = "static",
+            jwksUrl = "",
+            jwksCaCert = "",
+            publicKeys = new[] { key.ExportSubjectPublicKeyInfoPem() },
+            boundIssuer = "",
+            boundAudiences = "",
+            boundClaims = new Dictionary<string, string>(),
+            boundSubject = "",
+            accessTokenTTL = 2592000,
+            accessTokenMaxTTL = 2592000,
+            accessTokenNumUsesLimit = 0,
+        };
+        await OkAsync(TfAsync(HttpMethod.Post, $"/api/v1/auth/jwt-auth/identities/{jwt}", jwtBody));
+        await OkAsync(TfAsync(HttpMethod.Patch, $"/api/v1/auth/jwt-auth/identities/{jwt}", jwtBody with { boundIssuer = "https://ci.example.com" }));
+        var jwtRead = (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/auth/jwt-auth/identities/{jwt}")))["identityJwtAuth"]!;
+        Assert.Equal(["static", "https://ci.example.com"], new[] { "configurationType", "boundIssuer" }.Select(k => jwtRead[k]!.GetValue<string>()));
+        await OkAsync(TfAsync(HttpMethod.Delete, $"/api/v1/auth/jwt-auth/identities/{jwt}", new { identityId = jwt }));
+
+        // AWS auth: the allow-lists are omitempty in the provider, so an update that leaves one out keeps it (as Infisical).
+        var aws = await IdentityAsync("tf-aws");
+        await OkAsync(TfAsync(HttpMethod.Post, $"/api/v1/auth/aws-auth/identities/{aws}", new
+        {
+            identityId = aws,
+            stsEndpoint = "https://sts.amazonaws.com/",
+            allowedPrincipalArns = "arn:aws:iam::123456789012:role/app",
+            accessTokenTTL = 2592000,
+            accessTokenMaxTTL = 2592000,
+            accessTokenNumUsesLimit = 0,
+        }));
+        await OkAsync(TfAsync(HttpMethod.Patch, $"/api/v1/auth/aws-auth/identities/{aws}", new
+        {
+            identityId = aws,
+            stsEndpoint = "https://sts.amazonaws.com/",
+            allowedAccountIds = "123456789012",
+            accessTokenTTL = 2592000,
+            accessTokenMaxTTL = 2592000,
+            accessTokenNumUsesLimit = 0,
+        }));
+        var awsRead = (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/auth/aws-auth/identities/{aws}")))["identityAwsAuth"]!;
+        Assert.Equal(["arn:aws:iam::123456789012:role/app", "123456789012"],
+            new[] { "allowedPrincipalArns", "allowedAccountIds" }.Select(k => awsRead[k]!.GetValue<string>()));
+        await OkAsync(TfAsync(HttpMethod.Delete, $"/api/v1/auth/aws-auth/identities/{aws}", new { identityId = aws }));
+    }
 }
