@@ -307,4 +307,24 @@ public sealed class TerraformIdentityAndSecretTests(ServerFixture fx) : IClassFi
             new[] { "allowedPrincipalArns", "allowedAccountIds" }.Select(k => awsRead[k]!.GetValue<string>()));
         await OkAsync(TfAsync(HttpMethod.Delete, $"/api/v1/auth/aws-auth/identities/{aws}", new { identityId = aws }));
     }
+
+    [Fact]
+    public async Task The_secrets_and_secret_folders_data_sources()
+    {
+        var projectId = await fx.Given.ProjectAsync();
+        foreach (var (name, value) in new[] { ("DB_HOST", "db.internal"), ("DB_URL", "postgres://${DB_HOST}/app") })
+            await OkAsync(TfAsync(HttpMethod.Post, $"/api/v3/secrets/raw/{name}",
+                new { workspaceId = projectId, type = "shared", environment = "dev", secretKey = name, secretValue = value, secretPath = "/" }));
+        await OkAsync(TfAsync(HttpMethod.Post, "/api/v1/folders", new { workspaceId = projectId, environment = "dev", name = "app", path = "/" }));
+
+        // infisical_secrets without folder_path: no secretPath at all, references expanded.
+        var secrets = (await OkAsync(TfAsync(HttpMethod.Get,
+            $"/api/v3/secrets/raw?environment=dev&workspaceId={projectId}&expandSecretReferences=true")))["secrets"]!.AsArray();
+        var byKey = secrets.ToDictionary(x => x!["secretKey"]!.GetValue<string>(), x => x!);
+        Assert.Equal("postgres://db.internal/app", byKey["DB_URL"]["secretValue"]!.GetValue<string>());
+        Assert.Equal(["", "shared"], new[] { "secretComment", "type" }.Select(k => byKey["DB_HOST"][k]!.GetValue<string>()));
+
+        var folders = (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/folders?workspaceId={projectId}&environment=dev&path=/")))["folders"]!.AsArray();
+        Assert.Equal("app", Assert.Single(folders)!["name"]!.GetValue<string>());
+    }
 }
