@@ -309,7 +309,7 @@ public sealed class TerraformIdentityAndSecretTests(ServerFixture fx) : IClassFi
     }
 
     [Fact]
-    public async Task The_secrets_and_secret_folders_data_sources()
+    public async Task The_secrets_secret_folders_and_projects_data_sources()
     {
         var projectId = await fx.Given.ProjectAsync();
         foreach (var (name, value) in new[] { ("DB_HOST", "db.internal"), ("DB_URL", "postgres://${DB_HOST}/app") })
@@ -326,5 +326,18 @@ public sealed class TerraformIdentityAndSecretTests(ServerFixture fx) : IClassFi
 
         var folders = (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/folders?workspaceId={projectId}&environment=dev&path=/")))["folders"]!.AsArray();
         Assert.Equal("app", Assert.Single(folders)!["name"]!.GetValue<string>());
+
+        // infisical_projects: the project by slug, unwrapped, with its environments (name, slug, id) and the fields it
+        // copies as strings, a number and a boolean.
+        var slug = (await OkAsync(TfAsync(HttpMethod.Get, $"/api/v1/projects/{projectId}")))["project"]!["slug"]!.GetValue<string>();
+        var project = await OkAsync(TfAsync(HttpMethod.Get, $"/api/v2/workspace/{slug}"));
+        Assert.Equal([projectId, slug, fx.OrgId], new[] { "id", "slug", "orgId" }.Select(k => project[k]!.GetValue<string>()));
+        foreach (var field in new[] { "name", "createdAt", "updatedAt" }) Assert.False(string.IsNullOrEmpty(project[field]!.GetValue<string>()), field);
+        Assert.True(project["version"]!.GetValue<long>() >= 1);
+        _ = project["autoCapitalization"]!.GetValue<bool>();
+        Assert.True(project.ContainsKey("upgradeStatus"));
+        var environments = project["environments"]!.AsArray();
+        Assert.Equal(["dev", "staging", "prod"], environments.Select(e => e!["slug"]!.GetValue<string>()));
+        Assert.All(environments, e => Assert.False(string.IsNullOrEmpty(e!["id"]!.GetValue<string>()) || string.IsNullOrEmpty(e["name"]!.GetValue<string>())));
     }
 }
