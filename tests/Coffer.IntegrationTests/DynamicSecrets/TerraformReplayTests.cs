@@ -50,6 +50,20 @@ public sealed class TerraformReplayTests(DynamicSecretServer fx, TargetPostgres 
         Expect.Ok(created);
         Assert.False(string.IsNullOrEmpty(created.Json["dynamicSecret"]!["id"]!.GetValue<string>()));
 
+        // Only the empty gateway is none: a gateway that is named is still refused.
+        var gatewayed = Configuration(TargetPostgres.RootPassword);
+        gatewayed["gatewayId"] = Guid.NewGuid().ToString();
+        Expect.Validation(await api.PostAsync("/api/v1/dynamic-secrets", new
+        {
+            provider = new { type = "sql-database", inputs = gatewayed },
+            name = "tf-gateway",
+            address.projectSlug,
+            address.environmentSlug,
+            address.path,
+            defaultTTL = "1h",
+        }, token),
+            Issue.Custom(["provider", "inputs", "gatewayId"], "Coffer has no gateways; connect to the database directly"));
+
         // Read: GET with the address in the query; every field the provider reads, of the type it asserts.
         var read = await api.GetAsync($"/api/v1/dynamic-secrets/tf-pg?projectSlug={project.Slug}&environmentSlug=dev&path=/", token);
         Expect.Ok(read);

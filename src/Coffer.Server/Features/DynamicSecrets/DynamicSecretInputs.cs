@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Coffer.Server.Features.DynamicSecrets.Providers;
 using Coffer.Server.Features.Secrets;
+using Coffer.Server.Http.Validation;
 
 namespace Coffer.Server.Features.DynamicSecrets;
 
@@ -71,5 +72,5 @@ public static class DynamicSecretInputs
 
     /// <summary>Whether an edit gives a new value for a credential field (not left out, not the empty string shown).</summary>
     public static bool GivesCredential(JsonObject edit, string field) =>
-        edit.TryGetPropertyValue(field, out var value) && !(value is JsonValue v && v.TryGetValue<string>(out var text) && text.Length == 0);
+        edit.TryGetPropertyValue(field, out var value) && !JsonBody.IsEmptyString(value);
 }

@@ -23,6 +23,9 @@ public static class JsonBody
         return Input.ForBody(node, present);
     }
 
+    /// <summary>Whether a value is the JSON string <c>""</c> (what Go clients send for a field they leave unset).</summary>
+    public static bool IsEmptyString(JsonNode? value) => value is JsonValue v && v.TryGetValue<string>(out var text) && text.Length == 0;
+
     private const string ParsedKey = "coffer.body";
 
     public const string NulMessage = "Text values cannot contain the NUL character (\\u0000)";

@@ -44,7 +44,7 @@ public sealed class SqlDatabaseProvider(ProviderAddresses addresses) : IDynamicS
         var renew = input.String("renewStatement", required: false, trim: true);
         var ca = input.String("ca", required: false);
         // Terraform sends an unset gateway as "", which Infisical reads as none.
-        if (input.Has("gatewayId") && input.Raw("gatewayId") is { } gateway && !(gateway is JsonValue g && g.TryGetValue<string>(out var id) && id.Length == 0))
+        if (input.Raw("gatewayId") is { } gateway && !JsonBody.IsEmptyString(gateway))
             input.Fail("Coffer has no gateways; connect to the database directly", "gatewayId");
         if (client is not null && client is not (Postgres or MySql))
             input.Fail($"Coffer's sql-database provider serves the '{Postgres}' and '{MySql}' clients, not '{client}'", "client");
