@@ -13,15 +13,11 @@ public sealed class TerraformContractTests(ServerFixture fx) : IClassFixture<Ser
     // Go's time.Time zero value, which the provider marshals wherever a struct field is not omitempty-able.
     private const string GoZeroTime = "0001-01-01T00:00:00Z";
 
-    private Task<ApiResponse> TfAsync(HttpMethod method, string path, object? body = null) =>
-        fx.Api.SendAsync(method, path, body, fx.AdminToken, m => m.Headers.UserAgent.ParseAdd("terraform"));
+    private readonly TerraformCalls _terraform = new(fx);
 
-    private static async Task<JsonObject> OkAsync(Task<ApiResponse> call)
-    {
-        var r = await call;
-        Expect.Ok(r);
-        return r.Json;
-    }
+    private Task<ApiResponse> TfAsync(HttpMethod method, string path, object? body = null) => _terraform.SendAsync(method, path, body);
+
+    private static Task<JsonObject> OkAsync(Task<ApiResponse> call) => TerraformCalls.OkAsync(call);
 
     private static void Has(JsonNode? node, params string[] fields)
     {

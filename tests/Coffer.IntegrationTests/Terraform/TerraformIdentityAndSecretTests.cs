@@ -11,15 +11,11 @@ namespace Coffer.IntegrationTests.Terraform;
 /// </summary>
 public sealed class TerraformIdentityAndSecretTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
-    private Task<ApiResponse> TfAsync(HttpMethod method, string path, object? body = null) =>
-        fx.Api.SendAsync(method, path, body, fx.AdminToken, m => m.Headers.UserAgent.ParseAdd("terraform"));
+    private readonly TerraformCalls _terraform = new(fx);
 
-    private static async Task<JsonObject> OkAsync(Task<ApiResponse> call)
-    {
-        var r = await call;
-        Expect.Ok(r);
-        return r.Json;
-    }
+    private Task<ApiResponse> TfAsync(HttpMethod method, string path, object? body = null) => _terraform.SendAsync(method, path, body);
+
+    private static Task<JsonObject> OkAsync(Task<ApiResponse> call) => TerraformCalls.OkAsync(call);
 
     private async Task<string> IdentityAsync(string name) =>
         (await OkAsync(TfAsync(HttpMethod.Post, "/api/v1/identities",
