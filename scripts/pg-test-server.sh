@@ -7,7 +7,8 @@
 #   scripts/pg-test-server.sh freeze   -> SIGSTOPs the server's processes: connections stay open, nothing answers
 #   scripts/pg-test-server.sh thaw     -> SIGCONTs them
 # COFFER_PG_PORT (default 55432) and COFFER_PG_STATE (default /tmp/coffer-pg-test.state) select the instance, so
-# a test can run its own server next to the suite's. When a PostgreSQL already answers on the port, `start` reuses it,
+# a test can run its own server next to the suite's. Without COFFER_PG_PORT, a default port held by another socket
+# means another free port: the printed connection string always names the port the server got. When a PostgreSQL already answers on the port, `start` reuses it,
 # prints "export COFFER_PG_REUSED=1" as well, and writes no state: `stop` then leaves that server alone.
 # COFFER_PG_PASSWORD set: TCP connections need that password for user postgres (scram-sha-256), as a real server's do —
 # for tests that log in as other users and must see a wrong password refused.
@@ -82,14 +83,24 @@ start() {
   else
     as_postgres "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if ! pg_start "$bin" "$dir" "$PORT"; then
-    echo "PostgreSQL did not start on 127.0.0.1:$PORT; its log:" >&2
+  local port="$PORT" attempt
+  for attempt in 1 2 3; do
+    if pg_start "$bin" "$dir" "$port"; then break; fi
+    # The default port lies in the kernel's ephemeral range, where a client socket (even one in TIME_WAIT after a
+    # busy test run) can hold it; unless the caller chose the port, take one below that range (free-port.sh).
+    if [ "$attempt" -lt 3 ] && [ -z "${COFFER_PG_PORT:-}" ] && grep -q "Address already in use" "$dir/log" 2>/dev/null; then
+      echo "Port $port is taken by another socket; trying another port." >&2
+      port="$("$(dirname "$0")/free-port.sh")"
+      rm -f "$dir/log"
+      continue
+    fi
+    echo "PostgreSQL did not start on 127.0.0.1:$port; its log:" >&2
     tail -20 "$dir/log" >&2 || true
     rm -rf "$dir"
     exit 1
-  fi
-  echo "$bin $dir $PORT" > "$STATE_FILE"
-  echo "export COFFER_TEST_POSTGRES='$(connection_string "$PORT")'"
+  done
+  echo "$bin $dir $port" > "$STATE_FILE"
+  echo "export COFFER_TEST_POSTGRES='$(connection_string "$port")'"
 }
 
 stop() {

@@ -130,7 +130,11 @@ done
 section "integration tests (PostgreSQL)"
 # The same integration suite, plus what only PostgreSQL can show: several server processes on one database, and
 # the database going away and coming back under load (those tests skip, saying why, in the SQLite phase).
-if pg_env="$(scripts/pg-test-server.sh start)"; then
+# Its complaints are kept for the summary: CI's record keeps only the end of a run.
+pg_env="$(scripts/pg-test-server.sh start 2>"$RESULTS/pg-start.log")"
+pg_rc=$?
+cat "$RESULTS/pg-start.log" >&2
+if [ "$pg_rc" -eq 0 ]; then
   COFFER_PG_REUSED=""
   eval "$pg_env"
   # Stop only a server this run started; one that was already running belongs to someone else.
@@ -142,7 +146,7 @@ if pg_env="$(scripts/pg-test-server.sh start)"; then
   count_trx "integration tests on PostgreSQL" "$RESULTS/postgres" || { problem "no test results from the PostgreSQL run"; failed=$((failed + 1)); }
   if [ "$rc" -ne 0 ] && [ "$failed" -eq "$before" ]; then problem "PostgreSQL run: dotnet test exited $rc"; failed=$((failed + 1)); fi
 else
-  problem "could not start PostgreSQL"
+  problem "could not start PostgreSQL: $(tail -4 "$RESULTS/pg-start.log" | cut -c1-300 | paste -sd'|' -)"
   failed=$((failed + 1))
 fi
 

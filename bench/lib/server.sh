@@ -17,7 +17,7 @@ psql_admin() { psql_on postgres "$1"; }
 # way the benchmark gets a database of its own, dropped at the end.
 prepare_postgres() {
   if ! (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; then
-    PG_PORT=55439
+    PG_PORT="$(free_port)"
     log "starting a private PostgreSQL on port $PG_PORT"
     COFFER_PG_STATE="$WORK/pg.state" COFFER_PG_PORT=$PG_PORT "$ROOT/scripts/pg-test-server.sh" start >/dev/null
     PG_STARTED=1
