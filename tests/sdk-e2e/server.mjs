@@ -1,5 +1,6 @@
 // Starts the built coffer-server on a free loopback port with a fresh SQLite file, and talks to it as an admin would.
 import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -32,8 +33,22 @@ function freePort() {
 }
 
 export async function startServer() {
-  const dataDir = mkdtempSync(join(tmpdir(), "coffer-sdk-e2e-"));
-  const port = await freePort();
+  // A port free when asked can be handed to an outgoing connection before the server binds it; the server then says
+  // so and exits, and another port is tried (with a fresh data directory, as the first start may have begun one).
+  for (let attempt = 1; ; attempt++) {
+    const dataDir = mkdtempSync(join(tmpdir(), "coffer-sdk-e2e-"));
+    const removeData = () => rmSync(dataDir, { recursive: true, force: true });
+    try {
+      const started = await launch(dataDir, await freePort());
+      return { ...started, async stop() { await started.stop(); removeData(); } };
+    } catch (e) {
+      removeData();
+      if (attempt >= 3 || !String(e.message).includes("another process is using that port")) throw e;
+    }
+  }
+}
+
+async function launch(dataDir, port) {
   const env = { ...process.env };
   for (const key of ["DB_CONNECTION_URI", "NODE_ENV", "COFFER_ENV", "ENCRYPTION_KEY", "ASPNETCORE_URLS"]) delete env[key];
   Object.assign(env, {
@@ -52,12 +67,18 @@ export async function startServer() {
   child.stdout.on("data", (d) => (log += d));
   child.stderr.on("data", (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+  const outputClosed = Promise.all([once(child.stdout, "close"), once(child.stderr, "close")]);
 
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`coffer-server exited with ${child.exitCode}:\n${log}`);
+    if (child.exitCode !== null) {
+      await outputClosed; // the last of what it said
+      throw new Error(`coffer-server exited with ${child.exitCode}:\n${log}`);
+    }
     try {
-      if ((await fetch(`${url}/api/status`)).ok) break;
+      // Bounded, so a port that accepts but never answers is asked again instead of hanging the start.
+      if ((await fetch(`${url}/api/status`, { signal: AbortSignal.timeout(5_000) })).ok) break;
     } catch {
       // not listening yet
     }
@@ -73,8 +94,7 @@ export async function startServer() {
     log: () => log,
     async stop() {
       child.kill("SIGTERM");
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
-      rmSync(dataDir, { recursive: true, force: true });
+      await exited;
     },
   };
 }
