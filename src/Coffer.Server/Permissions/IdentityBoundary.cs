@@ -39,7 +39,14 @@ public sealed class IdentityBoundary(Db db, PermissionService permissions, TimeP
 
             var metadata = metadataAfter?.GroupBy(m => m.Key).ToDictionary(g => g.Key, g => g.Last().Value)
                 ?? await ProjectPermissionLoader.MetadataAsync(conn, target);
-            var after = new ActorTemplateContext(identityId, nameAfter ?? name) { Metadata = metadata };
+            // An identity renaming itself also changes what its own token renders for identity.auth.identityName.
+            var after = new ActorTemplateContext(identityId, nameAfter ?? name)
+            {
+                Metadata = metadata,
+                AuthInfo = self && actor.AuthInfo is { } own && nameAfter is not null
+                    ? new Dictionary<string, string>(own, StringComparer.Ordinal) { ["identityName"] = nameAfter }
+                    : self ? actor.AuthInfo : null,
+            };
             var projects = new List<(string ProjectId, PermissionSet Permissions)>();
             foreach (var projectId in await ProjectRecords.ProjectIdsOfMemberAsync(conn, identity: true, identityId))
             {

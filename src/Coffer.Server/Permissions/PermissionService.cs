@@ -15,7 +15,9 @@ public sealed class PermissionService(Db db, TimeProvider time)
 {
     private const int MaxCached = 20_000;
     private readonly ConcurrentDictionary<(string ActorId, string OrgId), (long Epoch, OrgAccess Access)> _orgCache = new();
-    private readonly ConcurrentDictionary<(string ActorId, string ProjectId), CachedProject> _projectCache = new();
+    // Keyed by what the actor's token proved too: templates may render it (identity.auth), so two tokens of one
+    // identity with different OIDC claims must not share a set.
+    private readonly ConcurrentDictionary<(string ActorId, string AuthInfoKey, string ProjectId), CachedProject> _projectCache = new();
 
     /// <summary>
     /// The actor's access to a project: 404 if the project does not exist, 403 if it belongs to another organization or
@@ -24,7 +26,7 @@ public sealed class PermissionService(Db db, TimeProvider time)
     public async Task<ProjectAccess> ForProjectAsync(Actor actor, string projectId)
     {
         var now = UnixMs.Now(time);
-        var hit = _projectCache.TryGetValue((actor.Id, projectId), out var cached) && cached!.Epoch == actor.Epoch && now < cached.ValidUntil;
+        var hit = _projectCache.TryGetValue((actor.Id, actor.AuthInfoKey, projectId), out var cached) && cached!.Epoch == actor.Epoch && now < cached.ValidUntil;
         CofferMetrics.CacheLookup("project_permissions", hit);
         if (hit) return cached!.Access;
 
@@ -44,7 +46,7 @@ public sealed class PermissionService(Db db, TimeProvider time)
             return (new ProjectAccess(project, loaded.MembershipId, loaded.Permissions, newSystem), loaded.ValidUntilMs);
         });
         if (_projectCache.Count >= MaxCached) _projectCache.Clear();
-        _projectCache[(actor.Id, projectId)] = new CachedProject(actor.Epoch, validUntil, access);
+        _projectCache[(actor.Id, actor.AuthInfoKey, projectId)] = new CachedProject(actor.Epoch, validUntil, access);
         return access;
     }
 

@@ -50,7 +50,7 @@ internal static class ProjectPermissionLoader
             if (Active(privilege.IsTemporary, privilege.TemporaryAccessStartTime, privilege.TemporaryAccessEndTime, now, ref validUntil))
                 rules.AddRange(PermissionStorage.Unpack(privilege.Permissions));
 
-        template ??= new ActorTemplateContext(actor.Id, actor.Name) { Metadata = await MetadataAsync(conn, actor) };
+        template ??= new ActorTemplateContext(actor.Id, actor.Name) { Metadata = await MetadataAsync(conn, actor), AuthInfo = actor.AuthInfo };
         return new Loaded(roles[0].MembershipId, PermissionSet.Build([PermissionService.InvertedLast(rules)], template), validUntil);
     }
 

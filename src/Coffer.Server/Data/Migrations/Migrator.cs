@@ -38,6 +38,7 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         new M017BackgroundClaims(),
         new M018OrganizationAuditRetention(),
         new M019AuditEventTypeIndex(),
+        new M020AccessTokenAuthInfo(),
     ];
 
     public static int LatestId => All[^1].Id;

@@ -8,15 +8,15 @@ public static class AccessTokenStore
     public const string Columns =
         "id, identity_id, auth_method, identity_ua_client_secret_id, name, access_token_ttl, access_token_max_ttl, " +
         "access_token_num_uses, access_token_num_uses_limit, access_token_period, access_token_last_used_at, " +
-        "access_token_last_renewed_at, is_access_token_revoked, sub_organization_id, created_at, updated_at";
+        "access_token_last_renewed_at, is_access_token_revoked, sub_organization_id, auth_info, created_at, updated_at";
 
     private const string Insert =
         """
         INSERT INTO identity_access_tokens (id, identity_id, auth_method, identity_ua_client_secret_id, name,
             access_token_ttl, access_token_max_ttl, access_token_num_uses, access_token_num_uses_limit,
-            access_token_period, is_access_token_revoked, sub_organization_id, created_at, updated_at)
+            access_token_period, is_access_token_revoked, sub_organization_id, auth_info, created_at, updated_at)
         VALUES (@Id, @IdentityId, @AuthMethod, @IdentityUaClientSecretId, @Name, @AccessTokenTtl, @AccessTokenMaxTtl,
-            0, @AccessTokenNumUsesLimit, @AccessTokenPeriod, FALSE, @SubOrganizationId, @CreatedAt, @UpdatedAt)
+            0, @AccessTokenNumUsesLimit, @AccessTokenPeriod, FALSE, @SubOrganizationId, @AuthInfo, @CreatedAt, @UpdatedAt)
         """;
 
     public static Task InsertAsync(DbConnection conn, DbTransaction tx, AccessTokenRow row) => conn.ExecuteAsync(Insert, row, tx);
@@ -78,7 +78,7 @@ public static class AccessTokenStore
             SELECT t.id AS token_id, t.identity_id, t.auth_method, t.identity_ua_client_secret_id AS client_secret_id,
                    t.access_token_ttl AS ttl, t.access_token_max_ttl AS max_ttl, t.access_token_period AS period,
                    t.access_token_num_uses_limit AS num_uses_limit,
-                   t.access_token_last_renewed_at AS last_renewed_at, t.created_at,
+                   t.access_token_last_renewed_at AS last_renewed_at, t.created_at, t.auth_info,
                    i.name AS identity_name, i.org_id,
                    CASE WHEN m.id IS NULL THEN 0 ELSE 1 END AS in_org,
                    COALESCE(ua.access_token_trusted_ips, ta.access_token_trusted_ips, jwt.access_token_trusted_ips, oidc.access_token_trusted_ips,
@@ -113,6 +113,7 @@ public sealed class AccessTokenStateRow
     public string OrgId { get; init; } = "";
     public long InOrg { get; init; }
     public string? TrustedIps { get; init; }
+    public string? AuthInfo { get; init; }
 }
 
 /// <summary>A row of identity_access_tokens.</summary>
@@ -132,6 +133,10 @@ public sealed class AccessTokenRow
     public long? AccessTokenLastRenewedAt { get; init; }
     public bool IsAccessTokenRevoked { get; init; }
     public string? SubOrganizationId { get; init; }
+
+    /// <summary>What the login proved about the caller, as JSON (<see cref="TokenAuthInfo"/>); null when nothing beyond the identity.</summary>
+    public string? AuthInfo { get; init; }
+
     public long CreatedAt { get; init; }
     public long UpdatedAt { get; init; }
 }

@@ -16,14 +16,16 @@ public sealed class IdentityLogins(Db db, TokenIssuer issuer, AuditBatcher audit
 {
     /// <param name="currentPolicy">The method's token settings as they are now, or null when it is no longer configured.</param>
     /// <param name="eventMetadata">The audit event's metadata, given the new token's id.</param>
+    /// <param name="authInfo">What the proof established about the caller, kept with the token (<see cref="TokenAuthInfo"/>).</param>
     public async Task<LoginResponse> IssueAsync(string identityId, string authMethod, string notConfigured,
-        Func<DbConnection, DbTransaction, Task<TokenPolicy?>> currentPolicy, AuditContext audit, string eventType, Func<string, JsonObject> eventMetadata)
+        Func<DbConnection, DbTransaction, Task<TokenPolicy?>> currentPolicy, AuditContext audit, string eventType, Func<string, JsonObject> eventMetadata,
+        JsonObject? authInfo = null)
     {
         var now = UnixMs.Now(time);
         var (token, orgId) = await db.WriteAsync(async (conn, tx) =>
         {
             var policy = await currentPolicy(conn, tx) ?? throw new NotFoundException(notConfigured);
-            var issued = await issuer.CreateAsync(conn, tx, identityId, authMethod, policy, now);
+            var issued = await issuer.CreateAsync(conn, tx, identityId, authMethod, policy, now, authInfo: authInfo);
             var org = await OrgStore.RecordIdentityLoginAsync(conn, tx, identityId, authMethod, now);
             return (issued, org);
         });

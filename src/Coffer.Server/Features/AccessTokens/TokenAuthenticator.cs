@@ -62,7 +62,7 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
 
         return new Actor(ActorType.Identity, state.IdentityId, state.OrgId, state.IdentityName, state.AuthMethod,
             state.TokenId, state.ClientSecretId, epoch)
-        { ContentVersionHint = hint };
+        { ContentVersionHint = hint, AuthInfo = state.AuthInfo, AuthInfoKey = state.AuthInfoKey };
     }
 
     // The epoch is read (by the caller) before the state it tags, so a cached state is never newer than its epoch says.
@@ -88,7 +88,9 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
         if (row is null) return null;
         return new TokenState(row.TokenId, row.IdentityId, row.OrgId, row.IdentityName, row.AuthMethod, row.ClientSecretId,
             row.Ttl, row.MaxTtl, row.Period, row.NumUsesLimit, row.CreatedAt, row.LastRenewedAt, row.InOrg == 1,
-            TrustedIps.Parse(row.TrustedIps ?? AllowAllJson));
+            TrustedIps.Parse(row.TrustedIps ?? AllowAllJson),
+            TokenAuthInfo.ForTemplates(row.IdentityId, row.IdentityName, row.AuthMethod, row.AuthInfo),
+            string.Join('\u001f', row.AuthMethod, row.IdentityName, row.AuthInfo ?? ""));
     }
 
     private static readonly string AllowAllJson = TrustedIps.NormalizeDefault().ToJsonString();
@@ -97,5 +99,6 @@ public sealed class TokenAuthenticator(Db db, TokenSigner signer, TimeProvider t
 
     private sealed record TokenState(
         string TokenId, string IdentityId, string OrgId, string IdentityName, string AuthMethod, string? ClientSecretId,
-        long Ttl, long MaxTtl, long Period, long NumUsesLimit, long CreatedAt, long? LastRenewedAt, bool InOrg, IPNetwork[] TrustedIps);
+        long Ttl, long MaxTtl, long Period, long NumUsesLimit, long CreatedAt, long? LastRenewedAt, bool InOrg, IPNetwork[] TrustedIps,
+        IReadOnlyDictionary<string, string> AuthInfo, string AuthInfoKey);
 }

@@ -20,7 +20,8 @@ public sealed record PendingToken(AccessTokenRow Row, long ExpiresIn, long Acces
 public sealed class TokenIssuer(TokenSigner signer, CofferOptions options)
 {
     public async Task<PendingToken> CreateAsync(DbConnection conn, DbTransaction tx, string identityId, string authMethod,
-        TokenPolicy policy, long nowMs, string? clientSecretId = null, string? name = null, string? subOrganizationId = null)
+        TokenPolicy policy, long nowMs, string? clientSecretId = null, string? name = null, string? subOrganizationId = null,
+        System.Text.Json.Nodes.JsonObject? authInfo = null)
     {
         // Periodic tokens renew forever, one period at a time; Infisical gives them a ~30 year cap.
         var ttl = policy.Period > 0 ? policy.Period : policy.Ttl;
@@ -37,6 +38,7 @@ public sealed class TokenIssuer(TokenSigner signer, CofferOptions options)
             AccessTokenNumUsesLimit = policy.NumUsesLimit,
             AccessTokenPeriod = policy.Period,
             SubOrganizationId = subOrganizationId,
+            AuthInfo = authInfo?.ToJsonString(),
             CreatedAt = nowMs,
             UpdatedAt = nowMs,
         };

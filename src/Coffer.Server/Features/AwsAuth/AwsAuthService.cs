@@ -74,7 +74,7 @@ public sealed class AwsAuthService(
                 ["identityAwsAuthId"] = config.Id,
                 ["arn"] = caller.Arn,
                 ["accountId"] = caller.Account,
-            });
+            }, TokenAuthInfo.Aws(caller.Account, caller.Arn, caller.UserId));
     }
 
     private async Task RequireReachableAsync(string? stsEndpoint)

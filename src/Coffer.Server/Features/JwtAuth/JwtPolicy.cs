@@ -88,6 +88,19 @@ public static partial class JwtPolicy
         return node;
     }
 
+    /// <summary>JavaScript's <c>String(value)</c>, which Infisical applies to a claim it maps into templates.</summary>
+    public static string ToJsString(JsonNode? value) => value switch
+    {
+        null => "",
+        JsonArray list => string.Join(',', list.Select(ToJsString)),
+        JsonObject => "[object Object]",
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
+        JsonValue v when v.TryGetValue<double>(out var d) =>
+            d == Math.Floor(d) && Math.Abs(d) < 1e21 ? ((decimal)d).ToString(CultureInfo.InvariantCulture) : d.ToString("R", CultureInfo.InvariantCulture),
+        _ => value.ToJsonString(),
+    };
+
     /// <summary>JavaScript's truthiness, which Infisical's <c>if (!value)</c> applies before matching.</summary>
     public static bool IsPresent(JsonNode? value) => value switch
     {

@@ -104,7 +104,7 @@ public sealed class KubernetesAuthService(
                 ["identityKubernetesAuthId"] = config.Id,
                 ["namespace"] = ns,
                 ["name"] = name,
-            });
+            }, TokenAuthInfo.Kubernetes(ns, name));
     }
 
     /// <summary>The reviewed service account's namespace and name, once the cluster vouched for the token and the bounds hold.</summary>

@@ -75,7 +75,7 @@ public sealed class OidcAuthService(
         var config = await db.ReadAsync(conn => OidcAuthStore.FindByIdentityAsync(conn, identityId))
             ?? throw new NotFoundException(NotConfigured);
         var claims = await VerifyAsync(config, jwt);
-        RequireBound(config, claims);
+        var mapped = RequireBound(config, claims);
         return await logins.IssueAsync(config.IdentityId, AuthMethods.OidcAuth, NotConfigured,
             async (conn, tx) => await OidcAuthStore.FindByIdentityAsync(conn, identityId, tx) is { } current
                 ? new TokenPolicy(current.AccessTokenTtl, current.AccessTokenMaxTtl, current.AccessTokenNumUsesLimit, 0)
@@ -88,7 +88,7 @@ public sealed class OidcAuthService(
                 ["oidcClaimsReceived"] = claims.ToJsonString().Length < MaxAuditedClaimBytes
                     ? claims.DeepClone()
                     : new JsonObject { ["payload"] = "Error: Payload exceeds 32KB, provided oidc claim not recorded in audit log." },
-            });
+            }, TokenAuthInfo.Oidc(mapped));
     }
 
     private async Task<JsonObject> VerifyAsync(OidcAuthRow config, string jwt)
@@ -134,7 +134,8 @@ public sealed class OidcAuthService(
             : new UnauthorizedException($"Access denied: {lastError ?? "invalid algorithm"}");
     }
 
-    private static void RequireBound(OidcAuthRow config, JsonObject claims)
+    /// <returns>The claims <c>claimMetadataMapping</c> names, by their permission keys, as strings (as Infisical maps them).</returns>
+    private static Dictionary<string, string> RequireBound(OidcAuthRow config, JsonObject claims)
     {
         if (config.BoundSubject.Length > 0 && !JwtPolicy.Matches(claims["sub"], config.BoundSubject))
             throw new ForbiddenException("Access denied: OIDC subject not allowed.");
@@ -146,12 +147,16 @@ public sealed class OidcAuthService(
             if (!JwtPolicy.IsPresent(value)) throw new UnauthorizedException($"Access denied: token has no {name} field");
             if (!JwtPolicy.Matches(value, policy!.GetValue<string>())) throw new UnauthorizedException("Access denied: OIDC claim not allowed.");
         }
+        var mapped = new Dictionary<string, string>(StringComparer.Ordinal);
         if (config.ClaimMetadataMapping is not null)
-            foreach (var (_, claimName) in JsonNode.Parse(config.ClaimMetadataMapping)!.AsObject())
+            foreach (var (permissionKey, claimName) in JsonNode.Parse(config.ClaimMetadataMapping)!.AsObject())
             {
                 var path = claimName!.GetValue<string>();
-                if (!JwtPolicy.IsPresent(JwtPolicy.Get(claims, path))) throw new UnauthorizedException($"Access denied: token has no {path} field");
+                var value = JwtPolicy.Get(claims, path);
+                if (!JwtPolicy.IsPresent(value)) throw new UnauthorizedException($"Access denied: token has no {path} field");
+                mapped[permissionKey] = JwtPolicy.ToJsString(value);
             }
+        return mapped;
     }
 
     private static JsonObject EventMetadata(OidcAuthRow r) => new()

@@ -25,6 +25,15 @@ public sealed record Actor(
     /// <summary>The content version of the project the request names, read with <see cref="Epoch"/> (PostgreSQL only).</summary>
     public Data.ContentVersionHint? ContentVersionHint { get; init; }
 
+    /// <summary>
+    /// What the identity's token proved at login, as permission templates read it below <c>identity.auth</c>; null for
+    /// people, and for an actor built to compare against (templates then render <c>identity.auth</c> empty, as Infisical's).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? AuthInfo { get; init; }
+
+    /// <summary>Equal for two tokens whose <see cref="AuthInfo"/> renders the same rules, so they may share cached permissions.</summary>
+    public string AuthInfoKey { get; init; } = "";
+
     /// <summary>Infisical's actor type strings, as audit events and permission templates use them.</summary>
     public string TypeName => Type == ActorType.Identity ? "identity" : "user";
 }
