@@ -33,10 +33,12 @@ public sealed partial class ConsoleAuthorizationTests(ServerFixture fx) : IClass
         var folder = $"/projects/{project.Id}/secrets/dev";
         var editor = $"/projects/{project.Id}/secrets/dev/DB_URL";
         var access = $"/projects/{project.Id}/access";
+        var folders = $"/projects/{project.Id}/folders/dev";
+        await Secrets.SecretKeys.FolderAsync(fx.Api, fx.AdminToken, project.Id, "/kept");
 
         // What a viewer sees: values they may read, and no control that would change anything.
         var pages = new Dictionary<string, ConsolePage>();
-        foreach (var path in new[] { overview, folder, editor, access })
+        foreach (var path in new[] { overview, folder, editor, access, folders })
         {
             pages[path] = await browser.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, pages[path].Status);
@@ -62,6 +64,12 @@ public sealed partial class ConsoleAuthorizationTests(ServerFixture fx) : IClass
             await fx.Api.DeleteAsync($"/api/v1/projects/{project.Id}/identity-memberships/{member}", viewerToken));
         await AssertRefusedLikeApiAsync(browser, access, token, [new("_handler", $"role-{member}"), new("role", "admin")],
             await fx.Api.PatchAsync($"/api/v1/projects/{project.Id}/identity-memberships/{member}", new { roles = new[] { new { role = "admin" } } }, viewerToken));
+        await AssertRefusedLikeApiAsync(browser, folders, token, [new("_handler", "add-folder"), new("Add.Name", "forged")],
+            await fx.Api.PostAsync("/api/v1/folders", new { workspaceId = project.Id, environment = "dev", name = "forged", path = "/" }, viewerToken));
+        await AssertRefusedLikeApiAsync(browser, folders, token, [new("_handler", "delete-folder"), new("Remove.Name", "kept"), new("Remove.Confirmed", "True")],
+            await fx.Api.DeleteAsync("/api/v1/folders/kept", viewerToken, new { workspaceId = project.Id, environment = "dev", path = "/" }));
+        var foldersAfter = await fx.Api.GetAsync($"/api/v1/folders?workspaceId={project.Id}&environment=dev", fx.AdminToken);
+        Assert.Equal(["kept"], foldersAfter.Json["folders"]!.AsArray().Select(f => f!["name"]!.GetValue<string>()));
 
         Assert.Equal(before.Json.ToJsonString(), (await fx.Api.GetAsync($"/api/v3/secrets/raw?workspaceId={project.Id}&environment=dev", fx.AdminToken)).Json.ToJsonString());
         Assert.Equal(membersBefore.Json.ToJsonString(), (await fx.Api.GetAsync($"/api/v1/projects/{project.Id}/identity-memberships", fx.AdminToken)).Json.ToJsonString());

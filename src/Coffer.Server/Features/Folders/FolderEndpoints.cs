@@ -14,7 +14,7 @@ namespace Coffer.Server.Features.Folders;
 /// </summary>
 public static class FolderEndpoints
 {
-    private const string InvalidName = "Invalid folder name. Only alphanumeric characters, dashes, and underscores are allowed.";
+    internal const string InvalidName = "Invalid folder name. Only alphanumeric characters, dashes, and underscores are allowed.";
 
     public static void MapFolders(this IEndpointRouteBuilder app)
     {

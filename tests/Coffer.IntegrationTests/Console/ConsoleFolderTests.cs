@@ -1,0 +1,62 @@
+using System.Net;
+using Coffer.IntegrationTests.Infrastructure;
+
+namespace Coffer.IntegrationTests.Console;
+
+/// <summary>Folders in the console: added (nested too) and deleted with everything in them, refusals in the API's words.</summary>
+public sealed class ConsoleFolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
+{
+    private string _admin = "";
+
+    [Fact]
+    public async Task Folders_are_added_nested_and_deleted_with_their_contents()
+    {
+        using var browser = new ConsoleClient(fx.Server.BaseAddress);
+        await browser.SignInAsync();
+        var created = await browser.SubmitAsync("/projects", "create-project", ("Input.Name", "Folders"), ("Input.DefaultEnvironments", "True"));
+        var projectId = created.Location!.Segments[^1];
+        _admin = await OrgUsers.AdminUserTokenAsync(fx);
+        var root = $"/projects/{projectId}/folders/dev";
+
+        var added = await browser.SubmitAsync(root, "add-folder", ("Add.Name", "api"), ("Add.Description", "the API's settings"));
+        Assert.Equal(HttpStatusCode.Found, added.Status);
+        Assert.Equal(root, added.Location!.PathAndQuery);
+        var nested = await browser.SubmitAsync(root + "?path=/api", "add-folder", ("Add.Name", "v2"));
+        Assert.Equal(HttpStatusCode.Found, nested.Status);
+        Assert.Equal(["api"], await FolderNamesAsync(projectId, "/"));
+        Assert.Equal(["v2"], await FolderNamesAsync(projectId, "/api"));
+        Assert.Contains("Add or delete folders", (await browser.GetAsync($"/projects/{projectId}/secrets/dev")).Html);
+        Assert.Contains(">api/</a>", (await browser.GetAsync(root)).Html);
+
+        var badName = await browser.SubmitAsync(root, "add-folder", ("Add.Name", "a b"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badName.Status);
+        Assert.Equal("Invalid folder name. Only alphanumeric characters, dashes, and underscores are allowed.", badName.ErrorText);
+        Assert.Contains("value=\"a b\"", badName.Html);
+        var duplicate = await browser.SubmitAsync(root, "add-folder", ("Add.Name", "api"));
+        Assert.Equal(HttpStatusCode.BadRequest, duplicate.Status);
+        Assert.Equal("Folder with name 'api' already exists in path '/'", duplicate.ErrorText);
+
+        await Secrets.SecretKeys.CreateAsync(fx.Api, _admin, projectId, "DEEP", "v", path: "/api/v2");
+        var unconfirmed = await browser.SubmitAsync(root, "delete-folder", ("Remove.Name", "api"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unconfirmed.Status);
+        Assert.Equal("Tick the box to confirm the deletion.", unconfirmed.ErrorText);
+        Assert.Equal(["api"], await FolderNamesAsync(projectId, "/"));
+
+        var deleted = await browser.SubmitAsync(root, "delete-folder", ("Remove.Name", "api"), ("Remove.Confirmed", "True"));
+        Assert.Equal(HttpStatusCode.Found, deleted.Status);
+        Assert.Empty(await FolderNamesAsync(projectId, "/"));
+        var secrets = await fx.Api.GetAsync($"/api/v3/secrets/raw?workspaceId={projectId}&environment=dev&recursive=true", _admin);
+        Expect.Ok(secrets);
+        Assert.Empty(secrets.Json["secrets"]!.AsArray());
+        var missing = await browser.SubmitAsync(root, "delete-folder", ("Remove.Name", "api"), ("Remove.Confirmed", "True"));
+        Assert.Equal(HttpStatusCode.NotFound, missing.Status);
+        Assert.Equal("Folder with ID 'api' not found", missing.ErrorText);
+    }
+
+    private async Task<string[]> FolderNamesAsync(string projectId, string path)
+    {
+        var r = await fx.Api.GetAsync($"/api/v1/folders?workspaceId={projectId}&environment=dev&path={Uri.EscapeDataString(path)}", _admin);
+        Expect.Ok(r);
+        return [.. r.Json["folders"]!.AsArray().Select(f => f!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal)];
+    }
+}
