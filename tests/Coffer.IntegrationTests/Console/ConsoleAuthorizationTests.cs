@@ -35,10 +35,14 @@ public sealed partial class ConsoleAuthorizationTests(ServerFixture fx) : IClass
         var access = $"/projects/{project.Id}/access";
         var folders = $"/projects/{project.Id}/folders/dev";
         await Secrets.SecretKeys.FolderAsync(fx.Api, fx.AdminToken, project.Id, "/kept");
+        var tagsPage = $"/projects/{project.Id}/tags";
+        var tag = await fx.Api.PostAsync($"/api/v1/workspace/{project.Id}/tags", new { slug = "kept", color = "#000000" }, fx.AdminToken);
+        Expect.Ok(tag);
+        var tagId = tag.Json["tag"]!["id"]!.GetValue<string>();
 
         // What a viewer sees: values they may read, and no control that would change anything.
         var pages = new Dictionary<string, ConsolePage>();
-        foreach (var path in new[] { overview, folder, editor, access, folders })
+        foreach (var path in new[] { overview, folder, editor, access, folders, tagsPage })
         {
             pages[path] = await browser.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, pages[path].Status);
@@ -68,6 +72,12 @@ public sealed partial class ConsoleAuthorizationTests(ServerFixture fx) : IClass
             await fx.Api.PostAsync("/api/v1/folders", new { workspaceId = project.Id, environment = "dev", name = "forged", path = "/" }, viewerToken));
         await AssertRefusedLikeApiAsync(browser, folders, token, [new("_handler", "delete-folder"), new("Remove.Name", "kept"), new("Remove.Confirmed", "True")],
             await fx.Api.DeleteAsync("/api/v1/folders/kept", viewerToken, new { workspaceId = project.Id, environment = "dev", path = "/" }));
+        await AssertRefusedLikeApiAsync(browser, tagsPage, token, [new("_handler", "add-tag"), new("NewTag.Slug", "forged")],
+            await fx.Api.PostAsync($"/api/v1/workspace/{project.Id}/tags", new { slug = "forged", color = "" }, viewerToken));
+        await AssertRefusedLikeApiAsync(browser, tagsPage, token, [new("_handler", $"delete-{tagId}")],
+            await fx.Api.DeleteAsync($"/api/v1/workspace/{project.Id}/tags/{tagId}", viewerToken));
+        var tagsAfter = await fx.Api.GetAsync($"/api/v1/workspace/{project.Id}/tags", fx.AdminToken);
+        Assert.Equal(["kept"], tagsAfter.Json["tags"]!.AsArray().Select(t => t!["slug"]!.GetValue<string>()));
         var foldersAfter = await fx.Api.GetAsync($"/api/v1/folders?workspaceId={project.Id}&environment=dev", fx.AdminToken);
         Assert.Equal(["kept"], foldersAfter.Json["folders"]!.AsArray().Select(f => f!["name"]!.GetValue<string>()));
 
