@@ -35,6 +35,11 @@ public sealed partial class ConsoleAuthorizationTests(ServerFixture fx) : IClass
         var access = $"/projects/{project.Id}/access";
         var folders = $"/projects/{project.Id}/folders/dev";
         await Secrets.SecretKeys.FolderAsync(fx.Api, fx.AdminToken, project.Id, "/kept");
+        var importsPage = $"/projects/{project.Id}/imports/dev";
+        var import = await fx.Api.PostAsync("/api/v1/secret-imports",
+            new { workspaceId = project.Id, environment = "dev", path = "/", import = new { environment = "prod", path = "/" } }, fx.AdminToken);
+        Expect.Ok(import);
+        var importId = import.Json["secretImport"]!["id"]!.GetValue<string>();
         var tagsPage = $"/projects/{project.Id}/tags";
         var tag = await fx.Api.PostAsync($"/api/v1/workspace/{project.Id}/tags", new { slug = "kept", color = "#000000" }, fx.AdminToken);
         Expect.Ok(tag);
@@ -42,7 +47,7 @@ public sealed partial class ConsoleAuthorizationTests(ServerFixture fx) : IClass
 
         // What a viewer sees: values they may read, and no control that would change anything.
         var pages = new Dictionary<string, ConsolePage>();
-        foreach (var path in new[] { overview, folder, editor, access, folders, tagsPage })
+        foreach (var path in new[] { overview, folder, editor, access, folders, tagsPage, importsPage })
         {
             pages[path] = await browser.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, pages[path].Status);
@@ -76,6 +81,13 @@ public sealed partial class ConsoleAuthorizationTests(ServerFixture fx) : IClass
             await fx.Api.PostAsync($"/api/v1/workspace/{project.Id}/tags", new { slug = "forged", color = "" }, viewerToken));
         await AssertRefusedLikeApiAsync(browser, tagsPage, token, [new("_handler", $"delete-{tagId}")],
             await fx.Api.DeleteAsync($"/api/v1/workspace/{project.Id}/tags/{tagId}", viewerToken));
+        await AssertRefusedLikeApiAsync(browser, importsPage, token, [new("_handler", "add-import"), new("Add.Environment", "staging"), new("Add.Path", "/")],
+            await fx.Api.PostAsync("/api/v1/secret-imports",
+                new { workspaceId = project.Id, environment = "dev", path = "/", import = new { environment = "staging", path = "/" } }, viewerToken));
+        await AssertRefusedLikeApiAsync(browser, importsPage, token, [new("_handler", $"delete-{importId}")],
+            await fx.Api.DeleteAsync($"/api/v1/secret-imports/{importId}", viewerToken, new { workspaceId = project.Id, environment = "dev", path = "/" }));
+        var importsAfter = await fx.Api.GetAsync($"/api/v1/secret-imports?workspaceId={project.Id}&environment=dev&path=/", fx.AdminToken);
+        Assert.Equal([importId], importsAfter.Json["secretImports"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
         var tagsAfter = await fx.Api.GetAsync($"/api/v1/workspace/{project.Id}/tags", fx.AdminToken);
         Assert.Equal(["kept"], tagsAfter.Json["tags"]!.AsArray().Select(t => t!["slug"]!.GetValue<string>()));
         var foldersAfter = await fx.Api.GetAsync($"/api/v1/folders?workspaceId={project.Id}&environment=dev", fx.AdminToken);

@@ -15,6 +15,9 @@ public static class ConsoleLinks
     public static string Folders(string projectId, string environment, string path = "/") =>
         $"/projects/{Uri.EscapeDataString(projectId)}/folders/{Uri.EscapeDataString(environment)}{Query(("path", path == "/" ? null : path))}";
 
+    public static string Imports(string projectId, string environment, string path = "/") =>
+        $"/projects/{Uri.EscapeDataString(projectId)}/imports/{Uri.EscapeDataString(environment)}{Query(("path", path == "/" ? null : path))}";
+
     /// <summary>A folder path from a query string as the API reads <c>secretPath</c>: default "/", trimmed, canonical.</summary>
     public static string FolderPath(string? raw) =>
         Features.Folders.SecretPath.Normalize(Features.Folders.SecretPath.RemoveTrailingSlash(string.IsNullOrWhiteSpace(raw) ? "/" : raw.Trim()));
