@@ -4,13 +4,13 @@ using Coffer.IntegrationTests.Infrastructure;
 
 namespace Coffer.IntegrationTests.Console;
 
-/// <summary>An identity's name, metadata and delete protection in the console, saved as the API saves them and refused as it refuses.</summary>
+/// <summary>An identity's name, organization role, metadata and delete protection in the console, saved as the API saves them and refused as it refuses.</summary>
 public sealed class ConsoleIdentitySettingsTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
     private const string Password = "member password long enough";
 
     [Fact]
-    public async Task Name_metadata_and_delete_protection_are_saved_and_a_malformed_line_saves_nothing()
+    public async Task Name_role_metadata_and_delete_protection_are_saved_and_a_malformed_line_saves_nothing()
     {
         var identityId = await fx.Given.IdentityAsync("member");
         using var browser = new ConsoleClient(fx.Server.BaseAddress);
@@ -20,7 +20,7 @@ public sealed class ConsoleIdentitySettingsTests(ServerFixture fx) : IClassFixtu
 
         var name = "worker-" + Guid.NewGuid().ToString("N")[..6];
         var saved = await browser.SubmitAsync(page, "identity-settings",
-            ("Input.Name", name), ("Input.Metadata", "team=alpha\r\n\r\n env = prod=eu \n"), ("Input.DeleteProtection", "True"));
+            ("Input.Name", name), ("Input.Role", "no-access"), ("Input.Metadata", "team=alpha\r\n\r\n env = prod=eu \n"), ("Input.DeleteProtection", "True"));
         Assert.Equal(HttpStatusCode.Found, saved.Status);
         Assert.Equal($"/identities/{identityId}", saved.Location!.PathAndQuery);
         var read = await fx.Api.GetAsync($"/api/v1/identities/{identityId}", fx.AdminToken);
@@ -28,6 +28,7 @@ public sealed class ConsoleIdentitySettingsTests(ServerFixture fx) : IClassFixtu
         var identity = read.Json["identity"]!;
         Assert.Equal(name, identity["identity"]!["name"]!.GetValue<string>());
         Assert.True(identity["identity"]!["hasDeleteProtection"]!.GetValue<bool>());
+        Assert.Equal("no-access", identity["role"]!.GetValue<string>());
         Assert.Equal(["env=prod=eu", "team=alpha"], Metadata(identity));
         Assert.Contains("team=alpha", (await browser.GetAsync(page)).Html);
 
