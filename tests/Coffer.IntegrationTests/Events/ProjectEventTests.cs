@@ -115,8 +115,13 @@ public sealed class ProjectEventTests(FastHeartbeatFixture fx) : IClassFixture<F
     {
         var projectId = await fx.Given.ProjectAsync();
         var (_, token) = await fx.Given.ProjectMemberAsync(projectId, "member");
-        var created = await SecretKeys.CreateAsync(Api, fx.AdminToken, projectId, "MOVING", "x");
         await using var stream = await SubscribeAsync(token, Subscription(projectId, "dev", "/**"));
+        // Created after subscribing, and its event read: on PostgreSQL, events travel by NOTIFY, so one committed just
+        // before the subscription could still arrive after it and be taken for the move's.
+        var created = await SecretKeys.CreateAsync(Api, fx.AdminToken, projectId, "MOVING", "x");
+        var made = Data(await stream.NextAsync());
+        Assert.Equal(["secret:create", "/", "MOVING"],
+            new[] { made["event"], made["payload"]!["secretPath"], made["payload"]!["secretKey"] }.Select(n => n!.GetValue<string>()));
         Expect.Ok(await Api.PostAsync("/api/v1/folders", new { workspaceId = projectId, environment = "dev", name = "archive", path = "/" }, fx.AdminToken));
         Expect.Ok(await Api.PostAsync("/api/v4/secrets/move", new
         {
