@@ -40,6 +40,10 @@ public sealed partial class ConsoleAuthorizationTests(ServerFixture fx) : IClass
             new { workspaceId = project.Id, environment = "dev", path = "/", import = new { environment = "prod", path = "/" } }, fx.AdminToken);
         Expect.Ok(import);
         var importId = import.Json["secretImport"]!["id"]!.GetValue<string>();
+        var keysPage = $"/projects/{project.Id}/keys";
+        var kmsKey = await fx.Api.PostAsync("/api/v1/kms/keys", new { projectId = project.Id, name = "kept" }, fx.AdminToken);
+        Expect.Ok(kmsKey);
+        var kmsKeyId = kmsKey.Json["key"]!["id"]!.GetValue<string>();
         var tagsPage = $"/projects/{project.Id}/tags";
         var tag = await fx.Api.PostAsync($"/api/v1/workspace/{project.Id}/tags", new { slug = "kept", color = "#000000" }, fx.AdminToken);
         Expect.Ok(tag);
@@ -47,7 +51,7 @@ public sealed partial class ConsoleAuthorizationTests(ServerFixture fx) : IClass
 
         // What a viewer sees: values they may read, and no control that would change anything.
         var pages = new Dictionary<string, ConsolePage>();
-        foreach (var path in new[] { overview, folder, editor, access, folders, tagsPage, importsPage })
+        foreach (var path in new[] { overview, folder, editor, access, folders, tagsPage, importsPage, keysPage })
         {
             pages[path] = await browser.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, pages[path].Status);
@@ -88,6 +92,14 @@ public sealed partial class ConsoleAuthorizationTests(ServerFixture fx) : IClass
             await fx.Api.DeleteAsync($"/api/v1/secret-imports/{importId}", viewerToken, new { workspaceId = project.Id, environment = "dev", path = "/" }));
         var importsAfter = await fx.Api.GetAsync($"/api/v1/secret-imports?workspaceId={project.Id}&environment=dev&path=/", fx.AdminToken);
         Assert.Equal([importId], importsAfter.Json["secretImports"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
+        await AssertRefusedLikeApiAsync(browser, keysPage, token, [new("_handler", "create-key"), new("NewKey.Name", "forged")],
+            await fx.Api.PostAsync("/api/v1/kms/keys", new { projectId = project.Id, name = "forged" }, viewerToken));
+        await AssertRefusedLikeApiAsync(browser, keysPage, token, [new("_handler", $"delete-{kmsKeyId}")],
+            await fx.Api.DeleteAsync($"/api/v1/kms/keys/{kmsKeyId}", viewerToken));
+        await AssertRefusedLikeApiAsync(browser, keysPage, token, [new("_handler", $"toggle-{kmsKeyId}")],
+            await fx.Api.PatchAsync($"/api/v1/kms/keys/{kmsKeyId}", new { isDisabled = true }, viewerToken));
+        var keysAfter = await fx.Api.GetAsync($"/api/v1/kms/keys/{kmsKeyId}", fx.AdminToken);
+        Assert.False(keysAfter.Json["key"]!["isDisabled"]!.GetValue<bool>());
         var tagsAfter = await fx.Api.GetAsync($"/api/v1/workspace/{project.Id}/tags", fx.AdminToken);
         Assert.Equal(["kept"], tagsAfter.Json["tags"]!.AsArray().Select(t => t!["slug"]!.GetValue<string>()));
         var foldersAfter = await fx.Api.GetAsync($"/api/v1/folders?workspaceId={project.Id}&environment=dev", fx.AdminToken);

@@ -18,20 +18,9 @@ public static class KmsEndpoints
 
         group.MapPost("/api/v1/kms/keys", async (HttpContext http, KmsService service) =>
         {
-            var body = await JsonBody.ReadInputAsync(http.Request);
-            var projectId = body.String("projectId");
-            var name = Slug.Read(body, "name", min: 1, max: 32, field: "Name");
-            var description = body.String("description", required: false, trim: true, max: 500);
-            var usage = body.Enum("keyUsage", KmsAlgorithms.Usages, KmsAlgorithms.EncryptDecrypt);
-            var algorithm = body.Enum("algorithm", KmsAlgorithms.All) ?? body.Enum("encryptionAlgorithm", KmsAlgorithms.All) ?? KmsAlgorithms.Aes256Gcm;
-            if (usage == KmsAlgorithms.EncryptDecrypt && !KmsAlgorithms.Symmetric.Contains(algorithm))
-                body.Fail($"algorithm must be a valid symmetric encryption algorithm. Valid options are: {string.Join(", ", KmsAlgorithms.Symmetric)}");
-            if (usage == KmsAlgorithms.SignVerify && !KmsAlgorithms.Asymmetric.Contains(algorithm))
-                body.Fail($"algorithm must be a valid asymmetric sign-verify algorithm. Valid options are: {string.Join(", ", KmsAlgorithms.Asymmetric)}");
-            body.ThrowIfInvalid();
+            var request = KmsInputs.ReadCreate(await JsonBody.ReadInputAsync(http.Request));
             var actor = http.GetActor();
-            var key = await service.CreateAsync(actor, AuditContext.From(http, actor),
-                new CreateKmsKeyRequest(projectId!, name!, description, usage!, algorithm));
+            var key = await service.CreateAsync(actor, AuditContext.From(http, actor), request);
             return TypedResults.Ok(new KmsKeyResponse(key));
         }).WithSummary("Create KMS key");
 
