@@ -49,6 +49,28 @@ public sealed class TagTests(ServerFixture fx) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task A_rename_by_someone_outside_the_project_is_refused_before_anything_about_its_slugs_is_said()
+    {
+        var p = await fx.Given.TestProjectAsync();
+        var id = await TagAsync(p, "internal-only");
+        await TagAsync(p, "taken");
+        var (_, _, outsider) = await OtherOrg.CreateAsync(fx.Server);
+        var (_, viewer) = await fx.Given.ProjectMemberAsync(p.Id, "viewer");
+
+        // The same 403 whether the slug is taken or not: a clash is only told to someone who may edit tags.
+        foreach (var slug in new[] { "taken", "free" })
+        {
+            Expect.Error(await Api.PatchAsync($"/api/v1/workspace/{p.Id}/tags/{id}", new { slug, color = "red" }, outsider), 403, "ForbiddenError",
+                "This project does not belong to your selected organization.");
+            Expect.Error(await Api.PatchAsync($"/api/v1/workspace/{p.Id}/tags/{id}", new { slug, color = "red" }, viewer), 403, "PermissionDenied",
+                "You are not allowed to edit on tags", allowDetails: true);
+        }
+        Expect.Error(await Api.PatchAsync($"/api/v1/workspace/{p.Id}/tags/{id}", new { slug = "taken", color = "red" }, fx.AdminToken), 400, "BadRequest", "Tag already exists");
+        var list = await Api.GetAsync($"/api/v1/workspace/{p.Id}/tags", fx.AdminToken);
+        Assert.Equal(["internal-only", "taken"], list.Json["tags"]!.AsArray().Select(t => t!["slug"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Secrets_carry_tags_and_lists_filter_by_tag_slugs()
     {
         var p = await fx.Given.TestProjectAsync();

@@ -68,13 +68,15 @@ public sealed class TagService(Db db, PermissionService permissions, ProjectCont
     public async Task<TagRow> UpdateAsync(Actor actor, string id, string? slug, string? color)
     {
         var tag = await db.ReadAsync(conn => TagStore.FindAsync(conn, id)) ?? throw new NotFoundException($"Tag with ID '{id}' not found");
+        // Authorized before the clash check (Infisical checks the slug first), so no one outside the project learns
+        // which slugs it uses.
+        var access = await permissions.ForProjectAsync(actor, tag.ProjectId);
+        access.Require(PermissionAction.Edit, ProjectSubject.Tags);
         if (slug is not null)
         {
             var clash = await db.ReadAsync(conn => TagStore.FindBySlugAsync(conn, tag.ProjectId, slug));
             if (clash is not null && clash.Id != tag.Id) throw new BadRequestException("Tag already exists");
         }
-        var access = await permissions.ForProjectAsync(actor, tag.ProjectId);
-        access.Require(PermissionAction.Edit, ProjectSubject.Tags);
         var updated = new TagRow
         {
             Id = tag.Id,
