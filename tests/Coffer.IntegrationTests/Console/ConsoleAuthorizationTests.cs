@@ -102,6 +102,8 @@ public sealed partial class ConsoleAuthorizationTests(ServerFixture fx) : IClass
         Assert.False(keysAfter.Json["key"]!["isDisabled"]!.GetValue<bool>());
         var tagsAfter = await fx.Api.GetAsync($"/api/v1/workspace/{project.Id}/tags", fx.AdminToken);
         Assert.Equal(["kept"], tagsAfter.Json["tags"]!.AsArray().Select(t => t!["slug"]!.GetValue<string>()));
+        await AssertRefusedLikeApiAsync(browser, folders, token, [new("_handler", "rename-folder"), new("Rename.Name", "kept"), new("Rename.NewName", "renamed")],
+            await fx.Api.PatchAsync("/api/v1/folders/kept", new { workspaceId = project.Id, environment = "dev", name = "renamed", path = "/" }, viewerToken));
         var foldersAfter = await fx.Api.GetAsync($"/api/v1/folders?workspaceId={project.Id}&environment=dev", fx.AdminToken);
         Assert.Equal(["kept"], foldersAfter.Json["folders"]!.AsArray().Select(f => f!["name"]!.GetValue<string>()));
 

@@ -3,13 +3,13 @@ using Coffer.IntegrationTests.Infrastructure;
 
 namespace Coffer.IntegrationTests.Console;
 
-/// <summary>Folders in the console: added (nested too) and deleted with everything in them, refusals in the API's words.</summary>
+/// <summary>Folders in the console: added (nested too), renamed (their secrets move along) and deleted with everything in them, refusals in the API's words.</summary>
 public sealed class ConsoleFolderTests(ServerFixture fx) : IClassFixture<ServerFixture>
 {
     private string _admin = "";
 
     [Fact]
-    public async Task Folders_are_added_nested_and_deleted_with_their_contents()
+    public async Task Folders_are_added_nested_renamed_and_deleted_with_their_contents()
     {
         using var browser = new ConsoleClient(fx.Server.BaseAddress);
         await browser.SignInAsync();
@@ -37,20 +37,32 @@ public sealed class ConsoleFolderTests(ServerFixture fx) : IClassFixture<ServerF
         Assert.Equal("Folder with name 'api' already exists in path '/'", duplicate.ErrorText);
 
         await Secrets.SecretKeys.CreateAsync(fx.Api, _admin, projectId, "DEEP", "v", path: "/api/v2");
-        var unconfirmed = await browser.SubmitAsync(root, "delete-folder", ("Remove.Name", "api"));
+        Assert.Equal(HttpStatusCode.Found, (await browser.SubmitAsync(root, "add-folder", ("Add.Name", "other"))).Status);
+        var clash = await browser.SubmitAsync(root, "rename-folder", ("Rename.Name", "api"), ("Rename.NewName", "other"));
+        Assert.Equal(HttpStatusCode.BadRequest, clash.Status);
+        Assert.Equal("Folder with specified name already exists", clash.ErrorText);
+        var badRename = await browser.SubmitAsync(root, "rename-folder", ("Rename.Name", "api"), ("Rename.NewName", "a/b"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badRename.Status);
+        Assert.Equal("Invalid folder name. Only alphanumeric characters, dashes, and underscores are allowed.", badRename.ErrorText);
+        Assert.Equal(HttpStatusCode.Found, (await browser.SubmitAsync(root, "rename-folder", ("Rename.Name", "api"), ("Rename.NewName", "service"))).Status);
+        Assert.Equal(["other", "service"], await FolderNamesAsync(projectId, "/"));
+        var moved = await fx.Api.GetAsync($"/api/v3/secrets/raw/DEEP?workspaceId={projectId}&environment=dev&secretPath=/service/v2", _admin);
+        Expect.Ok(moved);
+
+        var unconfirmed = await browser.SubmitAsync(root, "delete-folder", ("Remove.Name", "service"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, unconfirmed.Status);
         Assert.Equal("Tick the box to confirm the deletion.", unconfirmed.ErrorText);
-        Assert.Equal(["api"], await FolderNamesAsync(projectId, "/"));
+        Assert.Equal(["other", "service"], await FolderNamesAsync(projectId, "/"));
 
-        var deleted = await browser.SubmitAsync(root, "delete-folder", ("Remove.Name", "api"), ("Remove.Confirmed", "True"));
+        var deleted = await browser.SubmitAsync(root, "delete-folder", ("Remove.Name", "service"), ("Remove.Confirmed", "True"));
         Assert.Equal(HttpStatusCode.Found, deleted.Status);
-        Assert.Empty(await FolderNamesAsync(projectId, "/"));
+        Assert.Equal(["other"], await FolderNamesAsync(projectId, "/"));
         var secrets = await fx.Api.GetAsync($"/api/v3/secrets/raw?workspaceId={projectId}&environment=dev&recursive=true", _admin);
         Expect.Ok(secrets);
         Assert.Empty(secrets.Json["secrets"]!.AsArray());
-        var missing = await browser.SubmitAsync(root, "delete-folder", ("Remove.Name", "api"), ("Remove.Confirmed", "True"));
+        var missing = await browser.SubmitAsync(root, "delete-folder", ("Remove.Name", "service"), ("Remove.Confirmed", "True"));
         Assert.Equal(HttpStatusCode.NotFound, missing.Status);
-        Assert.Equal("Folder with ID 'api' not found", missing.ErrorText);
+        Assert.Equal("Folder with ID 'service' not found", missing.ErrorText);
     }
 
     private async Task<string[]> FolderNamesAsync(string projectId, string path)
