@@ -100,6 +100,8 @@ public sealed partial class ConsoleAuthorizationTests(ServerFixture fx) : IClass
             await fx.Api.PatchAsync($"/api/v1/kms/keys/{kmsKeyId}", new { isDisabled = true }, viewerToken));
         var keysAfter = await fx.Api.GetAsync($"/api/v1/kms/keys/{kmsKeyId}", fx.AdminToken);
         Assert.False(keysAfter.Json["key"]!["isDisabled"]!.GetValue<bool>());
+        await AssertRefusedLikeApiAsync(browser, tagsPage, token, [new("_handler", "edit-tag"), new("Edit.Id", tagId), new("Edit.Slug", "renamed")],
+            await fx.Api.PatchAsync($"/api/v1/workspace/{project.Id}/tags/{tagId}", new { slug = "renamed", color = "#000000" }, viewerToken));
         var tagsAfter = await fx.Api.GetAsync($"/api/v1/workspace/{project.Id}/tags", fx.AdminToken);
         Assert.Equal(["kept"], tagsAfter.Json["tags"]!.AsArray().Select(t => t!["slug"]!.GetValue<string>()));
         await AssertRefusedLikeApiAsync(browser, folders, token, [new("_handler", "rename-folder"), new("Rename.Name", "kept"), new("Rename.NewName", "renamed")],
