@@ -11,23 +11,17 @@ namespace Coffer.IntegrationTests.Auth;
 /// </summary>
 public sealed class AuthTemplateTests(InternalConnectionsServer fx) : IClassFixture<InternalConnectionsServer>, IAsyncLifetime
 {
-    private TestIssuer _issuer = null!;
-    private TestKubernetesApi _kubernetes = null!;
-    private TestSts _sts = null!;
+    private ProofProviders _providers = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _issuer = await TestIssuer.StartAsync();
-        _kubernetes = await TestKubernetesApi.StartAsync();
-        _sts = await TestSts.StartAsync();
-    }
+    private TestIssuer Issuer => _providers.Issuer;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _issuer.DisposeAsync();
-        await _kubernetes.DisposeAsync();
-        await _sts.DisposeAsync();
-    }
+    private TestKubernetesApi Kubernetes => _providers.Kubernetes;
+
+    private TestSts Sts => _providers.Sts;
+
+    public async ValueTask InitializeAsync() => _providers = await ProofProviders.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _providers.DisposeAsync();
 
     private Api Api => fx.Api;
 
@@ -65,12 +59,12 @@ public sealed class AuthTemplateTests(InternalConnectionsServer fx) : IClassFixt
     private JsonObject OidcClaims(JsonNode team)
     {
         var now = fx.Server.Clock.GetUtcNow().ToUnixTimeSeconds();
-        return new JsonObject { ["iss"] = _issuer.BaseUrl, ["sub"] = "ci", ["aud"] = "coffer", ["iat"] = now, ["exp"] = now + 300, ["team"] = team };
+        return new JsonObject { ["iss"] = Issuer.BaseUrl, ["sub"] = "ci", ["aud"] = "coffer", ["iat"] = now, ["exp"] = now + 300, ["team"] = team };
     }
 
     private async Task<string> OidcLoginAsync(string identityId, JsonNode team)
     {
-        var login = await Api.PostAsync("/api/v1/auth/oidc-auth/login", new { identityId, jwt = _issuer.Sign("k1", OidcClaims(team)) });
+        var login = await Api.PostAsync("/api/v1/auth/oidc-auth/login", new { identityId, jwt = Issuer.Sign("k1", OidcClaims(team)) });
         Expect.Ok(login);
         return login.Json["accessToken"]!.GetValue<string>();
     }
@@ -82,9 +76,9 @@ public sealed class AuthTemplateTests(InternalConnectionsServer fx) : IClassFixt
         var identityId = await fx.Given.IdentityAsync("member");
         Expect.Ok(await Api.PostAsync($"/api/v1/auth/oidc-auth/identities/{identityId}", new
         {
-            oidcDiscoveryUrl = _issuer.BaseUrl,
-            caCert = _issuer.CaPem,
-            boundIssuer = _issuer.BaseUrl,
+            oidcDiscoveryUrl = Issuer.BaseUrl,
+            caCert = Issuer.CaPem,
+            boundIssuer = Issuer.BaseUrl,
             boundClaims = new Dictionary<string, string>(),
             claimMetadataMapping = new Dictionary<string, string> { ["team"] = "team" },
         }, fx.AdminToken));
@@ -118,9 +112,9 @@ public sealed class AuthTemplateTests(InternalConnectionsServer fx) : IClassFixt
         var identityId = await fx.Given.IdentityAsync("member");
         Expect.Ok(await Api.PostAsync($"/api/v1/auth/kubernetes-auth/identities/{identityId}", new
         {
-            kubernetesHost = _kubernetes.Host,
-            caCert = _kubernetes.CaPem,
-            tokenReviewerJwt = _kubernetes.ReviewerToken(),
+            kubernetesHost = Kubernetes.Host,
+            caCert = Kubernetes.CaPem,
+            tokenReviewerJwt = Kubernetes.ReviewerToken(),
             allowedNamespaces = "prod, staging",
             allowedAudience = "coffer",
         }, fx.AdminToken));
@@ -129,7 +123,7 @@ public sealed class AuthTemplateTests(InternalConnectionsServer fx) : IClassFixt
         async Task<string> LoginAsync(string serviceAccount)
         {
             var login = await Api.PostAsync("/api/v1/auth/kubernetes-auth/login",
-                new { identityId, jwt = _kubernetes.Token(serviceAccount, "coffer") });
+                new { identityId, jwt = Kubernetes.Token(serviceAccount, "coffer") });
             Expect.Ok(login);
             return login.Json["accessToken"]!.GetValue<string>();
         }
@@ -166,12 +160,12 @@ public sealed class AuthTemplateTests(InternalConnectionsServer fx) : IClassFixt
             "/123456789012/role-ci-deploy", "/123456789012/role-ci-test", "/123456789012/user-ci-deploy");
         var identityId = await fx.Given.IdentityAsync("member");
         Expect.Ok(await Api.PostAsync($"/api/v1/auth/aws-auth/identities/{identityId}",
-            new { stsEndpoint = _sts.Endpoint, allowedPrincipalArns = "", allowedAccountIds = "123456789012" }, fx.AdminToken));
+            new { stsEndpoint = Sts.Endpoint, allowedPrincipalArns = "", allowedAccountIds = "123456789012" }, fx.AdminToken));
         await fx.Given.MemberAsync(projectId, identityId, "by-login");
 
         async Task<string> LoginAsync(string arn)
         {
-            var (key, secret) = _sts.Credentials(arn, "123456789012");
+            var (key, secret) = Sts.Credentials(arn, "123456789012");
             var login = await Api.PostAsync("/api/v1/auth/aws-auth/login", TestSts.LoginFields(identityId, key, secret, "eu-west-1"));
             Expect.Ok(login);
             return login.Json["accessToken"]!.GetValue<string>();

@@ -11,23 +11,17 @@ namespace Coffer.IntegrationTests.Auth;
 public sealed class ProofLoginTokenRulesTests(InternalConnectionsServer fx, TestLdap ldap)
     : IClassFixture<InternalConnectionsServer>, IClassFixture<TestLdap>, IAsyncLifetime
 {
-    private TestIssuer _issuer = null!;
-    private TestKubernetesApi _kubernetes = null!;
-    private TestSts _sts = null!;
+    private ProofProviders _providers = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _issuer = await TestIssuer.StartAsync();
-        _kubernetes = await TestKubernetesApi.StartAsync();
-        _sts = await TestSts.StartAsync();
-    }
+    private TestIssuer Issuer => _providers.Issuer;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _issuer.DisposeAsync();
-        await _kubernetes.DisposeAsync();
-        await _sts.DisposeAsync();
-    }
+    private TestKubernetesApi Kubernetes => _providers.Kubernetes;
+
+    private TestSts Sts => _providers.Sts;
+
+    public async ValueTask InitializeAsync() => _providers = await ProofProviders.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _providers.DisposeAsync();
 
     public static TheoryData<string> Methods => ["jwt-auth", "oidc-auth", "kubernetes-auth", "aws-auth", "ldap-auth"];
 
@@ -39,25 +33,25 @@ public sealed class ProofLoginTokenRulesTests(InternalConnectionsServer fx, Test
             "jwt-auth" => new JsonObject
             {
                 ["configurationType"] = "jwks",
-                ["jwksUrl"] = _issuer.BaseUrl + "/jwks",
-                ["jwksCaCert"] = _issuer.CaPem,
-                ["boundIssuer"] = _issuer.BaseUrl,
+                ["jwksUrl"] = Issuer.BaseUrl + "/jwks",
+                ["jwksCaCert"] = Issuer.CaPem,
+                ["boundIssuer"] = Issuer.BaseUrl,
                 ["boundClaims"] = new JsonObject(),
             },
             "oidc-auth" => new JsonObject
             {
-                ["oidcDiscoveryUrl"] = _issuer.BaseUrl,
-                ["caCert"] = _issuer.CaPem,
-                ["boundIssuer"] = _issuer.BaseUrl,
+                ["oidcDiscoveryUrl"] = Issuer.BaseUrl,
+                ["caCert"] = Issuer.CaPem,
+                ["boundIssuer"] = Issuer.BaseUrl,
                 ["boundClaims"] = new JsonObject(),
             },
             "kubernetes-auth" => new JsonObject
             {
-                ["kubernetesHost"] = _kubernetes.Host,
-                ["caCert"] = _kubernetes.CaPem,
-                ["tokenReviewerJwt"] = _kubernetes.ReviewerToken(),
+                ["kubernetesHost"] = Kubernetes.Host,
+                ["caCert"] = Kubernetes.CaPem,
+                ["tokenReviewerJwt"] = Kubernetes.ReviewerToken(),
             },
-            "aws-auth" => new JsonObject { ["stsEndpoint"] = _sts.Endpoint, ["allowedAccountIds"] = "123456789012" },
+            "aws-auth" => new JsonObject { ["stsEndpoint"] = Sts.Endpoint, ["allowedAccountIds"] = "123456789012" },
             _ => new JsonObject
             {
                 ["url"] = ldap.Url,
@@ -73,11 +67,11 @@ public sealed class ProofLoginTokenRulesTests(InternalConnectionsServer fx, Test
     private async Task<string> LoginAsync(string method, string identityId)
     {
         var now = fx.Server.Clock.GetUtcNow().ToUnixTimeSeconds();
-        var claims = new JsonObject { ["iss"] = _issuer.BaseUrl, ["sub"] = "ci", ["aud"] = "coffer", ["iat"] = now, ["exp"] = now + 300 };
+        var claims = new JsonObject { ["iss"] = Issuer.BaseUrl, ["sub"] = "ci", ["aud"] = "coffer", ["iat"] = now, ["exp"] = now + 300 };
         object body = method switch
         {
-            "jwt-auth" or "oidc-auth" => new { identityId, jwt = _issuer.Sign("k1", claims) },
-            "kubernetes-auth" => new { identityId, jwt = _kubernetes.Token("system:serviceaccount:prod:api") },
+            "jwt-auth" or "oidc-auth" => new { identityId, jwt = Issuer.Sign("k1", claims) },
+            "kubernetes-auth" => new { identityId, jwt = Kubernetes.Token("system:serviceaccount:prod:api") },
             "aws-auth" => AwsLogin(identityId),
             _ => new { identityId, username = "alice", password = TestLdap.PasswordOf("alice") },
         };
@@ -88,7 +82,7 @@ public sealed class ProofLoginTokenRulesTests(InternalConnectionsServer fx, Test
 
     private object AwsLogin(string identityId)
     {
-        var (key, secret) = _sts.Credentials("arn:aws:iam::123456789012:role/ci", "123456789012");
+        var (key, secret) = Sts.Credentials("arn:aws:iam::123456789012:role/ci", "123456789012");
         return TestSts.LoginFields(identityId, key, secret, "us-east-1");
     }
 

@@ -23,9 +23,7 @@ public sealed partial class ConsoleAuthorizationTests(ServerFixture fx) : IClass
         var (_, email, session) = await OrgUsers.SignUpAsync(fx, "viewer", Password);
         Expect.Ok(await fx.Api.PostAsync($"/api/v2/workspace/{project.Id}/memberships", new { emails = new[] { email }, roleSlugs = new[] { "viewer" } },
             fx.AdminToken));
-        var select = await fx.Api.PostAsync("/api/v3/auth/select-organization", new { organizationId = fx.OrgId }, session);
-        Expect.Ok(select);
-        var viewerToken = select.Json["token"]!.GetValue<string>();
+        var viewerToken = await OrgUsers.OrgTokenAsync(fx, session);
 
         using var browser = new ConsoleClient(fx.Server.BaseAddress);
         await browser.SignInAsync(email, Password);

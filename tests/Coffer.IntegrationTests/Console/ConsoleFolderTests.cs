@@ -13,8 +13,7 @@ public sealed class ConsoleFolderTests(ServerFixture fx) : IClassFixture<ServerF
     {
         using var browser = new ConsoleClient(fx.Server.BaseAddress);
         await browser.SignInAsync();
-        var created = await browser.SubmitAsync("/projects", "create-project", ("Input.Name", "Folders"), ("Input.DefaultEnvironments", "True"));
-        var projectId = created.Location!.Segments[^1];
+        var projectId = await browser.CreateProjectAsync("Folders");
         _admin = await OrgUsers.AdminUserTokenAsync(fx);
         var root = $"/projects/{projectId}/folders/dev";
 
@@ -27,6 +26,14 @@ public sealed class ConsoleFolderTests(ServerFixture fx) : IClassFixture<ServerF
         Assert.Equal(["v2"], await FolderNamesAsync(projectId, "/api"));
         Assert.Contains("Add or delete folders", (await browser.GetAsync($"/projects/{projectId}/secrets/dev")).Html);
         Assert.Contains(">api/</a>", (await browser.GetAsync(root)).Html);
+
+        // An environment the project lacks is the API's 404 on each per-environment page.
+        foreach (var missingEnv in new[] { $"/projects/{projectId}/secrets/qa", $"/projects/{projectId}/imports/qa", $"/projects/{projectId}/folders/qa" })
+        {
+            var missingPage = await browser.GetAsync(missingEnv);
+            Assert.Equal(HttpStatusCode.NotFound, missingPage.Status);
+            Assert.Equal("Environment with slug 'qa' not found", missingPage.ErrorText);
+        }
 
         var badName = await browser.SubmitAsync(root, "add-folder", ("Add.Name", "a b"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, badName.Status);

@@ -46,9 +46,7 @@ public sealed class ConsoleIdentitySettingsTests(ServerFixture fx) : IClassFixtu
     {
         var admin = await fx.Given.IdentityAsync("admin");
         var (_, email, session) = await OrgUsers.SignUpAsync(fx, "member", Password);
-        var select = await fx.Api.PostAsync("/api/v3/auth/select-organization", new { organizationId = fx.OrgId }, session);
-        Expect.Ok(select);
-        var memberToken = select.Json["token"]!.GetValue<string>();
+        var memberToken = await OrgUsers.OrgTokenAsync(fx, session);
         using var browser = new ConsoleClient(fx.Server.BaseAddress);
         await browser.SignInAsync(email, Password);
 

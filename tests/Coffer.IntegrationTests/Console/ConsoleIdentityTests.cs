@@ -146,9 +146,7 @@ public sealed partial class ConsoleIdentityTests(ServerFixture fx) : IClassFixtu
         Expect.Ok(await fx.Api.PostAsync($"/api/v1/auth/token-auth/identities/{admin}", new { }, fx.AdminToken));
         Expect.Ok(await fx.Api.PostAsync($"/api/v1/auth/universal-auth/identities/{admin}", new { }, fx.AdminToken));
         var (_, email, session) = await OrgUsers.SignUpAsync(fx, "member", Password);
-        var select = await fx.Api.PostAsync("/api/v3/auth/select-organization", new { organizationId = fx.OrgId }, session);
-        Expect.Ok(select);
-        var memberToken = select.Json["token"]!.GetValue<string>();
+        var memberToken = await OrgUsers.OrgTokenAsync(fx, session);
         using var browser = new ConsoleClient(fx.Server.BaseAddress);
         await browser.SignInAsync(email, Password);
 

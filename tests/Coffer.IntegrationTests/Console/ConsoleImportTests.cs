@@ -11,8 +11,7 @@ public sealed class ConsoleImportTests(ServerFixture fx) : IClassFixture<ServerF
     {
         using var browser = new ConsoleClient(fx.Server.BaseAddress);
         await browser.SignInAsync();
-        var created = await browser.SubmitAsync("/projects", "create-project", ("Input.Name", "Imports"), ("Input.DefaultEnvironments", "True"));
-        var projectId = created.Location!.Segments[^1];
+        var projectId = await browser.CreateProjectAsync("Imports");
         var admin = await OrgUsers.AdminUserTokenAsync(fx);
         await Secrets.SecretKeys.FolderAsync(fx.Api, admin, projectId, "/shared", environment: "prod");
         await Secrets.SecretKeys.CreateAsync(fx.Api, admin, projectId, "DB_HOST", "db.internal", path: "/shared", environment: "prod");

@@ -12,8 +12,7 @@ public sealed class ConsoleKeyTests(ServerFixture fx) : IClassFixture<ServerFixt
     {
         using var browser = new ConsoleClient(fx.Server.BaseAddress);
         await browser.SignInAsync();
-        var created = await browser.SubmitAsync("/projects", "create-project", ("Input.Name", "Keys"), ("Input.DefaultEnvironments", "True"));
-        var projectId = created.Location!.Segments[^1];
+        var projectId = await browser.CreateProjectAsync("Keys");
         var admin = await OrgUsers.AdminUserTokenAsync(fx);
         var page = $"/projects/{projectId}/keys";
         Assert.Contains(page, (await browser.GetAsync($"/projects/{projectId}")).Html);

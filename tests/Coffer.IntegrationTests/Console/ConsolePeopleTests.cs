@@ -13,8 +13,7 @@ public sealed class ConsolePeopleTests(ServerFixture fx) : IClassFixture<ServerF
         var (userId, email, _) = await OrgUsers.SignUpAsync(fx, "person", "a long enough password 123");
         using var browser = new ConsoleClient(fx.Server.BaseAddress);
         await browser.SignInAsync();
-        var created = await browser.SubmitAsync("/projects", "create-project", ("Input.Name", "People"), ("Input.DefaultEnvironments", "True"));
-        var projectId = created.Location!.Segments[^1];
+        var projectId = await browser.CreateProjectAsync("People");
         var access = $"/projects/{projectId}/access";
         var admin = await OrgUsers.AdminUserTokenAsync(fx);
 

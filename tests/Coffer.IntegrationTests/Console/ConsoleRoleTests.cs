@@ -12,8 +12,7 @@ public sealed partial class ConsoleRoleTests(ServerFixture fx) : IClassFixture<S
     {
         using var browser = new ConsoleClient(fx.Server.BaseAddress);
         await browser.SignInAsync();
-        var created = await browser.SubmitAsync("/projects", "create-project", ("Input.Name", "Roles"), ("Input.DefaultEnvironments", "True"));
-        var projectId = created.Location!.Segments[^1];
+        var projectId = await browser.CreateProjectAsync("Roles");
         var page = $"/projects/{projectId}/roles";
         var admin = await OrgUsers.AdminUserTokenAsync(fx);
 

@@ -56,8 +56,7 @@ public sealed class ConsoleSecretEditorTests(ServerFixture fx) : IClassFixture<S
         var missing = Guid.NewGuid().ToString();
 
         var (_, email, session) = await OrgUsers.SignUpAsync(fx, "outsider", Password);
-        var select = await fx.Api.PostAsync("/api/v3/auth/select-organization", new { organizationId = fx.OrgId }, session);
-        var outsiderToken = select.Json["token"]!.GetValue<string>();
+        var outsiderToken = await OrgUsers.OrgTokenAsync(fx, session);
         using var admin = new ConsoleClient(fx.Server.BaseAddress);
         await admin.SignInAsync();
         using var outsider = new ConsoleClient(fx.Server.BaseAddress);

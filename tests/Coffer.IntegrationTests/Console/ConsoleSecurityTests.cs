@@ -27,8 +27,7 @@ public sealed partial class ConsoleSecurityTests(ServerFixture fx) : IClassFixtu
     {
         using var browser = new ConsoleClient(fx.Server.BaseAddress);
         await browser.SignInAsync();
-        var created = await browser.SubmitAsync("/projects", "create-project", ("Input.Name", "Headers"), ("Input.DefaultEnvironments", "True"));
-        var projectId = created.Location!.Segments[^1];
+        var projectId = await browser.CreateProjectAsync("Headers");
         Assert.Equal(HttpStatusCode.Found, (await browser.SubmitAsync($"/projects/{projectId}/secrets/dev", "create-secret",
             ("Create.Key", "PAGE_KEY"), ("Create.Value", "v"))).Status);
         var identityId = await fx.Given.IdentityAsync();

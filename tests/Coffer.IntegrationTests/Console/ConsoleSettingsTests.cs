@@ -12,9 +12,7 @@ public sealed class ConsoleSettingsTests(ServerFixture fx) : IClassFixture<Serve
     {
         using var browser = new ConsoleClient(fx.Server.BaseAddress);
         await browser.SignInAsync();
-        var created = await browser.SubmitAsync("/projects", "create-project", ("Input.Name", "Billing"), ("Input.DefaultEnvironments", "True"));
-        Assert.Equal(HttpStatusCode.Found, created.Status);
-        var projectId = created.Location!.Segments[^1];
+        var projectId = await browser.CreateProjectAsync("Billing");
         var settings = $"/projects/{projectId}/settings";
         var admin = await OrgUsers.AdminUserTokenAsync(fx);
 

@@ -11,8 +11,7 @@ public sealed class ConsoleTagTests(ServerFixture fx) : IClassFixture<ServerFixt
     {
         using var browser = new ConsoleClient(fx.Server.BaseAddress);
         await browser.SignInAsync();
-        var created = await browser.SubmitAsync("/projects", "create-project", ("Input.Name", "Tagged"), ("Input.DefaultEnvironments", "True"));
-        var projectId = created.Location!.Segments[^1];
+        var projectId = await browser.CreateProjectAsync("Tagged");
         var admin = await OrgUsers.AdminUserTokenAsync(fx);
         var page = $"/projects/{projectId}/tags";
 

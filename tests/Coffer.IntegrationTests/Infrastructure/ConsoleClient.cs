@@ -58,6 +58,14 @@ public sealed partial class ConsoleClient : IDisposable
         Assert.Equal(HttpStatusCode.Found, page.Status);
     }
 
+    /// <summary>Creates a project (with the default environments) through the projects page; returns its id.</summary>
+    public async Task<string> CreateProjectAsync(string name)
+    {
+        var created = await SubmitAsync("/projects", "create-project", ("Input.Name", name), ("Input.DefaultEnvironments", "True"));
+        Assert.Equal(HttpStatusCode.Found, created.Status);
+        return created.Location!.Segments[^1];
+    }
+
     public string? SessionCookie => Cookies.GetCookies(BaseAddress)["coffer_session"]?.Value;
 
     public void Dispose() => _http.Dispose();

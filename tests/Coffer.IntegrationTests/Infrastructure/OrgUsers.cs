@@ -52,6 +52,14 @@ public static class OrgUsers
     }
 
     /// <summary>An invited user who completes their account; returns their session token (no organization selected yet).</summary>
+    /// <summary>A person's token for this organization, from their session token (<c>select-organization</c>).</summary>
+    public static async Task<string> OrgTokenAsync(ServerFixture fx, string sessionToken)
+    {
+        var select = await fx.Api.PostAsync("/api/v3/auth/select-organization", new { organizationId = fx.OrgId }, sessionToken);
+        Expect.Ok(select);
+        return select.Json["token"]!.GetValue<string>();
+    }
+
     public static async Task<(string Id, string Email, string Token)> SignUpAsync(ServerFixture fx, string prefix, string password)
     {
         var (email, code) = await InviteAsync(fx, prefix);

@@ -1,4 +1,5 @@
 using Coffer.Server.Features.AuditLogs;
+using Coffer.Server.Features.Projects;
 using Coffer.Server.Http.Auth;
 using Coffer.Server.Permissions;
 using Microsoft.AspNetCore.Components;
@@ -75,6 +76,21 @@ public abstract class ConsolePage : ComponentBase
         {
             return PermissionSet.Empty;
         }
+    }
+
+    /// <summary>
+    /// The project's environment named by a page's address; when it has none, null, with the API's 404 and message kept
+    /// for the page to show.
+    /// </summary>
+    protected EnvironmentSummaryDto? EnvironmentOrNotFound(ProjectDto project, string slug)
+    {
+        var environment = project.Environments?.FirstOrDefault(e => e.Slug == slug);
+        if (environment is null)
+        {
+            Error = $"Environment with slug '{slug}' not found";
+            ConsoleStatus.Set(HttpContext, StatusCodes.Status404NotFound);
+        }
+        return environment;
     }
 
     /// <summary>The same for the organization the session works in.</summary>
